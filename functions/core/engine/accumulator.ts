@@ -1,0 +1,144 @@
+/**
+ * Merges chunk partials into the result of the whole batch. Adding partials is order-free for
+ * correctness: any chunking, added in any order, gives the same findings. When the caller promises
+ * that partials arrive in line order (the CLI and the pipeline merge chunks in sequence), the
+ * duplicate table need not remember an echo for every line, which is what keeps memory flat.
+ */
+import type { RejectedRecord } from '../intake/framer.js';
+import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
+import { echoFromRaw, type LineEcho } from './claim-line.js';
+import { ECHO_STRIDE, type ChunkPartial } from './check-chunk.js';
+import { type CrossFact, evaluateCrossRules, membersWithIndexLines, type SessionHistory } from './cross-rules.js';
+import { type Finding, finding } from './finding.js';
+import { StringTable } from './string-table.js';
+
+/** Looks up earlier sessions for the members that need them. */
+export interface HistorySource {
+  sessionDates(members: readonly string[]): Promise<SessionHistory>;
+}
+
+export const NO_HISTORY: HistorySource = { sessionDates: async () => new Map() };
+
+export interface MergedBatch {
+  readonly checked: number;
+  readonly rejectedRecords: RejectedRecord[];
+  readonly claims: number;
+  readonly members: number;
+  readonly indexLines: number;
+  /** All findings, sorted by line then rule id. */
+  readonly findings: Finding[];
+  /** The echo of every line that has a finding. */
+  readonly echoes: ReadonlyMap<number, LineEcho>;
+}
+
+export interface AccumulatorOptions {
+  /** Partials arrive in ascending line order with no overlap (lets the duplicate table stay lean). */
+  readonly linesInOrder?: boolean;
+  readonly rulePack?: RulePack;
+}
+
+export class BatchAccumulator {
+  private checked = 0;
+  private indexLines = 0;
+  private readonly rejected: RejectedRecord[] = [];
+  private readonly findings: Finding[] = [];
+  private readonly echoes = new Map<number, LineEcho>();
+  private readonly facts: CrossFact[] = [];
+  private readonly claims = new StringTable();
+  private readonly members = new StringTable();
+  /** (claim_id, line_no) → first line seen. */
+  private readonly firstLines = new StringTable();
+  /** Echo of each first line, by table id: only kept when partials may arrive out of order. */
+  private readonly firstEchoes: (LineEcho | undefined)[] = [];
+  /** Later occurrences: line and the table id of its key. */
+  private readonly repeats: { line: number; id: number }[] = [];
+  private lastLine = 0;
+  private readonly linesInOrder: boolean;
+  private readonly rulePack: RulePack;
+
+  constructor(options: AccumulatorOptions = {}) {
+    this.linesInOrder = options.linesInOrder ?? false;
+    this.rulePack = options.rulePack ?? DEFAULT_RULE_PACK;
+  }
+
+  /** Records rejected before any chunk (by the framer). */
+  addRejected(records: readonly RejectedRecord[]): void {
+    for (const record of records) this.rejected.push(record);
+  }
+
+  add(partial: ChunkPartial): void {
+    this.checked += partial.checked;
+    this.indexLines += partial.indexLines;
+    this.addRejected(partial.rejected);
+    for (const item of partial.findings) this.findings.push(item);
+    for (const { line, echo } of partial.echoes) this.echoes.set(line, echo);
+    for (const fact of partial.facts) this.facts.push(fact);
+
+    const { lines, lineKeys } = partial;
+    for (let position = 0; position < lines.length; position += 1) {
+      const line = lines[position]!;
+      const base = position * ECHO_STRIDE;
+      const claimId = lineKeys[base]!;
+      const lineNo = lineKeys[base + 1]!;
+      const memberKey = lineKeys[base + 2]!.toUpperCase();
+      if (claimId !== '') this.claims.upsert(claimId, 0);
+      if (memberKey !== '') this.members.upsert(memberKey, 0);
+      if (claimId === '' || lineNo === '') continue;
+      this.trackOccurrence(`${claimId}\u001f${lineNo}`, line, lineKeys, base);
+    }
+  }
+
+  private trackOccurrence(key: string, line: number, lineKeys: readonly string[], base: number): void {
+    if (this.linesInOrder) {
+      if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
+      this.lastLine = line;
+    }
+    const { id, added } = this.firstLines.upsert(key, line);
+    if (added) {
+      if (!this.linesInOrder) this.firstEchoes[id] = echoAt(lineKeys, base);
+      return;
+    }
+    const first = this.firstLines.value(id);
+    if (line > first) {
+      this.repeats.push({ line, id });
+      this.echoes.set(line, this.echoes.get(line) ?? echoAt(lineKeys, base));
+      return;
+    }
+    // An earlier occurrence arrived late: the old first becomes a repeat.
+    this.repeats.push({ line: first, id });
+    this.echoes.set(first, this.echoes.get(first) ?? this.firstEchoes[id]!);
+    this.firstLines.setValue(id, line);
+    this.firstEchoes[id] = echoAt(lineKeys, base);
+  }
+
+  async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
+    const findings = this.findings;
+    for (const { line, id } of this.repeats) {
+      const first = this.firstLines.value(id);
+      findings.push(finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]));
+    }
+    const earlier = await history.sessionDates(membersWithIndexLines(this.facts));
+    for (const item of evaluateCrossRules(this.facts, earlier, this.rulePack.frequencyLimit)) {
+      findings.push(item);
+    }
+    for (const fact of this.facts) if (!this.echoes.has(fact.line)) this.echoes.set(fact.line, fact.echo);
+
+    findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    const flagged = new Set(findings.map((item) => item.line));
+    const echoes = new Map<number, LineEcho>();
+    for (const line of flagged) echoes.set(line, this.echoes.get(line)!);
+
+    return {
+      checked: this.checked,
+      rejectedRecords: [...this.rejected].sort((a, b) => a.line - b.line),
+      claims: this.claims.size,
+      members: this.members.size,
+      indexLines: this.indexLines,
+      findings,
+      echoes,
+    };
+  }
+}
+
+const echoAt = (keys: readonly string[], base: number): LineEcho =>
+  echoFromRaw(keys[base]!, keys[base + 1]!, keys[base + 2]!, keys[base + 3]!, keys[base + 4]!, keys[base + 5]!, keys[base + 6]!);

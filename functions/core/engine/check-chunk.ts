@@ -1,0 +1,86 @@
+/**
+ * Checks one chunk on its own into a partial result. Everything that needs no other line is final
+ * here; what cross-line rules need travels in the partial and is decided when partials merge.
+ */
+import type { ColumnLayout } from '../intake/columns.js';
+import { parseChunk, type RawChunk } from '../intake/chunk.js';
+import type { RejectedRecord } from '../intake/framer.js';
+import { INDEX_CODE } from '../rules/catalog.js';
+import { echoOf, type LineEcho, toClaimLine } from './claim-line.js';
+import { type CrossFact, crossFactOf } from './cross-rules.js';
+import type { Finding } from './finding.js';
+import { checkLine } from './line-rules.js';
+
+/** Order of the echo fields in `ChunkPartial.lineKeys`. */
+export const ECHO_FIELDS = [
+  'claimId',
+  'lineNo',
+  'memberId',
+  'dateOfService',
+  'procedureCode',
+  'charge',
+  'renderingNpi',
+] as const satisfies readonly (keyof LineEcho)[];
+export const ECHO_STRIDE = ECHO_FIELDS.length;
+
+/** The partial result of one chunk: plain data, so it crosses threads and sits in S3 as JSON. */
+export interface ChunkPartial {
+  readonly chunkIndex: number;
+  readonly checked: number;
+  readonly indexLines: number;
+  readonly rejected: RejectedRecord[];
+  /** Findings decided inside the chunk. */
+  readonly findings: Finding[];
+  /** Echo of each line with a finding above. */
+  readonly echoes: { readonly line: number; readonly echo: LineEcho }[];
+  /** Every checked line, ascending: its line number … */
+  readonly lines: number[];
+  /** … and its echo, flattened (ECHO_FIELDS order), for duplicate detection and claim/member counts. */
+  readonly lineKeys: string[];
+  /** Lines that cross-line rules need. */
+  readonly facts: CrossFact[];
+}
+
+export interface CheckOptions {
+  /** The as-of date as a day number: dates of service after it are out of range. */
+  readonly asOfDay: number;
+}
+
+export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: CheckOptions): ChunkPartial {
+  const { records, rejected } = parseChunk(chunk, layout.width);
+  const findings: Finding[] = [];
+  const echoes: { line: number; echo: LineEcho }[] = [];
+  const facts: CrossFact[] = [];
+  const lines: number[] = new Array(records.length);
+  const lineKeys: string[] = new Array(records.length * ECHO_STRIDE);
+  let indexLines = 0;
+
+  for (let position = 0; position < records.length; position += 1) {
+    const record = records[position]!;
+    const line = toClaimLine(record.fields, layout, record.line);
+    if (line.code === INDEX_CODE) indexLines += 1;
+    const before = findings.length;
+    checkLine(line, options.asOfDay, findings);
+    let echo: LineEcho | undefined;
+    const echoOnce = () => {
+      echo ??= echoOf(line);
+      return echo;
+    };
+    if (findings.length > before) echoes.push({ line: line.line, echo: echoOnce() });
+    const fact = crossFactOf(line, echoOnce);
+    if (fact) facts.push(fact);
+
+    lines[position] = line.line;
+    const base = position * ECHO_STRIDE;
+    // Same order as ECHO_FIELDS; the date and charge are normalised only when a report needs them.
+    lineKeys[base] = line.claimId;
+    lineKeys[base + 1] = line.lineNo;
+    lineKeys[base + 2] = line.memberId;
+    lineKeys[base + 3] = line.dosText;
+    lineKeys[base + 4] = line.code;
+    lineKeys[base + 5] = line.chargeText;
+    lineKeys[base + 6] = line.renderingNpi;
+  }
+
+  return { chunkIndex: chunk.index, checked: records.length, indexLines, rejected, findings, echoes, lines, lineKeys, facts };
+}

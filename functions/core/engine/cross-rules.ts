@@ -1,0 +1,161 @@
+/**
+ * Rules that need other lines: encounter, session and frequency rules. A chunk keeps only the facts
+ * these rules need (lines whose code takes part in one of them); facts from any chunks, merged in any
+ * order, give the same findings as the whole batch at once.
+ */
+import { FREQUENCY, INDEX_CODE, MODIFIERS, type RuleId } from '../rules/catalog.js';
+import type { ClaimLine, LineEcho } from './claim-line.js';
+import { CROSS_LINE_CODES, SETS } from './code-sets.js';
+import { type Finding, finding } from './finding.js';
+import { formatDay } from './values.js';
+
+/** What a cross-line rule needs to know of one line. */
+export interface CrossFact {
+  readonly line: number;
+  readonly member: string;
+  readonly dos: number;
+  readonly npi: string;
+  readonly code: string;
+  /** 0 when the units are not a whole number ≥ 1 (left out of unit sums). */
+  readonly units: number;
+  readonly has25: boolean;
+  readonly pos: string;
+  readonly echo: LineEcho;
+}
+
+/** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
+export type SessionHistory = ReadonlyMap<string, readonly number[]>;
+
+export function crossFactOf(line: ClaimLine, echo: () => LineEcho): CrossFact | undefined {
+  if (line.memberKey === '' || line.dos === undefined || !CROSS_LINE_CODES.has(line.code)) return undefined;
+  return {
+    line: line.line,
+    member: line.memberKey,
+    dos: line.dos,
+    npi: line.renderingNpi,
+    code: line.code,
+    units: line.units ?? 0,
+    has25: line.modifiers.includes(MODIFIERS.separateEvaluation),
+    pos: line.pos,
+    echo: echo(),
+  };
+}
+
+const ascending = (a: number, b: number) => a - b;
+const linesOf = (facts: readonly CrossFact[]): number[] => facts.map((fact) => fact.line).sort(ascending);
+
+/** Members that have a 62323 line: the only ones whose history is needed. */
+export function membersWithIndexLines(facts: Iterable<CrossFact>): string[] {
+  const members = new Set<string>();
+  for (const fact of facts) if (fact.code === INDEX_CODE) members.add(fact.member);
+  return [...members];
+}
+
+export function evaluateCrossRules(
+  facts: readonly CrossFact[],
+  history: SessionHistory,
+  frequencyLimit: number = FREQUENCY.maxSessions,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const memberFacts of groupBy(facts, (fact) => fact.member).values()) {
+    if (!memberFacts.some((fact) => fact.code === INDEX_CODE)) continue;
+    for (const session of groupBy(memberFacts, (fact) => fact.dos).values()) checkSession(session, out);
+    checkFrequency(memberFacts, history.get(memberFacts[0]!.member) ?? [], frequencyLimit, out);
+  }
+  return out;
+}
+
+function checkSession(session: readonly CrossFact[], out: Finding[]): void {
+  const indexFacts = session.filter((fact) => fact.code === INDEX_CODE);
+  if (indexFacts.length === 0) return;
+  const sessionIndexLines = linesOf(indexFacts);
+  const flag = (fact: CrossFact, ruleId: RuleId, message: string, related: readonly number[]) =>
+    out.push(finding(fact.line, ruleId, message, related));
+
+  for (const encounter of groupBy(session, (fact) => fact.npi).values()) {
+    const encounterIndex = encounter.filter((fact) => fact.code === INDEX_CODE);
+    const encounterIndexLines = linesOf(encounterIndex);
+    const units = encounterIndex.reduce((sum, fact) => sum + fact.units, 0);
+    if (units > 1) {
+      for (const fact of encounterIndex) {
+        const others = encounterIndexLines.filter((line) => line !== fact.line);
+        flag(fact, 'UNITS_EXCEED_MUE', `${units} units of 62323 in one encounter; the limit is 1 (one level per session)`, others);
+      }
+    }
+    if (encounterIndex.length === 0) continue;
+    for (const fact of encounter) {
+      const { code } = fact;
+      if (SETS.imaging.has(code)) {
+        flag(fact, 'IMAGING_BUNDLED', `${code} imaging guidance is included in 62323; no modifier unbundles it`, encounterIndexLines);
+      } else if (SETS.noImagingTwin.has(code)) {
+        flag(fact, 'NO_IMAGING_TWIN', '62322 (without imaging) and 62323 (with imaging) exclude each other', encounterIndexLines);
+      } else if (SETS.catheter.has(code)) {
+        flag(fact, 'CATHETER_TWIN', `catheter epidural ${code} billed with 62323 in one encounter`, encounterIndexLines);
+      } else if (SETS.evaluationAndManagement.has(code) && !fact.has25) {
+        flag(fact, 'EM_SAME_DAY_NO_25', `E/M ${code} on the day of 62323 needs modifier 25 for a separate evaluation`, encounterIndexLines);
+      } else if (SETS.steroid.has(code) && SETS.posFacility.has(fact.pos)) {
+        flag(fact, 'DRUG_IN_FACILITY', `steroid ${code} in place of service ${fact.pos}: the drug is the facility's cost`, encounterIndexLines);
+      }
+    }
+  }
+
+  for (const fact of session) {
+    const { code } = fact;
+    if (SETS.otherRegion.has(code)) {
+      flag(fact, 'ONE_REGION_PER_SESSION', `${code} is a cervical/thoracic epidural: one spinal region per session`, sessionIndexLines);
+    } else if (SETS.otherSpinal.has(code)) {
+      flag(fact, 'SAME_SESSION_OTHER_SPINAL', `${code} is another spinal procedure in the 62323 session`, sessionIndexLines);
+    } else if (SETS.sedation.has(code)) {
+      flag(fact, 'SEDATION_SAME_SESSION', `sedation ${code} with 62323: not routinely necessary`, sessionIndexLines);
+    }
+  }
+}
+
+function checkFrequency(memberFacts: readonly CrossFact[], earlier: readonly number[], limit: number, out: Finding[]): void {
+  const dates = new Set<number>(earlier);
+  for (const fact of memberFacts) if (SETS.frequencyCounted.has(fact.code)) dates.add(fact.dos);
+  const sorted = [...dates].sort(ascending);
+  const indexByDate = groupBy(
+    memberFacts.filter((fact) => fact.code === INDEX_CODE),
+    (fact) => fact.dos,
+  );
+  for (const [date, indexFacts] of indexByDate) {
+    const from = date - FREQUENCY.lookbackDays;
+    const inWindow = countBetween(sorted, from, date);
+    if (inWindow <= limit) continue;
+    const related: number[] = [];
+    for (const [other, otherFacts] of indexByDate) {
+      if (other !== date && other >= from && other <= date) for (const fact of otherFacts) related.push(fact.line);
+    }
+    related.sort(ascending);
+    const message = `${inWindow} session dates in the 12 months ending ${formatDay(date)} (from ${formatDay(from)}); the limit is ${limit}`;
+    for (const fact of indexFacts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related));
+  }
+}
+
+/** Values of sorted `values` within [from, to]. */
+function countBetween(values: readonly number[], from: number, to: number): number {
+  return lowerBound(values, to + 1) - lowerBound(values, from);
+}
+
+function lowerBound(values: readonly number[], target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

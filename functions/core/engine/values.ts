@@ -1,0 +1,97 @@
+/** Field-level parsing and normalisation: dates, money, NPIs and code shapes. Pure and allocation-light. */
+
+/** Days since 1970-01-01 for a real calendar date, or undefined. */
+export function dayNumber(year: number, month: number, day: number): number | undefined {
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
+  // Days from civil (Howard Hinnant's algorithm): exact for the proleptic Gregorian calendar.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+/** Parses YYYY-MM-DD, MM/DD/YYYY (or M/D/YYYY) or YYYYMMDD into a day number. */
+export function parseDate(text: string): number | undefined {
+  let match = ISO.exec(text) ?? COMPACT.exec(text);
+  if (match) return dayNumber(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = US.exec(text);
+  if (match) return dayNumber(Number(match[3]), Number(match[1]), Number(match[2]));
+  return undefined;
+}
+
+/** Day number back to YYYY-MM-DD. */
+export function formatDay(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const AMOUNT = /^\$?(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d{1,2}))?$/;
+
+/** An amount as cents: `1250`, `1250.5`, `$1,250.00`. Negative, malformed or over-precise amounts give undefined. */
+export function parseCents(text: string): number | undefined {
+  const match = AMOUNT.exec(text);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  const whole = match[1] === undefined ? 0 : Number(match[1].replaceAll(',', ''));
+  const fraction = match[2] === undefined ? 0 : Number(match[2].padEnd(2, '0'));
+  const cents = whole * 100 + fraction;
+  return Number.isSafeInteger(cents) ? cents : undefined;
+}
+
+export const formatCents = (cents: number): string => {
+  const whole = Math.floor(cents / 100);
+  const fraction = cents % 100;
+  return `${whole}.${fraction < 10 ? '0' : ''}${fraction}`;
+};
+
+const UNITS = /^\d+(?:\.0+)?$/;
+
+/** Units as a whole number ≥ 1 (`2` or `2.0`), else undefined. */
+export function parseUnits(text: string): number | undefined {
+  if (!UNITS.test(text)) return undefined;
+  const units = Number.parseInt(text, 10);
+  return units >= 1 && Number.isSafeInteger(units) ? units : undefined;
+}
+
+/**
+ * NPI check digit: Luhn over the 9-digit base with the card-issuer prefix 80840 (NPPES). The prefix
+ * contributes a constant 24 to the doubled-digit sum.
+ */
+export function isValidNpi(npi: string): boolean {
+  if (npi.length !== 10) return false;
+  const first = npi.charCodeAt(0);
+  if (first !== 0x31 && first !== 0x32) return false;
+  let sum = 24;
+  for (let index = 0; index < 9; index += 1) {
+    let digit = npi.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return false;
+    if (index % 2 === 0) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  const check = npi.charCodeAt(9) - 0x30;
+  return check >= 0 && check <= 9 && (10 - (sum % 10)) % 10 === check;
+}
+
+export const PROCEDURE_CODE_SHAPE = /^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})$/;
+export const MODIFIER_SHAPE = /^[A-Z0-9]{2}$/;
+export const DIAGNOSIS_SHAPE = /^[A-Z]\d[A-Z0-9]{1,5}$/;
+export const POS_SHAPE = /^\d{2}$/;
+
+/** Splits a list cell (`25 59`, `M54.16;M48.062`, …) on spaces, commas, colons, semicolons or pipes. */
+export const splitList = (cell: string): string[] => cell.split(/[\s,:;|]+/).filter((part) => part.length > 0);
+
+/** Diagnosis codes compare without the dot, upper-case. */
+export const normalizeDiagnosis = (code: string): string => code.trim().toUpperCase().replaceAll('.', '');

@@ -1,0 +1,157 @@
+/**
+ * Header mapping: which input column feeds which field. Names are matched case-insensitively,
+ * trimmed, with spaces and hyphens read as underscores; each field has the aliases billing systems use.
+ */
+
+export const SCALAR_FIELDS = [
+  'claim_id',
+  'line_no',
+  'member_id',
+  'patient_dob',
+  'date_of_service',
+  'date_of_service_to',
+  'procedure_code',
+  'units',
+  'place_of_service',
+  'rendering_npi',
+  'billing_npi',
+  'charge',
+  'prior_auth',
+  'payer',
+] as const;
+
+export type ScalarField = (typeof SCALAR_FIELDS)[number];
+
+/** Fields a record cannot do without (diagnoses are required only on 62323 lines: a rule, not a column). */
+export const REQUIRED_FIELDS = [
+  'claim_id',
+  'line_no',
+  'member_id',
+  'date_of_service',
+  'procedure_code',
+  'units',
+  'place_of_service',
+  'rendering_npi',
+  'charge',
+] as const satisfies readonly ScalarField[];
+
+const SCALAR_ALIASES: Record<ScalarField, readonly string[]> = {
+  claim_id: ['claim_id', 'claim_number', 'claim', 'patient_account_number'],
+  line_no: ['line_no', 'line_number', 'line'],
+  member_id: ['member_id', 'patient_id', 'subscriber_id', 'mbi'],
+  patient_dob: ['patient_dob', 'dob', 'date_of_birth'],
+  date_of_service: ['date_of_service', 'dos', 'service_date', 'dos_from'],
+  date_of_service_to: ['date_of_service_to', 'dos_to'],
+  procedure_code: ['procedure_code', 'cpt', 'cpt_code', 'hcpcs', 'hcpcs_code'],
+  units: ['units', 'quantity', 'service_units'],
+  place_of_service: ['place_of_service', 'pos'],
+  rendering_npi: ['rendering_npi', 'npi', 'provider_npi'],
+  billing_npi: ['billing_npi'],
+  charge: ['charge', 'charge_amount', 'billed_amount', 'amount'],
+  prior_auth: ['prior_auth', 'prior_authorization', 'auth_number'],
+  payer: ['payer', 'payer_name'],
+};
+
+const ALIAS_TO_FIELD = new Map<string, ScalarField>(
+  SCALAR_FIELDS.flatMap((field) => SCALAR_ALIASES[field].map((alias) => [alias, field] as const)),
+);
+
+/** Numbered list columns: modifier_1..4 / mod1..4, dx_1.. / diagnosis_1.. / icd10_1.. (up to 12, as on the 837P). */
+const MODIFIER_COLUMN = /^(?:modifier|mod)_?([1-4])$/;
+const DIAGNOSIS_COLUMN = /^(?:dx|diagnosis|icd10|icd_10)_?([1-9]|1[0-2])$/;
+const MODIFIER_LIST_COLUMN = new Set(['modifiers', 'modifier']);
+const DIAGNOSIS_LIST_COLUMN = new Set(['diagnosis_codes', 'diagnoses', 'dx_codes', 'icd10_codes']);
+
+export const normalizeHeaderName = (name: string): string =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/** Where each field sits in a record. List fields may come from several numbered columns or one list column. */
+export interface ColumnLayout {
+  /** Number of fields every record must have. */
+  readonly width: number;
+  /** Column index of each scalar field, or -1 when the batch has no such column. */
+  readonly scalar: Readonly<Record<ScalarField, number>>;
+  /** Columns holding one modifier each, in order. */
+  readonly modifierColumns: readonly number[];
+  /** Columns holding a separated list of modifiers. */
+  readonly modifierListColumns: readonly number[];
+  readonly diagnosisColumns: readonly number[];
+  readonly diagnosisListColumns: readonly number[];
+  /** Header names that matched nothing (or repeated a field already mapped), as written. */
+  readonly unknownColumns: readonly string[];
+}
+
+export type HeaderProblem =
+  | { readonly code: 'MISSING_COLUMNS'; readonly missing: readonly string[]; readonly seen: readonly string[] }
+  | { readonly code: 'NOT_COMMA_SEPARATED'; readonly delimiter: string; readonly seen: readonly string[] };
+
+export type HeaderResult =
+  | { readonly ok: true; readonly layout: ColumnLayout }
+  | { readonly ok: false; readonly problem: HeaderProblem };
+
+const OTHER_DELIMITERS: readonly [string, string][] = [
+  [';', 'semicolon'],
+  ['\t', 'tab'],
+  ['|', 'pipe'],
+];
+
+export function mapHeader(names: readonly string[]): HeaderResult {
+  const scalar = Object.fromEntries(SCALAR_FIELDS.map((field) => [field, -1])) as Record<ScalarField, number>;
+  const modifierColumns: [number, number][] = [];
+  const diagnosisColumns: [number, number][] = [];
+  const modifierListColumns: number[] = [];
+  const diagnosisListColumns: number[] = [];
+  const unknownColumns: string[] = [];
+
+  names.forEach((raw, index) => {
+    const name = normalizeHeaderName(raw);
+    const field = ALIAS_TO_FIELD.get(name);
+    if (field !== undefined) {
+      if (scalar[field] === -1) scalar[field] = index;
+      else unknownColumns.push(raw); // a second column for the same field: the first one wins
+      return;
+    }
+    const modifier = MODIFIER_COLUMN.exec(name);
+    if (modifier) return void modifierColumns.push([Number(modifier[1]), index]);
+    const diagnosis = DIAGNOSIS_COLUMN.exec(name);
+    if (diagnosis) return void diagnosisColumns.push([Number(diagnosis[1]), index]);
+    if (MODIFIER_LIST_COLUMN.has(name)) return void modifierListColumns.push(index);
+    if (DIAGNOSIS_LIST_COLUMN.has(name)) return void diagnosisListColumns.push(index);
+    unknownColumns.push(raw);
+  });
+
+  const missing = REQUIRED_FIELDS.filter((field) => scalar[field] === -1);
+  if (missing.length > 0) {
+    const seen = [...names];
+    if (names.length === 1) {
+      const other = OTHER_DELIMITERS.find(([delimiter]) => (names[0] ?? '').includes(delimiter));
+      if (other) return { ok: false, problem: { code: 'NOT_COMMA_SEPARATED', delimiter: other[1], seen } };
+    }
+    return { ok: false, problem: { code: 'MISSING_COLUMNS', missing, seen } };
+  }
+
+  const byNumber = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+  return {
+    ok: true,
+    layout: {
+      width: names.length,
+      scalar,
+      modifierColumns: modifierColumns.sort(byNumber).map(([, index]) => index),
+      modifierListColumns,
+      diagnosisColumns: diagnosisColumns.sort(byNumber).map(([, index]) => index),
+      diagnosisListColumns,
+      unknownColumns,
+    },
+  };
+}
+
+export function describeHeaderProblem(problem: HeaderProblem): string {
+  const seen = problem.seen.length > 0 ? problem.seen.map((name) => JSON.stringify(name)).join(', ') : 'none';
+  if (problem.code === 'NOT_COMMA_SEPARATED') {
+    return `The file is not comma-separated: its header looks ${problem.delimiter}-separated (one column seen: ${seen}). Export the batch as CSV with commas.`;
+  }
+  return `The header lacks required column(s) ${problem.missing.join(', ')}; headers seen: ${seen}.`;
+}

@@ -1,0 +1,133 @@
+/** summary.json: the figures an auditor and a dashboard read first. */
+import type { MergedBatch } from '../engine/accumulator.js';
+import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
+import { parseCents } from '../engine/values.js';
+
+export type BatchStatus = 'complete' | 'rejected' | 'incomplete';
+
+export interface BatchSource {
+  readonly name: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface BatchError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Summary {
+  readonly batchId: string;
+  readonly ruleSet: string;
+  readonly asOf: string;
+  readonly status: BatchStatus;
+  readonly error?: BatchError;
+  readonly missing?: readonly string[];
+  readonly source: BatchSource;
+  readonly counts: {
+    readonly lines: number;
+    readonly checked: number;
+    readonly rejected: number;
+    readonly claims: number;
+    readonly members: number;
+    readonly indexLines: number;
+    readonly flaggedLines: number;
+    readonly findings: Readonly<Record<Severity, number>>;
+  };
+  readonly byRule: Partial<Record<RuleId, { severity: Severity; findings: number; charge: number }>>;
+  readonly dollarsAtRisk: number;
+  readonly unknownColumns: readonly string[];
+  readonly generatedAt: string;
+}
+
+export interface SummaryContext {
+  readonly batchId: string;
+  readonly asOf: string;
+  readonly source: BatchSource;
+  readonly unknownColumns: readonly string[];
+  readonly generatedAt: Date;
+  readonly missing?: readonly string[];
+}
+
+export const timestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
+
+const dollars = (cents: number): number => Math.round(cents) / 100;
+
+export function buildSummary(batch: MergedBatch, context: SummaryContext): Summary {
+  const severityCounts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const ruleFindings = new Map<RuleId, number>();
+  const ruleLines = new Map<RuleId, Set<number>>();
+  const errorLines = new Set<number>();
+  for (const item of batch.findings) {
+    const { severity } = RULES[item.ruleId];
+    severityCounts[severity] += 1;
+    ruleFindings.set(item.ruleId, (ruleFindings.get(item.ruleId) ?? 0) + 1);
+    let lines = ruleLines.get(item.ruleId);
+    if (!lines) ruleLines.set(item.ruleId, (lines = new Set()));
+    lines.add(item.line);
+    if (severity === 'error') errorLines.add(item.line);
+  }
+  const chargeOf = (line: number): number => parseCents(batch.echoes.get(line)?.charge ?? '') ?? 0;
+  const sumCharges = (lines: Iterable<number>): number => {
+    let cents = 0;
+    for (const line of lines) cents += chargeOf(line);
+    return cents;
+  };
+
+  const byRule: Summary['byRule'] = {};
+  for (const ruleId of RULE_IDS) {
+    const count = ruleFindings.get(ruleId);
+    if (count === undefined) continue;
+    byRule[ruleId] = { severity: RULES[ruleId].severity, findings: count, charge: dollars(sumCharges(ruleLines.get(ruleId)!)) };
+  }
+
+  const incomplete = context.missing !== undefined && context.missing.length > 0;
+  return {
+    batchId: context.batchId,
+    ruleSet: RULE_SET_ID,
+    asOf: context.asOf,
+    status: incomplete ? 'incomplete' : 'complete',
+    ...(incomplete ? { missing: context.missing } : {}),
+    source: context.source,
+    counts: {
+      lines: batch.checked + batch.rejectedRecords.length,
+      checked: batch.checked,
+      rejected: batch.rejectedRecords.length,
+      claims: batch.claims,
+      members: batch.members,
+      indexLines: batch.indexLines,
+      flaggedLines: batch.echoes.size,
+      findings: severityCounts,
+    },
+    byRule,
+    dollarsAtRisk: dollars(sumCharges(errorLines)),
+    unknownColumns: context.unknownColumns,
+    generatedAt: timestamp(context.generatedAt),
+  };
+}
+
+/** The summary of a batch rejected as a whole: nothing was checked. */
+export function rejectedSummary(context: SummaryContext, error: BatchError): Summary {
+  return {
+    batchId: context.batchId,
+    ruleSet: RULE_SET_ID,
+    asOf: context.asOf,
+    status: 'rejected',
+    error,
+    source: context.source,
+    counts: {
+      lines: 0,
+      checked: 0,
+      rejected: 0,
+      claims: 0,
+      members: 0,
+      indexLines: 0,
+      flaggedLines: 0,
+      findings: { error: 0, warning: 0, info: 0 },
+    },
+    byRule: {},
+    dollarsAtRisk: 0,
+    unknownColumns: context.unknownColumns,
+    generatedAt: timestamp(context.generatedAt),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The whole job for one batch: read it, check every chunk (here or on a pool the caller passes in),
+ * merge the partials in order, and render the report folder. The CLI and the tests call this; the
+ * pipeline runs the same steps split across Lambdas.
+ */
+import { BatchAccumulator, type HistorySource, type MergedBatch, NO_HISTORY } from './engine/accumulator.js';
+import { type ChunkPartial, checkChunk } from './engine/check-chunk.js';
+import { parseDate } from './engine/values.js';
+import type { RawChunk } from './intake/chunk.js';
+import type { ColumnLayout } from './intake/columns.js';
+import { type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
+import { type ReportFileName, reportFiles } from './report/files.js';
+import { buildSummary, rejectedSummary, type Summary, type SummaryContext } from './report/summary.js';
+import { DEFAULT_RULE_PACK, type RulePack } from './rules/catalog.js';
+
+/** Checks chunks: in this thread, on worker threads, anywhere. */
+export interface ChunkChecker {
+  check(chunk: RawChunk, layout: ColumnLayout, asOfDay: number): Promise<ChunkPartial>;
+  /** How many chunks may be in flight at once. */
+  readonly parallelism: number;
+}
+
+export const inProcessChecker: ChunkChecker = {
+  check: async (chunk, layout, asOfDay) => checkChunk(chunk, layout, { asOfDay }),
+  parallelism: 1,
+};
+
+export interface ScrubOptions extends ReadOptions {
+  readonly batchId: string;
+  readonly sourceName: string;
+  /** YYYY-MM-DD. */
+  readonly asOf: string;
+  readonly rulePack?: RulePack;
+  readonly now?: () => Date;
+  /** Called after each chunk is merged, with the records merged so far. */
+  readonly onProgress?: (records: number) => void;
+}
+
+export interface ScrubPorts {
+  readonly checker?: ChunkChecker;
+  readonly history?: HistorySource;
+}
+
+export interface ScrubResult {
+  readonly summary: Summary;
+  readonly files: Record<ReportFileName, string>;
+  readonly batch?: MergedBatch;
+}
+
+/** Day number of a YYYY-MM-DD as-of date; throws on anything else (callers validate user input first). */
+export function asOfDayOf(asOf: string): number {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? parseDate(asOf) : undefined;
+  if (day === undefined) throw new Error(`as-of date "${asOf}" is not a real date in YYYY-MM-DD`);
+  return day;
+}
+
+export async function scrubBatch(
+  source: AsyncIterable<Uint8Array>,
+  options: ScrubOptions,
+  ports: ScrubPorts = {},
+): Promise<ScrubResult> {
+  const checker = ports.checker ?? inProcessChecker;
+  const asOfDay = asOfDayOf(options.asOf);
+  const accumulator = new BatchAccumulator({ linesInOrder: true, rulePack: options.rulePack ?? DEFAULT_RULE_PACK });
+  // Chunks are checked in parallel but merged in chunk order, so lines reach the merge ascending.
+  const inFlight: Promise<ChunkPartial>[] = [];
+  let merged = 0;
+  const mergeOldest = async () => {
+    const partial = await inFlight.shift()!;
+    accumulator.add(partial);
+    merged += partial.checked + partial.rejected.length;
+    options.onProgress?.(merged);
+  };
+
+  let intake: IntakeResult;
+  try {
+    intake = await readBatch(
+      source,
+      async (chunk, layout) => {
+        const started = checker.check(chunk, layout, asOfDay);
+        started.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
+        inFlight.push(started);
+        while (inFlight.length > checker.parallelism) await mergeOldest();
+      },
+      options,
+    );
+    while (inFlight.length > 0) await mergeOldest();
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
+
+  const context: SummaryContext = {
+    batchId: options.batchId,
+    asOf: options.asOf,
+    source: { name: options.sourceName, bytes: intake.bytes, sha256: intake.sha256 },
+    unknownColumns: intake.layout?.unknownColumns ?? [],
+    generatedAt: (options.now ?? (() => new Date()))(),
+  };
+  if (intake.rejection) {
+    const summary = rejectedSummary(context, intake.rejection);
+    return { summary, files: reportFiles(summary) };
+  }
+  accumulator.addRejected(intake.rejected);
+  const batch = await accumulator.finish(ports.history ?? NO_HISTORY);
+  const summary = buildSummary(batch, context);
+  return { summary, files: reportFiles(summary, batch), batch };
+}

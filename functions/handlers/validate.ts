@@ -1,0 +1,4 @@
+// Placeholder until the pipeline issue lands: the real handler replaces this file.
+export const handler = async (): Promise<void> => {
+  throw new Error('validate handler not implemented yet');
+};

@@ -1,0 +1,90 @@
+/**
+ * The one definition of the pipeline's moving parts, shared by the CDK stack (infra/) and the local
+ * runner (functions/local/). Change a number here and both the cloud and the laptop follow.
+ * Pure data: no AWS SDK or CDK import, so the Lambda bundles stay small.
+ */
+
+/** S3 key prefixes. */
+export const PREFIX = {
+  /** Billing uploads batches here (intake bucket). */
+  incoming: 'incoming/',
+  /** Finished report folders, one per batch (reports bucket). */
+  reports: 'reports/',
+  /** Chunk payloads, part results and manifests (work bucket; expires). */
+  work: 'work/',
+  /** Prior sessions for FREQUENCY_EXCEEDED (work bucket; does not expire). */
+  history: 'history/',
+} as const;
+
+/** Upload suffixes that trigger a batch. */
+export const BATCH_SUFFIXES = ['.csv', '.csv.gz'] as const;
+
+export interface FunctionSizing {
+  /** Lambda memory, MB. */
+  readonly memoryMb: number;
+  /** Lambda timeout, seconds. */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency (caps the fan-out and the bill). */
+  readonly reservedConcurrency: number;
+  /** SQS event source batch size. */
+  readonly batchSize: number;
+}
+
+export interface QueueDefinition {
+  /** Logical name; the local runner uses it as the queue name, CDK as the construct id stem. */
+  readonly name: string;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Visibility timeout = this many times the consumer's timeout (AWS advises at least 6). */
+  readonly visibilityTimeoutFactor: number;
+  /** Dead-letter retention, days. */
+  readonly dlqRetentionDays: number;
+}
+
+/** The functions: split reads an upload and fans out chunks; validate checks a chunk and merges the last. */
+export const FUNCTIONS = {
+  split: { memoryMb: 1024, timeoutSeconds: 300, reservedConcurrency: 5, batchSize: 1 },
+  validate: { memoryMb: 1536, timeoutSeconds: 120, reservedConcurrency: 20, batchSize: 5 },
+} as const satisfies Record<string, FunctionSizing>;
+
+export const QUEUES = {
+  intake: { name: 'scrub62323-intake', maxReceiveCount: 3, visibilityTimeoutFactor: 6, dlqRetentionDays: 14 },
+  chunk: { name: 'scrub62323-chunks', maxReceiveCount: 3, visibilityTimeoutFactor: 6, dlqRetentionDays: 14 },
+} as const satisfies Record<string, QueueDefinition>;
+
+/** Dead-letter queue name for a queue. */
+export const dlqName = (queue: QueueDefinition): string => `${queue.name}-dlq`;
+
+/** Visibility timeout for a queue consumed by a function of the given timeout. */
+export const visibilityTimeoutSeconds = (queue: QueueDefinition, consumer: FunctionSizing): number =>
+  queue.visibilityTimeoutFactor * consumer.timeoutSeconds;
+
+/** Bucket name stems (the stack adds account/region/stage; the local runner uses them as they are). */
+export const BUCKETS = {
+  intake: 'scrub62323-intake',
+  reports: 'scrub62323-reports',
+  work: 'scrub62323-work',
+} as const;
+
+/** Work files (chunks, parts, manifests) expire after this many days. */
+export const WORK_EXPIRY_DAYS = 3;
+
+/** Default report retention: six years (HIPAA documentation retention). */
+export const DEFAULT_REPORT_RETENTION_DAYS = 6 * 365;
+
+/**
+ * Environment variables the handlers read (validated once at cold start) and the stack sets.
+ * Keys are the variable names; values say what they hold.
+ */
+export const ENV = {
+  WORK_BUCKET: 'bucket for chunks, parts and manifests',
+  REPORTS_BUCKET: 'bucket the finished reports are written to',
+  CHUNK_QUEUE_URL: 'URL of the chunk queue the split function sends to',
+  CHUNK_MAX_RECEIVE_COUNT: 'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
+  REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
+  CHUNK_LINES: 'optional: records per chunk (default 20000)',
+  FREQUENCY_LIMIT: 'optional: sessions allowed in a rolling 12 months (default from the rule pack)',
+  LOG_LEVEL: 'optional: DEBUG, INFO, WARN or ERROR',
+} as const;
+
+export type EnvName = keyof typeof ENV;
