@@ -6,9 +6,10 @@
  */
 import type { RejectedRecord } from '../intake/framer.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
-import { echoFromRaw, type LineEcho } from './claim-line.js';
+import { echoFromRaw, echoFromRawString, type LineEcho } from './claim-line.js';
 import { ECHO_STRIDE, type ChunkPartial } from './check-chunk.js';
-import { type CrossFact, evaluateCrossRules, membersWithIndexLines, type SessionHistory } from './cross-rules.js';
+import { evaluateMember, type SessionHistory } from './cross-rules.js';
+import { FactStore } from './fact-store.js';
 import { type Finding, finding } from './finding.js';
 import { StringTable } from './string-table.js';
 
@@ -43,9 +44,9 @@ export class BatchAccumulator {
   private readonly rejected: RejectedRecord[] = [];
   private readonly findings: Finding[] = [];
   private readonly echoes = new Map<number, LineEcho>();
-  private readonly facts: CrossFact[] = [];
   private readonly claims = new StringTable();
   private readonly members = new StringTable();
+  private readonly facts = new FactStore(this.members);
   /** (claim_id, line_no) → first line seen. */
   private readonly firstLines = new StringTable();
   /** Echo of each first line, by table id: only kept when partials may arrive out of order. */
@@ -72,7 +73,7 @@ export class BatchAccumulator {
     this.addRejected(partial.rejected);
     for (const item of partial.findings) this.findings.push(item);
     for (const { line, echo } of partial.echoes) this.echoes.set(line, echo);
-    for (const fact of partial.facts) this.facts.push(fact);
+    for (const fact of partial.facts) this.facts.add(fact);
 
     const { lines, lineKeys } = partial;
     for (let position = 0; position < lines.length; position += 1) {
@@ -117,16 +118,20 @@ export class BatchAccumulator {
       const first = this.firstLines.value(id);
       findings.push(finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]));
     }
-    const earlier = await history.sessionDates(membersWithIndexLines(this.facts));
-    for (const item of evaluateCrossRules(this.facts, earlier, this.rulePack.frequencyLimit)) {
-      findings.push(item);
-    }
-    for (const fact of this.facts) if (!this.echoes.has(fact.line)) this.echoes.set(fact.line, fact.echo);
+    const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
+    // Echo cells of flagged fact lines, kept until the echoes are built below.
+    const factRaw = new Map<number, string>();
+    this.facts.forEachMemberWithIndexLines((memberFacts) => {
+      const before = findings.length;
+      evaluateMember(memberFacts, earlier.get(memberFacts[0]!.member) ?? [], this.rulePack.frequencyLimit, findings);
+      if (findings.length === before) return;
+      for (const fact of memberFacts) factRaw.set(fact.line, fact.raw);
+    });
 
     findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
     const flagged = new Set(findings.map((item) => item.line));
     const echoes = new Map<number, LineEcho>();
-    for (const line of flagged) echoes.set(line, this.echoes.get(line)!);
+    for (const line of flagged) echoes.set(line, this.echoes.get(line) ?? echoFromRawString(factRaw.get(line)!));
 
     return {
       checked: this.checked,

@@ -61,13 +61,8 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     if (line.code === INDEX_CODE) indexLines += 1;
     const before = findings.length;
     checkLine(line, options.asOfDay, findings);
-    let echo: LineEcho | undefined;
-    const echoOnce = () => {
-      echo ??= echoOf(line);
-      return echo;
-    };
-    if (findings.length > before) echoes.push({ line: line.line, echo: echoOnce() });
-    const fact = crossFactOf(line, echoOnce);
+    if (findings.length > before) echoes.push({ line: line.line, echo: echoOf(line) });
+    const fact = crossFactOf(line);
     if (fact) facts.push(fact);
 
     lines[position] = line.line;

@@ -4,7 +4,7 @@
  * order, give the same findings as the whole batch at once.
  */
 import { FREQUENCY, INDEX_CODE, MODIFIERS, type RuleId } from '../rules/catalog.js';
-import type { ClaimLine, LineEcho } from './claim-line.js';
+import { type ClaimLine, rawEcho } from './claim-line.js';
 import { CROSS_LINE_CODES, SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
 import { formatDay } from './values.js';
@@ -20,13 +20,14 @@ export interface CrossFact {
   readonly units: number;
   readonly has25: boolean;
   readonly pos: string;
-  readonly echo: LineEcho;
+  /** The line's echo cells, joined (see rawEcho): a report needs them only if the line is flagged. */
+  readonly raw: string;
 }
 
 /** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
 export type SessionHistory = ReadonlyMap<string, readonly number[]>;
 
-export function crossFactOf(line: ClaimLine, echo: () => LineEcho): CrossFact | undefined {
+export function crossFactOf(line: ClaimLine): CrossFact | undefined {
   if (line.memberKey === '' || line.dos === undefined || !CROSS_LINE_CODES.has(line.code)) return undefined;
   return {
     line: line.line,
@@ -37,30 +38,34 @@ export function crossFactOf(line: ClaimLine, echo: () => LineEcho): CrossFact | 
     units: line.units ?? 0,
     has25: line.modifiers.includes(MODIFIERS.separateEvaluation),
     pos: line.pos,
-    echo: echo(),
+    raw: rawEcho(line),
   };
 }
 
 const ascending = (a: number, b: number) => a - b;
 const linesOf = (facts: readonly CrossFact[]): number[] => facts.map((fact) => fact.line).sort(ascending);
 
-/** Members that have a 62323 line: the only ones whose history is needed. */
-export function membersWithIndexLines(facts: Iterable<CrossFact>): string[] {
-  const members = new Set<string>();
-  for (const fact of facts) if (fact.code === INDEX_CODE) members.add(fact.member);
-  return [...members];
+/** Cross-line findings of one member: `memberFacts` are all of the member's facts in the batch. */
+export function evaluateMember(
+  memberFacts: readonly CrossFact[],
+  earlierDates: readonly number[],
+  frequencyLimit: number,
+  out: Finding[],
+): void {
+  if (!memberFacts.some((fact) => fact.code === INDEX_CODE)) return;
+  for (const session of groupBy(memberFacts, (fact) => fact.dos).values()) checkSession(session, out);
+  checkFrequency(memberFacts, earlierDates, frequencyLimit, out);
 }
 
+/** Cross-line findings of any set of facts (all members). */
 export function evaluateCrossRules(
   facts: readonly CrossFact[],
   history: SessionHistory,
   frequencyLimit: number = FREQUENCY.maxSessions,
 ): Finding[] {
   const out: Finding[] = [];
-  for (const memberFacts of groupBy(facts, (fact) => fact.member).values()) {
-    if (!memberFacts.some((fact) => fact.code === INDEX_CODE)) continue;
-    for (const session of groupBy(memberFacts, (fact) => fact.dos).values()) checkSession(session, out);
-    checkFrequency(memberFacts, history.get(memberFacts[0]!.member) ?? [], frequencyLimit, out);
+  for (const [member, memberFacts] of groupBy(facts, (fact) => fact.member)) {
+    evaluateMember(memberFacts, history.get(member) ?? [], frequencyLimit, out);
   }
   return out;
 }

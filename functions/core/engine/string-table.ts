@@ -47,6 +47,12 @@ export class StringTable {
     }
   }
 
+  /** The key of entry `id`. */
+  keyOf(id: number): string {
+    const offset = this.offsets[id]!;
+    return this.arena.toString('utf8', offset, offset + this.lengths[id]!);
+  }
+
   value(id: number): number {
     return this.values[id]!;
   }

@@ -18,17 +18,33 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+/** Digits at [start, start + length) as a number, or -1 if any is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index += 1) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 /** Parses YYYY-MM-DD, MM/DD/YYYY (or M/D/YYYY) or YYYYMMDD into a day number. */
 export function parseDate(text: string): number | undefined {
-  let match = ISO.exec(text) ?? COMPACT.exec(text);
-  if (match) return dayNumber(Number(match[1]), Number(match[2]), Number(match[3]));
-  match = US.exec(text);
-  if (match) return dayNumber(Number(match[3]), Number(match[1]), Number(match[2]));
-  return undefined;
+  // Hand-rolled for the two fixed-width formats: this runs for every date of every line.
+  if (text.length === 10 && text.charCodeAt(4) === 0x2d && text.charCodeAt(7) === 0x2d) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    return year < 0 || month < 0 || day < 0 ? undefined : dayNumber(year, month, day);
+  }
+  if (text.length === 8 && digitsAt(text, 0, 8) >= 0) {
+    return dayNumber(digitsAt(text, 0, 4), digitsAt(text, 4, 2), digitsAt(text, 6, 2));
+  }
+  const match = US.exec(text);
+  return match ? dayNumber(Number(match[3]), Number(match[1]), Number(match[2])) : undefined;
 }
 
 /** Day number back to YYYY-MM-DD. */
@@ -94,4 +110,7 @@ export const POS_SHAPE = /^\d{2}$/;
 export const splitList = (cell: string): string[] => cell.split(/[\s,:;|]+/).filter((part) => part.length > 0);
 
 /** Diagnosis codes compare without the dot, upper-case. */
-export const normalizeDiagnosis = (code: string): string => code.trim().toUpperCase().replaceAll('.', '');
+export function normalizeDiagnosis(code: string): string {
+  const upper = code.trim().toUpperCase();
+  return upper.includes('.') ? upper.replaceAll('.', '') : upper;
+}

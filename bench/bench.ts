@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: throughput and memory of the engine, measured side by side in one run on batches
+ * generated here (seeded, in a temp folder, never committed), and the figures written into the
+ * README's Performance section. Each measurement runs in a child process so that its peak RSS is
+ * its own. Timing lives here, never in tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeSyntheticBatch } from './generate-batch.js';
+
+interface Measured {
+  readonly ms: number;
+  readonly maxRssBytes: number;
+  readonly lines: number;
+}
+
+const DIST = resolve('dist');
+const MB = 1024 * 1024;
+
+/** Runs `script` (an ES module body) in a fresh node process and returns what it prints as JSON. */
+function child(script: string): Measured {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(output.trim().split('\n').pop()!) as Measured;
+}
+
+const REPORT = `console.log(JSON.stringify({ ms, lines, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));`;
+
+function parseOnly(file: string): Measured {
+  return child(`
+    import { createReadStream } from 'node:fs';
+    import { parse } from ${JSON.stringify(pathToFileURL(resolve('node_modules/csv-parse/lib/index.js')).href)};
+    const started = performance.now();
+    let lines = -1;
+    for await (const _ of createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: true }))) lines += 1;
+    const ms = performance.now() - started;
+    ${REPORT}`);
+}
+
+function check(file: string, workers: number): Measured {
+  return child(`
+    import { main } from ${JSON.stringify(pathToFileURL(join(DIST, 'cli.js')).href)};
+    import { readFileSync } from 'node:fs';
+    const out = ${JSON.stringify(`${file}.report-${workers}`)};
+    const started = performance.now();
+    const code = await main(['check', ${JSON.stringify(file)}, '--workers', '${workers}', '--as-of', '2026-11-28', '--out', out], { stdout() {}, stderr(text) { process.stderr.write(text); } });
+    const ms = performance.now() - started;
+    if (code !== 0) throw new Error('check exited ' + code);
+    const lines = JSON.parse(readFileSync(out + '/summary.json', 'utf8')).counts.lines;
+    ${REPORT}`);
+}
+
+const rate = (m: Measured): number => Math.round(m.lines / (m.ms / 1000));
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'scrub62323-bench-'));
+  const cores = cpus().length;
+  const rows: string[] = [];
+  const log = (text: string) => {
+    process.stdout.write(`${text}\n`);
+  };
+  try {
+    const oneMillion = join(dir, 'batch-1m.csv');
+    const fourMillion = join(dir, 'batch-4m.csv');
+    log(`generating 1M and 4M lines in ${dir} …`);
+    const { bytes } = await writeSyntheticBatch(oneMillion, 1_000_000);
+    await writeSyntheticBatch(fourMillion, 4_000_000);
+
+    log('measuring 1M lines: parse-only, check on 1 worker, check on all cores …');
+    const parsed = parseOnly(oneMillion);
+    const one = check(oneMillion, 1);
+    const all = check(oneMillion, cores);
+    log('measuring 4M lines, all cores …');
+    const big = check(fourMillion, cores);
+
+    const parseRate = rate(parsed);
+    const oneRate = rate(one);
+    const allRate = rate(all);
+    rows.push(
+      `| measurement (1M lines, ${(bytes / MB).toFixed(0)} MB) | lines/s | ratio to parse-only | peak RSS |`,
+      '|---|---:|---:|---:|',
+      `| csv-parse alone, arrays, one thread | ${fmt(parseRate)} | 1.00 | ${(parsed.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, 1 worker thread | ${fmt(oneRate)} | ${ratio(oneRate, parseRate)} | ${(one.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, ${cores} worker threads (all cores) | ${fmt(allRate)} | ${ratio(allRate, parseRate)} | ${(all.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, 4M lines, all cores | ${fmt(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
+    );
+
+    const pipelineBench = join(resolve('bench'), 'pipeline-bench.ts');
+    if (await stat(pipelineBench).then(() => true, () => false)) {
+      log('measuring the pipeline on the embedded emulator (1M lines) …');
+      const pipeline = await import('./pipeline-bench.js');
+      const result = await pipeline.benchPipeline(oneMillion);
+      const dollars = pipeline.costPerMillionLines(result, 1_000_000);
+      rows.push(
+        '',
+        '| pipeline (1M lines, embedded emulator) | figure |',
+        '|---|---:|',
+        `| wall time | ${(result.wallMs / 1000).toFixed(1)} s (${ratio(result.wallMs, all.ms)}x \`check\` on all cores) |`,
+        `| split throughput | ${result.splitMBps.toFixed(1)} MB/s |`,
+        `| Lambda CPU: split / validate | ${fmt(Math.round(result.lambdaCpuMs.split))} ms / ${fmt(Math.round(result.lambdaCpuMs.validate))} ms |`,
+        `| AWS cost per million claim lines | $${dollars.toFixed(4)} |`,
+      );
+    }
+
+    const machine = `${cores} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;
+    const block = `<!-- bench:start -->\nMeasured by \`npm run bench\` on ${machine}.\n\n${rows.join('\n')}\n<!-- bench:end -->`;
+    log(`\n${block}\n`);
+    const readme = await readFile('README.md', 'utf8');
+    const updated = readme.replace(/<!-- bench:start -->[\s\S]*?<!-- bench:end -->/, block);
+    if (updated !== readme) {
+      await writeFile('README.md', updated);
+      log('README.md Performance section updated.');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,164 @@
+/** `scrub62323 check`: scrub a local batch in-process and write the report folder. */
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadHistoryFile } from '../../adapters/file-history.js';
+import type { HistorySource } from '../../core/engine/accumulator.js';
+import type { Summary } from '../../core/report/summary.js';
+import { asOfDayOf, type ChunkChecker, scrubBatch } from '../../core/scrub.js';
+import { EXIT, type CommandIo, UsageError } from '../io.js';
+import { summaryText } from '../summary-text.js';
+import { startWorkerPool } from '../worker-pool.js';
+
+export const CHECK_HELP = `Usage: scrub62323 check <batch.csv> [options]
+
+Checks a claim batch (.csv or .csv.gz) against rule set 62323/v1 and writes the report folder:
+findings.csv, summary.json, rejected.csv and report.html.
+
+Options:
+  --out DIR            report folder (default ./reports/<batch name>/)
+  --as-of YYYY-MM-DD   the date the batch is judged on (default: today, UTC)
+  --fail-on LEVEL      exit 1 when findings of LEVEL exist: error, or warning (warnings or errors)
+  --history FILE       earlier sessions (member_id,date_of_service,procedure_code) for the frequency rule
+  --workers N          worker threads (default: all cores for files over 4 MB; 0 = this thread only)
+  -h, --help           this help
+
+Exit codes: 0 batch processed, 1 findings at the --fail-on level, 2 batch rejected or bad arguments.
+`;
+
+/** Files at least this big are checked on worker threads by default. */
+const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
+
+export interface CheckDeps {
+  /** The built worker script (dist/worker.js). */
+  readonly workerUrl: URL;
+  readonly now?: () => Date;
+}
+
+export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
+
+/** Batch name from a file name: `nightly.csv.gz` → `nightly`. */
+export const batchNameOf = (file: string): string =>
+  basename(file)
+    .replace(/\.csv(\.gz)?$|\.gz$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '') || 'batch';
+
+export interface ReportWritten {
+  readonly summary: Summary;
+  readonly folder: string;
+}
+
+/** Writes the report files into `folder`. */
+export async function writeReportFolder(folder: string, files: Record<string, string>): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(folder, name), content)));
+}
+
+export function exitCodeFor(summary: Summary, failOn: 'error' | 'warning' | undefined): number {
+  if (summary.status === 'rejected') return EXIT.rejected;
+  const { error, warning } = summary.counts.findings;
+  if (failOn === 'error' && error > 0) return EXIT.findings;
+  if (failOn === 'warning' && error + warning > 0) return EXIT.findings;
+  return EXIT.processed;
+}
+
+export async function runCheckCommand(args: readonly string[], io: CommandIo, deps: CheckDeps): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      'as-of': { type: 'string' },
+      'fail-on': { type: 'string' },
+      history: { type: 'string' },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(CHECK_HELP);
+    return EXIT.processed;
+  }
+  if (positionals.length !== 1) throw new UsageError('check needs exactly one batch file (see scrub62323 check --help)');
+  const file = positionals[0]!;
+  const asOf = values['as-of'] ?? todayUtc(deps.now?.());
+  try {
+    asOfDayOf(asOf);
+  } catch {
+    throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
+  }
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') {
+    throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
+  }
+  const size = await stat(file).then(
+    (info) => {
+      if (!info.isFile()) throw new UsageError(`${file} is not a file`);
+      return info.size;
+    },
+    () => {
+      throw new UsageError(`cannot read ${file}: no such file`);
+    },
+  );
+  let workers = size >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+      throw new UsageError(`--workers takes a whole number from 0 to 64, not "${values.workers}"`);
+    }
+  }
+  let history: HistorySource | undefined;
+  if (values.history !== undefined) {
+    try {
+      const loaded = await loadHistoryFile(values.history);
+      history = loaded.source;
+      if (loaded.skippedRows > 0) io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
+    } catch (error) {
+      throw new UsageError(`cannot use --history ${values.history}: ${(error as Error).message}`);
+    }
+  }
+
+  const name = batchNameOf(file);
+  const folder = resolve(values.out ?? join('reports', name));
+  const pool = workers > 0 ? startWorkerPool(deps.workerUrl, workers) : undefined;
+  const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
+  try {
+    const result = await scrubBatch(
+      createReadStream(file, { highWaterMark: 1 << 20 }),
+      {
+        batchId: name,
+        sourceName: basename(file),
+        asOf,
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+      },
+      { ...(pool ? { checker: pool satisfies ChunkChecker } : {}), ...(history ? { history } : {}) },
+    );
+    progress?.done();
+    await writeReportFolder(folder, result.files);
+    io.stdout(summaryText(result.summary, folder));
+    return exitCodeFor(result.summary, failOn);
+  } finally {
+    await pool?.close();
+  }
+}
+
+function progressPrinter(io: CommandIo): { update: (records: number) => void; done: () => void } {
+  const started = Date.now();
+  let last = 0;
+  return {
+    update(records) {
+      const now = Date.now();
+      if (now - last < 500) return;
+      last = now;
+      const rate = Math.round(records / Math.max(0.001, (now - started) / 1000));
+      io.stderr(`\r${records.toLocaleString('en-US')} lines · ${rate.toLocaleString('en-US')} lines/s   `);
+    },
+    done() {
+      if (last > 0) io.stderr('\n');
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** What a command needs of the outside world: two text streams. Tests pass their own. */
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress is shown only then). */
+  readonly interactive?: boolean;
+}
+
+export const EXIT = { processed: 0, findings: 1, rejected: 2, usage: 2 } as const;
+
+/** A user error: printed as one sentence, never as a stack trace. */
+export class UsageError extends Error {}

@@ -1,0 +1,40 @@
+/** The `scrub62323` command line: a thin adapter that dispatches to a command and maps errors to exit codes. */
+import { EXIT, type CommandIo, UsageError } from './io.js';
+import { CHECK_HELP, runCheckCommand } from './commands/check.js';
+
+const HELP = `scrub62323 — a claim scrubber for CPT 62323 (lumbar/sacral interlaminar epidural with imaging guidance)
+
+Usage:
+  scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--history FILE]
+  scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--endpoint URL]
+  scrub62323 <command> --help
+
+check     scrub a local file in this process and write the report folder
+pipeline  run the serverless pipeline (S3 → split → SQS → validate → S3) on a local emulator or an endpoint
+`;
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheckCommand(rest, io, { workerUrl: new URL('./worker.js', import.meta.url) });
+      case 'pipeline': {
+        const { runPipelineCommand } = await import('./commands/pipeline.js');
+        return await runPipelineCommand(rest, io);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? EXIT.usage : EXIT.processed;
+      default:
+        throw new UsageError(`unknown command "${command}" (try scrub62323 --help)`);
+    }
+  } catch (error) {
+    const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.stderr(`scrub62323: ${(error as Error).message}${known ? '' : ' (unexpected error; no report was written)'}\n`);
+    return EXIT.usage;
+  }
+}

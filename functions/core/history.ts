@@ -1,0 +1,68 @@
+/**
+ * Earlier batches' sessions for FREQUENCY_EXCEEDED: a CSV of member_id, date_of_service,
+ * procedure_code (the same header aliases as a batch). Only codes that count toward the limit are kept.
+ */
+import { parse } from 'csv-parse/sync';
+import type { HistorySource } from './engine/accumulator.js';
+import { SETS } from './engine/code-sets.js';
+import type { SessionHistory } from './engine/cross-rules.js';
+import { parseDate } from './engine/values.js';
+import { normalizeHeaderName } from './intake/columns.js';
+
+export interface ParsedHistory {
+  readonly sessions: Map<string, number[]>;
+  /** Rows skipped because a value was missing or invalid (counted, never logged: they hold member ids). */
+  readonly skippedRows: number;
+}
+
+const HISTORY_COLUMNS = {
+  member: ['member_id', 'patient_id', 'subscriber_id', 'mbi'],
+  date: ['date_of_service', 'dos', 'service_date', 'dos_from'],
+  code: ['procedure_code', 'cpt', 'cpt_code', 'hcpcs', 'hcpcs_code'],
+} as const;
+
+export function parseHistoryCsv(text: string): ParsedHistory {
+  const rows = parse(text.replace(/^\uFEFF/, ''), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  }) as string[][];
+  const header = (rows[0] ?? []).map(normalizeHeaderName);
+  const column = (names: readonly string[]) => header.findIndex((name) => names.includes(name));
+  const member = column(HISTORY_COLUMNS.member);
+  const date = column(HISTORY_COLUMNS.date);
+  const code = column(HISTORY_COLUMNS.code);
+  if (member < 0 || date < 0 || code < 0) {
+    throw new Error('the history file needs columns member_id, date_of_service and procedure_code');
+  }
+  const sessions = new Map<string, number[]>();
+  let skippedRows = 0;
+  for (const row of rows.slice(1)) {
+    const memberKey = (row[member] ?? '').trim().toUpperCase();
+    const day = parseDate((row[date] ?? '').trim());
+    const procedure = (row[code] ?? '').trim().toUpperCase();
+    if (memberKey === '' || day === undefined || procedure === '') {
+      skippedRows += 1;
+      continue;
+    }
+    if (!SETS.frequencyCounted.has(procedure)) continue;
+    const dates = sessions.get(memberKey);
+    if (dates) dates.push(day);
+    else sessions.set(memberKey, [day]);
+  }
+  return { sessions, skippedRows };
+}
+
+/** A history held in memory (loaded from a file or an S3 object). */
+export function inMemoryHistory(sessions: ReadonlyMap<string, readonly number[]>): HistorySource {
+  return {
+    sessionDates: async (members) => {
+      const found: Map<string, readonly number[]> = new Map();
+      for (const member of members) {
+        const dates = sessions.get(member);
+        if (dates) found.set(member, dates);
+      }
+      return found satisfies SessionHistory;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../functions/cli/main.js';
+import { batchNameOf, runCheckCommand } from '../../functions/cli/commands/check.js';
+import type { CommandIo } from '../../functions/cli/io.js';
+
+const WORKER_URL = pathToFileURL(join(process.cwd(), 'dist/worker.js'));
+const HEADER = 'claim_id,line_no,member_id,date_of_service,procedure_code,modifiers,dx_1,units,place_of_service,rendering_npi,charge,prior_auth';
+const FIXED_NOW = () => new Date('2026-11-28T03:00:00Z');
+
+function capture(): CommandIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scrub62323-cli-'));
+});
+
+async function batchFile(name: string, rows: string[]): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, `${HEADER}\n${rows.join('\n')}\n`);
+  return file;
+}
+
+const CLEAN = 'C1,1,M1,2026-03-02,62323,,M54.16,1,11,1234567893,1250.00,PA1';
+const WARNING_ONLY = 'C2,1,M2,2026-03-02,62323,,M54.16,1,11,1234567893,1250.00,';
+const ERROR_LINE = 'C3,1,M3,2026-03-02,62323,50,M54.16,1,11,1234567893,1250.00,PA3';
+
+describe('scrub62323 check', () => {
+  it('writes the four report files and prints a summary', async () => {
+    const file = await batchFile('nightly batch.csv', [CLEAN, ERROR_LINE]);
+    const io = capture();
+    const out = join(dir, 'out1');
+    const code = await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28'], io, { workerUrl: WORKER_URL, now: FIXED_NOW });
+    expect(code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ batchId: 'nightly_batch', status: 'complete', asOf: '2026-11-28' });
+    expect(summary.counts).toMatchObject({ lines: 2, checked: 2, rejected: 0, flaggedLines: 1 });
+    expect(await readFile(join(out, 'findings.csv'), 'utf8')).toContain('BILATERAL_MODIFIER');
+    expect(await readFile(join(out, 'rejected.csv'), 'utf8')).toBe('line,end_line,reason,raw\n');
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<!doctype html>');
+    expect(io.out.join('')).toMatch(/Lines 2: 2 checked, 0 rejected/);
+  });
+
+  it('exits 1 with --fail-on at or above the level found, 0 below it', async () => {
+    const warnings = await batchFile('warnings.csv', [CLEAN, WARNING_ONLY]);
+    const errors = await batchFile('errors.csv', [ERROR_LINE]);
+    const run = (file: string, level: string) =>
+      runCheckCommand([file, '--out', join(dir, `o-${level}`), '--as-of', '2026-11-28', '--fail-on', level], capture(), {
+        workerUrl: WORKER_URL,
+      });
+    expect(await run(warnings, 'error')).toBe(0);
+    expect(await run(warnings, 'warning')).toBe(1);
+    expect(await run(errors, 'error')).toBe(1);
+  });
+
+  it('exits 2 with a one-line reason for a rejected batch', async () => {
+    const file = join(dir, 'semicolons.csv');
+    await writeFile(file, 'claim_id;line_no;member_id\nC1;1;M1\n');
+    const io = capture();
+    expect(await main(['check', file, '--out', join(dir, 'o-rej'), '--as-of', '2026-11-28'], io)).toBe(2);
+    expect(io.out.join('')).toMatch(/REJECTED: The file is not comma-separated/);
+    const summary = JSON.parse(await readFile(join(dir, 'o-rej', 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('rejected');
+    expect(summary.error.code).toBe('NOT_COMMA_SEPARATED');
+  });
+
+  it.each([
+    [['check'], /exactly one batch file/],
+    [['check', 'missing.csv'], /cannot read missing.csv/],
+    [['check', 'x.csv', '--as-of', '2026-02-30'], /not a real date/],
+    [['check', 'x.csv', '--fail-on', 'info'], /--fail-on takes error or warning/],
+    [['check', 'x.csv', '--bogus'], /Unknown option/],
+    [['frobnicate'], /unknown command/],
+  ])('rejects bad arguments %j with exit 2 and one sentence', async (args, message) => {
+    const io = capture();
+    expect(await main(args, io)).toBe(2);
+    const text = io.err.join('');
+    expect(text).toMatch(message);
+    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(text).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('prints help for the command and the program', async () => {
+    const io = capture();
+    expect(await main(['check', '--help'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/--fail-on/);
+    const top = capture();
+    expect(await main(['--help'], top)).toBe(0);
+    expect(top.out.join('')).toMatch(/scrub62323 check/);
+  });
+
+  it('gives the same report on worker threads as in this thread', async () => {
+    const rows: string[] = [];
+    for (let index = 0; index < 3000; index += 1) {
+      const member = `M${index % 700}`;
+      const day = String(1 + (index % 27)).padStart(2, '0');
+      const code = ['62323', '77003', '99213', 'J3301', '64483'][index % 5];
+      rows.push(`C${Math.floor(index / 3)},${(index % 3) + 1},${member},2026-0${1 + (index % 9)}-${day},${code},,M54.16,1,11,1234567893,100.00,`);
+    }
+    const file = await batchFile('many.csv', rows);
+    const read = async (workers: string) => {
+      const out = join(dir, `w${workers}`);
+      await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28', '--workers', workers], capture(), {
+        workerUrl: WORKER_URL,
+        now: FIXED_NOW,
+      });
+      return Promise.all(['findings.csv', 'summary.json', 'rejected.csv'].map((name) => readFile(join(out, name), 'utf8')));
+    };
+    const inThread = await read('0');
+    expect(await read('2')).toEqual(inThread);
+    expect(inThread[0]!.split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('names the batch after the file', () => {
+    expect(batchNameOf('/x/nightly.csv.gz')).toBe('nightly');
+    expect(batchNameOf('../../etc/pass wd.csv')).toBe('pass_wd');
+    expect(batchNameOf('...csv')).toBe('batch');
+  });
+});
