@@ -6,12 +6,12 @@
  */
 import type { RejectedRecord } from '../intake/framer.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
-import { echoFromRaw, echoFromRawString, type LineEcho } from './claim-line.js';
+import { echoFromRaw, type LineEcho } from './claim-line.js';
 import { ECHO_STRIDE, type ChunkPartial } from './check-chunk.js';
-import { evaluateMember, type SessionHistory } from './cross-rules.js';
+import { type CrossFact, echoOfFact, evaluateMember, type SessionHistory } from './cross-rules.js';
 import { FactStore } from './fact-store.js';
 import { type Finding, finding } from './finding.js';
-import { StringTable } from './string-table.js';
+import { NumberMap, StringTable } from './string-table.js';
 
 /** Looks up earlier sessions for the members that need them. */
 export interface HistorySource {
@@ -46,13 +46,14 @@ export class BatchAccumulator {
   private readonly echoes = new Map<number, LineEcho>();
   private readonly claims = new StringTable();
   private readonly members = new StringTable();
-  private readonly facts = new FactStore(this.members);
-  /** (claim_id, line_no) → first line seen. */
-  private readonly firstLines = new StringTable();
-  /** Echo of each first line, by table id: only kept when partials may arrive out of order. */
-  private readonly firstEchoes: (LineEcho | undefined)[] = [];
-  /** Later occurrences: line and the table id of its key. */
-  private readonly repeats: { line: number; id: number }[] = [];
+  private readonly facts = new FactStore(this.members, this.claims);
+  /** (claim, line_no) → first line seen. Numeric line numbers use the compact map, others the string map. */
+  private readonly firstByNumber = new NumberMap();
+  private readonly firstByText = new Map<string, number>();
+  /** Echo of each first occurrence: only kept when partials may arrive out of order. */
+  private readonly firstEchoes = new Map<number | string, LineEcho>();
+  /** Later occurrences: their line and key. */
+  private readonly repeats: { line: number; key: number | string }[] = [];
   private lastLine = 0;
   private readonly linesInOrder: boolean;
   private readonly rulePack: RulePack;
@@ -82,56 +83,65 @@ export class BatchAccumulator {
       const claimId = lineKeys[base]!;
       const lineNo = lineKeys[base + 1]!;
       const memberKey = lineKeys[base + 2]!.toUpperCase();
-      if (claimId !== '') this.claims.upsert(claimId, 0);
-      if (memberKey !== '') this.members.upsert(memberKey, 0);
-      if (claimId === '' || lineNo === '') continue;
-      this.trackOccurrence(`${claimId}\u001f${lineNo}`, line, lineKeys, base);
+      const claim = claimId === '' ? -1 : this.claims.intern(claimId);
+      if (memberKey !== '') this.members.intern(memberKey);
+      if (claim < 0 || lineNo === '') continue;
+      this.trackOccurrence(occurrenceKey(claim, lineNo), line, lineKeys, base);
     }
   }
 
-  private trackOccurrence(key: string, line: number, lineKeys: readonly string[], base: number): void {
+  private first(key: number | string): number | undefined {
+    return typeof key === 'number' ? this.firstByNumber.get(key) : this.firstByText.get(key);
+  }
+
+  private setFirst(key: number | string, line: number): void {
+    if (typeof key === 'number') this.firstByNumber.set(key, line);
+    else this.firstByText.set(key, line);
+  }
+
+  private trackOccurrence(key: number | string, line: number, lineKeys: readonly string[], base: number): void {
     if (this.linesInOrder) {
       if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
       this.lastLine = line;
     }
-    const { id, added } = this.firstLines.upsert(key, line);
-    if (added) {
-      if (!this.linesInOrder) this.firstEchoes[id] = echoAt(lineKeys, base);
+    const first = this.first(key);
+    if (first === undefined) {
+      this.setFirst(key, line);
+      if (!this.linesInOrder) this.firstEchoes.set(key, echoAt(lineKeys, base));
       return;
     }
-    const first = this.firstLines.value(id);
     if (line > first) {
-      this.repeats.push({ line, id });
+      this.repeats.push({ line, key });
       this.echoes.set(line, this.echoes.get(line) ?? echoAt(lineKeys, base));
       return;
     }
     // An earlier occurrence arrived late: the old first becomes a repeat.
-    this.repeats.push({ line: first, id });
-    this.echoes.set(first, this.echoes.get(first) ?? this.firstEchoes[id]!);
-    this.firstLines.setValue(id, line);
-    this.firstEchoes[id] = echoAt(lineKeys, base);
+    this.repeats.push({ line: first, key });
+    this.echoes.set(first, this.echoes.get(first) ?? this.firstEchoes.get(key)!);
+    this.setFirst(key, line);
+    this.firstEchoes.set(key, echoAt(lineKeys, base));
   }
 
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const findings = this.findings;
-    for (const { line, id } of this.repeats) {
-      const first = this.firstLines.value(id);
+    for (const { line, key } of this.repeats) {
+      const first = this.first(key)!;
       findings.push(finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]));
     }
     const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
     // Echo cells of flagged fact lines, kept until the echoes are built below.
-    const factRaw = new Map<number, string>();
+    const flaggedFacts = new Map<number, CrossFact>();
     this.facts.forEachMemberWithIndexLines((memberFacts) => {
       const before = findings.length;
       evaluateMember(memberFacts, earlier.get(memberFacts[0]!.member) ?? [], this.rulePack.frequencyLimit, findings);
       if (findings.length === before) return;
-      for (const fact of memberFacts) factRaw.set(fact.line, fact.raw);
+      for (const fact of memberFacts) flaggedFacts.set(fact.line, fact);
     });
 
     findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
     const flagged = new Set(findings.map((item) => item.line));
     const echoes = new Map<number, LineEcho>();
-    for (const line of flagged) echoes.set(line, this.echoes.get(line) ?? echoFromRawString(factRaw.get(line)!));
+    for (const line of flagged) echoes.set(line, this.echoes.get(line) ?? echoOfFact(flaggedFacts.get(line)!));
 
     return {
       checked: this.checked,
@@ -143,6 +153,12 @@ export class BatchAccumulator {
       echoes,
     };
   }
+}
+
+/** Line numbers like `1`…`999999` pack with the claim's id into one number; others stay text. */
+function occurrenceKey(claim: number, lineNo: string): number | string {
+  if (lineNo.length <= 6 && /^(?:0|[1-9]\d*)$/.test(lineNo)) return claim * 1_048_576 + Number(lineNo);
+  return `${claim}\u001f${lineNo}`;
 }
 
 const echoAt = (keys: readonly string[], base: number): LineEcho =>

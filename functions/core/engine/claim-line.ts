@@ -101,17 +101,6 @@ function collect(
 export const echoOf = (line: ClaimLine): LineEcho =>
   echoFromRaw(line.claimId, line.lineNo, line.memberId, line.dosText, line.code, line.chargeText, line.renderingNpi);
 
-const ECHO_SEPARATOR = '\u001f';
-
-/** A line's echo cells in one string: cheap to keep for lines that may be flagged later. */
-export const rawEcho = (line: ClaimLine): string =>
-  [line.claimId, line.lineNo, line.memberId, line.dosText, line.code, line.chargeText, line.renderingNpi].join(ECHO_SEPARATOR);
-
-export function echoFromRawString(raw: string): LineEcho {
-  const [claimId = '', lineNo = '', memberId = '', dosText = '', code = '', chargeText = '', npi = ''] = raw.split(ECHO_SEPARATOR);
-  return echoFromRaw(claimId, lineNo, memberId, dosText, code, chargeText, npi);
-}
-
 /** The echo of a line from its trimmed cells (dates and charges normalised for the report). */
 export function echoFromRaw(
   claimId: string,

@@ -4,10 +4,10 @@
  * order, give the same findings as the whole batch at once.
  */
 import { FREQUENCY, INDEX_CODE, MODIFIERS, type RuleId } from '../rules/catalog.js';
-import { type ClaimLine, rawEcho } from './claim-line.js';
+import type { ClaimLine, LineEcho } from './claim-line.js';
 import { CROSS_LINE_CODES, SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
-import { formatDay } from './values.js';
+import { formatCents, formatDay } from './values.js';
 
 /** What a cross-line rule needs to know of one line. */
 export interface CrossFact {
@@ -20,8 +20,12 @@ export interface CrossFact {
   readonly units: number;
   readonly has25: boolean;
   readonly pos: string;
-  /** The line's echo cells, joined (see rawEcho): a report needs them only if the line is flagged. */
-  readonly raw: string;
+  /** Echo cells, for the report if the line is flagged: member id as written, claim, line number … */
+  readonly memberId: string;
+  readonly claimId: string;
+  readonly lineNo: string;
+  /** … and the charge as a plain amount (`1250.00`), empty when invalid. */
+  readonly charge: string;
 }
 
 /** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
@@ -38,9 +42,22 @@ export function crossFactOf(line: ClaimLine): CrossFact | undefined {
     units: line.units ?? 0,
     has25: line.modifiers.includes(MODIFIERS.separateEvaluation),
     pos: line.pos,
-    raw: rawEcho(line),
+    memberId: line.memberId,
+    claimId: line.claimId,
+    lineNo: line.lineNo,
+    charge: line.chargeCents !== undefined && line.chargeCents > 0 ? formatCents(line.chargeCents) : '',
   };
 }
+
+export const echoOfFact = (fact: CrossFact): LineEcho => ({
+  claimId: fact.claimId,
+  lineNo: fact.lineNo,
+  memberId: fact.memberId,
+  dateOfService: formatDay(fact.dos),
+  procedureCode: fact.code,
+  charge: fact.charge,
+  renderingNpi: fact.npi,
+});
 
 const ascending = (a: number, b: number) => a - b;
 const linesOf = (facts: readonly CrossFact[]): number[] => facts.map((fact) => fact.line).sort(ascending);

@@ -1,27 +1,37 @@
 /**
- * Cross-line facts of a whole batch, stored by column in typed arrays. A big batch has hundreds of
- * thousands of lines that some cross-line rule looks at; as objects they would cost ~300 bytes each,
- * here ~80 (members, NPIs and codes become table ids; the echo cells sit in one byte arena).
+ * Cross-line facts of a whole batch, stored by column in typed arrays. A big batch has millions of
+ * lines that some cross-line rule looks at; as objects they would cost ~300 bytes each, here ~40:
+ * members, claims and NPIs become table ids, codes and flags share one packed number.
  */
 import { INDEX_CODE } from '../rules/catalog.js';
 import { CROSS_LINE_CODES } from './code-sets.js';
 import type { CrossFact } from './cross-rules.js';
-import { StringTable } from './string-table.js';
+import type { StringTable } from './string-table.js';
+import { StringTable as Table } from './string-table.js';
+import { formatCents, parseCents } from './values.js';
 
 const CODE_LIST = [...CROSS_LINE_CODES];
 const CODE_ID = new Map(CODE_LIST.map((code, id) => [code, id]));
 const INDEX_CODE_ID = CODE_ID.get(INDEX_CODE)!;
+const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
 
 class IntColumn {
   data = new Int32Array(1024);
-  push(position: number, value: number): void {
+  set(position: number, value: number): void {
     if (position >= this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
+      const bigger = new Int32Array(Math.ceil(this.data.length * 1.5));
       bigger.set(this.data);
       this.data = bigger;
     }
     this.data[position] = value;
   }
+}
+
+/** Echo cells that do not fit the columns (rare): kept as written, by row. */
+interface Unusual {
+  memberId?: string;
+  lineNo?: string;
+  charge?: string;
 }
 
 export class FactStore {
@@ -30,74 +40,81 @@ export class FactStore {
   private readonly members = new IntColumn();
   private readonly dates = new IntColumn();
   private readonly npis = new IntColumn();
-  private readonly codes = new IntColumn();
+  /** Code id (bits 0–6), modifier 25 (bit 7), place of service + 1 (bits 8+; 0 = not a number). */
+  private readonly packed = new IntColumn();
   private readonly units = new IntColumn();
-  /** Bit 0: modifier 25; bits 8+: place of service + 1 (0 = not a number). */
-  private readonly flags = new IntColumn();
-  private readonly rawStart = new IntColumn();
-  private raw = Buffer.alloc(1 << 16);
-  private rawUsed = 0;
-  private readonly npiTable = new StringTable();
+  private readonly claims = new IntColumn();
+  private readonly lineNumbers = new IntColumn();
+  /** Charge in cents; -1 when invalid. */
+  private readonly cents = new IntColumn();
+  private readonly unusual = new Map<number, Unusual>();
+  private readonly npiTable = new Table();
 
-  constructor(private readonly memberTable: StringTable) {}
-
-  get size(): number {
-    return this.count;
-  }
+  constructor(
+    private readonly memberTable: StringTable,
+    private readonly claimTable: StringTable,
+  ) {}
 
   add(fact: CrossFact): void {
     const at = this.count;
-    this.lines.push(at, fact.line);
-    this.members.push(at, this.memberTable.upsert(fact.member, 0).id);
-    this.dates.push(at, fact.dos);
-    this.npis.push(at, this.npiTable.upsert(fact.npi, 0).id);
-    this.codes.push(at, CODE_ID.get(fact.code) ?? -1);
-    this.units.push(at, fact.units);
+    const odd: Unusual = {};
+    this.lines.set(at, fact.line);
+    this.members.set(at, this.memberTable.intern(fact.member));
+    if (fact.memberId !== fact.member) odd.memberId = fact.memberId;
+    this.dates.set(at, fact.dos);
+    this.npis.set(at, this.npiTable.intern(fact.npi));
     const pos = /^\d{1,2}$/.test(fact.pos) ? Number(fact.pos) + 1 : 0;
-    this.flags.push(at, (fact.has25 ? 1 : 0) | (pos << 8));
-    const length = Buffer.byteLength(fact.raw);
-    if (this.rawUsed + length > this.raw.length) {
-      const bigger = Buffer.alloc(Math.max(this.raw.length * 2, this.rawUsed + length));
-      this.raw.copy(bigger, 0, 0, this.rawUsed);
-      this.raw = bigger;
-    }
-    this.rawStart.push(at, this.rawUsed);
-    this.rawUsed += this.raw.write(fact.raw, this.rawUsed);
+    this.packed.set(at, CODE_ID.get(fact.code)! | (fact.has25 ? 0x80 : 0) | (pos << 8));
+    this.units.set(at, fact.units);
+    this.claims.set(at, this.claimTable.intern(fact.claimId));
+    const lineNumber = CANONICAL_NUMBER.test(fact.lineNo) ? Number(fact.lineNo) : -1;
+    this.lineNumbers.set(at, lineNumber);
+    if (lineNumber < 0) odd.lineNo = fact.lineNo;
+    const cents = fact.charge === '' ? -1 : (parseCents(fact.charge) ?? -1);
+    const fits = cents >= -1 && cents <= 0x7fffffff;
+    this.cents.set(at, fits ? cents : -1);
+    if (!fits) odd.charge = fact.charge;
+    if (odd.memberId !== undefined || odd.lineNo !== undefined || odd.charge !== undefined) this.unusual.set(at, odd);
     this.count += 1;
   }
 
   private fact(at: number): CrossFact {
-    const flags = this.flags.data[at]!;
-    const pos = (flags >> 8) - 1;
-    const end = at + 1 < this.count ? this.rawStart.data[at + 1]! : this.rawUsed;
+    const packed = this.packed.data[at]!;
+    const pos = (packed >> 8) - 1;
+    const member = this.memberTable.keyOf(this.members.data[at]!);
+    const odd = this.unusual.get(at);
+    const cents = this.cents.data[at]!;
     return {
       line: this.lines.data[at]!,
-      member: this.memberTable.keyOf(this.members.data[at]!),
+      member,
       dos: this.dates.data[at]!,
       npi: this.npiTable.keyOf(this.npis.data[at]!),
-      code: CODE_LIST[this.codes.data[at]!]!,
+      code: CODE_LIST[packed & 0x7f]!,
       units: this.units.data[at]!,
-      has25: (flags & 1) === 1,
+      has25: (packed & 0x80) !== 0,
       pos: pos < 0 ? '' : String(pos).padStart(2, '0'),
-      raw: this.raw.toString('utf8', this.rawStart.data[at]!, end),
+      memberId: odd?.memberId ?? member,
+      claimId: this.claimTable.keyOf(this.claims.data[at]!),
+      lineNo: odd?.lineNo ?? String(this.lineNumbers.data[at]),
+      charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
     };
   }
 
   /** Calls `visit` once per member that has a 62323 line, with all of that member's facts. */
   forEachMemberWithIndexLines(visit: (facts: CrossFact[]) => void): void {
+    const members = this.members.data;
     const withIndex = new Uint8Array(this.memberTable.size);
     for (let at = 0; at < this.count; at += 1) {
-      if (this.codes.data[at] === INDEX_CODE_ID) withIndex[this.members.data[at]!] = 1;
+      if ((this.packed.data[at]! & 0x7f) === INDEX_CODE_ID) withIndex[members[at]!] = 1;
     }
     const selected: number[] = [];
-    for (let at = 0; at < this.count; at += 1) if (withIndex[this.members.data[at]!] === 1) selected.push(at);
-    const members = this.members.data;
+    for (let at = 0; at < this.count; at += 1) if (withIndex[members[at]!] === 1) selected.push(at);
     selected.sort((a, b) => members[a]! - members[b]! || a - b);
     let start = 0;
     while (start < selected.length) {
       const member = members[selected[start]!]!;
-      let end = start;
       const group: CrossFact[] = [];
+      let end = start;
       while (end < selected.length && members[selected[end]!] === member) group.push(this.fact(selected[end++]!));
       visit(group);
       start = end;
@@ -108,7 +125,7 @@ export class FactStore {
   membersWithIndexLines(): string[] {
     const seen = new Set<number>();
     for (let at = 0; at < this.count; at += 1) {
-      if (this.codes.data[at] === INDEX_CODE_ID) seen.add(this.members.data[at]!);
+      if ((this.packed.data[at]! & 0x7f) === INDEX_CODE_ID) seen.add(this.members.data[at]!);
     }
     return [...seen].map((id) => this.memberTable.keyOf(id));
   }

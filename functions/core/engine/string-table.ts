@@ -1,106 +1,73 @@
 /**
- * An exact string → integer hash table whose keys live in one growing byte arena. A batch of millions
- * of lines needs one entry per claim line (duplicate detection) and per claim and member (counts);
- * as JS Map entries those cost ~70 bytes each, here ~20, which keeps a 4M-line batch within budget.
+ * Exact, compact tables for the merge state of big batches. A JS Map entry costs ~70 bytes; a batch
+ * of millions of lines needs one entry per claim, member and claim line, so these keep keys in one
+ * byte arena and numbers in typed arrays (~30 bytes an entry), which keeps a 4M-line batch in budget.
  */
 const EMPTY = -1;
+/** Columns grow by half again, not double: less memory idle at the end of a batch. */
+const grow = (length: number, needed: number): number => Math.max(needed, Math.ceil(length * 1.5));
 
+function growInt32(old: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
+  if (needed <= old.length) return old;
+  const bigger = new Int32Array(grow(old.length, needed));
+  bigger.set(old);
+  return bigger;
+}
+
+/** Interns strings: each distinct key gets an id 0, 1, 2 … in insertion order. */
 export class StringTable {
-  private slots: Int32Array;
-  private hashes: Int32Array;
-  private offsets: Int32Array;
-  private lengths: Int32Array;
-  private values: Int32Array;
-  private arena: Buffer;
-  private arenaUsed = 0;
+  private slots = new Int32Array(2048).fill(EMPTY);
+  private hashes = new Int32Array(1024);
+  /** Entry i spans arena bytes [starts[i], starts[i + 1]). */
+  private starts = new Int32Array(1025);
+  private arena = Buffer.alloc(16 * 1024);
   private scratch = Buffer.alloc(256);
   private count = 0;
-
-  constructor(initialCapacity = 1024) {
-    const capacity = 1 << Math.ceil(Math.log2(Math.max(16, initialCapacity)));
-    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
-    this.hashes = new Int32Array(capacity);
-    this.offsets = new Int32Array(capacity);
-    this.lengths = new Int32Array(capacity);
-    this.values = new Int32Array(capacity);
-    this.arena = Buffer.alloc(capacity * 16);
-  }
 
   get size(): number {
     return this.count;
   }
 
-  /** The entry of `key`: its id (0, 1, 2 … in insertion order) and whether it was just added with `value`. */
-  upsert(key: string, value: number): { id: number; added: boolean } {
-    const length = this.encode(key);
-    const hash = fnv1a(this.scratch, length);
+  /** The id of `key`, adding it if new. */
+  intern(key: string): number {
+    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(key.length * 3);
+    const length = this.scratch.write(key, 0, 'utf8');
+    const hash = hashBytes(this.scratch, length);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]!;
-      if (id === EMPTY) {
-        this.insert(slot, hash, length, value);
-        return { id: this.count - 1, added: true };
-      }
-      if (this.hashes[id] === hash && this.lengths[id] === length && this.sameBytes(id, length)) {
-        return { id, added: false };
-      }
+      if (id === EMPTY) return this.add(slot, hash, length);
+      if (this.hashes[id] === hash && this.matches(id, length)) return id;
     }
   }
 
-  /** The key of entry `id`. */
   keyOf(id: number): string {
-    const offset = this.offsets[id]!;
-    return this.arena.toString('utf8', offset, offset + this.lengths[id]!);
+    return this.arena.toString('utf8', this.starts[id]!, this.starts[id + 1]!);
   }
 
-  value(id: number): number {
-    return this.values[id]!;
+  private matches(id: number, length: number): boolean {
+    const start = this.starts[id]!;
+    return this.starts[id + 1]! - start === length && this.arena.compare(this.scratch, 0, length, start, start + length) === 0;
   }
 
-  setValue(id: number, value: number): void {
-    this.values[id] = value;
-  }
-
-  private encode(key: string): number {
-    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(key.length * 3);
-    return this.scratch.write(key, 0, 'utf8');
-  }
-
-  private sameBytes(id: number, length: number): boolean {
-    const offset = this.offsets[id]!;
-    return this.arena.compare(this.scratch, 0, length, offset, offset + length) === 0;
-  }
-
-  private insert(slot: number, hash: number, length: number, value: number): void {
+  private add(slot: number, hash: number, length: number): number {
     const id = this.count;
-    if (id >= this.values.length) this.growEntries();
-    if (this.arenaUsed + length > this.arena.length) {
-      const bigger = Buffer.alloc(Math.max(this.arena.length * 2, this.arenaUsed + length));
-      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+    const start = this.starts[id]!;
+    this.hashes = growInt32(this.hashes, id + 1);
+    this.starts = growInt32(this.starts, id + 2);
+    if (start + length > this.arena.length) {
+      const bigger = Buffer.alloc(grow(this.arena.length, start + length));
+      this.arena.copy(bigger, 0, 0, start);
       this.arena = bigger;
     }
-    this.scratch.copy(this.arena, this.arenaUsed, 0, length);
+    this.scratch.copy(this.arena, start, 0, length);
     this.hashes[id] = hash;
-    this.offsets[id] = this.arenaUsed;
-    this.lengths[id] = length;
-    this.values[id] = value;
-    this.arenaUsed += length;
+    this.starts[id + 1] = start + length;
     this.slots[slot] = id;
     this.count += 1;
-    // Keep the slot table at most half full so probes stay short.
-    if (this.count * 2 > this.slots.length) this.rehash();
-  }
-
-  private growEntries(): void {
-    const grow = (old: Int32Array) => {
-      const bigger = new Int32Array(old.length * 2);
-      bigger.set(old);
-      return bigger;
-    };
-    this.hashes = grow(this.hashes);
-    this.offsets = grow(this.offsets);
-    this.lengths = grow(this.lengths);
-    this.values = grow(this.values);
+    // At most three quarters full, so probe runs stay short.
+    if (this.count * 4 > this.slots.length * 3) this.rehash();
+    return id;
   }
 
   private rehash(): void {
@@ -115,15 +82,75 @@ export class StringTable {
   }
 }
 
-function fnv1a(bytes: Buffer, length: number): number {
+/** Non-negative integer keys (below 2^52) → int32 values. */
+export class NumberMap {
+  private keys = new Float64Array(2048).fill(EMPTY);
+  private values = new Int32Array(2048);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(key: number): number | undefined {
+    const slot = this.find(this.keys, key);
+    return this.keys[slot] === key ? this.values[slot] : undefined;
+  }
+
+  set(key: number, value: number): void {
+    const slot = this.find(this.keys, key);
+    if (this.keys[slot] !== key) {
+      this.keys[slot] = key;
+      this.count += 1;
+    }
+    this.values[slot] = value;
+    if (this.count * 4 > this.keys.length * 3) this.rehash();
+  }
+
+  private find(keys: Float64Array, key: number): number {
+    const mask = keys.length - 1;
+    let slot = hashNumber(key) & mask;
+    while (keys[slot] !== EMPTY && keys[slot] !== key) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private rehash(): void {
+    const keys = new Float64Array(this.keys.length * 2).fill(EMPTY);
+    const values = new Int32Array(keys.length);
+    for (let slot = 0; slot < this.keys.length; slot += 1) {
+      const key = this.keys[slot]!;
+      if (key === EMPTY) continue;
+      const target = this.find(keys, key);
+      keys[target] = key;
+      values[target] = this.values[slot]!;
+    }
+    this.keys = keys;
+    this.values = values;
+  }
+}
+
+function hashBytes(bytes: Buffer, length: number): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < length; index += 1) {
     hash ^= bytes[index]!;
     hash = Math.imul(hash, 0x01000193);
   }
-  // Final avalanche so that linear probing sees well-spread low bits.
+  return finalMix(hash);
+}
+
+function hashNumber(key: number): number {
+  const low = key >>> 0;
+  const high = Math.floor(key / 4294967296) >>> 0;
+  return finalMix(Math.imul(low, 0x9e3779b1) ^ Math.imul(high ^ 0x85ebca6b, 0xc2b2ae35));
+}
+
+/** Avalanche so that linear probing sees well-spread low bits. */
+function finalMix(value: number): number {
+  let hash = value;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return hash | 0;
 }

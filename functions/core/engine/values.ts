@@ -56,6 +56,15 @@ const AMOUNT = /^\$?(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d{1,2}))?$/;
 
 /** An amount as cents: `1250`, `1250.5`, `$1,250.00`. Negative, malformed or over-precise amounts give undefined. */
 export function parseCents(text: string): number | undefined {
+  // Fast path for the common plain form `1250` / `1250.00` (runs for every line).
+  const dot = text.indexOf('.');
+  const wholeLength = dot === -1 ? text.length : dot;
+  const fractionLength = dot === -1 ? 0 : text.length - dot - 1;
+  if (wholeLength > 0 && wholeLength <= 13 && fractionLength <= 2 && (dot === -1 || fractionLength > 0)) {
+    const whole = digitsAt(text, 0, wholeLength);
+    const fraction = fractionLength === 0 ? 0 : digitsAt(text, dot + 1, fractionLength);
+    if (whole >= 0 && fraction >= 0) return whole * 100 + (fractionLength === 1 ? fraction * 10 : fraction);
+  }
   const match = AMOUNT.exec(text);
   if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
   const whole = match[1] === undefined ? 0 : Number(match[1].replaceAll(',', ''));
@@ -111,6 +120,14 @@ export const splitList = (cell: string): string[] => cell.split(/[\s,:;|]+/).fil
 
 /** Diagnosis codes compare without the dot, upper-case. */
 export function normalizeDiagnosis(code: string): string {
-  const upper = code.trim().toUpperCase();
-  return upper.includes('.') ? upper.replaceAll('.', '') : upper;
+  // Most codes are already upper-case and trimmed; only the dot needs to go. Runs for every code.
+  let clean = true;
+  let dots = 0;
+  for (let index = 0; index < code.length; index += 1) {
+    const char = code.charCodeAt(index);
+    if (char === 0x2e) dots += 1;
+    else if (!((char >= 0x30 && char <= 0x39) || (char >= 0x41 && char <= 0x5a))) clean = false;
+  }
+  const upper = clean ? code : code.trim().toUpperCase();
+  return dots === 0 ? upper : upper.replaceAll('.', '');
 }

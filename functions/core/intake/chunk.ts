@@ -92,7 +92,7 @@ export function parseChunk(chunk: RawChunk, width: number): ParsedChunk {
   const count = chunk.startLines.length;
   if (isUtf8(text)) {
     let skipped = false;
-    const rows = parse(text.toString('utf8'), {
+    const rows = parse(text, {
       ...PARSE_OPTIONS,
       on_skip: () => {
         skipped = true;

@@ -36,7 +36,9 @@ const TAB = 0x09;
 
 type Scan =
   | { readonly kind: 'record'; readonly end: number; readonly next: number; readonly lines: number }
-  | { readonly kind: 'incomplete'; readonly inQuotes: boolean };
+  | { readonly kind: 'incomplete' }
+  /** The record reached the byte limit without ending; `inQuotes` is the state at the limit. */
+  | { readonly kind: 'runaway'; readonly inQuotes: boolean; readonly atEnd: boolean };
 
 export const preview = (text: string): string =>
   text.length > RAW_PREVIEW_CHARS ? `${text.slice(0, RAW_PREVIEW_CHARS)}…` : text;
@@ -94,23 +96,23 @@ export class RecordFramer {
 
       const newline = bytes.indexOf(LF, position);
       if (nextQuote !== -1 && nextQuote < position) nextQuote = bytes.indexOf(QUOTE, position);
+      const limit = this.maxRecordBytes;
       let scan: Scan;
       if (nextQuote === -1 || (newline !== -1 && nextQuote > newline)) {
         // Fast path: no quote before the line feed, so the record is this one physical line.
-        scan =
-          newline === -1
-            ? final
-              ? { kind: 'record', end: bytes.length, next: bytes.length, lines: 0 }
-              : { kind: 'incomplete', inQuotes: false }
-            : { kind: 'record', end: newline, next: newline + 1, lines: 0 };
+        const end = newline === -1 ? bytes.length : newline;
+        if (end - position > limit) scan = { kind: 'runaway', inQuotes: false, atEnd: false };
+        else if (newline !== -1) scan = { kind: 'record', end: newline, next: newline + 1, lines: 0 };
+        else scan = final ? { kind: 'record', end, next: end, lines: 0 } : { kind: 'incomplete' };
       } else {
-        scan = scanQuoted(bytes, position, final);
+        scan = scanQuoted(bytes, position, final, limit);
       }
 
-      if (scan.kind === 'incomplete') {
-        if (bytes.length - position <= this.maxRecordBytes && !final) break;
-        // Too long to keep waiting for (or the file ended): reject the record's first line, resume after it.
-        position = this.rejectRunaway(bytes, position, scan.inQuotes, final);
+      if (scan.kind === 'incomplete') break;
+      if (scan.kind === 'runaway') {
+        // Decided at the byte limit, whatever the buffer holds, so every way of cutting the upload
+        // gives the same result: reject the record's first line and resume on the next one.
+        position = this.rejectRunaway(bytes, position, scan);
         nextQuote = -2;
         continue;
       }
@@ -120,35 +122,27 @@ export class RecordFramer {
       const startLine = this.line;
       const endLine = startLine + scan.lines;
       this.line = endLine + (scan.next > scan.end ? 1 : 0);
-      if (end - position > this.maxRecordBytes) {
-        this.sink.reject({
-          line: startLine,
-          endLine,
-          reason: `record is longer than ${this.maxRecordBytes} bytes`,
-          raw: preview(bytes.toString('utf8', position, position + RAW_PREVIEW_CHARS * 4)),
-        });
-      } else if (!isBlank(bytes, position, end)) {
-        this.sink.frame(bytes, position, end, startLine, endLine);
-      }
+      if (!isBlank(bytes, position, end)) this.sink.frame(bytes, position, end, startLine, endLine);
       position = scan.next;
     }
     this.tail = position < bytes.length ? bytes.subarray(position) : Buffer.alloc(0);
   }
 
-  /** Rejects the record starting at `start` that never ended in time; returns where framing resumes. */
-  private rejectRunaway(bytes: Buffer, start: number, inQuotes: boolean, final: boolean): number {
+  /** Rejects the record starting at `start` that ran away; returns where framing resumes. */
+  private rejectRunaway(bytes: Buffer, start: number, scan: { inQuotes: boolean; atEnd: boolean }): number {
     const newline = bytes.indexOf(LF, start);
     const firstLineEnd = newline === -1 ? bytes.length : newline;
     const startLine = this.line;
-    const firstLine = bytes.toString('utf8', start, Math.min(firstLineEnd, start + RAW_PREVIEW_CHARS * 4));
-    const reason = inQuotes
-      ? final
-        ? 'unterminated quote: the file ends inside a quoted field opened on this line'
-        : `unterminated quote: the quoted field opened on this line does not close within ${this.maxRecordBytes} bytes`
-      : `record is longer than ${this.maxRecordBytes} bytes`;
-    this.sink.reject({ line: startLine, endLine: startLine, reason, raw: preview(firstLine.replace(/\r$/, '')) });
+    // The preview never reaches past the byte limit: that much is buffered however the upload is cut.
+    const shown = bytes.toString('utf8', start, Math.min(firstLineEnd, start + Math.min(this.maxRecordBytes, RAW_PREVIEW_CHARS)));
+    const reason = scan.atEnd
+      ? 'unterminated quote: the file ends inside a quoted field opened on this line'
+      : scan.inQuotes
+        ? `unterminated quote: the quoted field opened on this line does not close within ${this.maxRecordBytes} bytes`
+        : `record is longer than ${this.maxRecordBytes} bytes`;
+    this.sink.reject({ line: startLine, endLine: startLine, reason, raw: preview(shown.replace(/\r$/, '')) });
     if (newline === -1) {
-      this.skippingLine = !final;
+      this.skippingLine = !scan.atEnd;
       return bytes.length;
     }
     this.line += 1;
@@ -156,16 +150,18 @@ export class RecordFramer {
   }
 }
 
-/** Scans one record that contains a quote, byte by byte, from `start`. */
-function scanQuoted(bytes: Buffer, start: number, final: boolean): Scan {
+/** Scans one record that contains a quote, byte by byte, from `start`, for at most `limit` bytes. */
+function scanQuoted(bytes: Buffer, start: number, final: boolean, limit: number): Scan {
   let inQuotes = false;
   let fieldStart = true;
   let lines = 0;
   for (let index = start; index < bytes.length; index += 1) {
     const byte = bytes[index];
+    if (!inQuotes && byte === LF) return { kind: 'record', end: index, next: index + 1, lines };
+    if (index - start >= limit) return { kind: 'runaway', inQuotes, atEnd: false };
     if (inQuotes) {
       if (byte === QUOTE) {
-        if (index + 1 === bytes.length && !final) return { kind: 'incomplete', inQuotes };
+        if (index + 1 === bytes.length && !final) return { kind: 'incomplete' };
         if (bytes[index + 1] === QUOTE) index += 1;
         else inQuotes = false;
       } else if (byte === LF) {
@@ -173,7 +169,6 @@ function scanQuoted(bytes: Buffer, start: number, final: boolean): Scan {
       }
       continue;
     }
-    if (byte === LF) return { kind: 'record', end: index, next: index + 1, lines };
     if (byte === COMMA) {
       fieldStart = true;
       continue;
@@ -181,8 +176,8 @@ function scanQuoted(bytes: Buffer, start: number, final: boolean): Scan {
     if (byte === QUOTE && fieldStart) inQuotes = true;
     fieldStart = false;
   }
-  if (!final || inQuotes) return { kind: 'incomplete', inQuotes };
-  return { kind: 'record', end: bytes.length, next: bytes.length, lines };
+  if (!final) return { kind: 'incomplete' };
+  return inQuotes ? { kind: 'runaway', inQuotes, atEnd: true } : { kind: 'record', end: bytes.length, next: bytes.length, lines };
 }
 
 function isBlank(bytes: Buffer, start: number, end: number): boolean {

@@ -1,0 +1,73 @@
+import type { Node } from 'constructs';
+import { DEFAULT_REPORT_RETENTION_DAYS } from '../functions/pipeline/topology.js';
+
+/** Values a deployment may choose with `cdk deploy -c name=value` (or the cdk.json `context` block). */
+export interface StackConfig {
+  /** Deployment stage; part of every bucket, key alias and policy name so stages can share an account. */
+  readonly stage: string;
+  /** Subscribed by email to the alarm topic. */
+  readonly alertEmail?: string;
+  /** Subscribed by email to the "report ready" topic. */
+  readonly reportEmail?: string;
+  /** Days reports (and the uploads they came from) are kept. */
+  readonly reportRetentionDays: number;
+  /** LOG_LEVEL handed to the functions. */
+  readonly logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+// Bucket names are `<stem>-<stage>-<account>-<region>` and must stay within S3's 63 characters.
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,9}$/;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Reads and validates the context values; fails synthesis early with a message naming the bad value. */
+export function readConfig(node: Node): StackConfig {
+  const stage = optionalString(node, 'stage') ?? 'dev';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new Error(`context "stage" must match ${STAGE_PATTERN} (got "${stage}")`);
+  }
+  const alertEmail = optionalEmail(node, 'alertEmail');
+  const reportEmail = optionalEmail(node, 'reportEmail');
+
+  const rawRetention = node.tryGetContext('reportRetentionDays') as unknown;
+  // `-c reportRetentionDays=2555` arrives as a string, cdk.json as a number.
+  const reportRetentionDays =
+    rawRetention === undefined ? DEFAULT_REPORT_RETENTION_DAYS : Number(String(rawRetention));
+  if (!Number.isInteger(reportRetentionDays) || reportRetentionDays < 1) {
+    throw new Error(`context "reportRetentionDays" must be a positive whole number (got "${rawRetention}")`);
+  }
+
+  const logLevel = (optionalString(node, 'logLevel') ?? 'INFO').toUpperCase();
+  if (!isLogLevel(logLevel)) {
+    throw new Error(`context "logLevel" must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  return {
+    stage,
+    reportRetentionDays,
+    logLevel,
+    ...(alertEmail ? { alertEmail } : {}),
+    ...(reportEmail ? { reportEmail } : {}),
+  };
+}
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value = node.tryGetContext(key) as unknown;
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context "${key}" must be a string`);
+  return value;
+}
+
+function optionalEmail(node: Node, key: string): string | undefined {
+  const value = optionalString(node, key);
+  if (value !== undefined && !EMAIL_PATTERN.test(value)) {
+    throw new Error(`context "${key}" must be an email address (got "${value}")`);
+  }
+  return value;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}

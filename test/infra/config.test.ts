@@ -1,0 +1,113 @@
+import { App } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKETS, DEFAULT_REPORT_RETENTION_DAYS } from '../../functions/pipeline/topology.js';
+import { readConfig } from '../../infra/config.js';
+import type { Scrub62323Stack } from '../../infra/stack.js';
+import { logicalId, removeOutdirs, resource, SYNTH_TIMEOUT_MS, synth, tempOutdir } from './helpers.js';
+
+const configOf = (context: Record<string, unknown>) =>
+  readConfig(new App({ context, outdir: tempOutdir() }).node);
+
+afterAll(removeOutdirs);
+
+describe('readConfig', () => {
+  it('defaults: stage dev, DEFAULT_REPORT_RETENTION_DAYS, INFO, no email', () => {
+    expect(configOf({})).toEqual({
+      stage: 'dev',
+      reportRetentionDays: DEFAULT_REPORT_RETENTION_DAYS,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('accepts values as `-c name=value` passes them (strings)', () => {
+    expect(
+      configOf({
+        stage: 'prod',
+        reportRetentionDays: '2555',
+        logLevel: 'debug',
+        alertEmail: 'ops@example.org',
+        reportEmail: 'billing@example.org',
+      }),
+    ).toEqual({
+      stage: 'prod',
+      reportRetentionDays: 2555,
+      logLevel: 'DEBUG',
+      alertEmail: 'ops@example.org',
+      reportEmail: 'billing@example.org',
+    });
+  });
+
+  it.each([
+    [{ stage: 'Prod' }, /stage/],
+    [{ stage: 'a-stage-name-too-long' }, /stage/],
+    [{ reportRetentionDays: '0' }, /reportRetentionDays/],
+    [{ reportRetentionDays: '6.5' }, /reportRetentionDays/],
+    [{ reportRetentionDays: 'forever' }, /reportRetentionDays/],
+    [{ alertEmail: 'not-an-address' }, /alertEmail/],
+    [{ reportEmail: 42 }, /reportEmail/],
+    [{ logLevel: 'LOUD' }, /logLevel/],
+  ])('rejects %o', (context, message) => {
+    expect(() => configOf(context)).toThrow(message);
+  });
+});
+
+describe('stack with context values', () => {
+  let stack: Scrub62323Stack;
+  let template: Template;
+
+  beforeAll(() => {
+    ({ stack, template } = synth({
+      stage: 'prod',
+      alertEmail: 'ops@example.org',
+      reportEmail: 'billing@example.org',
+      reportRetentionDays: '2555',
+      logLevel: 'debug',
+    }));
+  }, SYNTH_TIMEOUT_MS);
+
+  const id = (construct: Parameters<typeof logicalId>[1]) => logicalId(stack, construct);
+
+  it('is named after the stage, and so are its buckets and people policies', () => {
+    expect(stack.stackName).toBe('Scrub62323-prod');
+    expect(JSON.stringify(resource(template, id(stack.buckets.reports)).Properties.BucketName)).toContain(
+      `"${BUCKETS.reports}-prod-"`,
+    );
+    expect(resource(template, id(stack.peoplePolicies.auditor)).Properties.ManagedPolicyName).toBe(
+      'scrub62323-prod-auditor',
+    );
+  });
+
+  it('keeps reports, uploads and access logs reportRetentionDays', () => {
+    for (const bucket of [stack.buckets.reports, stack.buckets.intake, stack.buckets.accessLogs]) {
+      const rules = (
+        resource(template, id(bucket)).Properties.LifecycleConfiguration as {
+          Rules: { ExpirationInDays: number }[];
+        }
+      ).Rules;
+      expect(rules.map((r) => r.ExpirationInDays)).toEqual([2555]);
+    }
+  });
+
+  it('subscribes alertEmail to the alarm topic and reportEmail to the report topic', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.org',
+      TopicArn: { Ref: id(stack.topics.alarm) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'billing@example.org',
+      TopicArn: { Ref: id(stack.topics.reportReady) },
+    });
+  });
+
+  it('passes logLevel to the functions and to Lambda log filtering', () => {
+    for (const fn of Object.values(stack.functions)) {
+      const props = resource(template, id(fn)).Properties;
+      expect(props.Environment).toMatchObject({ Variables: { LOG_LEVEL: 'DEBUG' } });
+      expect(props.LoggingConfig).toMatchObject({ ApplicationLogLevel: 'DEBUG' });
+    }
+  });
+});

@@ -1,0 +1,639 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Token } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUCKETS,
+  DEFAULT_REPORT_RETENTION_DAYS,
+  dlqName,
+  ENV,
+  FUNCTIONS,
+  PREFIX,
+  QUEUES,
+  visibilityTimeoutSeconds,
+  WORK_EXPIRY_DAYS,
+} from '../../functions/pipeline/topology.js';
+import type { Scrub62323Stack } from '../../infra/stack.js';
+import {
+  asArray,
+  type CfnResource,
+  flat,
+  grants,
+  logicalId,
+  mentions,
+  removeOutdirs,
+  resource,
+  resourcesOfType,
+  type Statement,
+  SYNTH_TIMEOUT_MS,
+  statementsOf,
+  synth,
+} from './helpers.js';
+
+let stack: Scrub62323Stack;
+let template: Template;
+let assembly: CloudAssembly;
+/** Logical ids of the stack's resources, by role. */
+let ids: {
+  buckets: Record<'intake' | 'reports' | 'work' | 'accessLogs', string>;
+  queues: Record<'intake' | 'intakeDlq' | 'chunk' | 'chunkDlq', string>;
+  functions: Record<'split' | 'validate', string>;
+  topics: Record<'reportReady' | 'alarm', string>;
+  keys: Record<'data' | 'messaging' | 'logs', string>;
+};
+
+beforeAll(() => {
+  ({ stack, template, assembly } = synth());
+  const idsOf = <K extends string>(constructs: Record<K, IConstruct>) =>
+    Object.fromEntries(
+      Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(stack, construct)]),
+    ) as Record<K, string>;
+  ids = {
+    buckets: idsOf(stack.buckets),
+    queues: idsOf(stack.queues),
+    functions: idsOf(stack.functions),
+    topics: idsOf(stack.topics),
+    keys: idsOf(stack.keys),
+  };
+}, SYNTH_TIMEOUT_MS);
+afterAll(removeOutdirs);
+
+const DATA_BUCKETS = ['intake', 'reports', 'work'] as const;
+const ALL_BUCKETS = [...DATA_BUCKETS, 'accessLogs'] as const;
+const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+/** The resource policy (bucket, queue or topic policy) that is attached to `targetId`. */
+function policyFor(type: string, targetKey: string, targetId: string): Statement[] {
+  const policies = resourcesOfType(template, type).filter(([, p]) =>
+    mentions(p.Properties[targetKey], targetId),
+  );
+  expect(policies, `${type} for ${targetId}`).toHaveLength(1);
+  return statementsOf(policies[0]![1]);
+}
+
+function lifecycleRules(bucket: string): Record<string, unknown>[] {
+  const config = resource(template, bucket).Properties.LifecycleConfiguration as {
+    Rules: Record<string, unknown>[];
+  };
+  return config.Rules;
+}
+
+describe('storage', () => {
+  it('blocks all public access and is versioned, on every bucket', () => {
+    for (const name of ALL_BUCKETS) {
+      const props = resource(template, ids.buckets[name]).Properties;
+      expect(props.PublicAccessBlockConfiguration, name).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(props.VersioningConfiguration, name).toEqual({ Status: 'Enabled' });
+    }
+  });
+
+  it('denies non-TLS requests and TLS below 1.2, on every bucket', () => {
+    for (const name of ALL_BUCKETS) {
+      const statements = policyFor('AWS::S3::BucketPolicy', 'Bucket', ids.buckets[name]);
+      expect(statements, name).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+      expect(statements, name).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      );
+    }
+  });
+
+  it('encrypts the data buckets with the customer-managed data key, with bucket keys', () => {
+    for (const name of DATA_BUCKETS) {
+      expect(resource(template, ids.buckets[name]).Properties.BucketEncryption, name).toEqual({
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ids.keys.data) },
+          },
+        ],
+      });
+    }
+  });
+
+  it('encrypts the access log bucket with SSE-S3, the only default encryption S3 access logging accepts', () => {
+    expect(resource(template, ids.buckets.accessLogs).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('rotates every KMS key, and buckets and queues use different keys', () => {
+    const keys = resourcesOfType(template, 'AWS::KMS::Key');
+    expect(keys).toHaveLength(3);
+    for (const [id, key] of keys) expect(key.Properties.EnableKeyRotation, id).toBe(true);
+    expect(new Set(Object.values(ids.keys)).size).toBe(3);
+  });
+
+  it('writes server access logs of every data bucket to the log bucket', () => {
+    for (const name of DATA_BUCKETS) {
+      expect(resource(template, ids.buckets[name]).Properties.LoggingConfiguration, name).toEqual({
+        DestinationBucketName: { Ref: ids.buckets.accessLogs },
+        LogFilePrefix: `${BUCKETS[name]}/`,
+      });
+    }
+  });
+
+  it('retains every bucket and the data key when the stack is deleted or replaced', () => {
+    for (const id of [...ALL_BUCKETS.map((name) => ids.buckets[name]), ids.keys.data]) {
+      const { DeletionPolicy, UpdateReplacePolicy } = resource(template, id);
+      expect({ DeletionPolicy, UpdateReplacePolicy }, id).toEqual({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+  });
+
+  it('names the data buckets <stem>-<stage>-<account>-<region>', () => {
+    for (const name of DATA_BUCKETS) {
+      expect(resource(template, ids.buckets[name]).Properties.BucketName, name).toEqual({
+        'Fn::Join': ['', [`${BUCKETS[name]}-dev-`, { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+      });
+    }
+  });
+
+  it('keeps reports and the uploads they come from DEFAULT_REPORT_RETENTION_DAYS, old versions 30 days', () => {
+    for (const name of ['intake', 'reports'] as const) {
+      expect(lifecycleRules(ids.buckets[name]), name).toEqual([
+        expect.objectContaining({
+          Status: 'Enabled',
+          ExpirationInDays: DEFAULT_REPORT_RETENTION_DAYS,
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }),
+      ]);
+      // No prefix: nothing in the bucket escapes the rule.
+      expect(lifecycleRules(ids.buckets[name])[0], name).not.toHaveProperty('Prefix');
+    }
+  });
+
+  it('expires work/ after WORK_EXPIRY_DAYS and never expires history/', () => {
+    const rules = lifecycleRules(ids.buckets.work);
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: PREFIX.work, ExpirationInDays: WORK_EXPIRY_DAYS, Status: 'Enabled' }),
+    );
+    // Only the work/ rule may expire current objects: no bucket-wide or history/ expiration.
+    const expiring = rules.filter((r) => 'ExpirationInDays' in r || 'ExpirationDate' in r);
+    expect(expiring.map((r) => r.Prefix)).toEqual([PREFIX.work]);
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: PREFIX.history,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        ExpiredObjectDeleteMarker: true,
+      }),
+    );
+  });
+});
+
+describe('messaging', () => {
+  const pairs = [
+    { queue: 'intake', dlq: 'intakeDlq', definition: QUEUES.intake, consumer: 'split' },
+    { queue: 'chunk', dlq: 'chunkDlq', definition: QUEUES.chunk, consumer: 'validate' },
+  ] as const;
+
+  it('encrypts all four queues with the messaging key (not the bucket key)', () => {
+    const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [id, queue] of queues) {
+      expect(queue.Properties.KmsMasterKeyId, id).toEqual(getAtt(ids.keys.messaging));
+    }
+  });
+
+  it('denies non-TLS access on every queue', () => {
+    for (const id of Object.values(ids.queues)) {
+      expect(policyFor('AWS::SQS::QueuePolicy', 'Queues', id), id).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it.each(pairs)('$queue queue: DLQ after maxReceiveCount, DLQ retention from topology', (pair) => {
+    expect(resource(template, ids.queues[pair.queue]).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(ids.queues[pair.dlq]),
+      maxReceiveCount: pair.definition.maxReceiveCount,
+    });
+    expect(resource(template, ids.queues[pair.dlq]).Properties.MessageRetentionPeriod).toBe(
+      pair.definition.dlqRetentionDays * 24 * 60 * 60,
+    );
+    expect(stack.queues[pair.dlq].node.id).toBe(dlqName(pair.definition));
+  });
+
+  it.each(pairs)(
+    '$queue queue: visibility timeout is the topology value and >= 6x its consumer timeout',
+    (pair) => {
+      const visibility = resource(template, ids.queues[pair.queue]).Properties.VisibilityTimeout as number;
+      expect(visibility).toBe(visibilityTimeoutSeconds(pair.definition, FUNCTIONS[pair.consumer]));
+      // The consumer as deployed: follow the event source mapping of this queue to its function.
+      const [mapping] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+        mentions(m.Properties.EventSourceArn, ids.queues[pair.queue]),
+      );
+      expect(mapping?.[1].Properties.FunctionName).toEqual({ Ref: ids.functions[pair.consumer] });
+      const timeout = resource(template, ids.functions[pair.consumer]).Properties.Timeout as number;
+      expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+    },
+  );
+
+  it('notifies the intake queue of incoming/*.csv and incoming/*.csv.gz uploads, natively (no custom resource)', () => {
+    const notification = (suffix: string) => ({
+      Event: 's3:ObjectCreated:*',
+      Queue: getAtt(ids.queues.intake),
+      Filter: {
+        S3Key: {
+          Rules: [
+            { Name: 'prefix', Value: PREFIX.incoming },
+            { Name: 'suffix', Value: suffix },
+          ],
+        },
+      },
+    });
+    expect(resource(template, ids.buckets.intake).Properties.NotificationConfiguration).toEqual({
+      QueueConfigurations: [notification('.csv'), notification('.csv.gz')],
+    });
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it('lets only the intake bucket of this account send to the intake queue, before the bucket exists', () => {
+    const [policyId] = Object.keys(
+      template.findResources('AWS::SQS::QueuePolicy', {
+        Properties: { Queues: [{ Ref: ids.queues.intake }] },
+      }),
+    );
+    expect(resource(template, ids.buckets.intake).DependsOn).toContain(policyId);
+    expect(policyFor('AWS::SQS::QueuePolicy', 'Queues', ids.queues.intake)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: {
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  `:s3:::${BUCKETS.intake}-dev-`,
+                  { Ref: 'AWS::AccountId' },
+                  '-',
+                  { Ref: 'AWS::Region' },
+                ],
+              ],
+            },
+          },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      }),
+    );
+  });
+
+  it('lets the S3 service use the queue key for notifications, and CloudWatch for alarms', () => {
+    const key = resource(template, ids.keys.messaging);
+    const statements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    for (const service of ['s3.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      expect(statements, service).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']),
+        }),
+      );
+    }
+  });
+});
+
+describe('topics', () => {
+  it('encrypts both topics with the messaging key and denies non-TLS publishing', () => {
+    for (const id of Object.values(ids.topics)) {
+      expect(resource(template, id).Properties.KmsMasterKeyId, id).toEqual(getAtt(ids.keys.messaging));
+      expect(policyFor('AWS::SNS::TopicPolicy', 'Topics', id), id).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('lets CloudWatch alarms of this account publish to the alarm topic', () => {
+    expect(policyFor('AWS::SNS::TopicPolicy', 'Topics', ids.topics.alarm)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: expect.objectContaining({
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        }),
+      }),
+    );
+  });
+
+  it('subscribes no email unless context asks for one', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('compute', () => {
+  const names = ['split', 'validate'] as const;
+  const fn = (name: (typeof names)[number]) => resource(template, ids.functions[name]).Properties;
+
+  it.each(names)('%s: Node.js 22 or newer on arm64, sized from FUNCTIONS', (name) => {
+    const props = fn(name);
+    const major = Number(/^nodejs(\d+)\.x$/.exec(String(props.Runtime))?.[1]);
+    expect(major).toBeGreaterThanOrEqual(22);
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.Handler).toBe('index.handler');
+    expect(props.MemorySize).toBe(FUNCTIONS[name].memoryMb);
+    expect(props.Timeout).toBe(FUNCTIONS[name].timeoutSeconds);
+    expect(props.ReservedConcurrentExecutions).toBe(FUNCTIONS[name].reservedConcurrency);
+  });
+
+  it.each(names)('%s: JSON logs into its own KMS-encrypted log group with a retention', (name) => {
+    const logging = fn(name).LoggingConfig as { LogFormat: string; LogGroup: { Ref: string } };
+    expect(logging).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
+    const logGroup = resource(template, logging.LogGroup.Ref);
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.LogGroupName).toBe(`/scrub62323/dev/${name}`);
+    expect(logGroup.Properties.RetentionInDays).toBe(365);
+    expect(logGroup.Properties.KmsKeyId).toEqual(getAtt(ids.keys.logs));
+  });
+
+  it.each([
+    ['split', 'intake'],
+    ['validate', 'chunk'],
+  ] as const)('%s: consumes the %s queue, reporting batch item failures', (name, queue) => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ids.functions[name] },
+      EventSourceArn: getAtt(ids.queues[queue]),
+      BatchSize: FUNCTIONS[name].batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: FUNCTIONS[name].reservedConcurrency },
+    });
+  });
+
+  it('split: environment names the work bucket and chunk queue (names from topology ENV)', () => {
+    expect(fn('split').Environment).toEqual({
+      Variables: {
+        WORK_BUCKET: { Ref: ids.buckets.work },
+        CHUNK_QUEUE_URL: { Ref: ids.queues.chunk },
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('validate: environment names buckets, receive limit and report topic (names from topology ENV)', () => {
+    expect(fn('validate').Environment).toEqual({
+      Variables: {
+        WORK_BUCKET: { Ref: ids.buckets.work },
+        REPORTS_BUCKET: { Ref: ids.buckets.reports },
+        CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
+        REPORT_TOPIC_ARN: { Ref: ids.topics.reportReady },
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    for (const name of names) {
+      const variables = Object.keys((fn(name).Environment as { Variables: object }).Variables);
+      expect(variables.filter((v) => v !== 'NODE_OPTIONS' && !(v in ENV))).toEqual([]);
+    }
+  });
+
+  it.each(names)(
+    '%s: bundled by esbuild as minified ESM with a createRequire banner and a source map',
+    (name) => {
+      const key = (fn(name).Code as { S3Key: string }).S3Key;
+      const dir = join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith('import { createRequire } from')).toBe(true);
+      expect(code).toContain('const require = createRequire(import.meta.url);');
+      expect(code).toMatch(/export\s*\{/);
+      // The AWS SDK is bundled, not taken from the runtime.
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    },
+  );
+});
+
+describe('access', () => {
+  const fnProps = (name: 'split' | 'validate') => resource(template, ids.functions[name]).Properties;
+  const logGroupOf = (name: 'split' | 'validate') =>
+    (fnProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  const functionPolicy = (name: 'split' | 'validate'): CfnResource => {
+    const role = (fnProps(name).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const attached = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) =>
+      mentions(p.Properties.Roles, role),
+    );
+    expect(attached, `policies attached to the ${name} role`).toHaveLength(1);
+    return attached[0]![1];
+  };
+  const arn = (id: string, path = '') => `<${id}.Arn>${path}`;
+
+  it('holds function permissions in customer-managed policies only: no inline or AWS-managed policy', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      expect(role.Properties, id).not.toHaveProperty('Policies');
+      expect(role.Properties, id).not.toHaveProperty('ManagedPolicyArns');
+      expect(role.Properties.AssumeRolePolicyDocument, id).toMatchObject({
+        Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
+      });
+    }
+  });
+
+  it('never grants a function or person Resource "*" or a wildcard action', () => {
+    // No exception is needed: every statement names its bucket prefix, queue, topic, key or log group.
+    for (const [id, policy] of resourcesOfType(template, 'AWS::IAM::ManagedPolicy')) {
+      for (const statement of statementsOf(policy)) {
+        expect(asArray(statement.Resource), `${id} ${statement.Sid}`).not.toContain('*');
+        expect(
+          asArray(statement.Action).filter((a) => a.includes('*')),
+          `${id} ${statement.Sid}`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it('split: reads incoming/ uploads, reads/writes work/, sends chunks, consumes the intake queue', () => {
+    const { buckets, queues, keys } = ids;
+    expect(grants(statementsOf(functionPolicy('split')))).toEqual(
+      [
+        `kms:Decrypt ${arn(keys.data)}`,
+        `kms:Decrypt ${arn(keys.data)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:GenerateDataKey ${arn(keys.data)}`,
+        `kms:GenerateDataKey ${arn(keys.messaging)}`,
+        `logs:CreateLogStream ${arn(logGroupOf('split'))}`,
+        `logs:PutLogEvents ${arn(logGroupOf('split'))}`,
+        `s3:GetObject ${arn(buckets.intake, `/${PREFIX.incoming}*`)}`,
+        `s3:GetObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `s3:GetObjectVersion ${arn(buckets.intake, `/${PREFIX.incoming}*`)}`,
+        `s3:ListBucket ${arn(buckets.intake)}`,
+        `s3:ListBucket ${arn(buckets.work)}`,
+        `s3:PutObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `sqs:ChangeMessageVisibility ${arn(queues.intake)}`,
+        `sqs:DeleteMessage ${arn(queues.intake)}`,
+        `sqs:GetQueueAttributes ${arn(queues.intake)}`,
+        `sqs:ReceiveMessage ${arn(queues.intake)}`,
+        `sqs:SendMessage ${arn(queues.chunk)}`,
+      ].sort(),
+    );
+  });
+
+  it('validate: reads/writes work/, reads history/, writes reports/, publishes, consumes the chunk queue', () => {
+    const { buckets, queues, keys, topics } = ids;
+    expect(grants(statementsOf(functionPolicy('validate')))).toEqual(
+      [
+        `kms:Decrypt ${arn(keys.data)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:GenerateDataKey ${arn(keys.data)}`,
+        `kms:GenerateDataKey ${arn(keys.messaging)}`,
+        `logs:CreateLogStream ${arn(logGroupOf('validate'))}`,
+        `logs:PutLogEvents ${arn(logGroupOf('validate'))}`,
+        `s3:GetObject ${arn(buckets.work, `/${PREFIX.history}*`)}`,
+        `s3:GetObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `s3:ListBucket ${arn(buckets.work)}`,
+        `s3:PutObject ${arn(buckets.reports, `/${PREFIX.reports}*`)}`,
+        `s3:PutObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `sns:Publish <${topics.reportReady}>`,
+        `sqs:ChangeMessageVisibility ${arn(queues.chunk)}`,
+        `sqs:DeleteMessage ${arn(queues.chunk)}`,
+        `sqs:GetQueueAttributes ${arn(queues.chunk)}`,
+        `sqs:ReceiveMessage ${arn(queues.chunk)}`,
+      ].sort(),
+    );
+  });
+
+  it('limits every key permission to the service (and, for the data key, the buckets) it is for', () => {
+    for (const [id, policy] of resourcesOfType(template, 'AWS::IAM::ManagedPolicy')) {
+      for (const statement of statementsOf(policy).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('kms:')),
+      )) {
+        expect(statement.Condition?.StringEquals, id).toHaveProperty(['kms:ViaService']);
+        if (mentions(statement.Resource, ids.keys.data)) {
+          expect(statement.Condition?.StringLike, id).toHaveProperty(['kms:EncryptionContext:aws:s3:arn']);
+        }
+      }
+    }
+  });
+
+  it('billing uploader: may only put objects under incoming/ of the intake bucket', () => {
+    const policy = resource(template, logicalId(stack, stack.peoplePolicies.billingUploader));
+    expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-billing-uploader');
+    expect(grants(statementsOf(policy))).toEqual([
+      `kms:Decrypt ${arn(ids.keys.data)}`,
+      `kms:Encrypt ${arn(ids.keys.data)}`,
+      `kms:GenerateDataKey ${arn(ids.keys.data)}`,
+      `s3:AbortMultipartUpload ${arn(ids.buckets.intake, `/${PREFIX.incoming}*`)}`,
+      `s3:PutObject ${arn(ids.buckets.intake, `/${PREFIX.incoming}*`)}`,
+    ]);
+    const keyStatement = statementsOf(policy).find((s) => mentions(s.Resource, ids.keys.data));
+    expect(flat(keyStatement?.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn'])).not.toContain(
+      ids.buckets.reports,
+    );
+  });
+
+  it('auditor: may only list and read reports/ of the reports bucket', () => {
+    const policy = resource(template, logicalId(stack, stack.peoplePolicies.auditor));
+    expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-auditor');
+    expect(grants(statementsOf(policy))).toEqual([
+      `kms:Decrypt ${arn(ids.keys.data)}`,
+      `s3:GetObject ${arn(ids.buckets.reports, `/${PREFIX.reports}*`)}`,
+      `s3:ListBucket ${arn(ids.buckets.reports)}`,
+    ]);
+    expect(statementsOf(policy)).toContainEqual(
+      expect.objectContaining({
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': [PREFIX.reports, `${PREFIX.reports}*`] } },
+      }),
+    );
+  });
+});
+
+describe('operations', () => {
+  const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it.each(['intakeDlq', 'chunkDlq'] as const)('alarms when the %s holds any visible message', (dlq) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues[dlq], 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+  });
+
+  it.each(['split', 'validate'] as const)('alarms on any error of the %s function', (name) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.functions[name] } }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+  });
+
+  it('alarms when the oldest chunk has waited longer than its whole retry window', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues.chunk, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: visibilityTimeoutSeconds(QUEUES.chunk, FUNCTIONS.validate) * QUEUES.chunk.maxReceiveCount,
+    });
+    expect(alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toHaveLength(1);
+  });
+
+  it('sends every alarm, and its recovery, to the alarm topic', () => {
+    expect(alarms()).toHaveLength(5);
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: ids.topics.alarm }]);
+      expect(alarm.OKActions).toEqual([{ Ref: ids.topics.alarm }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('outputs bucket names, queue URLs, topic ARNs and policy ARNs', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'AccessLogBucketName',
+        'AuditorPolicyArn',
+        'AlarmTopicArn',
+        'BillingUploaderPolicyArn',
+        'ChunkDlqUrl',
+        'ChunkQueueUrl',
+        'DataKeyArn',
+        'IntakeBucketName',
+        'IntakeDlqUrl',
+        'IntakeQueueUrl',
+        'ReportReadyTopicArn',
+        'ReportsBucketName',
+        'WorkBucketName',
+      ].sort(),
+    );
+    template.hasOutput('IntakeBucketName', { Value: { Ref: ids.buckets.intake } });
+    template.hasOutput('ReportsBucketName', { Value: { Ref: ids.buckets.reports } });
+    template.hasOutput('AuditorPolicyArn', {
+      Value: { Ref: logicalId(stack, stack.peoplePolicies.auditor) },
+    });
+    template.hasOutput('BillingUploaderPolicyArn', { Value: Match.objectLike({ Ref: Match.anyValue() }) });
+  });
+
+  it('is environment-agnostic: no account or region, so synth needs no credentials', () => {
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+});
