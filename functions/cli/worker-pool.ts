@@ -19,7 +19,11 @@ export interface WorkerPool extends ChunkChecker {
 }
 
 export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
-  const threads = Array.from({ length: workers }, () => new Worker(workerUrl));
+  // Small heaps: a worker holds one chunk at a time, and capped heaps collect sooner (lower peak RSS).
+  const threads = Array.from(
+    { length: workers },
+    () => new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }),
+  );
   const idle = [...threads];
   const waiting: (() => void)[] = [];
   const pending = new Map<number, { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void; thread: Worker }>();

@@ -66,12 +66,20 @@ export async function readBatch(
     }
   }
   const raw = counted();
-  const first = await raw.next();
   const next = async (): Promise<IteratorResult<Buffer>> => raw.next();
-  const gzipped = !first.done && first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  // Gather at least the two bytes of the gzip signature, however small the first pieces are.
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < 2 && !ended) {
+    const piece = await next();
+    if (piece.done) ended = true;
+    else head = head.length === 0 ? piece.value : Buffer.concat([head, piece.value]);
+  }
+  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   async function* replay(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value;
+    if (head.length === 0) return;
+    yield head;
+    if (ended) return;
     // next() rather than yield*: stopping early must not close the upload stream, which is drained below.
     for (let piece = await next(); !piece.done; piece = await next()) yield piece.value;
   }

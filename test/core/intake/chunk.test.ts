@@ -1,0 +1,123 @@
+/** ChunkBuilder and parseChunk: records into chunks, chunks into fields; broken records rejected one by one. */
+import { describe, expect, it } from 'vitest';
+import { ChunkBuilder, parseChunk, type RawChunk } from '../../../functions/core/intake/chunk.js';
+import { RecordFramer, type RejectedRecord } from '../../../functions/core/intake/framer.js';
+
+/** A chunk from record texts (no terminators) and their line spans. */
+function chunkOf(records: readonly (string | Buffer)[], spans?: readonly [number, number][]): RawChunk {
+  const parts: Buffer[] = [];
+  records.forEach((record, index) => {
+    if (index > 0) parts.push(Buffer.from('\n'));
+    parts.push(typeof record === 'string' ? Buffer.from(record) : record);
+  });
+  const startLines = spans ? spans.map(([start]) => start) : records.map((_, index) => index + 2);
+  const endLines = spans ? spans.map(([, end]) => end) : startLines;
+  return { index: 0, text: new Uint8Array(Buffer.concat(parts)), startLines, endLines };
+}
+
+describe('parseChunk', () => {
+  it('splits clean records into fields with their lines (RFC 4180 quoting)', () => {
+    const parsed = parseChunk(
+      chunkOf(
+        ['a,b,c', '"x, y","say ""hi""",z', 'd,"two\nlines",e'],
+        [
+          [2, 2],
+          [3, 3],
+          [4, 5],
+        ],
+      ),
+      3,
+    );
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.records).toEqual([
+      { fields: ['a', 'b', 'c'], line: 2, endLine: 2 },
+      { fields: ['x, y', 'say "hi"', 'z'], line: 3, endLine: 3 },
+      { fields: ['d', 'two\nlines', 'e'], line: 4, endLine: 5 },
+    ]);
+  });
+
+  it('rejects records with too few or too many fields and keeps the others in place', () => {
+    const parsed = parseChunk(chunkOf(['a,b,c', 'a,b', 'd,e,f', 'a,b,c,d', 'g,h,i']), 3);
+    expect(parsed.records.map((record) => [record.line, record.fields[0]])).toEqual([
+      [2, 'a'],
+      [4, 'd'],
+      [6, 'g'],
+    ]);
+    expect(parsed.rejected.map(({ line, endLine, reason, raw }) => ({ line, endLine, reason, raw }))).toEqual(
+      [
+        { line: 3, endLine: 3, reason: 'expected 3 fields, found 2', raw: 'a,b' },
+        { line: 5, endLine: 5, reason: 'expected 3 fields, found 4', raw: 'a,b,c,d' },
+      ],
+    );
+  });
+
+  it('names the span of a wrong-width record that holds a line break', () => {
+    const parsed = parseChunk(
+      chunkOf(
+        ['a,"x\ny"', 'b,c,d'],
+        [
+          [2, 3],
+          [4, 4],
+        ],
+      ),
+      3,
+    );
+    expect(parsed.rejected).toHaveLength(1);
+    expect(parsed.rejected[0]).toMatchObject({ line: 2, endLine: 3 });
+    expect(parsed.rejected[0]!.reason).toMatch(/expected 3 fields, found 2.*2.*3/);
+    expect(parsed.records.map((record) => record.line)).toEqual([4]);
+  });
+
+  it('rejects a stray quote inside an unquoted field, and text after a closing quote', () => {
+    const parsed = parseChunk(chunkOf(['a,b"c,d', 'e,"f"g,h', 'i,j,k']), 3);
+    expect(parsed.records.map((record) => record.line)).toEqual([4]);
+    expect(parsed.rejected.map((record) => record.line)).toEqual([2, 3]);
+    for (const record of parsed.rejected) expect(record.reason).toMatch(/malformed quoting/);
+  });
+
+  it('rejects a record with invalid UTF-8 and parses the rest', () => {
+    const bad = Buffer.concat([Buffer.from('a,'), Buffer.from([0xc3, 0x28]), Buffer.from(',c')]);
+    const parsed = parseChunk(chunkOf(['x,y,z', bad, 'caf\u00e9,\u00fc,\u{1F600}']), 3);
+    expect(parsed.records.map((record) => record.fields)).toEqual([
+      ['x', 'y', 'z'],
+      ['caf\u00e9', '\u00fc', '\u{1F600}'],
+    ]);
+    expect(parsed.rejected).toHaveLength(1);
+    expect(parsed.rejected[0]).toMatchObject({ line: 3, endLine: 3 });
+    expect(parsed.rejected[0]!.reason).toMatch(/UTF-8/);
+  });
+
+  it('keeps empty fields of a line of only commas', () => {
+    const parsed = parseChunk(chunkOf([',,']), 3);
+    expect(parsed.records).toEqual([{ fields: ['', '', ''], line: 2, endLine: 2 }]);
+  });
+});
+
+describe('ChunkBuilder', () => {
+  it('cuts framed records into chunks of at most recordsPerChunk, in order, keeping line spans', () => {
+    const chunks: RawChunk[] = [];
+    const rejected: RejectedRecord[] = [];
+    const builder = new ChunkBuilder(
+      (chunk) => chunks.push(chunk),
+      (record) => rejected.push(record),
+      2,
+    );
+    const framer = new RecordFramer(builder);
+    framer.push(Buffer.from('a,1\nb,"2\n2"\n\nc,3\nd,4\ne,"5'));
+    framer.end();
+    builder.flush();
+    expect(
+      chunks.map((chunk) => [
+        chunk.index,
+        Buffer.from(chunk.text).toString(),
+        chunk.startLines,
+        chunk.endLines,
+      ]),
+    ).toEqual([
+      [0, 'a,1\nb,"2\n2"', [1, 2], [1, 3]],
+      [1, 'c,3\nd,4', [5, 6], [5, 6]],
+    ]);
+    expect(rejected.map((record) => record.line)).toEqual([7]);
+    expect(builder.chunksEmitted).toBe(2);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * RecordFramer: where records start and end, with physical line numbers; broken records cost
+ * themselves only; the result does not depend on how the bytes arrive.
+ */
+import { describe, expect, it } from 'vitest';
+import { RecordFramer } from '../../../functions/core/intake/framer.js';
+import { frameText } from '../../support/intake.js';
+
+const PIECES = [1, 2, 3, 5, 8, 13, 64];
+
+/** Without the raw previews (compared on their own where a test is about them). */
+const structure = (framed: ReturnType<typeof frameText>) => ({
+  frames: framed.frames,
+  rejected: framed.rejected.map(({ line, endLine, reason }) => ({ line, endLine, reason })),
+});
+
+/**
+ * Frames in one piece and in many piece sizes; all must agree (frames, rejected lines and reasons).
+ * Returns the one-piece result.
+ */
+function frameEverywhere(text: string, maxRecordBytes?: number) {
+  const whole = frameText(text, maxRecordBytes === undefined ? {} : { maxRecordBytes });
+  for (const piece of PIECES) {
+    const cut = frameText(text, maxRecordBytes === undefined ? { piece } : { piece, maxRecordBytes });
+    expect(structure(cut), `fed in ${piece}-byte pieces`).toEqual(structure(whole));
+  }
+  return whole;
+}
+
+const summary = (framed: ReturnType<typeof frameText>) => ({
+  frames: framed.frames.map((frame) => [frame.line, frame.endLine, frame.text]),
+  rejected: framed.rejected.map((record) => [record.line, record.endLine]),
+});
+
+describe('RecordFramer', () => {
+  it('frames one record per line, numbering lines from 1', () => {
+    expect(summary(frameEverywhere('h1,h2\na,b\nc,d\n'))).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [2, 2, 'a,b'],
+        [3, 3, 'c,d'],
+      ],
+      rejected: [],
+    });
+  });
+
+  it('frames the last record without a final line feed', () => {
+    expect(summary(frameEverywhere('h\na\nb')).frames).toEqual([
+      [1, 1, 'h'],
+      [2, 2, 'a'],
+      [3, 3, 'b'],
+    ]);
+  });
+
+  it('drops CR of CRLF line ends', () => {
+    expect(summary(frameEverywhere('h1,h2\r\na,b\r\nc,d\r\n')).frames).toEqual([
+      [1, 1, 'h1,h2'],
+      [2, 2, 'a,b'],
+      [3, 3, 'c,d'],
+    ]);
+  });
+
+  it('skips a UTF-8 byte-order mark at the start, even when it arrives byte by byte', () => {
+    const framed = frameEverywhere('\uFEFFh1,h2\na,b\n');
+    expect(framed.frames[0]!.text).toBe('h1,h2');
+  });
+
+  it('skips blank and whitespace-only lines without counting them, but keeps their line numbers', () => {
+    expect(summary(frameEverywhere('h\n\na\n   \n\t\r\n\r\nb\n\n')).frames).toEqual([
+      [1, 1, 'h'],
+      [3, 3, 'a'],
+      [7, 7, 'b'],
+    ]);
+  });
+
+  it('frames a line of only commas as a record', () => {
+    expect(summary(frameEverywhere('h1,h2,h3\n,,\n')).frames).toEqual([
+      [1, 1, 'h1,h2,h3'],
+      [2, 2, ',,'],
+    ]);
+  });
+
+  it('keeps quoted commas, doubled quotes and line breaks inside one record, and numbers the next records right', () => {
+    const text =
+      'h1,h2,h3\na,"x, y",b\nc,"say ""hi""",d\ne,"two\nlines",f\ng,"three\r\n\r\nlines",h\ni,j,k\n';
+    expect(summary(frameEverywhere(text))).toEqual({
+      frames: [
+        [1, 1, 'h1,h2,h3'],
+        [2, 2, 'a,"x, y",b'],
+        [3, 3, 'c,"say ""hi""",d'],
+        [4, 5, 'e,"two\nlines",f'],
+        [6, 8, 'g,"three\r\n\r\nlines",h'],
+        [9, 9, 'i,j,k'],
+      ],
+      rejected: [],
+    });
+  });
+
+  it('leaves a stray quote inside an unquoted field to the parser (one physical line)', () => {
+    expect(summary(frameEverywhere('h1,h2\nab"c,d\ne,f\n')).frames).toEqual([
+      [1, 1, 'h1,h2'],
+      [2, 2, 'ab"c,d'],
+      [3, 3, 'e,f'],
+    ]);
+  });
+
+  it('rejects an unterminated quote at the end of the file as its first line', () => {
+    const framed = frameEverywhere('h1,h2\na,b\nc,"never closed\nmore text\n');
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [2, 2, 'a,b'],
+        [4, 4, 'more text'],
+      ],
+      rejected: [[3, 3]],
+    });
+    expect(framed.rejected[0]!.reason).toMatch(/unterminated quote/);
+    expect(framed.rejected[0]!.raw).toBe('c,"never closed');
+  });
+
+  it('rejects an unterminated quote in the middle of a file and frames the following lines', () => {
+    const framed = frameEverywhere('h1,h2\na,b\nc,"open\nd,e\nf,g\n');
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [2, 2, 'a,b'],
+        [4, 4, 'd,e'],
+        [5, 5, 'f,g'],
+      ],
+      rejected: [[3, 3]],
+    });
+  });
+
+  it('rejects a record longer than maxRecordBytes and resumes after it', () => {
+    const framed = frameEverywhere(`h1,h2\na,b\nc,${'x'.repeat(100)}\nd,e\n`, 50);
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [2, 2, 'a,b'],
+        [4, 4, 'd,e'],
+      ],
+      rejected: [[3, 3]],
+    });
+    expect(framed.rejected[0]!.reason).toMatch(/longer than 50 bytes/);
+  });
+
+  it('gives an over-long record a raw preview of that record only, not of the lines after it', () => {
+    const framed = frameText(`h1,h2\nc,${'x'.repeat(100)}\nNEXT-RECORD,e\n`, { maxRecordBytes: 50 });
+    expect(framed.rejected).toHaveLength(1);
+    const { raw } = framed.rejected[0]!;
+    expect(raw.startsWith('c,xxx')).toBe(true);
+    expect(raw).not.toContain('NEXT-RECORD');
+  });
+
+  it('gives a rejected record the same raw preview however the bytes arrive', () => {
+    const text = `h1,h2\nc,${'x'.repeat(100)}\nd,e\n`;
+    const whole = frameText(text, { maxRecordBytes: 50 }).rejected.map((record) => record.raw);
+    for (const piece of PIECES) {
+      expect(
+        frameText(text, { piece, maxRecordBytes: 50 }).rejected.map((record) => record.raw),
+        `${piece}-byte pieces`,
+      ).toEqual(whole);
+    }
+  });
+
+  it('rejects an over-long quoted record that spans lines the same way however the bytes arrive', () => {
+    // A multi-line quoted field, 2 lines of 40 bytes, closes properly; the record exceeds 50 bytes.
+    frameEverywhere(`h1,h2\na,"${'x'.repeat(40)}\n${'y'.repeat(40)}",b\nc,d\n`, 50);
+  });
+
+  it('reports the line the next record would start on', () => {
+    const framed: number[] = [];
+    const framer = new RecordFramer({ frame: () => framed.push(1), reject: () => undefined });
+    framer.push(Buffer.from('h\na\n\n'));
+    expect(framer.currentLine).toBe(4);
+    framer.end();
+    expect(framed).toHaveLength(2);
+  });
+});
