@@ -12,7 +12,9 @@ export interface ChunkJob {
   readonly asOfDay: number;
 }
 
-export type ChunkReply = { readonly id: number; readonly partial: ChunkPartial } | { readonly id: number; readonly error: string };
+export type ChunkReply =
+  | { readonly id: number; readonly partial: ChunkPartial }
+  | { readonly id: number; readonly error: string };
 
 export interface WorkerPool extends ChunkChecker {
   close(): Promise<void>;
@@ -22,11 +24,15 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
   // Small heaps: a worker holds one chunk at a time, and capped heaps collect sooner (lower peak RSS).
   const threads = Array.from(
     { length: workers },
-    () => new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }),
+    () =>
+      new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }),
   );
   const idle = [...threads];
   const waiting: (() => void)[] = [];
-  const pending = new Map<number, { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void; thread: Worker }>();
+  const pending = new Map<
+    number,
+    { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void; thread: Worker }
+  >();
   let nextId = 0;
 
   for (const thread of threads) {

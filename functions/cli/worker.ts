@@ -4,11 +4,16 @@ import { checkChunk } from '../core/engine/check-chunk.js';
 import type { ChunkJob, ChunkReply } from './worker-pool.js';
 
 parentPort?.on('message', (job: ChunkJob) => {
-  let reply: ChunkReply;
   try {
-    reply = { id: job.id, partial: checkChunk(job.chunk, job.layout, { asOfDay: job.asOfDay }) };
+    const partial = checkChunk(job.chunk, job.layout, { asOfDay: job.asOfDay });
+    const reply: ChunkReply = { id: job.id, partial };
+    // The packed keys move, not copy: they are most of the partial's bytes.
+    parentPort?.postMessage(reply, [
+      partial.keys.bytes.buffer as ArrayBuffer,
+      partial.keys.ends.buffer as ArrayBuffer,
+    ]);
   } catch (error) {
-    reply = { id: job.id, error: (error as Error).message };
+    const reply: ChunkReply = { id: job.id, error: (error as Error).message };
+    parentPort?.postMessage(reply);
   }
-  parentPort?.postMessage(reply);
 });

@@ -61,7 +61,10 @@ export async function scrubBatch(
 ): Promise<ScrubResult> {
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
-  const accumulator = new BatchAccumulator({ linesInOrder: true, rulePack: options.rulePack ?? DEFAULT_RULE_PACK });
+  const accumulator = new BatchAccumulator({
+    linesInOrder: true,
+    rulePack: options.rulePack ?? DEFAULT_RULE_PACK,
+  });
   // Chunks are checked in parallel but merged in chunk order, so lines reach the merge ascending.
   const inFlight: Promise<ChunkPartial>[] = [];
   let merged = 0;

@@ -6,11 +6,12 @@
  */
 import type { RejectedRecord } from '../intake/framer.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
+import type { ChunkPartial } from './check-chunk.js';
 import { echoFromRaw, type LineEcho } from './claim-line.js';
-import { ECHO_STRIDE, type ChunkPartial } from './check-chunk.js';
 import { type CrossFact, echoOfFact, evaluateMember, type SessionHistory } from './cross-rules.js';
 import { FactStore } from './fact-store.js';
 import { type Finding, finding } from './finding.js';
+import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
 import { NumberMap, StringTable } from './string-table.js';
 
 /** Looks up earlier sessions for the members that need them. */
@@ -76,17 +77,23 @@ export class BatchAccumulator {
     for (const { line, echo } of partial.echoes) this.echoes.set(line, echo);
     for (const fact of partial.facts) this.facts.add(fact);
 
-    const { lines, lineKeys } = partial;
+    const { lines, keys } = partial;
+    const { bytes, ends } = keys;
     for (let position = 0; position < lines.length; position += 1) {
-      const line = lines[position]!;
-      const base = position * ECHO_STRIDE;
-      const claimId = lineKeys[base]!;
-      const lineNo = lineKeys[base + 1]!;
-      const memberKey = lineKeys[base + 2]!.toUpperCase();
-      const claim = claimId === '' ? -1 : this.claims.intern(claimId);
-      if (memberKey !== '') this.members.intern(memberKey);
-      if (claim < 0 || lineNo === '') continue;
-      this.trackOccurrence(occurrenceKey(claim, lineNo), line, lineKeys, base);
+      const base = position * KEY_CELL_COUNT;
+      const claimStart = base === 0 ? 0 : ends[base - 1]!;
+      const claimEnd = ends[base + CELL.claimId]!;
+      const lineNoEnd = ends[base + CELL.lineNo]!;
+      const memberEnd = ends[base + CELL.memberKey]!;
+      const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
+      if (memberEnd > lineNoEnd) this.members.internBytes(bytes, lineNoEnd, memberEnd);
+      if (claim < 0 || lineNoEnd === claimEnd) continue;
+      this.trackOccurrence(
+        occurrenceKey(claim, bytes, claimEnd, lineNoEnd),
+        lines[position]!,
+        keys,
+        position,
+      );
     }
   }
 
@@ -99,7 +106,7 @@ export class BatchAccumulator {
     else this.firstByText.set(key, line);
   }
 
-  private trackOccurrence(key: number | string, line: number, lineKeys: readonly string[], base: number): void {
+  private trackOccurrence(key: number | string, line: number, keys: PackedKeys, position: number): void {
     if (this.linesInOrder) {
       if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
       this.lastLine = line;
@@ -107,33 +114,40 @@ export class BatchAccumulator {
     const first = this.first(key);
     if (first === undefined) {
       this.setFirst(key, line);
-      if (!this.linesInOrder) this.firstEchoes.set(key, echoAt(lineKeys, base));
+      if (!this.linesInOrder) this.firstEchoes.set(key, echoAt(keys, position));
       return;
     }
     if (line > first) {
       this.repeats.push({ line, key });
-      this.echoes.set(line, this.echoes.get(line) ?? echoAt(lineKeys, base));
+      this.echoes.set(line, this.echoes.get(line) ?? echoAt(keys, position));
       return;
     }
     // An earlier occurrence arrived late: the old first becomes a repeat.
     this.repeats.push({ line: first, key });
     this.echoes.set(first, this.echoes.get(first) ?? this.firstEchoes.get(key)!);
     this.setFirst(key, line);
-    this.firstEchoes.set(key, echoAt(lineKeys, base));
+    this.firstEchoes.set(key, echoAt(keys, position));
   }
 
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const findings = this.findings;
     for (const { line, key } of this.repeats) {
       const first = this.first(key)!;
-      findings.push(finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]));
+      findings.push(
+        finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]),
+      );
     }
     const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
     // Echo cells of flagged fact lines, kept until the echoes are built below.
     const flaggedFacts = new Map<number, CrossFact>();
     this.facts.forEachMemberWithIndexLines((memberFacts) => {
       const before = findings.length;
-      evaluateMember(memberFacts, earlier.get(memberFacts[0]!.member) ?? [], this.rulePack.frequencyLimit, findings);
+      evaluateMember(
+        memberFacts,
+        earlier.get(memberFacts[0]!.member) ?? [],
+        this.rulePack.frequencyLimit,
+        findings,
+      );
       if (findings.length === before) return;
       for (const fact of memberFacts) flaggedFacts.set(fact.line, fact);
     });
@@ -141,7 +155,8 @@ export class BatchAccumulator {
     findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
     const flagged = new Set(findings.map((item) => item.line));
     const echoes = new Map<number, LineEcho>();
-    for (const line of flagged) echoes.set(line, this.echoes.get(line) ?? echoOfFact(flaggedFacts.get(line)!));
+    for (const line of flagged)
+      echoes.set(line, this.echoes.get(line) ?? echoOfFact(flaggedFacts.get(line)!));
 
     return {
       checked: this.checked,
@@ -156,10 +171,29 @@ export class BatchAccumulator {
 }
 
 /** Line numbers like `1`…`999999` pack with the claim's id into one number; others stay text. */
-function occurrenceKey(claim: number, lineNo: string): number | string {
-  if (lineNo.length <= 6 && /^(?:0|[1-9]\d*)$/.test(lineNo)) return claim * 1_048_576 + Number(lineNo);
-  return `${claim}\u001f${lineNo}`;
+function occurrenceKey(claim: number, bytes: Uint8Array, start: number, end: number): number | string {
+  let number = 0;
+  const canonical = end - start <= 6 && (bytes[start] !== 0x30 || end - start === 1);
+  for (let index = start; canonical && index < end; index += 1) {
+    const digit = bytes[index]! - 0x30;
+    if (digit < 0 || digit > 9)
+      return `${claim}\u001f${Buffer.from(bytes.subarray(start, end)).toString('utf8')}`;
+    number = number * 10 + digit;
+  }
+  if (!canonical) return `${claim}\u001f${Buffer.from(bytes.subarray(start, end)).toString('utf8')}`;
+  return claim * 1_048_576 + number;
 }
 
-const echoAt = (keys: readonly string[], base: number): LineEcho =>
-  echoFromRaw(keys[base]!, keys[base + 1]!, keys[base + 2]!, keys[base + 3]!, keys[base + 4]!, keys[base + 5]!, keys[base + 6]!);
+function echoAt(keys: PackedKeys, position: number): LineEcho {
+  const cell = (name: keyof typeof CELL) => cellText(keys, position, CELL[name]);
+  const memberId = cell('memberId');
+  return echoFromRaw(
+    cell('claimId'),
+    cell('lineNo'),
+    memberId === '' ? cell('memberKey') : memberId,
+    cell('dosText'),
+    cell('code'),
+    cell('chargeText'),
+    cell('npi'),
+  );
+}

@@ -2,26 +2,16 @@
  * Checks one chunk on its own into a partial result. Everything that needs no other line is final
  * here; what cross-line rules need travels in the partial and is decided when partials merge.
  */
-import type { ColumnLayout } from '../intake/columns.js';
+
 import { parseChunk, type RawChunk } from '../intake/chunk.js';
+import type { ColumnLayout } from '../intake/columns.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { INDEX_CODE } from '../rules/catalog.js';
 import { echoOf, type LineEcho, toClaimLine } from './claim-line.js';
 import { type CrossFact, crossFactOf } from './cross-rules.js';
 import type { Finding } from './finding.js';
 import { checkLine } from './line-rules.js';
-
-/** Order of the echo fields in `ChunkPartial.lineKeys`. */
-export const ECHO_FIELDS = [
-  'claimId',
-  'lineNo',
-  'memberId',
-  'dateOfService',
-  'procedureCode',
-  'charge',
-  'renderingNpi',
-] as const satisfies readonly (keyof LineEcho)[];
-export const ECHO_STRIDE = ECHO_FIELDS.length;
+import { KeyPacker, type PackedKeys, packedKeysFromJson, packedKeysToJson } from './packed-keys.js';
 
 /** The partial result of one chunk: plain data, so it crosses threads and sits in S3 as JSON. */
 export interface ChunkPartial {
@@ -35,8 +25,8 @@ export interface ChunkPartial {
   readonly echoes: { readonly line: number; readonly echo: LineEcho }[];
   /** Every checked line, ascending: its line number … */
   readonly lines: number[];
-  /** … and its echo, flattened (ECHO_FIELDS order), for duplicate detection and claim/member counts. */
-  readonly lineKeys: string[];
+  /** … and its key cells, for duplicate detection and claim/member counts. */
+  readonly keys: PackedKeys;
   /** Lines that cross-line rules need. */
   readonly facts: CrossFact[];
 }
@@ -52,7 +42,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const echoes: { line: number; echo: LineEcho }[] = [];
   const facts: CrossFact[] = [];
   const lines: number[] = new Array(records.length);
-  const lineKeys: string[] = new Array(records.length * ECHO_STRIDE);
+  const keys = new KeyPacker(records.length);
   let indexLines = 0;
 
   for (let position = 0; position < records.length; position += 1) {
@@ -66,16 +56,34 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     if (fact) facts.push(fact);
 
     lines[position] = line.line;
-    const base = position * ECHO_STRIDE;
-    // Same order as ECHO_FIELDS; the date and charge are normalised only when a report needs them.
-    lineKeys[base] = line.claimId;
-    lineKeys[base + 1] = line.lineNo;
-    lineKeys[base + 2] = line.memberId;
-    lineKeys[base + 3] = line.dosText;
-    lineKeys[base + 4] = line.code;
-    lineKeys[base + 5] = line.chargeText;
-    lineKeys[base + 6] = line.renderingNpi;
+    keys.cell(line.claimId);
+    keys.cell(line.lineNo);
+    keys.cell(line.memberKey);
+    keys.cell(line.memberId === line.memberKey ? '' : line.memberId);
+    keys.cell(line.dosText);
+    keys.cell(line.code);
+    keys.cell(line.chargeText);
+    keys.cell(line.renderingNpi);
   }
 
-  return { chunkIndex: chunk.index, checked: records.length, indexLines, rejected, findings, echoes, lines, lineKeys, facts };
+  return {
+    chunkIndex: chunk.index,
+    checked: records.length,
+    indexLines,
+    rejected,
+    findings,
+    echoes,
+    lines,
+    keys: keys.finish(),
+    facts,
+  };
+}
+
+/** A partial as plain JSON (typed arrays as base64 / number arrays), for storage between Lambdas. */
+export const partialToJson = (partial: ChunkPartial): string =>
+  JSON.stringify({ ...partial, keys: packedKeysToJson(partial.keys) });
+
+export function partialFromJson(text: string): ChunkPartial {
+  const parsed = JSON.parse(text) as Omit<ChunkPartial, 'keys'> & { keys: { bytes: string; ends: number[] } };
+  return { ...parsed, keys: packedKeysFromJson(parsed.keys) };
 }

@@ -1,6 +1,14 @@
 /** A checked record, normalised: codes trimmed and upper-case, dates as day numbers, charge in cents. */
 import type { ColumnLayout, ScalarField } from '../intake/columns.js';
-import { formatCents, formatDay, normalizeDiagnosis, parseCents, parseDate, parseUnits, splitList } from './values.js';
+import {
+  formatCents,
+  formatDay,
+  normalizeDiagnosis,
+  parseCents,
+  parseDate,
+  parseUnits,
+  splitList,
+} from './values.js';
 
 export interface ClaimLine {
   readonly line: number;
@@ -67,7 +75,9 @@ export function toClaimLine(fields: readonly string[], layout: ColumnLayout, lin
     dosToText,
     dosTo: dosToText === '' ? undefined : parseDate(dosToText),
     code: cell('procedure_code').toUpperCase(),
-    modifiers: collect(fields, layout.modifierColumns, layout.modifierListColumns, (code) => code.trim().toUpperCase()),
+    modifiers: collect(fields, layout.modifierColumns, layout.modifierListColumns, (code) =>
+      code.trim().toUpperCase(),
+    ),
     diagnoses: collect(fields, layout.diagnosisColumns, layout.diagnosisListColumns, normalizeDiagnosis),
     unitsText,
     units: parseUnits(unitsText),
@@ -87,19 +97,31 @@ function collect(
   normalize: (code: string) => string,
 ): readonly string[] {
   let codes: string[] | undefined;
+  const add = (code: string) => {
+    if (codes === undefined) codes = [code];
+    else codes.push(code);
+  };
   for (const index of singleColumns) {
     const value = normalize(fields[index] ?? '');
-    if (value !== '') (codes ??= []).push(value);
+    if (value !== '') add(value);
   }
   for (const index of listColumns) {
     const cell = fields[index] ?? '';
-    if (cell.trim() !== '') for (const part of splitList(cell)) (codes ??= []).push(normalize(part));
+    if (cell.trim() !== '') for (const part of splitList(cell)) add(normalize(part));
   }
   return codes ?? EMPTY;
 }
 
 export const echoOf = (line: ClaimLine): LineEcho =>
-  echoFromRaw(line.claimId, line.lineNo, line.memberId, line.dosText, line.code, line.chargeText, line.renderingNpi);
+  echoFromRaw(
+    line.claimId,
+    line.lineNo,
+    line.memberId,
+    line.dosText,
+    line.code,
+    line.chargeText,
+    line.renderingNpi,
+  );
 
 /** The echo of a line from its trimmed cells (dates and charges normalised for the report). */
 export function echoFromRaw(

@@ -13,8 +13,12 @@ import { parseDate } from './values.js';
 
 const set = (codes: readonly string[]): ReadonlySet<string> => new Set(codes);
 
-const retiredFrom = (entries: typeof RETIRED_PROCEDURES): ReadonlyMap<string, { from: number; text: string }> =>
-  new Map(entries.flatMap(({ codes, from }) => codes.map((code) => [code, { from: parseDate(from)!, text: from }])));
+const retiredFrom = (
+  entries: typeof RETIRED_PROCEDURES,
+): ReadonlyMap<string, { from: number; text: string }> =>
+  new Map(
+    entries.flatMap(({ codes, from }) => codes.map((code) => [code, { from: parseDate(from)!, text: from }])),
+  );
 
 export const SETS = {
   imaging: set(CODES.imaging),

@@ -101,22 +101,52 @@ function checkSession(session: readonly CrossFact[], out: Finding[]): void {
     if (units > 1) {
       for (const fact of encounterIndex) {
         const others = encounterIndexLines.filter((line) => line !== fact.line);
-        flag(fact, 'UNITS_EXCEED_MUE', `${units} units of 62323 in one encounter; the limit is 1 (one level per session)`, others);
+        flag(
+          fact,
+          'UNITS_EXCEED_MUE',
+          `${units} units of 62323 in one encounter; the limit is 1 (one level per session)`,
+          others,
+        );
       }
     }
     if (encounterIndex.length === 0) continue;
     for (const fact of encounter) {
       const { code } = fact;
       if (SETS.imaging.has(code)) {
-        flag(fact, 'IMAGING_BUNDLED', `${code} imaging guidance is included in 62323; no modifier unbundles it`, encounterIndexLines);
+        flag(
+          fact,
+          'IMAGING_BUNDLED',
+          `${code} imaging guidance is included in 62323; no modifier unbundles it`,
+          encounterIndexLines,
+        );
       } else if (SETS.noImagingTwin.has(code)) {
-        flag(fact, 'NO_IMAGING_TWIN', '62322 (without imaging) and 62323 (with imaging) exclude each other', encounterIndexLines);
+        flag(
+          fact,
+          'NO_IMAGING_TWIN',
+          '62322 (without imaging) and 62323 (with imaging) exclude each other',
+          encounterIndexLines,
+        );
       } else if (SETS.catheter.has(code)) {
-        flag(fact, 'CATHETER_TWIN', `catheter epidural ${code} billed with 62323 in one encounter`, encounterIndexLines);
+        flag(
+          fact,
+          'CATHETER_TWIN',
+          `catheter epidural ${code} billed with 62323 in one encounter`,
+          encounterIndexLines,
+        );
       } else if (SETS.evaluationAndManagement.has(code) && !fact.has25) {
-        flag(fact, 'EM_SAME_DAY_NO_25', `E/M ${code} on the day of 62323 needs modifier 25 for a separate evaluation`, encounterIndexLines);
+        flag(
+          fact,
+          'EM_SAME_DAY_NO_25',
+          `E/M ${code} on the day of 62323 needs modifier 25 for a separate evaluation`,
+          encounterIndexLines,
+        );
       } else if (SETS.steroid.has(code) && SETS.posFacility.has(fact.pos)) {
-        flag(fact, 'DRUG_IN_FACILITY', `steroid ${code} in place of service ${fact.pos}: the drug is the facility's cost`, encounterIndexLines);
+        flag(
+          fact,
+          'DRUG_IN_FACILITY',
+          `steroid ${code} in place of service ${fact.pos}: the drug is the facility's cost`,
+          encounterIndexLines,
+        );
       }
     }
   }
@@ -124,16 +154,36 @@ function checkSession(session: readonly CrossFact[], out: Finding[]): void {
   for (const fact of session) {
     const { code } = fact;
     if (SETS.otherRegion.has(code)) {
-      flag(fact, 'ONE_REGION_PER_SESSION', `${code} is a cervical/thoracic epidural: one spinal region per session`, sessionIndexLines);
+      flag(
+        fact,
+        'ONE_REGION_PER_SESSION',
+        `${code} is a cervical/thoracic epidural: one spinal region per session`,
+        sessionIndexLines,
+      );
     } else if (SETS.otherSpinal.has(code)) {
-      flag(fact, 'SAME_SESSION_OTHER_SPINAL', `${code} is another spinal procedure in the 62323 session`, sessionIndexLines);
+      flag(
+        fact,
+        'SAME_SESSION_OTHER_SPINAL',
+        `${code} is another spinal procedure in the 62323 session`,
+        sessionIndexLines,
+      );
     } else if (SETS.sedation.has(code)) {
-      flag(fact, 'SEDATION_SAME_SESSION', `sedation ${code} with 62323: not routinely necessary`, sessionIndexLines);
+      flag(
+        fact,
+        'SEDATION_SAME_SESSION',
+        `sedation ${code} with 62323: not routinely necessary`,
+        sessionIndexLines,
+      );
     }
   }
 }
 
-function checkFrequency(memberFacts: readonly CrossFact[], earlier: readonly number[], limit: number, out: Finding[]): void {
+function checkFrequency(
+  memberFacts: readonly CrossFact[],
+  earlier: readonly number[],
+  limit: number,
+  out: Finding[],
+): void {
   const dates = new Set<number>(earlier);
   for (const fact of memberFacts) if (SETS.frequencyCounted.has(fact.code)) dates.add(fact.dos);
   const sorted = [...dates].sort(ascending);
@@ -147,7 +197,8 @@ function checkFrequency(memberFacts: readonly CrossFact[], earlier: readonly num
     if (inWindow <= limit) continue;
     const related: number[] = [];
     for (const [other, otherFacts] of indexByDate) {
-      if (other !== date && other >= from && other <= date) for (const fact of otherFacts) related.push(fact.line);
+      if (other !== date && other >= from && other <= date)
+        for (const fact of otherFacts) related.push(fact.line);
     }
     related.sort(ascending);
     const message = `${inWindow} session dates in the 12 months ending ${formatDay(date)} (from ${formatDay(from)}); the limit is ${limit}`;

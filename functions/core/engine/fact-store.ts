@@ -74,7 +74,8 @@ export class FactStore {
     const fits = cents >= -1 && cents <= 0x7fffffff;
     this.cents.set(at, fits ? cents : -1);
     if (!fits) odd.charge = fact.charge;
-    if (odd.memberId !== undefined || odd.lineNo !== undefined || odd.charge !== undefined) this.unusual.set(at, odd);
+    if (odd.memberId !== undefined || odd.lineNo !== undefined || odd.charge !== undefined)
+      this.unusual.set(at, odd);
     this.count += 1;
   }
 
@@ -115,7 +116,8 @@ export class FactStore {
       const member = members[selected[start]!]!;
       const group: CrossFact[] = [];
       let end = start;
-      while (end < selected.length && members[selected[end]!] === member) group.push(this.fact(selected[end++]!));
+      while (end < selected.length && members[selected[end]!] === member)
+        group.push(this.fact(selected[end++]!));
       visit(group);
       start = end;
     }

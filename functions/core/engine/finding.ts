@@ -11,7 +11,12 @@ export interface Finding {
 
 const NONE: readonly number[] = [];
 
-export const finding = (line: number, ruleId: RuleId, message: string, related: readonly number[] = NONE): Finding => ({
+export const finding = (
+  line: number,
+  ruleId: RuleId,
+  message: string,
+  related: readonly number[] = NONE,
+): Finding => ({
   line,
   ruleId,
   message,

@@ -32,12 +32,17 @@ export class StringTable {
   intern(key: string): number {
     if (key.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(key.length * 3);
     const length = this.scratch.write(key, 0, 'utf8');
-    const hash = hashBytes(this.scratch, length);
+    return this.internBytes(this.scratch, 0, length);
+  }
+
+  /** The id of the UTF-8 key in bytes [start, end), adding it if new. */
+  internBytes(bytes: Uint8Array, start: number, end: number): number {
+    const hash = hashBytes(bytes, start, end);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]!;
-      if (id === EMPTY) return this.add(slot, hash, length);
-      if (this.hashes[id] === hash && this.matches(id, length)) return id;
+      if (id === EMPTY) return this.add(slot, hash, bytes, start, end);
+      if (this.hashes[id] === hash && this.matches(id, bytes, start, end)) return id;
     }
   }
 
@@ -45,24 +50,30 @@ export class StringTable {
     return this.arena.toString('utf8', this.starts[id]!, this.starts[id + 1]!);
   }
 
-  private matches(id: number, length: number): boolean {
-    const start = this.starts[id]!;
-    return this.starts[id + 1]! - start === length && this.arena.compare(this.scratch, 0, length, start, start + length) === 0;
+  private matches(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = this.starts[id]!;
+    if (this.starts[id + 1]! - from !== end - start) return false;
+    // A JS loop beats Buffer.compare's native call for keys this short.
+    const { arena } = this;
+    for (let index = start; index < end; index += 1)
+      if (arena[from + index - start] !== bytes[index]) return false;
+    return true;
   }
 
-  private add(slot: number, hash: number, length: number): number {
+  private add(slot: number, hash: number, bytes: Uint8Array, start: number, end: number): number {
     const id = this.count;
-    const start = this.starts[id]!;
+    const from = this.starts[id]!;
+    const length = end - start;
     this.hashes = growInt32(this.hashes, id + 1);
     this.starts = growInt32(this.starts, id + 2);
-    if (start + length > this.arena.length) {
-      const bigger = Buffer.alloc(grow(this.arena.length, start + length));
-      this.arena.copy(bigger, 0, 0, start);
+    if (from + length > this.arena.length) {
+      const bigger = Buffer.alloc(grow(this.arena.length, from + length));
+      this.arena.copy(bigger, 0, 0, from);
       this.arena = bigger;
     }
-    this.scratch.copy(this.arena, start, 0, length);
+    this.arena.set(bytes.subarray(start, end), from);
     this.hashes[id] = hash;
-    this.starts[id + 1] = start + length;
+    this.starts[id + 1] = from + length;
     this.slots[slot] = id;
     this.count += 1;
     // At most three quarters full, so probe runs stay short.
@@ -129,9 +140,9 @@ export class NumberMap {
   }
 }
 
-function hashBytes(bytes: Buffer, length: number): number {
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
-  for (let index = 0; index < length; index += 1) {
+  for (let index = start; index < end; index += 1) {
     hash ^= bytes[index]!;
     hash = Math.imul(hash, 0x01000193);
   }

@@ -116,7 +116,8 @@ export const DIAGNOSIS_SHAPE = /^[A-Z]\d[A-Z0-9]{1,5}$/;
 export const POS_SHAPE = /^\d{2}$/;
 
 /** Splits a list cell (`25 59`, `M54.16;M48.062`, …) on spaces, commas, colons, semicolons or pipes. */
-export const splitList = (cell: string): string[] => cell.split(/[\s,:;|]+/).filter((part) => part.length > 0);
+export const splitList = (cell: string): string[] =>
+  cell.split(/[\s,:;|]+/).filter((part) => part.length > 0);
 
 /** Diagnosis codes compare without the dot, upper-case. */
 export function normalizeDiagnosis(code: string): string {

@@ -80,7 +80,11 @@ export interface ParsedChunk {
   readonly rejected: RejectedRecord[];
 }
 
-const PARSE_OPTIONS = { relax_column_count: true, skip_records_with_error: true, record_delimiter: '\n' } as const;
+const PARSE_OPTIONS = {
+  relax_column_count: true,
+  skip_records_with_error: true,
+  record_delimiter: '\n',
+} as const;
 
 /**
  * Splits a chunk's records into fields with csv-parse. The whole chunk is parsed in one call; if any
@@ -102,7 +106,11 @@ export function parseChunk(chunk: RawChunk, width: number): ParsedChunk {
     if (!skipped && rows.length === count && rows.every((fields) => fields.length === width)) {
       const records: ParsedRecord[] = new Array(count);
       for (let index = 0; index < count; index += 1) {
-        records[index] = { fields: rows[index]!, line: chunk.startLines[index]!, endLine: chunk.endLines[index]! };
+        records[index] = {
+          fields: rows[index]!,
+          line: chunk.startLines[index]!,
+          endLine: chunk.endLines[index]!,
+        };
       }
       return { records, rejected: [] };
     }
@@ -121,7 +129,12 @@ function parseOneByOne(chunk: RawChunk, text: Buffer, width: number): ParsedChun
     const line = chunk.startLines[index]!;
     const endLine = chunk.endLines[index]!;
     if (!isUtf8(bytes)) {
-      rejected.push({ line, endLine, reason: 'record is not valid UTF-8 text', raw: preview(bytes.toString('utf8')) });
+      rejected.push({
+        line,
+        endLine,
+        reason: 'record is not valid UTF-8 text',
+        raw: preview(bytes.toString('utf8')),
+      });
       continue;
     }
     const raw = bytes.toString('utf8');
@@ -155,7 +168,13 @@ function nextRecordEnd(text: Buffer, start: number, startLine: number, endLine: 
   return end;
 }
 
-function wrongWidth(found: number, width: number, line: number, endLine: number, raw: string): RejectedRecord {
+function wrongWidth(
+  found: number,
+  width: number,
+  line: number,
+  endLine: number,
+  raw: string,
+): RejectedRecord {
   const span = endLine > line ? ` (a quoted field spans lines ${line}–${endLine})` : '';
   return { line, endLine, reason: `expected ${width} fields, found ${found}${span}`, raw: preview(raw) };
 }

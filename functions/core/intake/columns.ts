@@ -85,7 +85,11 @@ export interface ColumnLayout {
 }
 
 export type HeaderProblem =
-  | { readonly code: 'MISSING_COLUMNS'; readonly missing: readonly string[]; readonly seen: readonly string[] }
+  | {
+      readonly code: 'MISSING_COLUMNS';
+      readonly missing: readonly string[];
+      readonly seen: readonly string[];
+    }
   | { readonly code: 'NOT_COMMA_SEPARATED'; readonly delimiter: string; readonly seen: readonly string[] };
 
 export type HeaderResult =
@@ -106,22 +110,22 @@ export function mapHeader(names: readonly string[]): HeaderResult {
   const diagnosisListColumns: number[] = [];
   const unknownColumns: string[] = [];
 
-  names.forEach((raw, index) => {
+  for (const [index, raw] of names.entries()) {
     const name = normalizeHeaderName(raw);
     const field = ALIAS_TO_FIELD.get(name);
     if (field !== undefined) {
       if (scalar[field] === -1) scalar[field] = index;
       else unknownColumns.push(raw); // a second column for the same field: the first one wins
-      return;
+      continue;
     }
     const modifier = MODIFIER_COLUMN.exec(name);
-    if (modifier) return void modifierColumns.push([Number(modifier[1]), index]);
     const diagnosis = DIAGNOSIS_COLUMN.exec(name);
-    if (diagnosis) return void diagnosisColumns.push([Number(diagnosis[1]), index]);
-    if (MODIFIER_LIST_COLUMN.has(name)) return void modifierListColumns.push(index);
-    if (DIAGNOSIS_LIST_COLUMN.has(name)) return void diagnosisListColumns.push(index);
-    unknownColumns.push(raw);
-  });
+    if (modifier) modifierColumns.push([Number(modifier[1]), index]);
+    else if (diagnosis) diagnosisColumns.push([Number(diagnosis[1]), index]);
+    else if (MODIFIER_LIST_COLUMN.has(name)) modifierListColumns.push(index);
+    else if (DIAGNOSIS_LIST_COLUMN.has(name)) diagnosisListColumns.push(index);
+    else unknownColumns.push(raw);
+  }
 
   const missing = REQUIRED_FIELDS.filter((field) => scalar[field] === -1);
   if (missing.length > 0) {

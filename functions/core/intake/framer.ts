@@ -134,7 +134,11 @@ export class RecordFramer {
     const firstLineEnd = newline === -1 ? bytes.length : newline;
     const startLine = this.line;
     // The preview never reaches past the byte limit: that much is buffered however the upload is cut.
-    const shown = bytes.toString('utf8', start, Math.min(firstLineEnd, start + Math.min(this.maxRecordBytes, RAW_PREVIEW_CHARS)));
+    const shown = bytes.toString(
+      'utf8',
+      start,
+      Math.min(firstLineEnd, start + Math.min(this.maxRecordBytes, RAW_PREVIEW_CHARS)),
+    );
     const reason = scan.atEnd
       ? 'unterminated quote: the file ends inside a quoted field opened on this line'
       : scan.inQuotes
@@ -177,7 +181,9 @@ function scanQuoted(bytes: Buffer, start: number, final: boolean, limit: number)
     fieldStart = false;
   }
   if (!final) return { kind: 'incomplete' };
-  return inQuotes ? { kind: 'runaway', inQuotes, atEnd: true } : { kind: 'record', end: bytes.length, next: bytes.length, lines };
+  return inQuotes
+    ? { kind: 'runaway', inQuotes, atEnd: true }
+    : { kind: 'record', end: bytes.length, next: bytes.length, lines };
 }
 
 function isBlank(bytes: Buffer, start: number, end: number): boolean {

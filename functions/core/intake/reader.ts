@@ -59,7 +59,9 @@ export async function readBatch(
   let bytes = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const piece of source) {
-      const buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      const buffer = Buffer.isBuffer(piece)
+        ? piece
+        : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
       hash.update(buffer);
       bytes += buffer.length;
       yield buffer;
@@ -163,9 +165,16 @@ export async function readBatch(
 
   if (!rejection) {
     if (header === undefined) {
-      rejection = bytes === 0 || sniffed <= 3
-        ? { code: 'EMPTY_FILE', message: 'The file is empty: a batch needs a header line and at least one record.' }
-        : { code: 'EMPTY_FILE', message: 'The file holds only blank lines: a batch needs a header line and records.' };
+      rejection =
+        bytes === 0 || sniffed <= 3
+          ? {
+              code: 'EMPTY_FILE',
+              message: 'The file is empty: a batch needs a header line and at least one record.',
+            }
+          : {
+              code: 'EMPTY_FILE',
+              message: 'The file holds only blank lines: a batch needs a header line and records.',
+            };
     } else if (records === 0) {
       rejection = { code: 'NO_RECORDS', message: 'The file has a header line but no records.' };
     }
@@ -184,7 +193,8 @@ export async function readBatch(
 
 const notText = (): BatchRejection => ({
   code: 'NOT_TEXT',
-  message: 'The file is not a text CSV (it holds binary data). Upload the batch as UTF-8 CSV, or gzip-compressed CSV.',
+  message:
+    'The file is not a text CSV (it holds binary data). Upload the batch as UTF-8 CSV, or gzip-compressed CSV.',
 });
 
 function parseHeader(bytes: Buffer): { names: string[] } | { rejection: BatchRejection } {
@@ -195,6 +205,8 @@ function parseHeader(bytes: Buffer): { names: string[] } | { rejection: BatchRej
     if (rows.length !== 1 || names === undefined) throw new Error('not one record');
     return { names };
   } catch {
-    return { rejection: { code: 'BAD_HEADER', message: 'The header line is not valid CSV (check its quotes).' } };
+    return {
+      rejection: { code: 'BAD_HEADER', message: 'The header line is not valid CSV (check its quotes).' },
+    };
   }
 }

@@ -39,7 +39,14 @@ export function findingsCsv(batch: MergedBatch): string {
 export function rejectedCsv(records: readonly RejectedRecord[]): string {
   const rows: string[] = [REJECTED_HEADER];
   for (const record of records) {
-    rows.push(csvRow([numberCell(record.line), numberCell(record.endLine), textCell(record.reason), textCell(record.raw)]));
+    rows.push(
+      csvRow([
+        numberCell(record.line),
+        numberCell(record.endLine),
+        textCell(record.reason),
+        textCell(record.raw),
+      ]),
+    );
   }
   return rows.join('');
 }

@@ -11,8 +11,15 @@ import type { Summary } from './summary.js';
 export const HTML_FINDINGS_LIMIT = 5000;
 const TOP_PROVIDERS = 10;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+export const escapeHtml = (value: string | number): string =>
+  String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const money = (value: number): string =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -65,15 +72,23 @@ export function renderHtml(summary: Summary, batch?: MergedBatch): string {
     ['Warnings', String(counts.findings.warning)],
     ['Dollars at risk', money(summary.dollarsAtRisk)],
   ];
-  const ruleRows = (Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][])
+  const ruleRows = (
+    Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][]
+  )
     .sort((a, b) => b[1].findings - a[1].findings)
-    .map(([ruleId, entry]) => ({ label: ruleId, value: entry.findings, color: SEVERITY_COLOR[entry.severity] }));
+    .map(([ruleId, entry]) => ({
+      label: ruleId,
+      value: entry.findings,
+      color: SEVERITY_COLOR[entry.severity],
+    }));
   const severityRows = SEVERITIES.map((severity) => ({
     label: severity,
     value: counts.findings[severity],
     color: SEVERITY_COLOR[severity],
   })).filter((row) => row.value > 0);
-  const ruleTable = (Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][])
+  const ruleTable = (
+    Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][]
+  )
     .map(
       ([ruleId, entry]) =>
         `<tr><td><code>${ruleId}</code></td><td class="${entry.severity}">${entry.severity}</td><td>${escapeHtml(RULES[ruleId].title)}</td><td class="n">${entry.findings}</td><td class="n">${money(entry.charge)}</td></tr>`,
@@ -81,7 +96,10 @@ export function renderHtml(summary: Summary, batch?: MergedBatch): string {
     .join('');
   const providerRows = batch
     ? providers(batch)
-        .map((p) => `<tr><td>${escapeHtml(p.npi)}</td><td class="n">${p.lines}</td><td class="n">${money(p.cents / 100)}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td>${escapeHtml(p.npi)}</td><td class="n">${p.lines}</td><td class="n">${money(p.cents / 100)}</td></tr>`,
+        )
         .join('')
     : '';
   const shown = batch ? batch.findings.slice(0, HTML_FINDINGS_LIMIT) : [];

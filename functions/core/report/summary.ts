@@ -1,7 +1,7 @@
 /** summary.json: the figures an auditor and a dashboard read first. */
 import type { MergedBatch } from '../engine/accumulator.js';
-import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
 import { parseCents } from '../engine/values.js';
+import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
 
 export type BatchStatus = 'complete' | 'rejected' | 'incomplete';
 
@@ -62,8 +62,8 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
     const { severity } = RULES[item.ruleId];
     severityCounts[severity] += 1;
     ruleFindings.set(item.ruleId, (ruleFindings.get(item.ruleId) ?? 0) + 1);
-    let lines = ruleLines.get(item.ruleId);
-    if (!lines) ruleLines.set(item.ruleId, (lines = new Set()));
+    const lines = ruleLines.get(item.ruleId) ?? new Set<number>();
+    ruleLines.set(item.ruleId, lines);
     lines.add(item.line);
     if (severity === 'error') errorLines.add(item.line);
   }
@@ -78,7 +78,11 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
   for (const ruleId of RULE_IDS) {
     const count = ruleFindings.get(ruleId);
     if (count === undefined) continue;
-    byRule[ruleId] = { severity: RULES[ruleId].severity, findings: count, charge: dollars(sumCharges(ruleLines.get(ruleId)!)) };
+    byRule[ruleId] = {
+      severity: RULES[ruleId].severity,
+      findings: count,
+      charge: dollars(sumCharges(ruleLines.get(ruleId)!)),
+    };
   }
 
   const incomplete = context.missing !== undefined && context.missing.length > 0;

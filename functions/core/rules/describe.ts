@@ -22,29 +22,38 @@ const list = (codes: readonly string[]): string => codes.join(', ');
 
 /** What fires each rule, in words, built from the same lists the checks use. */
 const TRIGGERS: Record<RuleId, string> = {
-  MISSING_FIELD: 'A required field is empty (one finding per field), or a 62323 line has no diagnosis at all.',
-  INVALID_DATE: 'Date of service, date of birth or date of service to is not a real date in YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD.',
-  DATE_OUT_OF_RANGE: 'Date of service after the as-of date or before the date of birth, or date of service to before date of service.',
-  INVALID_NPI: 'Rendering NPI (or billing NPI, when given) is not 10 digits starting with 1 or 2 with a valid Luhn check digit (prefix 80840).',
+  MISSING_FIELD:
+    'A required field is empty (one finding per field), or a 62323 line has no diagnosis at all.',
+  INVALID_DATE:
+    'Date of service, date of birth or date of service to is not a real date in YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD.',
+  DATE_OUT_OF_RANGE:
+    'Date of service after the as-of date or before the date of birth, or date of service to before date of service.',
+  INVALID_NPI:
+    'Rendering NPI (or billing NPI, when given) is not 10 digits starting with 1 or 2 with a valid Luhn check digit (prefix 80840).',
   INVALID_PROCEDURE_CODE: 'Procedure code is not 5 digits, 4 digits + F/T/U, or a letter + 4 digits.',
   INVALID_MODIFIER: `A modifier is not two letters/digits, or the line has more than ${MODIFIERS.maxPerLine}.`,
-  INVALID_DIAGNOSIS: 'A diagnosis is not ICD-10-CM shaped (letter, digit, 1–5 letters/digits; the dot is optional).',
+  INVALID_DIAGNOSIS:
+    'A diagnosis is not ICD-10-CM shaped (letter, digit, 1–5 letters/digits; the dot is optional).',
   INVALID_UNITS: 'Units are not a whole number of at least 1.',
   INVALID_CHARGE: 'Charge is not an amount above zero (`$` and thousands commas are fine).',
   INVALID_POS: 'Place of service is not two digits, or is 00.',
-  DUPLICATE_LINE: 'The same claim id and line number appeared earlier in the file; every later copy is flagged.',
+  DUPLICATE_LINE:
+    'The same claim id and line number appeared earlier in the file; every later copy is flagged.',
   CODE_RETIRED: RETIRED_PROCEDURES.map((entry) => `${list(entry.codes)} from ${entry.from}`).join('; ') + '.',
-  DIAGNOSIS_RETIRED: RETIRED_DIAGNOSES.map((entry) => `${list(entry.codes)} from ${entry.from}`).join('; ') + '.',
+  DIAGNOSIS_RETIRED:
+    RETIRED_DIAGNOSES.map((entry) => `${list(entry.codes)} from ${entry.from}`).join('; ') + '.',
   ABN_MODIFIER_CONFLICT: `Two or more of ${list(MODIFIERS.liability)} on one line, or GA with KX.`,
   IMAGING_BUNDLED: `Same encounter (member, date, rendering NPI) as a 62323 line: ${list(CODES.imaging)}. No modifier overrides it.`,
   NO_IMAGING_TWIN: `Same encounter as a 62323 line: ${list(CODES.noImagingTwin)}.`,
   CATHETER_TWIN: `Same encounter as a 62323 line: ${list(CODES.catheter)}.`,
-  UNITS_EXCEED_MUE: 'Units of 62323 in one encounter add up to more than 1 (flags every 62323 line of the encounter).',
+  UNITS_EXCEED_MUE:
+    'Units of 62323 in one encounter add up to more than 1 (flags every 62323 line of the encounter).',
   BILATERAL_MODIFIER: `A 62323 line carries ${list(MODIFIERS.bilateral)}.`,
   MODIFIER_NOT_ALLOWED: `A 62323 line carries ${list(MODIFIERS.notAllowedOnIndex)}.`,
   KX_ON_INTERLAMINAR: 'A 62323 line carries KX (a selective nerve root block belongs on 64479–64484).',
   DX_AXIAL_ONLY: `Every diagnosis on a 62323 line is axial pain: ${list(AXIAL_DIAGNOSES)}.`,
-  DX_NOT_COVERED: 'A 62323 line has diagnoses but none is covered (below) or exempt, and it is not axial-only.',
+  DX_NOT_COVERED:
+    'A 62323 line has diagnoses but none is covered (below) or exempt, and it is not axial-only.',
   ONE_REGION_PER_SESSION: `Same session (member, date, any provider) as a 62323 line: ${list(CODES.otherRegion)}.`,
   SAME_SESSION_OTHER_SPINAL: `Same session as a 62323 line: ${list(CODES.otherSpinal)}.`,
   EM_SAME_DAY_NO_25: `Same encounter as a 62323 line: an E/M (${list(CODES.evaluationAndManagement)}) without modifier 25.`,
@@ -79,7 +88,12 @@ export function renderRulesMarkdown(): string {
     out.push('');
   }
   out.push('## Diagnoses that support 62323', '', '| codes | meaning | source |', '|---|---|---|');
-  for (const group of COVERED_DIAGNOSES) out.push(`| ${group.codes.join(' ')} | ${group.meaning} | ${group.source} |`);
-  out.push('', `Exempt from the diagnosis rules: ${list(EXEMPT_DIAGNOSES)} (acute postprocedural pain, LCD article A56651).`, '');
+  for (const group of COVERED_DIAGNOSES)
+    out.push(`| ${group.codes.join(' ')} | ${group.meaning} | ${group.source} |`);
+  out.push(
+    '',
+    `Exempt from the diagnosis rules: ${list(EXEMPT_DIAGNOSES)} (acute postprocedural pain, LCD article A56651).`,
+    '',
+  );
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,88 @@
+/**
+ * Each checked line's key cells, UTF-8 encoded back to back in one byte array. A partial carries
+ * these for every line (duplicates and claim/member counts need them all); one byte array crosses a
+ * thread boundary by transfer and is read by the merge without making a string per cell.
+ */
+
+/** Cells of a line, in this order. */
+export const KEY_CELLS = [
+  'claimId',
+  'lineNo',
+  'memberKey',
+  'memberId',
+  'dosText',
+  'code',
+  'chargeText',
+  'npi',
+] as const;
+export const KEY_CELL_COUNT = KEY_CELLS.length;
+export const CELL = Object.fromEntries(KEY_CELLS.map((name, index) => [name, index])) as {
+  readonly [K in (typeof KEY_CELLS)[number]]: number;
+};
+
+export interface PackedKeys {
+  readonly bytes: Uint8Array;
+  /** End offset of every cell (line i, cell c at i * KEY_CELL_COUNT + c); a cell starts where the previous ends. */
+  readonly ends: Int32Array;
+}
+
+export class KeyPacker {
+  private bytes: Buffer;
+  private ends: Int32Array;
+  private used = 0;
+  private cells = 0;
+
+  constructor(lines: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(64, lines * 64));
+    this.ends = new Int32Array(lines * KEY_CELL_COUNT);
+  }
+
+  cell(text: string): void {
+    const room = text.length * 3;
+    if (this.used + room > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + room));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    let ascii = true;
+    for (let index = 0; index < text.length; index += 1) {
+      const char = text.charCodeAt(index);
+      if (char >= 0x80) {
+        ascii = false;
+        break;
+      }
+      this.bytes[this.used + index] = char;
+    }
+    this.used += ascii ? text.length : this.bytes.write(text, this.used, 'utf8');
+    this.ends[this.cells++] = this.used;
+  }
+
+  finish(): PackedKeys {
+    // Exact-size copies: the arrays may be transferred to another thread.
+    return {
+      bytes: Uint8Array.prototype.slice.call(this.bytes, 0, this.used),
+      ends: this.ends.slice(0, this.cells),
+    };
+  }
+}
+
+export function cellText(keys: PackedKeys, line: number, cell: number): string {
+  const index = line * KEY_CELL_COUNT + cell;
+  const start = index === 0 ? 0 : keys.ends[index - 1]!;
+  return Buffer.from(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.byteLength).toString(
+    'utf8',
+    start,
+    keys.ends[index]!,
+  );
+}
+
+/** Plain JSON for typed arrays (the pipeline keeps partials as JSON in S3). */
+export const packedKeysToJson = (keys: PackedKeys): { bytes: string; ends: number[] } => ({
+  bytes: Buffer.from(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.byteLength).toString('base64'),
+  ends: Array.from(keys.ends),
+});
+
+export const packedKeysFromJson = (json: { bytes: string; ends: number[] }): PackedKeys => ({
+  bytes: new Uint8Array(Buffer.from(json.bytes, 'base64')),
+  ends: Int32Array.from(json.ends),
+});
