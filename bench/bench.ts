@@ -5,11 +5,12 @@
  * its own. Timing lives here, never in tests.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeSyntheticBatch } from './generate-batch.js';
+import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 
 interface Measured {
   readonly ms: number;
@@ -93,22 +94,19 @@ async function main(): Promise<void> {
       `| \`check\`, 4M lines, all cores | ${fmt(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
     );
 
-    const pipelineBench = join(resolve('bench'), 'pipeline-bench.ts');
-    if (await stat(pipelineBench).then(() => true, () => false)) {
-      log('measuring the pipeline on the embedded emulator (1M lines) …');
-      const pipeline = await import('./pipeline-bench.js');
-      const result = await pipeline.benchPipeline(oneMillion);
-      const dollars = pipeline.costPerMillionLines(result, 1_000_000);
-      rows.push(
-        '',
-        '| pipeline (1M lines, embedded emulator) | figure |',
-        '|---|---:|',
-        `| wall time | ${(result.wallMs / 1000).toFixed(1)} s (${ratio(result.wallMs, all.ms)}x \`check\` on all cores) |`,
-        `| split throughput | ${result.splitMBps.toFixed(1)} MB/s |`,
-        `| Lambda CPU: split / validate | ${fmt(Math.round(result.lambdaCpuMs.split))} ms / ${fmt(Math.round(result.lambdaCpuMs.validate))} ms |`,
-        `| AWS cost per million claim lines | $${dollars.toFixed(4)} |`,
-      );
-    }
+    log('measuring the pipeline on the embedded emulator (1M lines) …');
+    const pipeline = await benchPipeline(oneMillion, { asOf: '2026-11-28' });
+    const cost = costBreakdown(pipeline, pipeline.lines);
+    rows.push(
+      '',
+      '| pipeline (1M lines, embedded emulator) | figure |',
+      '|---|---:|',
+      `| wall time, upload event to report | ${(pipeline.wallMs / 1000).toFixed(1)} s (${ratio(pipeline.wallMs, all.ms)}× \`check\` on all cores) |`,
+      `| split throughput | ${pipeline.splitMBps.toFixed(1)} MB/s |`,
+      `| Lambda CPU: split / validate | ${fmt(Math.round(pipeline.lambdaCpuMs.split))} ms / ${fmt(Math.round(pipeline.lambdaCpuMs.validate))} ms (${pipeline.chunks} chunks) |`,
+      `| requests: S3 put/get/list, SQS send/receive/delete | ${pipeline.requests.s3Put}/${pipeline.requests.s3Get}/${pipeline.requests.s3List}, ${pipeline.requests.sqsSend}/${pipeline.requests.sqsReceive}/${pipeline.requests.sqsDelete} |`,
+      `| AWS cost per million claim lines (list prices ${cost.pricesAsOf}) | $${cost.total.toFixed(4)} (Lambda $${(cost.lambdaCompute + cost.lambdaRequests).toFixed(4)}, SQS $${cost.sqs.toFixed(4)}, S3 $${cost.s3.toFixed(4)}) |`,
+    );
 
     const machine = `${cores} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;
     const block = `<!-- bench:start -->\nMeasured by \`npm run bench\` on ${machine}.\n\n${rows.join('\n')}\n<!-- bench:end -->`;

@@ -75,26 +75,30 @@ export class BatchAccumulator {
     this.addRejected(partial.rejected);
     for (const item of partial.findings) this.findings.push(item);
     for (const { line, echo } of partial.echoes) this.echoes.set(line, echo);
-    for (const fact of partial.facts) this.facts.add(fact);
 
-    const { lines, keys } = partial;
+    const { lines, keys, facts } = partial;
     const { bytes, ends } = keys;
+    let nextFact = 0;
     for (let position = 0; position < lines.length; position += 1) {
+      const line = lines[position]!;
       const base = position * KEY_CELL_COUNT;
       const claimStart = base === 0 ? 0 : ends[base - 1]!;
       const claimEnd = ends[base + CELL.claimId]!;
       const lineNoEnd = ends[base + CELL.lineNo]!;
       const memberEnd = ends[base + CELL.memberKey]!;
       const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
-      if (memberEnd > lineNoEnd) this.members.internBytes(bytes, lineNoEnd, memberEnd);
+      const member = memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
+      // Facts are a subset of the lines, in the same order: reuse the ids just looked up.
+      const fact = facts[nextFact];
+      if (fact !== undefined && fact.line === line) {
+        this.facts.add(fact, member, claim);
+        nextFact += 1;
+      }
       if (claim < 0 || lineNoEnd === claimEnd) continue;
-      this.trackOccurrence(
-        occurrenceKey(claim, bytes, claimEnd, lineNoEnd),
-        lines[position]!,
-        keys,
-        position,
-      );
+      this.trackOccurrence(occurrenceKey(claim, bytes, claimEnd, lineNoEnd), line, keys, position);
     }
+    // Defensive: a fact whose line was not among the keys (never expected).
+    for (; nextFact < facts.length; nextFact += 1) this.facts.add(facts[nextFact]!);
   }
 
   private first(key: number | string): number | undefined {

@@ -55,18 +55,23 @@ export class FactStore {
     private readonly claimTable: StringTable,
   ) {}
 
-  add(fact: CrossFact): void {
+  /** Adds a fact; `memberId` and `claimId` are table ids when the caller has them (-1: no claim id). */
+  add(
+    fact: CrossFact,
+    memberId = this.memberTable.intern(fact.member),
+    claimId = fact.claimId === '' ? -1 : this.claimTable.intern(fact.claimId),
+  ): void {
     const at = this.count;
     const odd: Unusual = {};
     this.lines.set(at, fact.line);
-    this.members.set(at, this.memberTable.intern(fact.member));
+    this.members.set(at, memberId);
     if (fact.memberId !== fact.member) odd.memberId = fact.memberId;
     this.dates.set(at, fact.dos);
     this.npis.set(at, this.npiTable.intern(fact.npi));
     const pos = /^\d{1,2}$/.test(fact.pos) ? Number(fact.pos) + 1 : 0;
     this.packed.set(at, CODE_ID.get(fact.code)! | (fact.has25 ? 0x80 : 0) | (pos << 8));
     this.units.set(at, fact.units);
-    this.claims.set(at, this.claimTable.intern(fact.claimId));
+    this.claims.set(at, claimId);
     const lineNumber = CANONICAL_NUMBER.test(fact.lineNo) ? Number(fact.lineNo) : -1;
     this.lineNumbers.set(at, lineNumber);
     if (lineNumber < 0) odd.lineNo = fact.lineNo;
@@ -95,7 +100,7 @@ export class FactStore {
       has25: (packed & 0x80) !== 0,
       pos: pos < 0 ? '' : String(pos).padStart(2, '0'),
       memberId: odd?.memberId ?? member,
-      claimId: this.claimTable.keyOf(this.claims.data[at]!),
+      claimId: this.claims.data[at]! < 0 ? '' : this.claimTable.keyOf(this.claims.data[at]!),
       lineNo: odd?.lineNo ?? String(this.lineNumbers.data[at]),
       charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
     };

@@ -16,8 +16,8 @@ function growInt32(old: Int32Array<ArrayBuffer>, needed: number): Int32Array<Arr
 
 /** Interns strings: each distinct key gets an id 0, 1, 2 … in insertion order. */
 export class StringTable {
-  private slots = new Int32Array(2048).fill(EMPTY);
-  private hashes = new Int32Array(1024);
+  /** Pairs (id, hash): a probe reads one cache line, not the entry arrays, until the hash matches. */
+  private slots = new Int32Array(4096).fill(EMPTY);
   /** Entry i spans arena bytes [starts[i], starts[i + 1]). */
   private starts = new Int32Array(1025);
   private arena = Buffer.alloc(16 * 1024);
@@ -38,11 +38,12 @@ export class StringTable {
   /** The id of the UTF-8 key in bytes [start, end), adding it if new. */
   internBytes(bytes: Uint8Array, start: number, end: number): number {
     const hash = hashBytes(bytes, start, end);
-    const mask = this.slots.length - 1;
+    const { slots } = this;
+    const mask = (slots.length >> 1) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot]!;
+      const id = slots[slot * 2]!;
       if (id === EMPTY) return this.add(slot, hash, bytes, start, end);
-      if (this.hashes[id] === hash && this.matches(id, bytes, start, end)) return id;
+      if (slots[slot * 2 + 1] === hash && this.matches(id, bytes, start, end)) return id;
     }
   }
 
@@ -64,7 +65,6 @@ export class StringTable {
     const id = this.count;
     const from = this.starts[id]!;
     const length = end - start;
-    this.hashes = growInt32(this.hashes, id + 1);
     this.starts = growInt32(this.starts, id + 2);
     if (from + length > this.arena.length) {
       const bigger = Buffer.alloc(grow(this.arena.length, from + length));
@@ -72,22 +72,27 @@ export class StringTable {
       this.arena = bigger;
     }
     this.arena.set(bytes.subarray(start, end), from);
-    this.hashes[id] = hash;
     this.starts[id + 1] = from + length;
-    this.slots[slot] = id;
+    this.slots[slot * 2] = id;
+    this.slots[slot * 2 + 1] = hash;
     this.count += 1;
     // At most three quarters full, so probe runs stay short.
-    if (this.count * 4 > this.slots.length * 3) this.rehash();
+    if (this.count * 8 > this.slots.length * 3) this.rehash();
     return id;
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.count; id += 1) {
-      let slot = this.hashes[id]! & mask;
-      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-      slots[slot] = id;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2).fill(EMPTY);
+    const mask = (slots.length >> 1) - 1;
+    for (let pair = 0; pair < old.length; pair += 2) {
+      const id = old[pair]!;
+      if (id === EMPTY) continue;
+      const hash = old[pair + 1]!;
+      let slot = hash & mask;
+      while (slots[slot * 2] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot * 2] = id;
+      slots[slot * 2 + 1] = hash;
     }
     this.slots = slots;
   }
