@@ -1,6 +1,7 @@
 /** The `scrub62323` command line: a thin adapter that dispatches to a command and maps errors to exit codes. */
-import { EXIT, type CommandIo, UsageError } from './io.js';
-import { CHECK_HELP, runCheckCommand } from './commands/check.js';
+
+import { runCheckCommand } from './commands/check.js';
+import { type CommandIo, EXIT, UsageError } from './io.js';
 
 const HELP = `scrub62323 — a claim scrubber for CPT 62323 (lumbar/sacral interlaminar epidural with imaging guidance)
 
@@ -33,8 +34,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         throw new UsageError(`unknown command "${command}" (try scrub62323 --help)`);
     }
   } catch (error) {
-    const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr(`scrub62323: ${(error as Error).message}${known ? '' : ' (unexpected error; no report was written)'}\n`);
+    const known =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.stderr(
+      `scrub62323: ${(error as Error).message}${known ? '' : ' (unexpected error; no report was written)'}\n`,
+    );
     return EXIT.usage;
   }
 }

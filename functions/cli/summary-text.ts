@@ -1,6 +1,7 @@
 /** The one-screen summary a command prints after a batch. */
-import { RULES, type RuleId } from '../core/rules/catalog.js';
+
 import type { Summary } from '../core/report/summary.js';
+import { RULES, type RuleId } from '../core/rules/catalog.js';
 
 const money = (value: number): string =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -14,24 +15,28 @@ export function summaryText(summary: Summary, folder: string): string {
     return `${lines.join('\n')}\n`;
   }
   const { counts } = summary;
-  if (summary.status === 'incomplete') lines.push(`INCOMPLETE: not checked: ${(summary.missing ?? []).join(', ')}`);
+  if (summary.status === 'incomplete')
+    lines.push(`INCOMPLETE: not checked: ${(summary.missing ?? []).join(', ')}`);
   lines.push(
     `Lines ${counts.lines}: ${counts.checked} checked, ${counts.rejected} rejected · ${counts.claims} claims · ${counts.members} members · ${counts.indexLines} lines of 62323`,
   );
   lines.push(
     `Flagged lines ${counts.flaggedLines} · errors ${counts.findings.error} · warnings ${counts.findings.warning} · dollars at risk ${money(summary.dollarsAtRisk)}`,
   );
-  const rules = (Object.entries(summary.byRule) as [RuleId, { severity: string; findings: number; charge: number }][]).sort(
-    (a, b) => b[1].findings - a[1].findings || (a[0] < b[0] ? -1 : 1),
-  );
+  const rules = (
+    Object.entries(summary.byRule) as [RuleId, { severity: string; findings: number; charge: number }][]
+  ).sort((a, b) => b[1].findings - a[1].findings || (a[0] < b[0] ? -1 : 1));
   if (rules.length > 0) {
     lines.push('');
     for (const [ruleId, entry] of rules.slice(0, 12)) {
-      lines.push(`  ${ruleId.padEnd(26)} ${entry.severity.padEnd(8)} ${String(entry.findings).padStart(7)}  ${RULES[ruleId].title}`);
+      lines.push(
+        `  ${ruleId.padEnd(26)} ${entry.severity.padEnd(8)} ${String(entry.findings).padStart(7)}  ${RULES[ruleId].title}`,
+      );
     }
     if (rules.length > 12) lines.push(`  … and ${rules.length - 12} more rules (see summary.json)`);
   }
-  if (summary.unknownColumns.length > 0) lines.push('', `Ignored columns: ${summary.unknownColumns.join(', ')}`);
+  if (summary.unknownColumns.length > 0)
+    lines.push('', `Ignored columns: ${summary.unknownColumns.join(', ')}`);
   lines.push('', `Report: ${folder}`);
   return `${lines.join('\n')}\n`;
 }

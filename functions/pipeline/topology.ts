@@ -66,6 +66,18 @@ export const BUCKETS = {
   work: 'scrub62323-work',
 } as const;
 
+/**
+ * The "report ready" topic. The stack lets CloudFormation name its topic; the local runner creates one
+ * with this name.
+ */
+export const TOPICS = { reportReady: 'scrub62323-report-ready' } as const;
+
+/**
+ * User metadata an upload may carry (`x-amz-meta-as-of: YYYY-MM-DD`) to fix the date the batch is
+ * judged on; without it the as-of date is the S3 event's eventTime date (UTC).
+ */
+export const AS_OF_METADATA = 'as-of';
+
 /** Work files (chunks, parts, manifests) expire after this many days. */
 export const WORK_EXPIRY_DAYS = 3;
 
@@ -80,7 +92,8 @@ export const ENV = {
   WORK_BUCKET: 'bucket for chunks, parts and manifests',
   REPORTS_BUCKET: 'bucket the finished reports are written to',
   CHUNK_QUEUE_URL: 'URL of the chunk queue the split function sends to',
-  CHUNK_MAX_RECEIVE_COUNT: 'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
+  CHUNK_MAX_RECEIVE_COUNT:
+    'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
   CHUNK_LINES: 'optional: records per chunk (default 20000)',
   FREQUENCY_LIMIT: 'optional: sessions allowed in a rolling 12 months (default from the rule pack)',

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.js';
 import { batchNameOf, runCheckCommand } from '../../functions/cli/commands/check.js';
 import type { CommandIo } from '../../functions/cli/io.js';
+import { main } from '../../functions/cli/main.js';
 
 const WORKER_URL = pathToFileURL(join(process.cwd(), 'dist/worker.js'));
-const HEADER = 'claim_id,line_no,member_id,date_of_service,procedure_code,modifiers,dx_1,units,place_of_service,rendering_npi,charge,prior_auth';
+const HEADER =
+  'claim_id,line_no,member_id,date_of_service,procedure_code,modifiers,dx_1,units,place_of_service,rendering_npi,charge,prior_auth';
 const FIXED_NOW = () => new Date('2026-11-28T03:00:00Z');
 
 function capture(): CommandIo & { out: string[]; err: string[] } {
@@ -37,7 +38,10 @@ describe('scrub62323 check', () => {
     const file = await batchFile('nightly batch.csv', [CLEAN, ERROR_LINE]);
     const io = capture();
     const out = join(dir, 'out1');
-    const code = await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28'], io, { workerUrl: WORKER_URL, now: FIXED_NOW });
+    const code = await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28'], io, {
+      workerUrl: WORKER_URL,
+      now: FIXED_NOW,
+    });
     expect(code).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ batchId: 'nightly_batch', status: 'complete', asOf: '2026-11-28' });
@@ -52,9 +56,13 @@ describe('scrub62323 check', () => {
     const warnings = await batchFile('warnings.csv', [CLEAN, WARNING_ONLY]);
     const errors = await batchFile('errors.csv', [ERROR_LINE]);
     const run = (file: string, level: string) =>
-      runCheckCommand([file, '--out', join(dir, `o-${level}`), '--as-of', '2026-11-28', '--fail-on', level], capture(), {
-        workerUrl: WORKER_URL,
-      });
+      runCheckCommand(
+        [file, '--out', join(dir, `o-${level}`), '--as-of', '2026-11-28', '--fail-on', level],
+        capture(),
+        {
+          workerUrl: WORKER_URL,
+        },
+      );
     expect(await run(warnings, 'error')).toBe(0);
     expect(await run(warnings, 'warning')).toBe(1);
     expect(await run(errors, 'error')).toBe(1);
@@ -102,7 +110,9 @@ describe('scrub62323 check', () => {
       const member = `M${index % 700}`;
       const day = String(1 + (index % 27)).padStart(2, '0');
       const code = ['62323', '77003', '99213', 'J3301', '64483'][index % 5];
-      rows.push(`C${Math.floor(index / 3)},${(index % 3) + 1},${member},2026-0${1 + (index % 9)}-${day},${code},,M54.16,1,11,1234567893,100.00,`);
+      rows.push(
+        `C${Math.floor(index / 3)},${(index % 3) + 1},${member},2026-0${1 + (index % 9)}-${day},${code},,M54.16,1,11,1234567893,100.00,`,
+      );
     }
     const file = await batchFile('many.csv', rows);
     const read = async (workers: string) => {
@@ -111,7 +121,9 @@ describe('scrub62323 check', () => {
         workerUrl: WORKER_URL,
         now: FIXED_NOW,
       });
-      return Promise.all(['findings.csv', 'summary.json', 'rejected.csv'].map((name) => readFile(join(out, name), 'utf8')));
+      return Promise.all(
+        ['findings.csv', 'summary.json', 'rejected.csv'].map((name) => readFile(join(out, name), 'utf8')),
+      );
     };
     const inThread = await read('0');
     expect(await read('2')).toEqual(inThread);

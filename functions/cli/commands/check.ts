@@ -8,7 +8,7 @@ import { loadHistoryFile } from '../../adapters/file-history.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
 import type { Summary } from '../../core/report/summary.js';
 import { asOfDayOf, type ChunkChecker, scrubBatch } from '../../core/scrub.js';
-import { EXIT, type CommandIo, UsageError } from '../io.js';
+import { type CommandIo, EXIT, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
 import { startWorkerPool } from '../worker-pool.js';
 
@@ -65,7 +65,11 @@ export function exitCodeFor(summary: Summary, failOn: 'error' | 'warning' | unde
   return EXIT.processed;
 }
 
-export async function runCheckCommand(args: readonly string[], io: CommandIo, deps: CheckDeps): Promise<number> {
+export async function runCheckCommand(
+  args: readonly string[],
+  io: CommandIo,
+  deps: CheckDeps,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -82,7 +86,8 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo, de
     io.stdout(CHECK_HELP);
     return EXIT.processed;
   }
-  if (positionals.length !== 1) throw new UsageError('check needs exactly one batch file (see scrub62323 check --help)');
+  if (positionals.length !== 1)
+    throw new UsageError('check needs exactly one batch file (see scrub62323 check --help)');
   const file = positionals[0]!;
   const asOf = values['as-of'] ?? todayUtc(deps.now?.());
   try {
@@ -115,7 +120,8 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo, de
     try {
       const loaded = await loadHistoryFile(values.history);
       history = loaded.source;
-      if (loaded.skippedRows > 0) io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
+      if (loaded.skippedRows > 0)
+        io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
     } catch (error) {
       throw new UsageError(`cannot use --history ${values.history}: ${(error as Error).message}`);
     }

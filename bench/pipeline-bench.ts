@@ -1,0 +1,190 @@
+/**
+ * Pipeline figures for `npm run bench`: one batch through the local pipeline on the embedded
+ * emulator, measured the way Lambda would bill it, and a cost model per million claim lines.
+ *
+ * How it measures: the emulator runs in a child process, so process.cpuUsage() around each handler
+ * invocation is the functions' CPU (SDK work included), not the emulator's; split and validate run
+ * one invocation at a time so their CPU does not overlap. Requests are counted per HTTP attempt on
+ * the functions' own clients; SQS receives count only those that returned messages (the empty long
+ * polls of the event source mapping are a fixed cost per poller, not per batch).
+ */
+import { stat } from 'node:fs/promises';
+import type { Summary } from '../functions/core/report/summary.js';
+import { LocalPipeline } from '../functions/local/runner.js';
+import { FUNCTIONS } from '../functions/pipeline/topology.js';
+
+export interface PipelineRequests {
+  /** PUT-class: PutObject and the parts of multipart uploads. */
+  readonly s3Put: number;
+  /** GET-class: GetObject and HeadObject. */
+  readonly s3Get: number;
+  /** ListObjectsV2 (billed at the PUT-class price). */
+  readonly s3List: number;
+  /** SendMessage and SendMessageBatch calls. */
+  readonly sqsSend: number;
+  /** ReceiveMessage calls that returned messages. */
+  readonly sqsReceive: number;
+  /** DeleteMessage(Batch) and ChangeMessageVisibility(Batch): settling received messages. */
+  readonly sqsDelete: number;
+  /** SNS Publish ("report ready"). */
+  readonly sns: number;
+}
+
+export interface PipelineBenchFigures {
+  /** From the S3 event to the "report ready" notice. */
+  readonly wallMs: number;
+  /** Upload bytes (10^6) per second of split handler time. */
+  readonly splitMBps: number;
+  readonly lambdaCpuMs: { readonly split: number; readonly validate: number };
+  readonly requests: PipelineRequests;
+  /** Also measured, for the cost model and the report. */
+  readonly lambdaWallMs: { readonly split: number; readonly validate: number };
+  readonly invocations: { readonly split: number; readonly validate: number };
+  readonly lines: number;
+  readonly bytes: number;
+  readonly chunks: number;
+}
+
+export interface BenchOptions {
+  /** Records per chunk (default: the deployed 20000). */
+  readonly chunkLines?: number;
+  readonly asOf?: string;
+}
+
+const sum = (counts: Readonly<Record<string, number>>, names: readonly string[]): number =>
+  names.reduce((total, name) => total + (counts[name] ?? 0), 0);
+
+export async function benchPipeline(file: string, options: BenchOptions = {}): Promise<PipelineBenchFigures> {
+  const bytes = (await stat(file)).size;
+  const pipeline = await LocalPipeline.start({
+    isolatedEmulator: true,
+    logLevel: 'SILENT',
+    concurrency: { split: 1, validate: 1 },
+    ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),
+  });
+  try {
+    const upload = await pipeline.uploadFile(file, options.asOf ? { asOf: options.asOf } : {});
+    const started = performance.now();
+    await pipeline.announce(upload);
+    await pipeline.drain({ until: () => pipeline.noticeFor(upload) !== undefined, timeoutMs: 30 * 60_000 });
+    const wallMs = performance.now() - started;
+    const notice = pipeline.noticeFor(upload)!;
+    const summary = JSON.parse((await pipeline.readReport(notice.batchId))['summary.json']) as Summary;
+    const { split, validate, requests } = pipeline.stats();
+    return {
+      wallMs,
+      splitMBps: split.wallMs > 0 ? bytes / 1e6 / (split.wallMs / 1000) : 0,
+      lambdaCpuMs: { split: split.cpuMs, validate: validate.cpuMs },
+      requests: {
+        s3Put: sum(requests, [
+          's3:PutObject',
+          's3:CreateMultipartUpload',
+          's3:UploadPart',
+          's3:CompleteMultipartUpload',
+        ]),
+        s3Get: sum(requests, ['s3:GetObject', 's3:HeadObject']),
+        s3List: sum(requests, ['s3:ListObjectsV2']),
+        sqsSend: sum(requests, ['sqs:SendMessage', 'sqs:SendMessageBatch']),
+        sqsReceive: split.receives + validate.receives,
+        sqsDelete: sum(requests, [
+          'sqs:DeleteMessage',
+          'sqs:DeleteMessageBatch',
+          'sqs:ChangeMessageVisibility',
+          'sqs:ChangeMessageVisibilityBatch',
+        ]),
+        sns: sum(requests, ['sns:Publish']),
+      },
+      lambdaWallMs: { split: split.wallMs, validate: validate.wallMs },
+      invocations: { split: split.invocations, validate: validate.invocations },
+      lines: summary.counts.lines,
+      bytes,
+      chunks: validate.messages,
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+/**
+ * List prices, us-east-1, as published on the AWS pricing pages for Lambda, SQS, S3 and SNS
+ * (recorded 2025-06-01; all unchanged since at least 2023). Free tiers are ignored.
+ */
+export const PRICES = {
+  date: '2025-06-01',
+  region: 'us-east-1',
+  /** Lambda, arm64, first 7.5 billion GB-seconds a month. */
+  lambdaArmPerGbSecond: 0.0000133334,
+  lambdaPerRequest: 0.2 / 1e6,
+  /** SQS standard queue, per request (each 64 KB of payload is one request). */
+  sqsPerRequest: 0.4 / 1e6,
+  /** S3 Standard: PUT, COPY, POST, LIST. */
+  s3PerPutOrList: 0.005 / 1000,
+  /** S3 Standard: GET, SELECT and all other requests (HEAD). */
+  s3PerGet: 0.0004 / 1000,
+  snsPerPublish: 0.5 / 1e6,
+} as const;
+
+/** Memory at which a Lambda function has one full vCPU; below it, CPU time stretches. */
+const FULL_VCPU_MB = 1769;
+
+export interface CostOptions {
+  /** Function memory, MB (default: topology.ts). */
+  readonly memoryMb?: { readonly split: number; readonly validate: number };
+  /**
+   * Billed duration per function, ms, for the whole batch. Default: the measured CPU time stretched
+   * by the vCPU share of the memory size — a floor, since on Lambda the waits for S3 and SQS are
+   * billed too (pass the durations CloudWatch reports to price a real run).
+   */
+  readonly billedMs?: { readonly split: number; readonly validate: number };
+}
+
+export interface CostBreakdown {
+  /** Dollars per million claim lines, by service and in total. */
+  readonly lambdaCompute: number;
+  readonly lambdaRequests: number;
+  readonly sqs: number;
+  readonly s3: number;
+  readonly sns: number;
+  readonly total: number;
+  readonly pricesAsOf: string;
+}
+
+type Priced = Pick<PipelineBenchFigures, 'lambdaCpuMs' | 'requests' | 'invocations'>;
+
+/** Dollars per million claim lines, by service, for a batch of `lines` lines measured as `figures`. */
+export function costBreakdown(figures: Priced, lines: number, options: CostOptions = {}): CostBreakdown {
+  if (!(lines > 0)) throw new Error('the batch has no lines to price');
+  const memory = options.memoryMb ?? {
+    split: FUNCTIONS.split.memoryMb,
+    validate: FUNCTIONS.validate.memoryMb,
+  };
+  const stretch = (mb: number): number => Math.max(1, FULL_VCPU_MB / mb);
+  const billed = options.billedMs ?? {
+    split: figures.lambdaCpuMs.split * stretch(memory.split),
+    validate: figures.lambdaCpuMs.validate * stretch(memory.validate),
+  };
+  const gbSeconds =
+    (billed.split / 1000) * (memory.split / 1024) + (billed.validate / 1000) * (memory.validate / 1024);
+  const { requests } = figures;
+  const scale = 1e6 / lines;
+  const parts = {
+    lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond * scale,
+    lambdaRequests:
+      (figures.invocations.split + figures.invocations.validate) * PRICES.lambdaPerRequest * scale,
+    sqs: (requests.sqsSend + requests.sqsReceive + requests.sqsDelete) * PRICES.sqsPerRequest * scale,
+    s3:
+      ((requests.s3Put + requests.s3List) * PRICES.s3PerPutOrList + requests.s3Get * PRICES.s3PerGet) * scale,
+    sns: requests.sns * PRICES.snsPerPublish * scale,
+  };
+  const total = parts.lambdaCompute + parts.lambdaRequests + parts.sqs + parts.s3 + parts.sns;
+  return { ...parts, total, pricesAsOf: PRICES.date };
+}
+
+/** Dollars per million claim lines (AWS list prices of PRICES.date), for a batch of `lines` lines. */
+export function costPerMillionLines(
+  figures: Priced & { readonly lines?: number },
+  lines: number = figures.lines ?? 0,
+  options: CostOptions = {},
+): number {
+  return costBreakdown(figures, lines, options).total;
+}

@@ -1,0 +1,229 @@
+/**
+ * Object storage as the pipeline needs it, and its S3 implementation. Handlers receive an
+ * `ObjectStore`, so the local runner and the tests choose the client (embedded emulator, moto, AWS)
+ * and inject faults without module mocking.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+}
+
+export interface OpenedObject {
+  readonly body: AsyncIterable<Uint8Array>;
+  /** User metadata (x-amz-meta-*), keys in lower case. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface OpenOptions {
+  readonly versionId?: string;
+  /** ETag the object must still have (quoted or not). */
+  readonly ifMatch?: string;
+}
+
+export interface WriteOptions {
+  readonly contentType?: string;
+}
+
+export interface ObjectStore {
+  /** The whole object, or undefined when there is no such key. */
+  read(bucket: string, key: string): Promise<Uint8Array | undefined>;
+  /** Streams an object: 'missing' when there is none, 'changed' when `ifMatch` no longer holds. */
+  open(bucket: string, key: string, options?: OpenOptions): Promise<OpenedObject | 'missing' | 'changed'>;
+  write(bucket: string, key: string, body: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Creates the object only if the key is free (If-None-Match: *); false when it already exists. */
+  writeIfAbsent(bucket: string, key: string, body: string): Promise<boolean>;
+  exists(bucket: string, key: string): Promise<boolean>;
+  /** Every key under a prefix, in key order. */
+  list(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+interface ServiceError {
+  readonly name?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+const statusOf = (error: unknown): number | undefined =>
+  (error as ServiceError | null)?.$metadata?.httpStatusCode;
+const nameOf = (error: unknown): string | undefined => (error as ServiceError | null)?.name;
+
+export const isNotFound = (error: unknown): boolean =>
+  statusOf(error) === 404 || nameOf(error) === 'NoSuchKey' || nameOf(error) === 'NotFound';
+export const isPreconditionFailed = (error: unknown): boolean =>
+  statusOf(error) === 412 || nameOf(error) === 'PreconditionFailed';
+/** S3 answers 409 when another conditional write to the same key is in flight: worth one more try. */
+const isConditionalConflict = (error: unknown): boolean =>
+  statusOf(error) === 409 || nameOf(error) === 'ConditionalRequestConflict';
+
+const quoted = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
+
+const CONFLICT_RETRIES = 3;
+
+/**
+ * Bodies above this go up in parts. S3 takes 5 GB in one PUT, but a big report or part is sent
+ * faster (and retried cheaper) in parts, and emulators refuse bodies of a few MB.
+ */
+export const MULTIPART_BYTES = 8 * 1024 * 1024;
+
+export interface ObjectTarget {
+  readonly bucket: string;
+  readonly key: string;
+  readonly contentType?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** A multipart upload of the given parts (each but the last at least 5 MiB); aborted on failure. */
+export async function multipartUpload(
+  client: S3Client,
+  target: ObjectTarget,
+  parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<{ eTag?: string; versionId?: string }> {
+  const { bucket, key } = target;
+  const created = await client.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ...(target.contentType ? { ContentType: target.contentType } : {}),
+      ...(target.metadata ? { Metadata: { ...target.metadata } } : {}),
+    }),
+  );
+  const uploadId = created.UploadId!;
+  try {
+    const done: { ETag: string; PartNumber: number }[] = [];
+    for await (const body of parts) {
+      const partNumber = done.length + 1;
+      const part = await client.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: body,
+        }),
+      );
+      done.push({ ETag: part.ETag!, PartNumber: partNumber });
+    }
+    const completed = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: done },
+      }),
+    );
+    return {
+      ...(completed.ETag ? { eTag: completed.ETag } : {}),
+      ...(completed.VersionId ? { versionId: completed.VersionId } : {}),
+    };
+  } catch (error) {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+function* slices(body: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let offset = 0; offset < body.byteLength; offset += size) yield body.subarray(offset, offset + size);
+}
+
+export function s3ObjectStore(client: S3Client): ObjectStore {
+  const open: ObjectStore['open'] = async (bucket, key, options = {}) => {
+    try {
+      const output = await client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(options.versionId ? { VersionId: options.versionId } : {}),
+          ...(options.ifMatch ? { IfMatch: quoted(options.ifMatch) } : {}),
+        }),
+      );
+      const body = output.Body as unknown;
+      if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
+        throw new Error(`S3 returned no readable body for ${bucket}/${key}`);
+      }
+      return { body: body as AsyncIterable<Uint8Array>, metadata: output.Metadata ?? {} };
+    } catch (error) {
+      if (isNotFound(error)) return 'missing';
+      if (isPreconditionFailed(error)) return 'changed';
+      throw error;
+    }
+  };
+
+  return {
+    open,
+    async read(bucket, key) {
+      const opened = await open(bucket, key);
+      if (opened === 'missing') return undefined;
+      if (opened === 'changed') throw new Error('unreachable: no precondition was set');
+      const pieces: Buffer[] = [];
+      for await (const piece of opened.body) pieces.push(Buffer.from(piece));
+      return Buffer.concat(pieces);
+    },
+    async write(bucket, key, body, options = {}) {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      if (bytes.byteLength > MULTIPART_BYTES) {
+        await multipartUpload(client, { bucket, key, ...options }, slices(bytes, MULTIPART_BYTES));
+        return;
+      }
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: bytes,
+          ...(options.contentType ? { ContentType: options.contentType } : {}),
+        }),
+      );
+    },
+    async writeIfAbsent(bucket, key, body) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }));
+          return true;
+        } catch (error) {
+          if (isPreconditionFailed(error)) return false;
+          if (!isConditionalConflict(error) || attempt >= CONFLICT_RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
+    },
+    async exists(bucket, key) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    },
+    async list(bucket, prefix) {
+      const found: ListedObject[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+        for (const item of page.Contents ?? []) {
+          if (item.Key !== undefined) found.push({ key: item.Key, size: item.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * `scrub62323 pipeline`: runs the serverless pipeline on this machine — the embedded S3/SQS/SNS
+ * emulator, or an endpoint you name — and downloads the report. The emulator is imported only here,
+ * lazily, so `check` never loads it.
+ */
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { asOfDayOf } from '../../core/scrub.js';
+import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
+import { EXIT, UsageError } from '../io.js';
+import { summaryText } from '../summary-text.js';
+
+export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
+
+Runs the serverless pipeline locally: uploads the batch (.csv or .csv.gz) to incoming/ in the intake
+bucket, delivers the S3 event, and runs the split and validate functions on real SQS messages until
+the report is in the reports bucket; then downloads it and prints the summary. The report is the
+same as \`scrub62323 check\` gives for the same file and as-of date.
+
+Options:
+  --out DIR            report folder (default ./reports/<batch id>/)
+  --as-of YYYY-MM-DD   the date the batch is judged on, sent as the upload's x-amz-meta-as-of
+                       (default: the upload's event date, UTC)
+  --endpoint URL       use this S3/SQS/SNS-compatible endpoint (e.g. http://127.0.0.1:5000 for
+                       moto_server) instead of the embedded emulator
+  --history FILE       earlier sessions (member_id,date_of_service,procedure_code), stored under
+                       history/ in the work bucket first
+  --chunk-lines N      records per chunk (default 20000, as deployed)
+  -h, --help           this help
+
+Exit codes: 0 batch processed, 1 report incomplete or the pipeline failed, 2 batch rejected or bad arguments.
+`;
+
+export interface PipelineCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+async function requireFile(path: string, what: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new UsageError(`cannot read ${path}: no such file`);
+  if (!info.isFile()) throw new UsageError(`${what} ${path} is not a file`);
+}
+
+export async function runPipelineCommand(args: string[], io: PipelineCommandIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    io.stderr(`scrub62323: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(PIPELINE_HELP);
+    return EXIT.processed;
+  }
+  try {
+    if (positionals.length !== 1)
+      throw new UsageError('pipeline needs exactly one batch file (see scrub62323 pipeline --help)');
+    const file = positionals[0]!;
+    await requireFile(file, 'batch');
+    const asOf = values['as-of'];
+    if (asOf !== undefined) {
+      try {
+        asOfDayOf(asOf);
+      } catch {
+        throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
+      }
+    }
+    const endpoint = values.endpoint;
+    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
+      throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
+    }
+    if (values.history !== undefined) await requireFile(values.history, 'history file');
+    let chunkLines: number | undefined;
+    if (values['chunk-lines'] !== undefined) {
+      chunkLines = Number(values['chunk-lines']);
+      if (!/^\d+$/.test(values['chunk-lines']) || chunkLines < 1 || chunkLines > MAX_CHUNK_LINES) {
+        throw new UsageError(
+          `--chunk-lines takes a whole number from 1 to ${MAX_CHUNK_LINES}, not "${values['chunk-lines']}"`,
+        );
+      }
+    }
+
+    // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const { runPipeline, PipelineRunError } = await import('../../local/runner.js');
+    try {
+      const run = await runPipeline({
+        file,
+        ...(asOf !== undefined ? { asOf } : {}),
+        ...(endpoint !== undefined ? { endpoint } : {}),
+        ...(values.history !== undefined ? { history: [values.history] } : {}),
+        ...(chunkLines !== undefined ? { chunkLines } : {}),
+        outDir: (batchId) => resolve(values.out ?? join('reports', batchId)),
+        onNotice: (text) => io.stderr(`scrub62323: note: ${text}\n`),
+      });
+      io.stdout(summaryText(run.summary, run.folder!));
+      if (run.summary.status === 'rejected') return EXIT.rejected;
+      return run.summary.status === 'incomplete' ? 1 : EXIT.processed;
+    } catch (error) {
+      if (!(error instanceof PipelineRunError)) throw error;
+      io.stderr(`scrub62323: ${error.message}\n`);
+      return 1;
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`scrub62323: ${error.message}\n`);
+    return EXIT.usage;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      'as-of': { type: 'string' },
+      endpoint: { type: 'string' },
+      history: { type: 'string' },
+      'chunk-lines': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

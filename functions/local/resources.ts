@@ -1,0 +1,161 @@
+/**
+ * The pipeline's buckets, queues and topic on an emulator or any S3/SQS/SNS-compatible endpoint, with
+ * the names, dead-letter queues, maxReceiveCount and visibility timeouts the CDK stack uses (all from
+ * topology.ts), plus a "watch" queue subscribed to the report-ready topic so the runner hears when a
+ * report is done.
+ */
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  BATCH_SUFFIXES,
+  BUCKETS,
+  dlqName,
+  FUNCTIONS,
+  type FunctionSizing,
+  PREFIX,
+  QUEUES,
+  type QueueDefinition,
+  TOPICS,
+  visibilityTimeoutSeconds,
+} from '../pipeline/topology.js';
+
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+}
+
+export interface ClientSettings {
+  readonly endpoint: string;
+  readonly region: string;
+}
+
+export function createClients(settings: ClientSettings): AwsClients {
+  const common = {
+    endpoint: settings.endpoint,
+    region: settings.region,
+    // Emulators accept any key; a real endpoint gets the usual credential chain.
+    ...(process.env.AWS_ACCESS_KEY_ID
+      ? {}
+      : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    sqs: new SQSClient(common),
+    sns: new SNSClient(common),
+  };
+}
+
+export interface QueueRef {
+  readonly url: string;
+  readonly arn: string;
+}
+
+export interface PipelineResources {
+  readonly buckets: { readonly intake: string; readonly work: string; readonly reports: string };
+  readonly queues: {
+    readonly intake: QueueRef;
+    readonly intakeDlq: QueueRef;
+    readonly chunk: QueueRef;
+    readonly chunkDlq: QueueRef;
+    readonly watch: QueueRef;
+  };
+  readonly reportTopicArn: string;
+}
+
+const DAY_SECONDS = 86_400;
+export const WATCH_QUEUE = `${TOPICS.reportReady}-watch`;
+
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<QueueRef> {
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const url = created.QueueUrl!;
+  const described = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  return { url, arn: described.Attributes!.QueueArn! };
+}
+
+async function queueWithDlq(
+  sqs: SQSClient,
+  queue: QueueDefinition,
+  consumer: FunctionSizing,
+): Promise<{ queue: QueueRef; dlq: QueueRef }> {
+  const dlq = await createQueue(sqs, dlqName(queue), {
+    MessageRetentionPeriod: String(queue.dlqRetentionDays * DAY_SECONDS),
+  });
+  const main = await createQueue(sqs, queue.name, {
+    VisibilityTimeout: String(visibilityTimeoutSeconds(queue, consumer)),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
+  });
+  return { queue: main, dlq };
+}
+
+async function createBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (error) {
+    const code = (error as { name?: string }).name;
+    if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
+  }
+}
+
+export async function provision(clients: AwsClients): Promise<PipelineResources> {
+  await Promise.all(Object.values(BUCKETS).map((name) => createBucket(clients.s3, name)));
+  const intake = await queueWithDlq(clients.sqs, QUEUES.intake, FUNCTIONS.split);
+  const chunk = await queueWithDlq(clients.sqs, QUEUES.chunk, FUNCTIONS.validate);
+  const topic = await clients.sns.send(new CreateTopicCommand({ Name: TOPICS.reportReady }));
+  const watch = await createQueue(clients.sqs, WATCH_QUEUE, {});
+  await clients.sns.send(
+    new SubscribeCommand({
+      TopicArn: topic.TopicArn!,
+      Protocol: 'sqs',
+      Endpoint: watch.arn,
+      Attributes: { RawMessageDelivery: 'true' },
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  return {
+    buckets: { ...BUCKETS },
+    queues: { intake: intake.queue, intakeDlq: intake.dlq, chunk: chunk.queue, chunkDlq: chunk.dlq, watch },
+    reportTopicArn: topic.TopicArn!,
+  };
+}
+
+/**
+ * Asks the endpoint to notify the intake queue of uploads, as the stack configures S3. Returns false
+ * when the endpoint does not support notification configuration (the runner then publishes events).
+ */
+export async function configureUploadNotifications(
+  clients: AwsClients,
+  resources: PipelineResources,
+): Promise<boolean> {
+  try {
+    await clients.s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: resources.buckets.intake,
+        NotificationConfiguration: {
+          QueueConfigurations: BATCH_SUFFIXES.map((suffix) => ({
+            QueueArn: resources.queues.intake.arn,
+            Events: ['s3:ObjectCreated:*'],
+            Filter: {
+              Key: {
+                FilterRules: [
+                  { Name: 'prefix', Value: PREFIX.incoming },
+                  { Name: 'suffix', Value: suffix },
+                ],
+              },
+            },
+          })),
+        },
+      }),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Function configuration from environment variables (names and meanings in topology.ts ENV), checked
+ * once at cold start. Every problem is reported in one error so a misconfigured deployment is fixed
+ * in one go, not one variable per failed invocation.
+ */
+import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
+import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
+import { ENV, type EnvName } from './topology.js';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface SplitConfig {
+  readonly workBucket: string;
+  readonly chunkQueueUrl: string;
+  readonly chunkLines: number;
+  readonly logLevel: LogLevel;
+}
+
+export interface ValidateConfig {
+  readonly workBucket: string;
+  readonly reportsBucket: string;
+  readonly chunkMaxReceiveCount: number;
+  readonly reportTopicArn?: string;
+  readonly frequencyLimit: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Largest chunk a validate function is sized for (records); bigger chunks risk its memory and timeout. */
+export const MAX_CHUNK_LINES = 200_000;
+
+export class ConfigError extends Error {
+  constructor(fn: string, problems: readonly string[]) {
+    super(`scrub62323 ${fn} function cannot start: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Environment) {}
+
+  private raw(name: EnvName): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  required(name: EnvName): string {
+    const value = this.raw(name);
+    if (value === undefined) this.problems.push(`${name} is not set (${ENV[name]})`);
+    return value ?? '';
+  }
+
+  optional(name: EnvName): string | undefined {
+    return this.raw(name);
+  }
+
+  wholeNumber(name: EnvName, fallback: number | undefined, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (fallback === undefined) this.problems.push(`${name} is not set (${ENV[name]})`);
+      return fallback ?? 0;
+    }
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+    }
+    return parsed;
+  }
+
+  url(name: EnvName): string {
+    const value = this.required(name);
+    if (value !== '' && !/^https?:\/\/\S+$/.test(value))
+      this.problems.push(`${name} must be an http(s) URL (got "${value}")`);
+    return value;
+  }
+
+  logLevel(): LogLevel {
+    const value = (this.raw('LOG_LEVEL') ?? 'INFO').toUpperCase();
+    if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
+    this.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+    return 'INFO';
+  }
+
+  done<T>(fn: string, config: T): T {
+    if (this.problems.length > 0) throw new ConfigError(fn, this.problems);
+    return config;
+  }
+}
+
+export function loadSplitConfig(env: Environment): SplitConfig {
+  const read = new Reader(env);
+  return read.done('split', {
+    workBucket: read.required('WORK_BUCKET'),
+    chunkQueueUrl: read.url('CHUNK_QUEUE_URL'),
+    chunkLines: read.wholeNumber('CHUNK_LINES', DEFAULT_CHUNK_RECORDS, 1, MAX_CHUNK_LINES),
+    logLevel: read.logLevel(),
+  });
+}
+
+export function loadValidateConfig(env: Environment): ValidateConfig {
+  const read = new Reader(env);
+  const topic = read.optional('REPORT_TOPIC_ARN');
+  if (topic !== undefined && !topic.startsWith('arn:'))
+    read.problems.push(`REPORT_TOPIC_ARN must be an ARN (got "${topic}")`);
+  return read.done('validate', {
+    workBucket: read.required('WORK_BUCKET'),
+    reportsBucket: read.required('REPORTS_BUCKET'),
+    chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
+    ...(topic !== undefined ? { reportTopicArn: topic } : {}),
+    frequencyLimit: read.wholeNumber('FREQUENCY_LIMIT', DEFAULT_RULE_PACK.frequencyLimit, 1, 365),
+    logLevel: read.logLevel(),
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Where a batch's files live. Work bucket, under `work/<batchId>/`:
+ *   manifest.json     what split found (written after every chunk is stored: the commit point)
+ *   rejected.json     records the framer rejected (in no chunk)
+ *   dispatched        split has sent every chunk message
+ *   chunks/000000     chunk payloads
+ *   parts/000000.json chunk results
+ *   failed/000000.json chunks given up on after the last receive
+ *   merge/<state>.lock.<n>, merge/<state>.done   the merge of one final state (complete, incomplete-…)
+ * Reports bucket: `reports/<batchId>/<file>`.
+ * Indexes are zero-padded so listings come back in chunk order.
+ */
+import type { ReportFileName } from '../core/report/files.js';
+import { PREFIX } from './topology.js';
+
+const pad = (index: number): string => String(index).padStart(6, '0');
+
+export interface WorkKeys {
+  readonly root: string;
+  readonly manifest: string;
+  readonly rejected: string;
+  readonly dispatched: string;
+  readonly partsPrefix: string;
+  readonly failedPrefix: string;
+  chunk(index: number): string;
+  part(index: number): string;
+  failed(index: number): string;
+  lock(state: string, generation: number): string;
+  done(state: string): string;
+}
+
+export function workKeys(batchId: string): WorkKeys {
+  const root = `${PREFIX.work}${batchId}/`;
+  return {
+    root,
+    manifest: `${root}manifest.json`,
+    rejected: `${root}rejected.json`,
+    dispatched: `${root}dispatched`,
+    partsPrefix: `${root}parts/`,
+    failedPrefix: `${root}failed/`,
+    chunk: (index) => `${root}chunks/${pad(index)}`,
+    part: (index) => `${root}parts/${pad(index)}.json`,
+    failed: (index) => `${root}failed/${pad(index)}.json`,
+    lock: (state, generation) => `${root}merge/${state}.lock.${generation}`,
+    done: (state) => `${root}merge/${state}.done`,
+  };
+}
+
+/** The chunk index of a part or failure marker key, e.g. `…/parts/000012.json` → 12. */
+export function indexOfKey(key: string): number | undefined {
+  const match = /\/(\d{6,})\.json$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
+export const reportPrefix = (batchId: string): string => `${PREFIX.reports}${batchId}/`;
+export const reportKey = (batchId: string, file: ReportFileName): string => `${reportPrefix(batchId)}${file}`;

@@ -1,0 +1,60 @@
+/**
+ * Structured JSON logs (Powertools Logger). Pipeline logs carry batch ids, chunk numbers and counts —
+ * never claim data: no member ids, names, dates of birth or raw records. Error messages are logged
+ * only when they cannot hold claim data (AWS service errors and our own), otherwise just the name.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from './config.js';
+
+export type FunctionName = 'split' | 'validate';
+
+/** What the pipeline uses of a logger (so tests may pass a recorder). */
+export interface PipelineLogger {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): PipelineLogger {
+  const logger = new Logger({ serviceName: 'scrub62323', logLevel: level, persistentKeys: { function: fn } });
+  return {
+    debug: (message, attributes = {}) => logger.debug({ message, ...attributes }),
+    info: (message, attributes = {}) => logger.info({ message, ...attributes }),
+    warn: (message, attributes = {}) => logger.warn({ message, ...attributes }),
+    error: (message, attributes = {}) => logger.error({ message, ...attributes }),
+  };
+}
+
+/** An error this pipeline raised on purpose: its message is written by us and holds no claim data. */
+export class PipelineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PipelineError';
+  }
+}
+
+/** Loggable facts about an error, safe for PHI. */
+export function errorFacts(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const facts: Record<string, unknown> = { errorName: error.name };
+  if (error instanceof PipelineError) {
+    facts.errorCode = error.code;
+    facts.errorMessage = error.message;
+  } else if (status !== undefined) {
+    // AWS SDK service errors: the message comes from the service, about the request, not the data.
+    facts.errorStatus = status;
+    facts.errorMessage = error.message;
+  }
+  // Stack frames name our code, not data; the first line repeats the message, so it is dropped.
+  const frames = error.stack
+    ?.split('\n')
+    .slice(1, 6)
+    .map((frame) => frame.trim());
+  if (frames && frames.length > 0) facts.errorStack = frames;
+  return facts;
+}

@@ -1,0 +1,205 @@
+/**
+ * Split: one upload in, chunk payloads and a manifest in the work bucket, one message per chunk on
+ * the chunk queue. Idempotent per batch id: the manifest is written only after every chunk is stored
+ * and the `dispatched` marker only after every message is sent, so a retry (or a duplicate event)
+ * resumes from the last step that finished and never produces a second batch.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ObjectStore } from '../adapters/s3.js';
+import type { MessageSender } from '../adapters/sqs.js';
+import type { RawChunk } from '../core/intake/chunk.js';
+import { type IntakeResult, readBatch } from '../core/intake/reader.js';
+import type { BatchError } from '../core/report/summary.js';
+import { asOfDayOf } from '../core/scrub.js';
+import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
+import type { SplitConfig } from './config.js';
+import { workKeys } from './keys.js';
+import { errorFacts, type PipelineLogger } from './log.js';
+import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
+import { AS_OF_METADATA } from './topology.js';
+import {
+  type ChunkMessage,
+  type ChunkRange,
+  decodeManifest,
+  encodeChunk,
+  encodeJson,
+  type Manifest,
+} from './work-files.js';
+
+export interface SplitDeps {
+  readonly config: SplitConfig;
+  readonly store: ObjectStore;
+  readonly sender: MessageSender;
+  readonly logger: PipelineLogger;
+  readonly now?: () => Date;
+}
+
+export type SplitOutcome =
+  | {
+      readonly status: 'dispatched';
+      readonly batchId: string;
+      readonly chunks: number;
+      readonly bytes: number;
+    }
+  | { readonly status: 'duplicate' | 'superseded'; readonly batchId: string }
+  | { readonly status: 'ignored' };
+
+export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<SplitOutcome> {
+  const { config, store, logger } = deps;
+  if (!isBatchKey(upload.key)) {
+    logger.info('upload ignored: not a .csv or .csv.gz under incoming/');
+    return { status: 'ignored' };
+  }
+  const batchId = batchIdOf(upload);
+  const keys = workKeys(batchId);
+  if (await store.exists(config.workBucket, keys.dispatched)) {
+    logger.info('duplicate event: batch already dispatched', { batchId });
+    return { status: 'duplicate', batchId };
+  }
+
+  const stored = await store.read(config.workBucket, keys.manifest);
+  let manifest: Manifest;
+  if (stored) {
+    manifest = decodeManifest(stored); // an earlier attempt stored every chunk, then stopped
+  } else {
+    const written = await storeChunks(deps, upload, batchId);
+    if (written === 'superseded') return { status: 'superseded', batchId };
+    manifest = written;
+  }
+
+  const messages: ChunkMessage[] =
+    manifest.rejection || manifest.expectedChunks === 0
+      ? [{ version: 1, kind: 'finalize', batchId }]
+      : manifest.chunks.map((chunk) => ({ version: 1, kind: 'chunk', batchId, index: chunk.index }));
+  await deps.sender.sendAll(config.chunkQueueUrl, messages.map(encodeJson));
+  await store.write(
+    config.workBucket,
+    keys.dispatched,
+    encodeJson({ version: 1, messages: messages.length }),
+  );
+  logger.info('batch dispatched', {
+    batchId,
+    chunks: manifest.expectedChunks,
+    lines: manifest.expectedLines,
+    bytes: manifest.source.bytes,
+    ...(manifest.rejection ? { rejection: manifest.rejection.code } : {}),
+  });
+  return { status: 'dispatched', batchId, chunks: manifest.expectedChunks, bytes: manifest.source.bytes };
+}
+
+async function storeChunks(
+  deps: SplitDeps,
+  upload: Upload,
+  batchId: string,
+): Promise<Manifest | 'superseded'> {
+  const { config, store, logger } = deps;
+  const keys = workKeys(batchId);
+  // Read exactly the object the event announced: its version, or else its ETag.
+  const opened = await store.open(upload.bucket, upload.key, {
+    ...(upload.versionId ? { versionId: upload.versionId } : upload.eTag ? { ifMatch: upload.eTag } : {}),
+  });
+  if (opened === 'missing' || opened === 'changed') {
+    // Overwritten or deleted since the event: the newer upload has its own event and batch.
+    logger.warn('upload superseded before it was read; nothing to do', { batchId, reason: opened });
+    return 'superseded';
+  }
+
+  const metadataAsOf = opened.metadata[AS_OF_METADATA]?.trim() || undefined;
+  const asOf = metadataAsOf ?? eventDateOf(upload.eventTime);
+  let badAsOf = false;
+  try {
+    asOfDayOf(asOf);
+  } catch {
+    badAsOf = true;
+  }
+
+  const ranges: ChunkRange[] = [];
+  const intake: IntakeResult = await readBatch(
+    opened.body,
+    async (chunk: RawChunk) => {
+      if (badAsOf) return; // still read to the end: the summary gives the size and hash
+      await store.write(config.workBucket, keys.chunk(chunk.index), encodeChunk(batchId, chunk));
+      ranges.push({
+        index: chunk.index,
+        firstLine: chunk.startLines[0]!,
+        lastLine: chunk.endLines[chunk.endLines.length - 1]!,
+        records: chunk.startLines.length,
+      });
+      logger.debug('chunk stored', { batchId, chunk: chunk.index, records: chunk.startLines.length });
+    },
+    { recordsPerChunk: config.chunkLines },
+  );
+
+  const rejection: BatchError | undefined = badAsOf
+    ? {
+        code: 'BAD_AS_OF',
+        message: `The upload's ${AS_OF_METADATA} metadata is not a real date in YYYY-MM-DD (got "${metadataAsOf}").`,
+      }
+    : intake.rejection;
+  const chunks = rejection ? [] : ranges;
+  const framerRejected = rejection ? 0 : intake.rejected.length;
+  if (framerRejected > 0) {
+    await store.write(config.workBucket, keys.rejected, encodeJson({ version: 1, records: intake.rejected }));
+  }
+  const manifest: Manifest = {
+    version: 1,
+    batchId,
+    source: {
+      bucket: upload.bucket,
+      key: upload.key,
+      ...(upload.eTag ? { eTag: upload.eTag } : {}),
+      ...(upload.versionId ? { versionId: upload.versionId } : {}),
+      ...(upload.sequencer ? { sequencer: upload.sequencer } : {}),
+      name: fileNameOf(upload.key),
+      bytes: intake.bytes,
+      sha256: intake.sha256,
+      gzipped: intake.gzipped,
+    },
+    eventTime: upload.eventTime,
+    asOf: badAsOf ? eventDateOf(upload.eventTime) : asOf,
+    ...(rejection ? { rejection } : {}),
+    ...(!rejection && intake.layout ? { layout: intake.layout } : {}),
+    unknownColumns: rejection ? [] : (intake.layout?.unknownColumns ?? []),
+    expectedChunks: chunks.length,
+    expectedLines: chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected,
+    framerRejected,
+    chunks,
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+  };
+  if (!rejection && chunks.length !== intake.chunks) {
+    throw new Error(`split stored ${chunks.length} chunks but the reader made ${intake.chunks}`);
+  }
+  await store.write(config.workBucket, keys.manifest, encodeJson(manifest), {
+    contentType: 'application/json',
+  });
+  return manifest;
+}
+
+/**
+ * The split Lambda: an SQS batch of S3 notifications in, partial batch response out. A message that
+ * cannot be read, or whose upload cannot be split, is reported as failed so SQS retries it and, after
+ * maxReceiveCount, moves it to the intake DLQ.
+ */
+export function createSplitHandler(deps: SplitDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        const message = parseIntakeMessage(record.body);
+        if (message.kind === 'test-event') {
+          deps.logger.info('s3:TestEvent ignored');
+          continue;
+        }
+        for (const upload of message.uploads) await splitUpload(deps, upload);
+      } catch (error) {
+        deps.logger.error('intake message failed', {
+          messageId: record.messageId,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount),
+          ...errorFacts(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

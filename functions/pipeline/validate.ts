@@ -1,0 +1,162 @@
+/**
+ * Validate: one chunk message in, one part result in the work bucket; the validate that completes
+ * the batch merges the report (see merge.ts). A part already stored is not recomputed, so redelivered
+ * messages and retries after a crash cost a HEAD request and change nothing.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { checkChunk } from '../core/engine/check-chunk.js';
+import { asOfDayOf } from '../core/scrub.js';
+import { workKeys } from './keys.js';
+import { errorFacts, PipelineError } from './log.js';
+import { type CompletionOutcome, completeIfLast, type MergeDeps } from './merge.js';
+import {
+  type ChunkMessage,
+  decodeChunk,
+  decodeChunkMessage,
+  decodeManifest,
+  encodeJson,
+  encodePart,
+  type FailureMarker,
+  type Manifest,
+  type PartFile,
+} from './work-files.js';
+
+export type ValidateDeps = MergeDeps;
+
+type Manifests = Map<string, Promise<Manifest>>;
+
+async function manifestOf(deps: ValidateDeps, batchId: string, cache: Manifests): Promise<Manifest> {
+  let pending = cache.get(batchId);
+  if (!pending) {
+    pending = deps.store.read(deps.config.workBucket, workKeys(batchId).manifest).then((bytes) => {
+      if (!bytes) throw new PipelineError('MANIFEST_MISSING', `batch ${batchId} has no manifest`);
+      return decodeManifest(bytes);
+    });
+    cache.set(batchId, pending);
+  }
+  return pending;
+}
+
+/** Checks one chunk and stores its part, unless an earlier delivery already did. */
+async function storePart(
+  deps: ValidateDeps,
+  manifest: Manifest,
+  index: number,
+): Promise<'stored' | 'existed'> {
+  const { store, config } = deps;
+  const keys = workKeys(manifest.batchId);
+  if (await store.exists(config.workBucket, keys.part(index))) return 'existed';
+  if (!manifest.layout || !manifest.chunks.some((chunk) => chunk.index === index)) {
+    throw new PipelineError(
+      'NOT_IN_MANIFEST',
+      `chunk ${index} is not in the manifest of ${manifest.batchId}`,
+    );
+  }
+  const payload = await store.read(config.workBucket, keys.chunk(index));
+  if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
+  const chunk = decodeChunk(payload, manifest.batchId, index);
+  const partial = checkChunk(chunk, manifest.layout, { asOfDay: asOfDayOf(manifest.asOf) });
+  const part: PartFile = { version: 1, batchId: manifest.batchId, index, partial };
+  await store.write(config.workBucket, keys.part(index), encodePart(part), {
+    contentType: 'application/x-ndjson',
+  });
+  deps.logger.info('chunk checked', {
+    batchId: manifest.batchId,
+    chunk: index,
+    checked: partial.checked,
+    rejected: partial.rejected.length,
+    findings: partial.findings.length,
+  });
+  return 'stored';
+}
+
+/** On the last receive: remember that this chunk failed for good, so the batch can still be reported. */
+async function recordFailure(
+  deps: ValidateDeps,
+  manifest: Manifest,
+  index: number,
+  receiveCount: number,
+  error: unknown,
+): Promise<void> {
+  const marker: FailureMarker = {
+    version: 1,
+    batchId: manifest.batchId,
+    index,
+    receiveCount,
+    failedAt: (deps.now?.() ?? new Date()).toISOString(),
+    error: errorFacts(error),
+  };
+  await deps.store.write(
+    deps.config.workBucket,
+    workKeys(manifest.batchId).failed(index),
+    encodeJson(marker),
+  );
+  deps.logger.error('chunk failed for good: the report will list it as missing', {
+    batchId: manifest.batchId,
+    chunk: index,
+    receiveCount,
+  });
+}
+
+export interface Delivery {
+  /** SQS message id: the same on every redelivery of a message, so it names the merge lock's owner. */
+  readonly messageId: string;
+  readonly receiveCount: number;
+}
+
+export async function processChunkMessage(
+  deps: ValidateDeps,
+  message: ChunkMessage,
+  delivery: Delivery,
+  manifests: Manifests = new Map(),
+): Promise<CompletionOutcome> {
+  const manifest = await manifestOf(deps, message.batchId, manifests);
+  // Two messages for one chunk (a duplicated dispatch) are two owners: only one of them merges.
+  const owner = `message:${delivery.messageId}`;
+  if (message.kind === 'chunk') {
+    try {
+      await storePart(deps, manifest, message.index);
+    } catch (error) {
+      if (delivery.receiveCount >= deps.config.chunkMaxReceiveCount) {
+        await recordFailure(deps, manifest, message.index, delivery.receiveCount, error);
+        await completeIfLast(deps, manifest, owner);
+      }
+      throw error; // the message stays failed: retried, or moved to the DLQ after this last receive
+    }
+  }
+  const outcome = await completeIfLast(deps, manifest, owner);
+  if (outcome === 'merged') {
+    deps.logger.info('batch merged', {
+      batchId: message.batchId,
+      ...(message.kind === 'chunk' ? { chunk: message.index } : { finalize: true }),
+    });
+  }
+  return outcome;
+}
+
+/** The validate Lambda: SQS batch of chunk messages in, partial batch response out. */
+export function createValidateHandler(deps: ValidateDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    const manifests: Manifests = new Map();
+    for (const record of event.Records) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+      let message: ChunkMessage | undefined;
+      try {
+        message = decodeChunkMessage(record.body);
+        await processChunkMessage(deps, message, { messageId: record.messageId, receiveCount }, manifests);
+      } catch (error) {
+        deps.logger.error('chunk message failed', {
+          messageId: record.messageId,
+          receiveCount,
+          ...(message
+            ? { batchId: message.batchId, ...(message.kind === 'chunk' ? { chunk: message.index } : {}) }
+            : {}),
+          ...errorFacts(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

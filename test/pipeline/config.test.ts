@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadSplitConfig, loadValidateConfig } from '../../functions/pipeline/config.js';
+
+describe('loadSplitConfig', () => {
+  it('reads the variables and applies defaults', () => {
+    expect(
+      loadSplitConfig({ WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' }),
+    ).toEqual({
+      workBucket: 'w',
+      chunkQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+      chunkLines: 20_000,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('names every problem in one clear error', () => {
+    const attempt = () =>
+      loadSplitConfig({ CHUNK_QUEUE_URL: 'queue', CHUNK_LINES: '12.5', LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(
+      'scrub62323 split function cannot start: WORK_BUCKET is not set (bucket for chunks, parts and manifests); ' +
+        'CHUNK_QUEUE_URL must be an http(s) URL (got "queue"); ' +
+        'CHUNK_LINES must be a whole number from 1 to 200000 (got "12.5"); ' +
+        'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR (got "LOUD")',
+    );
+  });
+});
+
+describe('loadValidateConfig', () => {
+  const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r', CHUNK_MAX_RECEIVE_COUNT: '3' };
+
+  it('reads the variables; the topic and frequency limit are optional', () => {
+    expect(loadValidateConfig(env)).toEqual({
+      workBucket: 'w',
+      reportsBucket: 'r',
+      chunkMaxReceiveCount: 3,
+      frequencyLimit: 4,
+      logLevel: 'INFO',
+    });
+    expect(
+      loadValidateConfig({
+        ...env,
+        REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t',
+        FREQUENCY_LIMIT: '6',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', frequencyLimit: 6, logLevel: 'DEBUG' });
+  });
+
+  it('requires the receive count and checks the topic ARN', () => {
+    const attempt = () =>
+      loadValidateConfig({ ...env, CHUNK_MAX_RECEIVE_COUNT: '', REPORT_TOPIC_ARN: 'topic' });
+    expect(attempt).toThrow(
+      'scrub62323 validate function cannot start: REPORT_TOPIC_ARN must be an ARN (got "topic")',
+    );
+    expect(attempt).toThrow('CHUNK_MAX_RECEIVE_COUNT is not set (maxReceiveCount of the chunk queue');
+  });
+});

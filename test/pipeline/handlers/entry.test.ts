@@ -1,0 +1,47 @@
+/** The Lambda entry files: configuration is checked when the module loads (cold start). */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ENV } from '../../../functions/pipeline/topology.js';
+
+const saved = { ...process.env };
+beforeEach(() => {
+  vi.resetModules();
+  for (const name of Object.keys(ENV)) delete process.env[name];
+  process.env.AWS_REGION = 'us-east-1';
+});
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe('handler entry files', () => {
+  it('split fails to load with a clear error when its variables are missing', async () => {
+    await expect(import('../../../functions/handlers/split.js')).rejects.toThrow(
+      'scrub62323 split function cannot start: WORK_BUCKET is not set',
+    );
+  });
+
+  it('validate fails to load with a clear error when its variables are missing', async () => {
+    process.env.WORK_BUCKET = 'work';
+    await expect(import('../../../functions/handlers/validate.js')).rejects.toThrow(
+      /validate function cannot start: REPORTS_BUCKET is not set .*; CHUNK_MAX_RECEIVE_COUNT is not set/,
+    );
+  });
+
+  it('both export a handler once configured', async () => {
+    Object.assign(process.env, {
+      WORK_BUCKET: 'work',
+      REPORTS_BUCKET: 'reports',
+      CHUNK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-chunks',
+      CHUNK_MAX_RECEIVE_COUNT: '3',
+      REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:ready',
+      LOG_LEVEL: 'ERROR',
+    });
+    const split = await import('../../../functions/handlers/split.js');
+    const validate = await import('../../../functions/handlers/validate.js');
+    expect(typeof split.handler).toBe('function');
+    expect(typeof validate.handler).toBe('function');
+    // An s3:TestEvent needs no AWS call: the handler says all went well.
+    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' });
+    const record = { messageId: 'm1', body, attributes: { ApproximateReceiveCount: '1' } };
+    await expect(split.handler({ Records: [record] } as never)).resolves.toEqual({ batchItemFailures: [] });
+  });
+});

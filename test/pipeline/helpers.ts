@@ -1,0 +1,166 @@
+/**
+ * Shared by the pipeline tests: the in-process reference (what `check` computes), a synthetic batch
+ * generator, store wrappers that inject faults, and a log recorder.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ObjectStore } from '../../functions/adapters/s3.js';
+import type { HistorySource } from '../../functions/core/engine/accumulator.js';
+import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
+import type { ReportFileName } from '../../functions/core/report/files.js';
+import { scrubBatch } from '../../functions/core/scrub.js';
+import type { PipelineLogger } from '../../functions/pipeline/log.js';
+
+export const SAMPLE = 'samples/nightly-batch.csv';
+export const SAMPLE_HISTORY = 'samples/prior-sessions.csv';
+export const AS_OF = '2026-11-28';
+
+export async function* chunksOf(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < bytes.byteLength; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
+export interface ReferenceOptions {
+  readonly batchId: string;
+  readonly sourceName: string;
+  readonly asOf: string;
+  /** generatedAt of the pipeline's summary, so whole files compare. */
+  readonly generatedAt: string;
+  readonly historyPath?: string;
+}
+
+/** The report `check` (scrubBatch) writes for the same bytes. */
+export async function referenceReport(
+  bytes: Uint8Array,
+  options: ReferenceOptions,
+): Promise<Record<ReportFileName, string>> {
+  let history: HistorySource | undefined;
+  if (options.historyPath)
+    history = inMemoryHistory(parseHistoryCsv(await readFile(options.historyPath, 'utf8')).sessions);
+  const result = await scrubBatch(
+    chunksOf(bytes),
+    {
+      batchId: options.batchId,
+      sourceName: options.sourceName,
+      asOf: options.asOf,
+      now: () => new Date(options.generatedAt),
+    },
+    history ? { history } : {},
+  );
+  return result.files;
+}
+
+const HEADER =
+  'claim_id,line_no,member_id,patient_dob,date_of_service,procedure_code,modifier_1,dx_1,units,place_of_service,rendering_npi,charge,prior_auth,payer';
+
+/**
+ * A synthetic batch of `records` lines (all data made up): claims of three lines (62323, imaging or a
+ * steroid, an E/M), members with sessions all year (FREQUENCY_EXCEEDED across chunks), duplicates of
+ * far-away lines (DUPLICATE_LINE across chunks), and now and then a broken record.
+ */
+export function syntheticBatch(records: number): string {
+  const rows: string[] = [HEADER];
+  const start = Date.UTC(2026, 0, 5);
+  for (let row = 0; row < records; row += 1) {
+    const claim = Math.floor(row / 3);
+    const lineNo = (row % 3) + 1;
+    if (row % 9973 === 9972) {
+      rows.push(`CLM${claim},1,"unterminated,M1,1960-01-01`); // rejected by the parser
+      continue;
+    }
+    const claimId = row % 10007 === 5000 ? `CLM${claim - 1200}` : `CLM${claim}`; // a resent line, chunks away
+    const member = `M${String(10_000_000 + (claim % 4999))}`;
+    const dos = new Date(start + (claim % 300) * 86_400_000).toISOString().slice(0, 10);
+    const code = lineNo === 1 ? '62323' : lineNo === 2 ? (claim % 7 === 0 ? '77003' : 'J3301') : '99213';
+    const modifier = lineNo === 3 && claim % 5 !== 0 ? '25' : '';
+    const payer = claim % 4 === 0 ? '"Acme Health, Inc."' : 'Contoso Health Plan';
+    rows.push(
+      `${claimId},${lineNo},${member},1960-02-03,${dos},${code},${modifier},M54.16,1,11,1234567893,${lineNo === 1 ? '1250.00' : '95.00'},PA${claim},${payer}`,
+    );
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** Keeps every log line, as the JSON the logger would print, to look for claim data in it. */
+export function recordingLogger(lines: string[]): (fn: string) => PipelineLogger {
+  return (fn) => {
+    const record =
+      (level: string) =>
+      (message: string, attributes: Record<string, unknown> = {}) => {
+        lines.push(JSON.stringify({ level, function: fn, message, ...attributes }));
+      };
+    return { debug: record('DEBUG'), info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
+  };
+}
+
+export type StoreCall = 'read' | 'open' | 'write' | 'writeIfAbsent' | 'exists' | 'list';
+
+/** Wraps a store so that `fault(call, key)` may throw before the real call runs. */
+export function faultyStore(store: ObjectStore, fault: (call: StoreCall, key: string) => void): ObjectStore {
+  return {
+    async read(bucket, key) {
+      fault('read', key);
+      return store.read(bucket, key);
+    },
+    async open(bucket, key, options) {
+      fault('open', key);
+      return store.open(bucket, key, options);
+    },
+    async write(bucket, key, body, options) {
+      fault('write', key);
+      return store.write(bucket, key, body, options);
+    },
+    async writeIfAbsent(bucket, key, body) {
+      fault('writeIfAbsent', key);
+      return store.writeIfAbsent(bucket, key, body);
+    },
+    async exists(bucket, key) {
+      fault('exists', key);
+      return store.exists(bucket, key);
+    },
+    async list(bucket, prefix) {
+      fault('list', prefix);
+      return store.list(bucket, prefix);
+    },
+  };
+}
+
+/** An error as a crashing function would throw it. */
+export class InjectedCrash extends Error {
+  constructor(what: string) {
+    super(`injected crash: ${what}`);
+    this.name = 'InjectedCrash';
+  }
+}
+
+/** An ObjectStore in memory (writeIfAbsent is atomic, as S3's conditional write is). */
+export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uint8Array> } {
+  const objects = new Map<string, Uint8Array>();
+  const id = (bucket: string, key: string) => `${bucket}/${key}`;
+  const bytes = (body: string | Uint8Array) => (typeof body === 'string' ? Buffer.from(body) : body);
+  return {
+    objects,
+    async read(bucket, key) {
+      return objects.get(id(bucket, key));
+    },
+    async open(bucket, key) {
+      const body = objects.get(id(bucket, key));
+      return body ? { body: chunksOf(body), metadata: {} } : 'missing';
+    },
+    async write(bucket, key, body) {
+      objects.set(id(bucket, key), bytes(body));
+    },
+    async writeIfAbsent(bucket, key, body) {
+      if (objects.has(id(bucket, key))) return false;
+      objects.set(id(bucket, key), bytes(body));
+      return true;
+    },
+    async exists(bucket, key) {
+      return objects.has(id(bucket, key));
+    },
+    async list(bucket, prefix) {
+      return [...objects.keys()]
+        .filter((name) => name.startsWith(id(bucket, prefix)))
+        .sort()
+        .map((name) => ({ key: name.slice(bucket.length + 1), size: objects.get(name)!.byteLength }));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeEventKey,
+  encodeEventKey,
+  isBatchKey,
+  objectCreatedEvent,
+  parseIntakeMessage,
+  testEvent,
+  UnreadableMessageError,
+} from '../../functions/pipeline/s3-event.js';
+
+describe('S3 event keys', () => {
+  it.each([
+    ['incoming/my+batch.csv', 'incoming/my batch.csv'],
+    ['incoming/a%2Bb%26c.csv', 'incoming/a+b&c.csv'],
+    ['incoming/r%C3%A9sum%C3%A9+%E2%9C%93.csv', 'incoming/résumé ✓.csv'],
+    ['incoming%2Fnested%2Fx.csv', 'incoming/nested/x.csv'],
+  ])('decodes %s', (raw, key) => {
+    expect(decodeEventKey(raw)).toBe(key);
+  });
+
+  it('encodes as S3 does and round-trips odd names', () => {
+    const key = 'incoming/Night batch+1 & é 💉 (v2).csv';
+    expect(encodeEventKey(key)).toBe('incoming/Night+batch%2B1+%26+%C3%A9+%F0%9F%92%89+(v2).csv');
+    expect(decodeEventKey(encodeEventKey(key))).toBe(key);
+  });
+
+  it('rejects broken percent-encoding as unreadable', () => {
+    expect(() => decodeEventKey('incoming/%E2%9C.csv')).toThrow(UnreadableMessageError);
+  });
+
+  it('takes only .csv and .csv.gz under incoming/', () => {
+    expect(isBatchKey('incoming/a.csv')).toBe(true);
+    expect(isBatchKey('incoming/a.csv.gz')).toBe(true);
+    expect(isBatchKey('incoming/a.txt')).toBe(false);
+    expect(isBatchKey('other/a.csv')).toBe(false);
+  });
+});
+
+describe('parseIntakeMessage', () => {
+  it('recognises the s3:TestEvent', () => {
+    expect(parseIntakeMessage(testEvent('b', new Date()))).toEqual({ kind: 'test-event' });
+  });
+
+  it('reads an ObjectCreated record with the key decoded', () => {
+    const body = objectCreatedEvent({
+      bucket: 'intake',
+      key: 'incoming/a b+c.csv',
+      size: 10,
+      eTag: '"abc"',
+      sequencer: '00AB',
+      eventTime: new Date('2026-11-28T01:02:03Z'),
+    });
+    expect(parseIntakeMessage(body)).toEqual({
+      kind: 'uploads',
+      ignoredRecords: 0,
+      uploads: [
+        {
+          bucket: 'intake',
+          key: 'incoming/a b+c.csv',
+          eTag: 'abc',
+          sequencer: '00AB',
+          size: 10,
+          eventTime: '2026-11-28T01:02:03.000Z',
+        },
+      ],
+    });
+  });
+
+  it('skips records that are not ObjectCreated', () => {
+    const body = JSON.stringify({
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectRemoved:Delete',
+          s3: { bucket: { name: 'b' }, object: { key: 'k' } },
+        },
+      ],
+    });
+    expect(parseIntakeMessage(body)).toEqual({ kind: 'uploads', uploads: [], ignoredRecords: 1 });
+  });
+
+  it.each([
+    ['not json', 'not JSON'],
+    ['[1,2]', 'not a JSON object'],
+    ['{"hello":1}', 'no Records'],
+    ['{"Records":[{"eventSource":"aws:sqs"}]}', 'not an S3 record'],
+    [
+      '{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{}}}]}',
+      'lacks',
+    ],
+  ])('refuses %s', (body, reason) => {
+    expect(() => parseIntakeMessage(body)).toThrow(reason);
+  });
+});
