@@ -14,6 +14,8 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // Code splitting keeps the pipeline's AWS SDK out of `check`'s start-up (it loads on demand).
+  splitting: true,
   target: 'node20',
   // Dependencies load from node_modules at run time; only our own code is bundled.
   packages: 'external',

@@ -6,8 +6,8 @@ import { type CommandIo, EXIT, UsageError } from './io.js';
 const HELP = `scrub62323 — a claim scrubber for CPT 62323 (lumbar/sacral interlaminar epidural with imaging guidance)
 
 Usage:
-  scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--history FILE]
-  scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--endpoint URL]
+  scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--history FILE] [--workers N]
+  scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--history FILE] [--chunk-lines N] [--endpoint URL]
   scrub62323 <command> --help
 
 check     scrub a local file in this process and write the report folder

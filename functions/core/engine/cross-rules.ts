@@ -191,18 +191,20 @@ function checkFrequency(
     memberFacts.filter((fact) => fact.code === INDEX_CODE),
     (fact) => fact.dos,
   );
-  for (const [date, indexFacts] of indexByDate) {
+  const indexDates = [...indexByDate.keys()].sort(ascending);
+  for (const [position, date] of indexDates.entries()) {
     const from = date - FREQUENCY.lookbackDays;
     const inWindow = countBetween(sorted, from, date);
     if (inWindow <= limit) continue;
+    // Index dates in the window are a contiguous run of the sorted dates ending here.
     const related: number[] = [];
-    for (const [other, otherFacts] of indexByDate) {
-      if (other !== date && other >= from && other <= date)
-        for (const fact of otherFacts) related.push(fact.line);
+    for (let other = lowerBound(indexDates, from); other < position; other += 1) {
+      for (const fact of indexByDate.get(indexDates[other]!)!) related.push(fact.line);
     }
     related.sort(ascending);
     const message = `${inWindow} session dates in the 12 months ending ${formatDay(date)} (from ${formatDay(from)}); the limit is ${limit}`;
-    for (const fact of indexFacts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related));
+    for (const fact of indexByDate.get(date)!)
+      out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related));
   }
 }
 
