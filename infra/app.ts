@@ -1,4 +1,4 @@
-// CDK app entry point (cdk.json "app"): `npm run synth`, `npm run deploy`. See infra/DEPLOY.md.
+// CDK app entry point (cdk.json "app"): `npm run synth`, `npm run deploy`. See the README, "Deploy to AWS".
 import { createApp } from './create-app.js';
 
 createApp().app.synth();

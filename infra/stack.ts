@@ -387,7 +387,7 @@ export class Scrub62323Stack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `${stem}/`,
       lifecycleRules,
-      // PHI and its audit trail outlive the stack; see infra/DEPLOY.md "Teardown".
+      // PHI and its audit trail outlive the stack; see the README, "Teardown".
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.acknowledgeNoReplication(bucket);

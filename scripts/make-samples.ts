@@ -36,6 +36,7 @@ import {
   usDate,
   usShortDate,
 } from '../bench/synthetic.js';
+import { RULE_IDS, RULES, type RuleId } from '../functions/core/rules/catalog.js';
 
 const NIGHTLY_SEED = 62323;
 const CLEAN_SEED = 62324;
@@ -44,45 +45,8 @@ const CLEAN_TARGET_LINES = 150;
 /** Last date of service used for clean lines: the day before the as-of date. */
 const LAST_DAY = dayOf(SAMPLE_AS_OF) - 1;
 
-/** The rule ids of 62323/v1 with their severities (rules.md, sections A and B). */
-const RULES = {
-  MISSING_FIELD: 'error',
-  INVALID_DATE: 'error',
-  DATE_OUT_OF_RANGE: 'error',
-  INVALID_NPI: 'error',
-  INVALID_PROCEDURE_CODE: 'error',
-  INVALID_MODIFIER: 'error',
-  INVALID_DIAGNOSIS: 'error',
-  INVALID_UNITS: 'error',
-  INVALID_CHARGE: 'error',
-  INVALID_POS: 'error',
-  DUPLICATE_LINE: 'error',
-  CODE_RETIRED: 'error',
-  DIAGNOSIS_RETIRED: 'error',
-  ABN_MODIFIER_CONFLICT: 'error',
-  IMAGING_BUNDLED: 'error',
-  NO_IMAGING_TWIN: 'error',
-  CATHETER_TWIN: 'warning',
-  UNITS_EXCEED_MUE: 'error',
-  BILATERAL_MODIFIER: 'error',
-  MODIFIER_NOT_ALLOWED: 'error',
-  KX_ON_INTERLAMINAR: 'warning',
-  DX_AXIAL_ONLY: 'error',
-  DX_NOT_COVERED: 'error',
-  ONE_REGION_PER_SESSION: 'error',
-  SAME_SESSION_OTHER_SPINAL: 'warning',
-  EM_SAME_DAY_NO_25: 'error',
-  SEDATION_SAME_SESSION: 'warning',
-  DRUG_IN_FACILITY: 'warning',
-  FREQUENCY_EXCEEDED: 'error',
-  PRIOR_AUTH_MISSING: 'warning',
-  POS_UNUSUAL: 'warning',
-  POS_NOT_ALLOWED: 'error',
-  MULTI_DAY_SPAN: 'warning',
-} as const satisfies Record<string, 'error' | 'warning'>;
-
-type RuleId = keyof typeof RULES;
-const RULE_IDS = Object.keys(RULES) as RuleId[];
+// Rule ids and severities come from the engine's catalog (one place for rule data).
+const severityOf = (rule: RuleId): 'error' | 'warning' | 'info' => RULES[rule].severity;
 
 // ---------------------------------------------------------------------------------------------
 // What goes into a file
@@ -1628,7 +1592,7 @@ function readme(
       const times = lines.filter((other) => other === line).length;
       return times === 1 ? String(line) : `${line} (×${times})`;
     });
-    push(`| ${rule} | ${RULES[rule]} | ${shown.join(', ')} |`);
+    push(`| ${rule} | ${severityOf(rule)} | ${shown.join(', ')} |`);
   }
 
   push(
@@ -1731,7 +1695,7 @@ function main(): void {
   );
   const checked = records.filter(({ entry }) => entry.kind === 'line');
   const severity = { error: 0, warning: 0, info: 0 };
-  for (const finding of findings) severity[RULES[finding.rule_id]] += 1;
+  for (const finding of findings) severity[severityOf(finding.rule_id)] += 1;
 
   const answer = {
     file: 'samples/nightly-batch.csv',
