@@ -1,5 +1,5 @@
 /** A checked record, normalised: codes trimmed and upper-case, dates as day numbers, charge in cents. */
-import type { ColumnLayout, ScalarField } from '../intake/columns.js';
+import type { ColumnLayout } from '../intake/columns.js';
 import {
   formatCents,
   formatDay,
@@ -51,42 +51,56 @@ export interface LineEcho {
 
 const EMPTY: readonly string[] = [];
 
+/** A cell trimmed; most cells need no trimming, so look before allocating. */
+function trimmed(fields: readonly string[], index: number): string {
+  if (index < 0) return '';
+  const value = fields[index] ?? '';
+  const last = value.length - 1;
+  return last >= 0 && (maybeSpace(value.charCodeAt(0)) || maybeSpace(value.charCodeAt(last)))
+    ? value.trim()
+    : value;
+}
+
+/** Could be white space as String.prototype.trim sees it (ASCII, NBSP, BOM, Unicode spaces). */
+const maybeSpace = (code: number): boolean =>
+  code <= 0x20 || code === 0xa0 || code === 0xfeff || code >= 0x1680;
+
+/** Upper-case only when a lower-case letter is there (codes usually arrive upper-case). */
+const upper = (value: string): string => (/[a-z]/.test(value) ? value.toUpperCase() : value);
+
 export function toClaimLine(fields: readonly string[], layout: ColumnLayout, line: number): ClaimLine {
-  const cell = (field: ScalarField): string => {
-    const index = layout.scalar[field];
-    return index < 0 ? '' : (fields[index] ?? '').trim();
-  };
-  const dobText = cell('patient_dob');
-  const dosText = cell('date_of_service');
-  const dosToText = cell('date_of_service_to');
-  const unitsText = cell('units');
-  const chargeText = cell('charge');
-  const memberId = cell('member_id');
+  const { scalar } = layout;
+  const dobText = trimmed(fields, scalar.patient_dob);
+  const dosText = trimmed(fields, scalar.date_of_service);
+  const dosToText = trimmed(fields, scalar.date_of_service_to);
+  const unitsText = trimmed(fields, scalar.units);
+  const chargeText = trimmed(fields, scalar.charge);
+  const memberId = trimmed(fields, scalar.member_id);
   return {
     line,
-    claimId: cell('claim_id'),
-    lineNo: cell('line_no'),
+    claimId: trimmed(fields, scalar.claim_id),
+    lineNo: trimmed(fields, scalar.line_no),
     memberId,
-    memberKey: memberId.toUpperCase(),
+    memberKey: upper(memberId),
     dobText,
     dob: dobText === '' ? undefined : parseDate(dobText),
     dosText,
     dos: dosText === '' ? undefined : parseDate(dosText),
     dosToText,
     dosTo: dosToText === '' ? undefined : parseDate(dosToText),
-    code: cell('procedure_code').toUpperCase(),
+    code: upper(trimmed(fields, scalar.procedure_code)),
     modifiers: collect(fields, layout.modifierColumns, layout.modifierListColumns, (code) =>
-      code.trim().toUpperCase(),
+      upper(code.trim()),
     ),
     diagnoses: collect(fields, layout.diagnosisColumns, layout.diagnosisListColumns, normalizeDiagnosis),
     unitsText,
     units: parseUnits(unitsText),
-    pos: cell('place_of_service'),
-    renderingNpi: cell('rendering_npi'),
-    billingNpi: cell('billing_npi'),
+    pos: trimmed(fields, scalar.place_of_service),
+    renderingNpi: trimmed(fields, scalar.rendering_npi),
+    billingNpi: trimmed(fields, scalar.billing_npi),
     chargeText,
     chargeCents: chargeText === '' ? undefined : parseCents(chargeText),
-    priorAuth: cell('prior_auth'),
+    priorAuth: trimmed(fields, scalar.prior_auth),
   };
 }
 

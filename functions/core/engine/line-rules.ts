@@ -6,25 +6,25 @@ import { SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
 import { DIAGNOSIS_SHAPE, isValidNpi, MODIFIER_SHAPE, POS_SHAPE, PROCEDURE_CODE_SHAPE } from './values.js';
 
-const REQUIRED_VALUE: Record<(typeof REQUIRED_FIELDS)[number], (line: ClaimLine) => string> = {
-  claim_id: (line) => line.claimId,
-  line_no: (line) => line.lineNo,
-  member_id: (line) => line.memberId,
-  date_of_service: (line) => line.dosText,
-  procedure_code: (line) => line.code,
-  units: (line) => line.unitsText,
-  place_of_service: (line) => line.pos,
-  rendering_npi: (line) => line.renderingNpi,
-  charge: (line) => line.chargeText,
-};
-
 export const isValidPos = (pos: string): boolean => POS_SHAPE.test(pos) && pos !== '00';
 
 export function checkLine(line: ClaimLine, asOfDay: number, out: Finding[]): void {
   const at = line.line;
 
-  for (const field of REQUIRED_FIELDS) {
-    if (REQUIRED_VALUE[field](line) === '') out.push(finding(at, 'MISSING_FIELD', `${field} is empty`));
+  // One finding per empty required field, in the order of REQUIRED_FIELDS.
+  const required = [
+    line.claimId,
+    line.lineNo,
+    line.memberId,
+    line.dosText,
+    line.code,
+    line.unitsText,
+    line.pos,
+    line.renderingNpi,
+    line.chargeText,
+  ];
+  for (let index = 0; index < required.length; index += 1) {
+    if (required[index] === '') out.push(finding(at, 'MISSING_FIELD', `${REQUIRED_FIELDS[index]} is empty`));
   }
 
   const badDates: ScalarField[] = [];
