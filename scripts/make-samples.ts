@@ -1550,7 +1550,7 @@ function readme(
     '',
     '## Columns',
     '',
-    'The batches use the standard header of formats.md:',
+    'The batches use the standard header (see "Input" in the main README):',
     '',
     '| column | example | notes |',
     '|---|---|---|',

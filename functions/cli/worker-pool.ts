@@ -25,15 +25,21 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
   const threads = Array.from(
     { length: workers },
     () =>
-      new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }),
+      new Worker(workerUrl, {
+        // Not the parent's flags: `--input-type` or `--eval` there would stop the worker from starting.
+        execArgv: [],
+        resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+      }),
   );
   const idle = [...threads];
   const waiting: (() => void)[] = [];
   const pending = new Map<
     number,
-    { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void; thread: Worker }
+    { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void }
   >();
   let nextId = 0;
+  let failure: Error | undefined;
+  let closing = false;
 
   for (const thread of threads) {
     thread.on('message', (reply: ChunkReply) => {
@@ -45,17 +51,25 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
       if ('error' in reply) job.reject(new Error(reply.error));
       else job.resolve(reply.partial);
     });
-    thread.on('error', (error) => {
+    // A worker that dies fails the whole run: its chunk is lost, so no report may be written.
+    const fail = (error: Error) => {
+      failure ??= error;
       for (const [id, job] of pending) {
-        if (job.thread !== thread) continue;
         pending.delete(id);
-        job.reject(error);
+        job.reject(failure);
       }
+      for (const wake of waiting.splice(0)) wake();
+    };
+    thread.on('error', fail);
+    thread.on('exit', (code) => {
+      if (!closing) fail(new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
     });
   }
 
   const acquire = async (): Promise<Worker> => {
-    while (idle.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    while (idle.length === 0 && failure === undefined)
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    if (failure !== undefined) throw failure;
     return idle.pop()!;
   };
 
@@ -66,12 +80,13 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
       const thread = await acquire();
       const id = nextId++;
       return new Promise<ChunkPartial>((resolve, reject) => {
-        pending.set(id, { resolve, reject, thread });
+        pending.set(id, { resolve, reject });
         const job: ChunkJob = { id, chunk, layout, asOfDay };
         thread.postMessage(job, [chunk.text.buffer as ArrayBuffer]);
       });
     },
     async close() {
+      closing = true;
       await Promise.all(threads.map((thread) => thread.terminate()));
     },
   };

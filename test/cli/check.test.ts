@@ -130,6 +130,22 @@ describe('scrub62323 check', () => {
     expect(inThread[0]!.split('\n').length).toBeGreaterThan(100);
   });
 
+  it('fails with one sentence, not a hang, when a worker thread dies', async () => {
+    const rows = Array.from(
+      { length: 50 },
+      (_, index) => `C${index},1,M${index},2026-03-02,99213,,M54.16,1,11,1234567893,100.00,`,
+    );
+    const file = await batchFile('dies.csv', rows);
+    const dying = join(dir, 'dying-worker.mjs');
+    await writeFile(dying, 'process.exit(3);\n');
+    const io = capture();
+    await expect(
+      runCheckCommand([file, '--out', join(dir, 'o-dies'), '--as-of', '2026-11-28', '--workers', '1'], io, {
+        workerUrl: pathToFileURL(dying),
+      }),
+    ).rejects.toThrow(/worker thread stopped unexpectedly/);
+  });
+
   it('names the batch after the file', () => {
     expect(batchNameOf('/x/nightly.csv.gz')).toBe('nightly');
     expect(batchNameOf('../../etc/pass wd.csv')).toBe('pass_wd');
