@@ -28,7 +28,7 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
       new Worker(workerUrl, {
         // Not the parent's flags: `--input-type` or `--eval` there would stop the worker from starting.
         execArgv: [],
-        resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+        resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
       }),
   );
   const idle = [...threads];

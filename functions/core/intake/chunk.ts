@@ -18,6 +18,8 @@ export interface RawChunk {
 }
 
 export const DEFAULT_CHUNK_RECORDS = 20_000;
+/** A chunk also closes at this many bytes, so wide records cannot make a chunk too big for a worker. */
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Collects framed records into chunks of at most `recordsPerChunk`. */
 export class ChunkBuilder implements FrameSink {
@@ -48,7 +50,7 @@ export class ChunkBuilder implements FrameSink {
     this.used += bytes.copy(this.text, this.used, start, end);
     this.startLines.push(startLine);
     this.endLines.push(endLine);
-    if (this.startLines.length >= this.recordsPerChunk) this.flush();
+    if (this.startLines.length >= this.recordsPerChunk || this.used >= MAX_CHUNK_BYTES) this.flush();
   }
 
   reject(record: RejectedRecord): void {

@@ -1,6 +1,11 @@
 /** ChunkBuilder and parseChunk: records into chunks, chunks into fields; broken records rejected one by one. */
 import { describe, expect, it } from 'vitest';
-import { ChunkBuilder, parseChunk, type RawChunk } from '../../../functions/core/intake/chunk.js';
+import {
+  ChunkBuilder,
+  MAX_CHUNK_BYTES,
+  parseChunk,
+  type RawChunk,
+} from '../../../functions/core/intake/chunk.js';
 import { RecordFramer, type RejectedRecord } from '../../../functions/core/intake/framer.js';
 
 /** A chunk from record texts (no terminators) and their line spans. */
@@ -119,5 +124,25 @@ describe('ChunkBuilder', () => {
     ]);
     expect(rejected.map((record) => record.line)).toEqual([7]);
     expect(builder.chunksEmitted).toBe(2);
+  });
+});
+
+describe('ChunkBuilder size bound', () => {
+  it('closes a chunk at MAX_CHUNK_BYTES even below the record count', () => {
+    const chunks: RawChunk[] = [];
+    const builder = new ChunkBuilder(
+      (chunk) => chunks.push(chunk),
+      () => undefined,
+      1_000_000,
+    );
+    const wide = Buffer.alloc(1024 * 1024, 0x61);
+    for (let line = 1; line <= 20; line += 1) builder.frame(wide, 0, wide.length, line, line);
+    builder.flush();
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks)
+      expect(chunk.text.byteLength).toBeLessThanOrEqual(MAX_CHUNK_BYTES + wide.length + 1);
+    expect(chunks.flatMap((chunk) => chunk.startLines)).toEqual(
+      Array.from({ length: 20 }, (_, index) => index + 1),
+    );
   });
 });
