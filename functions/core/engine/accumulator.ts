@@ -89,16 +89,22 @@ export class BatchAccumulator {
       const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
       const member = memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
       // Facts are a subset of the lines, in the same order: reuse the ids just looked up.
-      const fact = facts[nextFact];
-      if (fact !== undefined && fact.line === line) {
-        this.facts.add(fact, member, claim);
-        nextFact += 1;
+      if (nextFact < facts.length && facts[nextFact] === position) {
+        this.facts.add(
+          line,
+          member,
+          claim,
+          facts[nextFact + 1]!,
+          facts[nextFact + 2]!,
+          facts[nextFact + 3]!,
+          keys,
+          position,
+        );
+        nextFact += 4;
       }
       if (claim < 0 || lineNoEnd === claimEnd) continue;
       this.trackOccurrence(occurrenceKey(claim, bytes, claimEnd, lineNoEnd), line, keys, position);
     }
-    // Defensive: a fact whose line was not among the keys (never expected).
-    for (; nextFact < facts.length; nextFact += 1) this.facts.add(facts[nextFact]!);
   }
 
   private first(key: number | string): number | undefined {

@@ -8,7 +8,7 @@ import type { ColumnLayout } from '../intake/columns.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { INDEX_CODE } from '../rules/catalog.js';
 import { echoOf, type LineEcho, toClaimLine } from './claim-line.js';
-import { type CrossFact, crossFactOf } from './cross-rules.js';
+import { packedFactOf } from './cross-rules.js';
 import type { Finding } from './finding.js';
 import { checkLine } from './line-rules.js';
 import { KeyPacker, type PackedKeys, packedKeysFromJson, packedKeysToJson } from './packed-keys.js';
@@ -27,8 +27,12 @@ export interface ChunkPartial {
   readonly lines: number[];
   /** … and its key cells, for duplicate detection and claim/member counts. */
   readonly keys: PackedKeys;
-  /** Lines that cross-line rules need. */
-  readonly facts: CrossFact[];
+  /**
+   * Lines that cross-line rules need, four numbers each: position in `lines`, date of service (day
+   * number), units (0 when invalid) and the packed code / modifier 25 / place of service. Member,
+   * claim, NPI and charge are read from `keys` at the same position.
+   */
+  readonly facts: Int32Array;
 }
 
 export interface CheckOptions {
@@ -40,7 +44,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const { records, rejected } = parseChunk(chunk, layout.width);
   const findings: Finding[] = [];
   const echoes: { line: number; echo: LineEcho }[] = [];
-  const facts: CrossFact[] = [];
+  const facts: number[] = [];
   const lines: number[] = new Array(records.length);
   const keys = new KeyPacker(records.length);
   let indexLines = 0;
@@ -52,8 +56,8 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     const before = findings.length;
     checkLine(line, options.asOfDay, findings);
     if (findings.length > before) echoes.push({ line: line.line, echo: echoOf(line) });
-    const fact = crossFactOf(line);
-    if (fact) facts.push(fact);
+    const packed = packedFactOf(line);
+    if (packed !== undefined) facts.push(position, line.dos!, Math.min(line.units ?? 0, 0x7fffffff), packed);
 
     lines[position] = line.line;
     keys.cell(line.claimId);
@@ -75,15 +79,18 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     echoes,
     lines,
     keys: keys.finish(),
-    facts,
+    facts: Int32Array.from(facts),
   };
 }
 
 /** A partial as plain JSON (typed arrays as base64 / number arrays), for storage between Lambdas. */
 export const partialToJson = (partial: ChunkPartial): string =>
-  JSON.stringify({ ...partial, keys: packedKeysToJson(partial.keys) });
+  JSON.stringify({ ...partial, keys: packedKeysToJson(partial.keys), facts: Array.from(partial.facts) });
 
 export function partialFromJson(text: string): ChunkPartial {
-  const parsed = JSON.parse(text) as Omit<ChunkPartial, 'keys'> & { keys: { bytes: string; ends: number[] } };
-  return { ...parsed, keys: packedKeysFromJson(parsed.keys) };
+  const parsed = JSON.parse(text) as Omit<ChunkPartial, 'keys' | 'facts'> & {
+    keys: { bytes: string; ends: number[] };
+    facts: number[];
+  };
+  return { ...parsed, keys: packedKeysFromJson(parsed.keys), facts: Int32Array.from(parsed.facts) };
 }

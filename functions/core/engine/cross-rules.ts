@@ -1,13 +1,13 @@
 /**
  * Rules that need other lines: encounter, session and frequency rules. A chunk keeps only the facts
- * these rules need (lines whose code takes part in one of them); facts from any chunks, merged in any
- * order, give the same findings as the whole batch at once.
+ * these rules need (lines whose code takes part in one of them, packed into numbers); facts from any
+ * chunks, merged in any order, give the same findings as the whole batch at once.
  */
 import { FREQUENCY, INDEX_CODE, MODIFIERS, type RuleId } from '../rules/catalog.js';
 import type { ClaimLine, LineEcho } from './claim-line.js';
 import { CROSS_LINE_CODES, SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
-import { formatCents, formatDay } from './values.js';
+import { formatDay } from './values.js';
 
 /** What a cross-line rule needs to know of one line. */
 export interface CrossFact {
@@ -31,23 +31,34 @@ export interface CrossFact {
 /** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
 export type SessionHistory = ReadonlyMap<string, readonly number[]>;
 
-export function crossFactOf(line: ClaimLine): CrossFact | undefined {
-  if (line.memberKey === '' || line.dos === undefined || !CROSS_LINE_CODES.has(line.code)) return undefined;
-  return {
-    line: line.line,
-    member: line.memberKey,
-    dos: line.dos,
-    npi: line.renderingNpi,
-    code: line.code,
-    units: line.units ?? 0,
-    has25: line.modifiers.includes(MODIFIERS.separateEvaluation),
-    pos: line.pos,
-    memberId: line.memberId,
-    claimId: line.claimId,
-    lineNo: line.lineNo,
-    charge: line.chargeCents !== undefined && line.chargeCents > 0 ? formatCents(line.chargeCents) : '',
-  };
+/** Codes a fact can carry, by id (the id is what a partial stores). */
+export const FACT_CODES: readonly string[] = [...CROSS_LINE_CODES];
+const FACT_CODE_ID = new Map(FACT_CODES.map((code, id) => [code, id]));
+const TWO_DIGITS = /^\d{2}$/;
+
+/**
+ * The code, modifier 25 and place of service of a line that cross-line rules need, in one number:
+ * code id (bits 0–6), modifier 25 (bit 7), place of service + 1 (bits 8–15; 0 when not two digits).
+ * Undefined for lines no cross-line rule looks at.
+ */
+export function packedFactOf(line: ClaimLine): number | undefined {
+  if (line.memberKey === '' || line.dos === undefined) return undefined;
+  const code = FACT_CODE_ID.get(line.code);
+  if (code === undefined) return undefined;
+  const pos = TWO_DIGITS.test(line.pos) ? Number(line.pos) + 1 : 0;
+  return code | (line.modifiers.includes(MODIFIERS.separateEvaluation) ? 0x80 : 0) | (pos << 8);
 }
+
+export const unpackFact = (packed: number): { code: string; has25: boolean; pos: string } => {
+  const pos = ((packed >> 8) & 0xff) - 1;
+  return {
+    code: FACT_CODES[packed & 0x7f]!,
+    has25: (packed & 0x80) !== 0,
+    pos: pos < 0 ? '' : String(pos).padStart(2, '0'),
+  };
+};
+
+export const isIndexFact = (packed: number): boolean => (packed & 0x7f) === FACT_CODE_ID.get(INDEX_CODE);
 
 export const echoOfFact = (fact: CrossFact): LineEcho => ({
   claimId: fact.claimId,

@@ -3,16 +3,12 @@
  * lines that some cross-line rule looks at; as objects they would cost ~300 bytes each, here ~40:
  * members, claims and NPIs become table ids, codes and flags share one packed number.
  */
-import { INDEX_CODE } from '../rules/catalog.js';
-import { CROSS_LINE_CODES } from './code-sets.js';
 import type { CrossFact } from './cross-rules.js';
-import type { StringTable } from './string-table.js';
-import { StringTable as Table } from './string-table.js';
+import { isIndexFact, unpackFact } from './cross-rules.js';
+import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
+import { StringTable } from './string-table.js';
 import { formatCents, parseCents } from './values.js';
 
-const CODE_LIST = [...CROSS_LINE_CODES];
-const CODE_ID = new Map(CODE_LIST.map((code, id) => [code, id]));
-const INDEX_CODE_ID = CODE_ID.get(INDEX_CODE)!;
 const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
 
 class IntColumn {
@@ -40,67 +36,77 @@ export class FactStore {
   private readonly members = new IntColumn();
   private readonly dates = new IntColumn();
   private readonly npis = new IntColumn();
-  /** Code id (bits 0–6), modifier 25 (bit 7), place of service + 1 (bits 8+; 0 = not a number). */
   private readonly packed = new IntColumn();
   private readonly units = new IntColumn();
+  /** Claim table id; -1 when the line has no claim id. */
   private readonly claims = new IntColumn();
   private readonly lineNumbers = new IntColumn();
   /** Charge in cents; -1 when invalid. */
   private readonly cents = new IntColumn();
   private readonly unusual = new Map<number, Unusual>();
-  private readonly npiTable = new Table();
+  private readonly npiTable = new StringTable();
 
   constructor(
     private readonly memberTable: StringTable,
     private readonly claimTable: StringTable,
   ) {}
 
-  /** Adds a fact; `memberId` and `claimId` are table ids when the caller has them (-1: no claim id). */
+  /**
+   * Adds the fact of the line at `position` of a partial's keys. `member` and `claim` are the table
+   * ids the caller just looked up for that line (-1: no claim id).
+   */
   add(
-    fact: CrossFact,
-    memberId = this.memberTable.intern(fact.member),
-    claimId = fact.claimId === '' ? -1 : this.claimTable.intern(fact.claimId),
+    line: number,
+    member: number,
+    claim: number,
+    dos: number,
+    units: number,
+    packed: number,
+    keys: PackedKeys,
+    position: number,
   ): void {
     const at = this.count;
     const odd: Unusual = {};
-    this.lines.set(at, fact.line);
-    this.members.set(at, memberId);
-    if (fact.memberId !== fact.member) odd.memberId = fact.memberId;
-    this.dates.set(at, fact.dos);
-    this.npis.set(at, this.npiTable.intern(fact.npi));
-    const pos = /^\d{1,2}$/.test(fact.pos) ? Number(fact.pos) + 1 : 0;
-    this.packed.set(at, CODE_ID.get(fact.code)! | (fact.has25 ? 0x80 : 0) | (pos << 8));
-    this.units.set(at, fact.units);
-    this.claims.set(at, claimId);
-    const lineNumber = CANONICAL_NUMBER.test(fact.lineNo) ? Number(fact.lineNo) : -1;
+    const base = position * KEY_CELL_COUNT;
+    const npiStart = keys.ends[base + CELL.npi - 1]!;
+    this.lines.set(at, line);
+    this.members.set(at, member);
+    this.dates.set(at, dos);
+    this.npis.set(at, this.npiTable.internBytes(keys.bytes, npiStart, keys.ends[base + CELL.npi]!));
+    this.packed.set(at, packed);
+    this.units.set(at, units);
+    this.claims.set(at, claim);
+    const memberId = cellText(keys, position, CELL.memberId);
+    if (memberId !== '') odd.memberId = memberId;
+    const lineNo = cellText(keys, position, CELL.lineNo);
+    const lineNumber = CANONICAL_NUMBER.test(lineNo) ? Number(lineNo) : -1;
     this.lineNumbers.set(at, lineNumber);
-    if (lineNumber < 0) odd.lineNo = fact.lineNo;
-    const cents = fact.charge === '' ? -1 : (parseCents(fact.charge) ?? -1);
-    const fits = cents >= -1 && cents <= 0x7fffffff;
-    this.cents.set(at, fits ? cents : -1);
-    if (!fits) odd.charge = fact.charge;
+    if (lineNumber < 0) odd.lineNo = lineNo;
+    const chargeText = cellText(keys, position, CELL.chargeText);
+    const cents = chargeText === '' ? -1 : (parseCents(chargeText) ?? -1);
+    const valid = cents > 0;
+    const fits = cents <= 0x7fffffff;
+    this.cents.set(at, valid && fits ? cents : -1);
+    if (valid && !fits) odd.charge = formatCents(cents);
     if (odd.memberId !== undefined || odd.lineNo !== undefined || odd.charge !== undefined)
       this.unusual.set(at, odd);
     this.count += 1;
   }
 
   private fact(at: number): CrossFact {
-    const packed = this.packed.data[at]!;
-    const pos = (packed >> 8) - 1;
     const member = this.memberTable.keyOf(this.members.data[at]!);
     const odd = this.unusual.get(at);
     const cents = this.cents.data[at]!;
+    const claim = this.claims.data[at]!;
     return {
       line: this.lines.data[at]!,
       member,
       dos: this.dates.data[at]!,
       npi: this.npiTable.keyOf(this.npis.data[at]!),
-      code: CODE_LIST[packed & 0x7f]!,
+      ...unpackFact(this.packed.data[at]!),
       units: this.units.data[at]!,
-      has25: (packed & 0x80) !== 0,
-      pos: pos < 0 ? '' : String(pos).padStart(2, '0'),
       memberId: odd?.memberId ?? member,
-      claimId: this.claims.data[at]! < 0 ? '' : this.claimTable.keyOf(this.claims.data[at]!),
+      claimId: claim < 0 ? '' : this.claimTable.keyOf(claim),
       lineNo: odd?.lineNo ?? String(this.lineNumbers.data[at]),
       charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
     };
@@ -111,7 +117,7 @@ export class FactStore {
     const members = this.members.data;
     const withIndex = new Uint8Array(this.memberTable.size);
     for (let at = 0; at < this.count; at += 1) {
-      if ((this.packed.data[at]! & 0x7f) === INDEX_CODE_ID) withIndex[members[at]!] = 1;
+      if (isIndexFact(this.packed.data[at]!)) withIndex[members[at]!] = 1;
     }
     const selected: number[] = [];
     for (let at = 0; at < this.count; at += 1) if (withIndex[members[at]!] === 1) selected.push(at);
@@ -132,7 +138,7 @@ export class FactStore {
   membersWithIndexLines(): string[] {
     const seen = new Set<number>();
     for (let at = 0; at < this.count; at += 1) {
-      if ((this.packed.data[at]! & 0x7f) === INDEX_CODE_ID) seen.add(this.members.data[at]!);
+      if (isIndexFact(this.packed.data[at]!)) seen.add(this.members.data[at]!);
     }
     return [...seen].map((id) => this.memberTable.keyOf(id));
   }
