@@ -85,19 +85,6 @@ export function evaluateMember(
   checkFrequency(memberFacts, earlierDates, frequencyLimit, out);
 }
 
-/** Cross-line findings of any set of facts (all members). */
-export function evaluateCrossRules(
-  facts: readonly CrossFact[],
-  history: SessionHistory,
-  frequencyLimit: number = FREQUENCY.maxSessions,
-): Finding[] {
-  const out: Finding[] = [];
-  for (const [member, memberFacts] of groupBy(facts, (fact) => fact.member)) {
-    evaluateMember(memberFacts, history.get(member) ?? [], frequencyLimit, out);
-  }
-  return out;
-}
-
 function checkSession(session: readonly CrossFact[], out: Finding[]): void {
   const indexFacts = session.filter((fact) => fact.code === INDEX_CODE);
   if (indexFacts.length === 0) return;
