@@ -34,11 +34,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         throw new UsageError(`unknown command "${command}" (try scrub62323 --help)`);
     }
   } catch (error) {
-    const known =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr(
-      `scrub62323: ${(error as Error).message}${known ? '' : ' (unexpected error; no report was written)'}\n`,
-    );
+    const argumentError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
+    // Node's argument errors run to two sentences; the first one says it.
+    const message = argumentError
+      ? `${(error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '')} (see scrub62323 ${command} --help)`
+      : (error as Error).message;
+    const known = error instanceof UsageError || argumentError;
+    io.stderr(`scrub62323: ${message}${known ? '' : ' (unexpected error; no report was written)'}\n`);
     return EXIT.usage;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { HistorySource } from './engine/accumulator.js';
+import { memberKeyOf } from './engine/claim-line.js';
 import { SETS } from './engine/code-sets.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
@@ -38,7 +39,7 @@ export function parseHistoryCsv(text: string): ParsedHistory {
   const sessions = new Map<string, number[]>();
   let skippedRows = 0;
   for (const row of rows.slice(1)) {
-    const memberKey = (row[member] ?? '').trim().toUpperCase();
+    const memberKey = memberKeyOf((row[member] ?? '').trim());
     const day = parseDate((row[date] ?? '').trim());
     const procedure = (row[code] ?? '').trim().toUpperCase();
     if (memberKey === '' || day === undefined || procedure === '') {

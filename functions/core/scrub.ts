@@ -55,7 +55,7 @@ export function asOfDayOf(asOf: string): number {
 }
 
 export async function scrubBatch(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: ScrubOptions,
   ports: ScrubPorts = {},
 ): Promise<ScrubResult> {

@@ -95,6 +95,28 @@ describe('scrub62323 check', () => {
     expect(text).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
+  it('explains a report folder it cannot write, and a history file it cannot read, in one sentence', async () => {
+    const file = await batchFile('plain.csv', [CLEAN]);
+    const blocker = join(dir, 'blocker.txt');
+    await writeFile(blocker, 'x');
+    const io = capture();
+    expect(await main(['check', file, '--out', blocker, '--as-of', '2026-11-28'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(
+      /^scrub62323: cannot write the report folder .* \(a file is in the way\)\n$/,
+    );
+    const missing = capture();
+    expect(await main(['check', file, '--history', join(dir, 'nope.csv')], missing)).toBe(2);
+    expect(missing.err.join('')).toMatch(
+      /^scrub62323: cannot use --history .*nope\.csv: no such file or folder\n$/,
+    );
+  });
+
+  it('prints help even when another argument is wrong', async () => {
+    const io = capture();
+    expect(await main(['check', 'x.csv', '--bogus', '--help'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/Usage: scrub62323 check/);
+  });
+
   it('prints help for the command and the program', async () => {
     const io = capture();
     expect(await main(['check', '--help'], io)).toBe(0);

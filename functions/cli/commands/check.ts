@@ -53,8 +53,31 @@ export interface ReportWritten {
 
 /** Writes the report files into `folder`. */
 export async function writeReportFolder(folder: string, files: Record<string, string>): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(folder, name), content)));
+  try {
+    await mkdir(folder, { recursive: true });
+    await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(folder, name), content)));
+  } catch (error) {
+    throw new UsageError(`cannot write the report folder ${folder} (${describeFsError(error)})`);
+  }
+}
+
+/** A file-system error in a few words, without Node's code prefix. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file is in the way';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return code ?? (error as Error).message;
+  }
 }
 
 export function exitCodeFor(summary: Summary, failOn: 'error' | 'warning' | undefined): number {
@@ -70,6 +93,11 @@ export async function runCheckCommand(
   io: CommandIo,
   deps: CheckDeps,
 ): Promise<number> {
+  // Help wins over everything else on the line, even an unknown option.
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(CHECK_HELP);
+    return EXIT.processed;
+  }
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -123,7 +151,8 @@ export async function runCheckCommand(
       if (loaded.skippedRows > 0)
         io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
     } catch (error) {
-      throw new UsageError(`cannot use --history ${values.history}: ${(error as Error).message}`);
+      const reason = (error as { code?: string }).code ? describeFsError(error) : (error as Error).message;
+      throw new UsageError(`cannot use --history ${values.history}: ${reason}`);
     }
   }
 

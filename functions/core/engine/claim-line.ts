@@ -68,6 +68,10 @@ const maybeSpace = (code: number): boolean =>
 /** Upper-case only when a lower-case letter is there (codes usually arrive upper-case). */
 const upper = (value: string): string => (/[a-z]/.test(value) ? value.toUpperCase() : value);
 
+/** The key members are grouped by, in a batch and in history alike: the trimmed id, upper-cased. */
+export const memberKeyOf = (memberId: string): string =>
+  /[a-z\u0080-\uffff]/.test(memberId) ? memberId.toUpperCase() : memberId;
+
 export function toClaimLine(fields: readonly string[], layout: ColumnLayout, line: number): ClaimLine {
   const { scalar } = layout;
   const dobText = trimmed(fields, scalar.patient_dob);
@@ -81,7 +85,7 @@ export function toClaimLine(fields: readonly string[], layout: ColumnLayout, lin
     claimId: trimmed(fields, scalar.claim_id),
     lineNo: trimmed(fields, scalar.line_no),
     memberId,
-    memberKey: upper(memberId),
+    memberKey: memberKeyOf(memberId),
     dobText,
     dob: dobText === '' ? undefined : parseDate(dobText),
     dosText,

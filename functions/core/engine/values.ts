@@ -119,16 +119,21 @@ export const POS_SHAPE = /^\d{2}$/;
 export const splitList = (cell: string): string[] =>
   cell.split(/[\s,:;|]+/).filter((part) => part.length > 0);
 
-/** Diagnosis codes compare without the dot, upper-case. */
+/**
+ * Diagnosis codes compare upper-case without the dot. ICD-10-CM writes its one dot after the third
+ * character (`M54.16`); a dot anywhere else is kept, so the shape check rejects the code as written.
+ */
 export function normalizeDiagnosis(code: string): string {
-  // Most codes are already upper-case and trimmed; only the dot needs to go. Runs for every code.
+  // Most codes are already upper-case and trimmed; this runs for every code of every line.
   let clean = true;
-  let dots = 0;
   for (let index = 0; index < code.length; index += 1) {
     const char = code.charCodeAt(index);
-    if (char === 0x2e) dots += 1;
-    else if (!((char >= 0x30 && char <= 0x39) || (char >= 0x41 && char <= 0x5a))) clean = false;
+    if (char !== 0x2e && !((char >= 0x30 && char <= 0x39) || (char >= 0x41 && char <= 0x5a))) clean = false;
   }
   const upper = clean ? code : code.trim().toUpperCase();
-  return dots === 0 ? upper : upper.replaceAll('.', '');
+  const dot = upper.indexOf('.');
+  if (dot === -1) return upper;
+  return dot === 3 && upper.indexOf('.', dot + 1) === -1 && upper.length > 4
+    ? upper.slice(0, 3) + upper.slice(4)
+    : upper;
 }

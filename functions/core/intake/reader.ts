@@ -51,7 +51,7 @@ export type ChunkHandler = (chunk: RawChunk, layout: ColumnLayout) => void | Pro
 const SNIFF_BYTES = 8192;
 
 export async function readBatch(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   onChunk: ChunkHandler,
   options: ReadOptions = {},
 ): Promise<IntakeResult> {

@@ -158,7 +158,11 @@ const reference = {
       Number((match[1] ?? '0').replaceAll(',', '')) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
     return Number.isSafeInteger(cents) ? cents : undefined;
   },
-  diagnosis: (code: string): string => code.trim().toUpperCase().replaceAll('.', ''),
+  // The one ICD-10-CM dot stands after the third character; any other dot is kept (and judged).
+  diagnosis: (code: string): string => {
+    const upper = code.trim().toUpperCase();
+    return /^[^.]{3}\.[^.]+$/.test(upper) ? upper.replace('.', '') : upper;
+  },
 };
 
 describe('fast paths agree with a plain reading of the formats (seeded fuzz)', () => {
