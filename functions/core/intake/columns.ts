@@ -56,11 +56,12 @@ const ALIAS_TO_FIELD = new Map<string, ScalarField>(
   SCALAR_FIELDS.flatMap((field) => SCALAR_ALIASES[field].map((alias) => [alias, field] as const)),
 );
 
-/** Numbered list columns: modifier_1..4 / mod1..4, dx_1.. / diagnosis_1.. / icd10_1.. (up to 12, as on the 837P). */
+/** Numbered columns: modifier_1..4 (or mod1..4) and dx_1..4 (or diagnosis_1..4, icd10_1..4). */
 const MODIFIER_COLUMN = /^(?:modifier|mod)_?([1-4])$/;
-const DIAGNOSIS_COLUMN = /^(?:dx|diagnosis|icd10|icd_10)_?([1-9]|1[0-2])$/;
-const MODIFIER_LIST_COLUMN = new Set(['modifiers', 'modifier']);
-const DIAGNOSIS_LIST_COLUMN = new Set(['diagnosis_codes', 'diagnoses', 'dx_codes', 'icd10_codes']);
+const DIAGNOSIS_COLUMN = /^(?:dx|diagnosis|icd10)_?([1-4])$/;
+/** Or one column holding the whole list. */
+const MODIFIER_LIST_COLUMN = new Set(['modifiers']);
+const DIAGNOSIS_LIST_COLUMN = new Set(['diagnosis_codes']);
 
 export const normalizeHeaderName = (name: string): string =>
   name
