@@ -1,3 +1,5 @@
+import { asOfDayOf } from '../core/scrub.js';
+
 /** What a command needs of the outside world: two text streams. Tests pass their own. */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
@@ -10,3 +12,13 @@ export const EXIT = { processed: 0, findings: 1, rejected: 2, usage: 2 } as cons
 
 /** A user error: printed as one sentence, never as a stack trace. */
 export class UsageError extends Error {}
+
+/** The `--as-of` value of any command, checked once: a real YYYY-MM-DD date or a UsageError. */
+export function requireAsOf(asOf: string): string {
+  try {
+    asOfDayOf(asOf);
+  } catch {
+    throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
+  }
+  return asOf;
+}

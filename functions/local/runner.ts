@@ -5,14 +5,15 @@
  * short, a run stops by itself once the queues are idle, and a global timeout ends a stuck run.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { writeReportFolder } from '../adapters/report-folder.js';
 import { type ObjectStore, s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
 import { sqsMessageSender } from '../adapters/sqs.js';
@@ -507,8 +508,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     let folder: string | undefined;
     if (options.outDir !== undefined) {
       folder = typeof options.outDir === 'function' ? options.outDir(notice.batchId) : options.outDir;
-      await mkdir(folder, { recursive: true });
-      await Promise.all(REPORT_FILES.map((name) => writeFile(join(folder!, name), files[name])));
+      await writeReportFolder(folder, files);
     }
     return {
       batchId: notice.batchId,

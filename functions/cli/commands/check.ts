@@ -1,14 +1,15 @@
 /** `scrub62323 check`: scrub a local batch in-process and write the report folder. */
 import { createReadStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadHistoryFile } from '../../adapters/file-history.js';
+import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
 import type { Summary } from '../../core/report/summary.js';
-import { asOfDayOf, type ChunkChecker, scrubBatch } from '../../core/scrub.js';
-import { type CommandIo, EXIT, UsageError } from '../io.js';
+import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
+import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
 import { startWorkerPool } from '../worker-pool.js';
 
@@ -51,35 +52,6 @@ export interface ReportWritten {
   readonly folder: string;
 }
 
-/** Writes the report files into `folder`. */
-export async function writeReportFolder(folder: string, files: Record<string, string>): Promise<void> {
-  try {
-    await mkdir(folder, { recursive: true });
-    await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(folder, name), content)));
-  } catch (error) {
-    throw new UsageError(`cannot write the report folder ${folder} (${describeFsError(error)})`);
-  }
-}
-
-/** A file-system error in a few words, without Node's code prefix. */
-export function describeFsError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EEXIST':
-    case 'ENOTDIR':
-      return 'a file is in the way';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder';
-    default:
-      return code ?? (error as Error).message;
-  }
-}
-
 export function exitCodeFor(summary: Summary, failOn: 'error' | 'warning' | undefined): number {
   if (summary.status === 'rejected') return EXIT.rejected;
   const { error, warning } = summary.counts.findings;
@@ -117,12 +89,7 @@ export async function runCheckCommand(
   if (positionals.length !== 1)
     throw new UsageError('check needs exactly one batch file (see scrub62323 check --help)');
   const file = positionals[0]!;
-  const asOf = values['as-of'] ?? todayUtc(deps.now?.());
-  try {
-    asOfDayOf(asOf);
-  } catch {
-    throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
-  }
+  const asOf = requireAsOf(values['as-of'] ?? todayUtc(deps.now?.()));
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') {
     throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
@@ -173,7 +140,9 @@ export async function runCheckCommand(
       { ...(pool ? { checker: pool satisfies ChunkChecker } : {}), ...(history ? { history } : {}) },
     );
     progress?.done();
-    await writeReportFolder(folder, result.files);
+    await writeReportFolder(folder, result.files).catch((error: Error) => {
+      throw new UsageError(error.message);
+    });
     io.stdout(summaryText(result.summary, folder));
     return exitCodeFor(result.summary, failOn);
   } finally {

@@ -6,9 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { asOfDayOf } from '../../core/scrub.js';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
 
 export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
@@ -61,14 +60,7 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
       throw new UsageError('pipeline needs exactly one batch file (see scrub62323 pipeline --help)');
     const file = positionals[0]!;
     await requireFile(file, 'batch');
-    const asOf = values['as-of'];
-    if (asOf !== undefined) {
-      try {
-        asOfDayOf(asOf);
-      } catch {
-        throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
-      }
-    }
+    const asOf = values['as-of'] === undefined ? undefined : requireAsOf(values['as-of']);
     const endpoint = values.endpoint;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
       throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
