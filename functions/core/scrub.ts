@@ -8,7 +8,7 @@ import { type ChunkPartial, checkChunk } from './engine/check-chunk.js';
 import { parseDate } from './engine/values.js';
 import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
-import { type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
+import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
 import { type ReportFileName, reportFiles } from './report/files.js';
 import { buildSummary, rejectedSummary, type Summary, type SummaryContext } from './report/summary.js';
 import { DEFAULT_RULE_PACK, type RulePack } from './rules/catalog.js';
@@ -59,6 +59,34 @@ export async function scrubBatch(
   options: ScrubOptions,
   ports: ScrubPorts = {},
 ): Promise<ScrubResult> {
+  const merged = await checkAndMerge(source, options, ports);
+  const { intake } = merged;
+  const context: SummaryContext = {
+    batchId: options.batchId,
+    asOf: options.asOf,
+    source: { name: options.sourceName, bytes: intake.bytes, sha256: intake.sha256 },
+    unknownColumns: intake.layout?.unknownColumns ?? [],
+    generatedAt: (options.now ?? (() => new Date()))(),
+  };
+  if ('rejection' in merged) {
+    const summary = rejectedSummary(context, merged.rejection);
+    return { summary, files: reportFiles(summary) };
+  }
+  const summary = buildSummary(merged.batch, context);
+  return { summary, files: reportFiles(summary, merged.batch), batch: merged.batch };
+}
+
+/**
+ * Reads, checks and merges. The merge tables live only in this call, so they are garbage before
+ * the report is rendered (a big batch would otherwise hold both at once).
+ */
+async function checkAndMerge(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ScrubOptions,
+  ports: ScrubPorts,
+): Promise<
+  { intake: IntakeResult; batch: MergedBatch } | { intake: IntakeResult; rejection: BatchRejection }
+> {
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
   const accumulator = new BatchAccumulator({
@@ -91,20 +119,7 @@ export async function scrubBatch(
   } finally {
     await Promise.allSettled(inFlight);
   }
-
-  const context: SummaryContext = {
-    batchId: options.batchId,
-    asOf: options.asOf,
-    source: { name: options.sourceName, bytes: intake.bytes, sha256: intake.sha256 },
-    unknownColumns: intake.layout?.unknownColumns ?? [],
-    generatedAt: (options.now ?? (() => new Date()))(),
-  };
-  if (intake.rejection) {
-    const summary = rejectedSummary(context, intake.rejection);
-    return { summary, files: reportFiles(summary) };
-  }
+  if (intake.rejection) return { intake, rejection: intake.rejection };
   accumulator.addRejected(intake.rejected);
-  const batch = await accumulator.finish(ports.history ?? NO_HISTORY);
-  const summary = buildSummary(batch, context);
-  return { summary, files: reportFiles(summary, batch), batch };
+  return { intake, batch: await accumulator.finish(ports.history ?? NO_HISTORY) };
 }

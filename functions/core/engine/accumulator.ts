@@ -6,13 +6,14 @@
  */
 import type { RejectedRecord } from '../intake/framer.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
-import type { ChunkPartial } from './check-chunk.js';
+import { type ChunkPartial, FACT_WIDTH } from './check-chunk.js';
 import { echoFromRaw, type LineEcho } from './claim-line.js';
-import { type CrossFact, echoOfFact, evaluateMember, type SessionHistory } from './cross-rules.js';
+import { evaluateMember, type SessionHistory } from './cross-rules.js';
 import { FactStore } from './fact-store.js';
 import { type Finding, finding } from './finding.js';
+import { LineNumberIndex } from './line-number-index.js';
 import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
-import { NumberMap, StringTable } from './string-table.js';
+import { StringTable } from './string-table.js';
 
 /** Looks up earlier sessions for the members that need them. */
 export interface HistorySource {
@@ -48,8 +49,11 @@ export class BatchAccumulator {
   private readonly claims = new StringTable();
   private readonly members = new StringTable();
   private readonly facts = new FactStore(this.members, this.claims);
-  /** (claim, line_no) → first line seen. Numeric line numbers use the compact map, others the string map. */
-  private readonly firstByNumber = new NumberMap();
+  /**
+   * (claim, line_no) → first line seen. Plain line numbers live in the compact index (keyed there by
+   * entry), others in a map keyed by claim id and text.
+   */
+  private readonly lineNumbers = new LineNumberIndex();
   private readonly firstByText = new Map<string, number>();
   /** Echo of each first occurrence: only kept when partials may arrive out of order. */
   private readonly firstEchoes = new Map<number | string, LineEcho>();
@@ -97,33 +101,54 @@ export class BatchAccumulator {
           facts[nextFact + 1]!,
           facts[nextFact + 2]!,
           facts[nextFact + 3]!,
+          facts[nextFact + 4]!,
+          facts[nextFact + 5]!,
           keys,
           position,
         );
-        nextFact += 4;
+        nextFact += FACT_WIDTH;
       }
       if (claim < 0 || lineNoEnd === claimEnd) continue;
-      this.trackOccurrence(occurrenceKey(claim, bytes, claimEnd, lineNoEnd), line, keys, position);
+      this.trackOccurrence(claim, bytes, claimEnd, lineNoEnd, line, keys, position);
     }
   }
 
   private first(key: number | string): number | undefined {
-    return typeof key === 'number' ? this.firstByNumber.get(key) : this.firstByText.get(key);
+    return typeof key === 'number' ? this.lineNumbers.firstLine(key) : this.firstByText.get(key);
   }
 
   private setFirst(key: number | string, line: number): void {
-    if (typeof key === 'number') this.firstByNumber.set(key, line);
+    if (typeof key === 'number') this.lineNumbers.setFirstLine(key, line);
     else this.firstByText.set(key, line);
   }
 
-  private trackOccurrence(key: number | string, line: number, keys: PackedKeys, position: number): void {
+  /** Notes the line's (claim, line_no) pair, whose line_no is bytes [start, end) of the keys. */
+  private trackOccurrence(
+    claim: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    line: number,
+    keys: PackedKeys,
+    position: number,
+  ): void {
     if (this.linesInOrder) {
       if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
       this.lastLine = line;
     }
-    const first = this.first(key);
+    const number = plainNumber(bytes, start, end);
+    let key: number | string;
+    let first: number | undefined;
+    if (number >= 0) {
+      key = this.lineNumbers.find(claim, number);
+      if (key < 0) key = this.lineNumbers.add(claim, number, line);
+      else first = this.lineNumbers.firstLine(key);
+    } else {
+      key = `${claim}\u001f${Buffer.from(bytes.subarray(start, end)).toString('utf8')}`;
+      first = this.firstByText.get(key);
+      if (first === undefined) this.firstByText.set(key, line);
+    }
     if (first === undefined) {
-      this.setFirst(key, line);
       if (!this.linesInOrder) this.firstEchoes.set(key, echoAt(keys, position));
       return;
     }
@@ -148,25 +173,28 @@ export class BatchAccumulator {
       );
     }
     const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
-    // Echo cells of flagged fact lines, kept until the echoes are built below.
-    const flaggedFacts = new Map<number, CrossFact>();
     this.facts.forEachMemberWithIndexLines((memberFacts) => {
       const before = findings.length;
       evaluateMember(
         memberFacts,
-        earlier.get(memberFacts[0]!.member) ?? [],
+        earlier.size === 0 ? [] : (earlier.get(this.facts.memberOf(memberFacts[0]!)) ?? []),
         this.rulePack.frequencyLimit,
         findings,
       );
       if (findings.length === before) return;
-      for (const fact of memberFacts) flaggedFacts.set(fact.line, fact);
+      // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
+      const factAt = new Map(memberFacts.map((fact) => [fact.line, fact]));
+      for (let index = before; index < findings.length; index += 1) {
+        const { line } = findings[index]!;
+        if (!this.echoes.has(line)) this.echoes.set(line, this.facts.echoOf(factAt.get(line)!));
+      }
     });
 
     findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-    const flagged = new Set(findings.map((item) => item.line));
     const echoes = new Map<number, LineEcho>();
-    for (const line of flagged)
-      echoes.set(line, this.echoes.get(line) ?? echoOfFact(flaggedFacts.get(line)!));
+    for (const item of findings)
+      if (!echoes.has(item.line)) echoes.set(item.line, this.echoes.get(item.line)!);
+    this.echoes.clear();
 
     return {
       checked: this.checked,
@@ -180,18 +208,17 @@ export class BatchAccumulator {
   }
 }
 
-/** Line numbers like `1`…`999999` pack with the claim's id into one number; others stay text. */
-function occurrenceKey(claim: number, bytes: Uint8Array, start: number, end: number): number | string {
+/** A line number written the plain way (`7`, not `07` or `7.0`), up to 9 digits; else -1. */
+function plainNumber(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 9 || (bytes[start] === 0x30 && length > 1)) return -1;
   let number = 0;
-  const canonical = end - start <= 6 && (bytes[start] !== 0x30 || end - start === 1);
-  for (let index = start; canonical && index < end; index += 1) {
+  for (let index = start; index < end; index += 1) {
     const digit = bytes[index]! - 0x30;
-    if (digit < 0 || digit > 9)
-      return `${claim}\u001f${Buffer.from(bytes.subarray(start, end)).toString('utf8')}`;
+    if (digit < 0 || digit > 9) return -1;
     number = number * 10 + digit;
   }
-  if (!canonical) return `${claim}\u001f${Buffer.from(bytes.subarray(start, end)).toString('utf8')}`;
-  return claim * 1_048_576 + number;
+  return number;
 }
 
 function echoAt(keys: PackedKeys, position: number): LineEcho {

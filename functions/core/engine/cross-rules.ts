@@ -9,23 +9,22 @@ import { CROSS_LINE_CODES, SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
 import { formatDay } from './values.js';
 
-/** What a cross-line rule needs to know of one line. */
+/**
+ * What a cross-line rule needs to know of one line. Numbers where the rules only compare: the
+ * fact store echoes a flagged line's cells from its row, so unflagged lines never become strings.
+ */
 export interface CrossFact {
   readonly line: number;
-  readonly member: string;
+  /** Where the fact store keeps the line (for its echo). */
+  readonly row: number;
   readonly dos: number;
-  readonly npi: string;
+  /** The rendering NPI's table id: equal ids, equal NPIs (an empty NPI is one more id). */
+  readonly npi: number;
   readonly code: string;
   /** 0 when the units are not a whole number ≥ 1 (left out of unit sums). */
   readonly units: number;
   readonly has25: boolean;
   readonly pos: string;
-  /** Echo cells, for the report if the line is flagged: member id as written, claim, line number … */
-  readonly memberId: string;
-  readonly claimId: string;
-  readonly lineNo: string;
-  /** … and the charge as a plain amount (`1250.00`), empty when invalid. */
-  readonly charge: string;
 }
 
 /** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
@@ -49,26 +48,17 @@ export function packedFactOf(line: ClaimLine): number | undefined {
   return code | (line.modifiers.includes(MODIFIERS.separateEvaluation) ? 0x80 : 0) | (pos << 8);
 }
 
-export const unpackFact = (packed: number): { code: string; has25: boolean; pos: string } => {
+/** Places of service as written (`01` … `99`), by packed value. */
+const POS_TEXT = Array.from({ length: 100 }, (_, pos) => String(pos).padStart(2, '0'));
+
+export const factCode = (packed: number): string => FACT_CODES[packed & 0x7f]!;
+export const factHas25 = (packed: number): boolean => (packed & 0x80) !== 0;
+export const factPos = (packed: number): string => {
   const pos = ((packed >> 8) & 0xff) - 1;
-  return {
-    code: FACT_CODES[packed & 0x7f]!,
-    has25: (packed & 0x80) !== 0,
-    pos: pos < 0 ? '' : String(pos).padStart(2, '0'),
-  };
+  return pos < 0 ? '' : POS_TEXT[pos]!;
 };
 
 export const isIndexFact = (packed: number): boolean => (packed & 0x7f) === FACT_CODE_ID.get(INDEX_CODE);
-
-export const echoOfFact = (fact: CrossFact): LineEcho => ({
-  claimId: fact.claimId,
-  lineNo: fact.lineNo,
-  memberId: fact.memberId,
-  dateOfService: formatDay(fact.dos),
-  procedureCode: fact.code,
-  charge: fact.charge,
-  renderingNpi: fact.npi,
-});
 
 const ascending = (a: number, b: number) => a - b;
 const linesOf = (facts: readonly CrossFact[]): number[] => facts.map((fact) => fact.line).sort(ascending);

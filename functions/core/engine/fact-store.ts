@@ -3,25 +3,13 @@
  * lines that some cross-line rule looks at; as objects they would cost ~300 bytes each, here ~40:
  * members, claims and NPIs become table ids, codes and flags share one packed number.
  */
-import type { CrossFact } from './cross-rules.js';
-import { isIndexFact, unpackFact } from './cross-rules.js';
+import { BIG_CHARGE, NO_CHARGE } from './check-chunk.js';
+import type { LineEcho } from './claim-line.js';
+import { type CrossFact, factCode, factHas25, factPos, isIndexFact } from './cross-rules.js';
+import { Int32Pages } from './int-pages.js';
 import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
 import { StringTable } from './string-table.js';
-import { formatCents, parseCents } from './values.js';
-
-const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
-
-class IntColumn {
-  data = new Int32Array(1024);
-  set(position: number, value: number): void {
-    if (position >= this.data.length) {
-      const bigger = new Int32Array(Math.ceil(this.data.length * 1.5));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[position] = value;
-  }
-}
+import { formatCents, formatDay, parseCents } from './values.js';
 
 /** Echo cells that do not fit the columns (rare): kept as written, by row. */
 interface Unusual {
@@ -32,17 +20,17 @@ interface Unusual {
 
 export class FactStore {
   private count = 0;
-  private readonly lines = new IntColumn();
-  private readonly members = new IntColumn();
-  private readonly dates = new IntColumn();
-  private readonly npis = new IntColumn();
-  private readonly packed = new IntColumn();
-  private readonly units = new IntColumn();
+  private readonly lines = new Int32Pages();
+  private readonly members = new Int32Pages();
+  private readonly dates = new Int32Pages();
+  private readonly npis = new Int32Pages();
+  private readonly packed = new Int32Pages();
+  private readonly units = new Int32Pages();
   /** Claim table id; -1 when the line has no claim id. */
-  private readonly claims = new IntColumn();
-  private readonly lineNumbers = new IntColumn();
-  /** Charge in cents; -1 when invalid. */
-  private readonly cents = new IntColumn();
+  private readonly claims = new Int32Pages();
+  private readonly lineNumbers = new Int32Pages();
+  /** Charge in cents; -1 when invalid or too big (then the text is in `unusual`). */
+  private readonly cents = new Int32Pages();
   private readonly unusual = new Map<number, Unusual>();
   private readonly npiTable = new StringTable();
 
@@ -62,11 +50,13 @@ export class FactStore {
     dos: number,
     units: number,
     packed: number,
+    lineNumber: number,
+    cents: number,
     keys: PackedKeys,
     position: number,
   ): void {
     const at = this.count;
-    const odd: Unusual = {};
+    let odd: Unusual | undefined;
     const base = position * KEY_CELL_COUNT;
     const npiStart = keys.ends[base + CELL.npi - 1]!;
     this.lines.set(at, line);
@@ -76,61 +66,82 @@ export class FactStore {
     this.packed.set(at, packed);
     this.units.set(at, units);
     this.claims.set(at, claim);
-    const memberId = cellText(keys, position, CELL.memberId);
-    if (memberId !== '') odd.memberId = memberId;
-    const lineNo = cellText(keys, position, CELL.lineNo);
-    const lineNumber = CANONICAL_NUMBER.test(lineNo) ? Number(lineNo) : -1;
+    // The cells below are read as text only in the rare cases the numbers cannot hold them.
+    const memberIdCell = base + CELL.memberId;
+    if (keys.ends[memberIdCell]! > keys.ends[memberIdCell - 1]!)
+      (odd ??= {}).memberId = cellText(keys, position, CELL.memberId);
     this.lineNumbers.set(at, lineNumber);
-    if (lineNumber < 0) odd.lineNo = lineNo;
-    const chargeText = cellText(keys, position, CELL.chargeText);
-    const cents = chargeText === '' ? -1 : (parseCents(chargeText) ?? -1);
-    const valid = cents > 0;
-    const fits = cents <= 0x7fffffff;
-    this.cents.set(at, valid && fits ? cents : -1);
-    if (valid && !fits) odd.charge = formatCents(cents);
-    if (odd.memberId !== undefined || odd.lineNo !== undefined || odd.charge !== undefined)
-      this.unusual.set(at, odd);
+    if (lineNumber < 0) (odd ??= {}).lineNo = cellText(keys, position, CELL.lineNo);
+    this.cents.set(at, cents === BIG_CHARGE ? NO_CHARGE : cents);
+    if (cents === BIG_CHARGE)
+      (odd ??= {}).charge = formatCents(parseCents(cellText(keys, position, CELL.chargeText))!);
+    if (odd !== undefined) this.unusual.set(at, odd);
     this.count += 1;
   }
 
   private fact(at: number): CrossFact {
-    const member = this.memberTable.keyOf(this.members.data[at]!);
-    const odd = this.unusual.get(at);
-    const cents = this.cents.data[at]!;
-    const claim = this.claims.data[at]!;
+    const packed = this.packed.get(at);
     return {
-      line: this.lines.data[at]!,
-      member,
-      dos: this.dates.data[at]!,
-      npi: this.npiTable.keyOf(this.npis.data[at]!),
-      ...unpackFact(this.packed.data[at]!),
-      units: this.units.data[at]!,
-      memberId: odd?.memberId ?? member,
-      claimId: claim < 0 ? '' : this.claimTable.keyOf(claim),
-      lineNo: odd?.lineNo ?? String(this.lineNumbers.data[at]),
-      charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
+      line: this.lines.get(at),
+      row: at,
+      dos: this.dates.get(at),
+      npi: this.npis.get(at),
+      code: factCode(packed),
+      units: this.units.get(at),
+      has25: factHas25(packed),
+      pos: factPos(packed),
     };
+  }
+
+  /** The report's echo of the line a fact came from. */
+  echoOf(fact: CrossFact): LineEcho {
+    const at = fact.row;
+    const odd = this.unusual.get(at);
+    const cents = this.cents.get(at);
+    const claim = this.claims.get(at);
+    return {
+      claimId: claim < 0 ? '' : this.claimTable.keyOf(claim),
+      lineNo: odd?.lineNo ?? String(this.lineNumbers.get(at)),
+      memberId: odd?.memberId ?? this.memberTable.keyOf(this.members.get(at)),
+      dateOfService: formatDay(fact.dos),
+      procedureCode: fact.code,
+      charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
+      renderingNpi: this.npiTable.keyOf(fact.npi),
+    };
+  }
+
+  /** The member key of a fact. */
+  memberOf(fact: CrossFact): string {
+    return this.memberTable.keyOf(this.members.get(fact.row));
   }
 
   /** Calls `visit` once per member that has a 62323 line, with all of that member's facts. */
   forEachMemberWithIndexLines(visit: (facts: CrossFact[]) => void): void {
-    const members = this.members.data;
-    const withIndex = new Uint8Array(this.memberTable.size);
+    const members = this.members;
+    const memberCount = this.memberTable.size;
+    const withIndex = new Uint8Array(memberCount);
     for (let at = 0; at < this.count; at += 1) {
-      if (isIndexFact(this.packed.data[at]!)) withIndex[members[at]!] = 1;
+      if (isIndexFact(this.packed.get(at))) withIndex[members.get(at)] = 1;
     }
-    const selected: number[] = [];
-    for (let at = 0; at < this.count; at += 1) if (withIndex[members[at]!] === 1) selected.push(at);
-    selected.sort((a, b) => members[a]! - members[b]! || a - b);
-    let start = 0;
-    while (start < selected.length) {
-      const member = members[selected[start]!]!;
+    // A counting sort by member: each member's facts stay in the order they were added.
+    const groupStart = new Int32Array(memberCount + 1);
+    for (let at = 0; at < this.count; at += 1) {
+      const member = members.get(at);
+      if (withIndex[member] === 1) groupStart[member + 1]! += 1;
+    }
+    for (let member = 0; member < memberCount; member += 1) groupStart[member + 1]! += groupStart[member]!;
+    const order = new Int32Array(groupStart[memberCount]!);
+    const filled = groupStart.slice(0, memberCount);
+    for (let at = 0; at < this.count; at += 1) {
+      const member = members.get(at);
+      if (withIndex[member] === 1) order[filled[member]!++] = at;
+    }
+    for (let member = 0; member < memberCount; member += 1) {
+      const end = groupStart[member + 1]!;
+      if (groupStart[member] === end) continue;
       const group: CrossFact[] = [];
-      let end = start;
-      while (end < selected.length && members[selected[end]!] === member)
-        group.push(this.fact(selected[end++]!));
+      for (let index = groupStart[member]!; index < end; index += 1) group.push(this.fact(order[index]!));
       visit(group);
-      start = end;
     }
   }
 
@@ -138,7 +149,7 @@ export class FactStore {
   membersWithIndexLines(): string[] {
     const seen = new Set<number>();
     for (let at = 0; at < this.count; at += 1) {
-      if (isIndexFact(this.packed.data[at]!)) seen.add(this.members.data[at]!);
+      if (isIndexFact(this.packed.get(at))) seen.add(this.members.get(at));
     }
     return [...seen].map((id) => this.memberTable.keyOf(id));
   }

@@ -1,28 +1,33 @@
 /**
- * Exact, compact tables for the merge state of big batches. A JS Map entry costs ~70 bytes; a batch
- * of millions of lines needs one entry per claim, member and claim line, so these keep keys in one
- * byte arena and numbers in typed arrays (~30 bytes an entry), which keeps a 4M-line batch in budget.
+ * An exact, compact string table for the merge state of big batches. A JS Map entry costs ~70
+ * bytes; a batch of millions of lines needs one entry per claim and member, so this keeps keys
+ * back to back in a paged byte arena and the hash index in one typed array: about 8 bytes an entry
+ * plus the key itself. Pages mean growing never copies the arena.
  */
-const EMPTY = -1;
-/** Columns grow by half again, not double: less memory idle at the end of a batch. */
-const grow = (length: number, needed: number): number => Math.max(needed, Math.ceil(length * 1.5));
+import { Int32Pages } from './int-pages.js';
 
-function growInt32(old: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
-  if (needed <= old.length) return old;
-  const bigger = new Int32Array(grow(old.length, needed));
-  bigger.set(old);
-  return bigger;
-}
+const PAGE_BITS = 18;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+/**
+ * A slot holds (id + 1) in its low bits and a few hash bits above them, so most probes reject a
+ * key without reading the arena. 0 is an empty slot.
+ */
+const ID_BITS = 26;
+const ID_MASK = (1 << ID_BITS) - 1;
+const MAX_KEYS = ID_MASK - 1;
+/** Rehash above this load: linear probing stays short. */
+const MAX_LOAD = 0.7;
 
 /** Interns strings: each distinct key gets an id 0, 1, 2 … in insertion order. */
 export class StringTable {
-  /** Pairs (id, hash): a probe reads one cache line, not the entry arrays, until the hash matches. */
-  private slots = new Int32Array(4096).fill(EMPTY);
-  /** Entry i spans arena bytes [starts[i], starts[i + 1]). */
-  private starts = new Int32Array(1025);
-  private arena = Buffer.alloc(16 * 1024);
-  private scratch = Buffer.alloc(256);
+  private slots = new Uint32Array(1024);
+  /** Entry i spans arena positions [starts(i), starts(i + 1)); a key may cross into the next page. */
+  private readonly starts = new Int32Pages();
+  private readonly pages: Buffer[] = [];
+  private used = 0;
   private count = 0;
+  private scratch = Buffer.alloc(256);
 
   get size(): number {
     return this.count;
@@ -38,112 +43,92 @@ export class StringTable {
   /** The id of the UTF-8 key in bytes [start, end), adding it if new. */
   internBytes(bytes: Uint8Array, start: number, end: number): number {
     const hash = hashBytes(bytes, start, end);
+    const tag = tagOf(hash);
     const { slots } = this;
-    const mask = (slots.length >> 1) - 1;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = slots[slot * 2]!;
-      if (id === EMPTY) return this.add(slot, hash, bytes, start, end);
-      if (slots[slot * 2 + 1] === hash && this.matches(id, bytes, start, end)) return id;
+      const value = slots[slot]!;
+      if (value === 0) return this.add(slot, tag, bytes, start, end);
+      const id = (value & ID_MASK) - 1;
+      if (value >>> ID_BITS === tag && this.matches(id, bytes, start, end)) return id;
     }
   }
 
   keyOf(id: number): string {
-    return this.arena.toString('utf8', this.starts[id]!, this.starts[id + 1]!);
+    const from = this.starts.get(id);
+    const to = this.starts.get(id + 1);
+    if (to === from) return '';
+    const page = from >>> PAGE_BITS;
+    if ((to - 1) >>> PAGE_BITS === page)
+      return this.pages[page]!.toString('utf8', from & PAGE_MASK, (from & PAGE_MASK) + to - from);
+    const bytes = Buffer.allocUnsafe(to - from);
+    for (let at = from; at < to; at += 1) bytes[at - from] = this.byteAt(at);
+    return bytes.toString('utf8');
+  }
+
+  private byteAt(position: number): number {
+    return this.pages[position >>> PAGE_BITS]![position & PAGE_MASK]!;
   }
 
   private matches(id: number, bytes: Uint8Array, start: number, end: number): boolean {
-    const from = this.starts[id]!;
-    if (this.starts[id + 1]! - from !== end - start) return false;
-    // A JS loop beats Buffer.compare's native call for keys this short.
-    const { arena } = this;
+    const from = this.starts.get(id);
+    if (this.starts.get(id + 1) - from !== end - start) return false;
+    if (end === start) return true;
+    const page = this.pages[from >>> PAGE_BITS]!;
+    const offset = (from & PAGE_MASK) - start;
+    if (offset + end <= PAGE_SIZE) {
+      // A JS loop beats Buffer.compare's native call for keys this short.
+      for (let index = start; index < end; index += 1)
+        if (page[offset + index] !== bytes[index]) return false;
+      return true;
+    }
     for (let index = start; index < end; index += 1)
-      if (arena[from + index - start] !== bytes[index]) return false;
+      if (this.byteAt(from + index - start) !== bytes[index]) return false;
     return true;
   }
 
-  private add(slot: number, hash: number, bytes: Uint8Array, start: number, end: number): number {
+  private add(slot: number, tag: number, bytes: Uint8Array, start: number, end: number): number {
     const id = this.count;
-    const from = this.starts[id]!;
-    const length = end - start;
-    this.starts = growInt32(this.starts, id + 2);
-    if (from + length > this.arena.length) {
-      const bigger = Buffer.alloc(grow(this.arena.length, from + length));
-      this.arena.copy(bigger, 0, 0, from);
-      this.arena = bigger;
+    if (id >= MAX_KEYS) throw new Error(`more than ${MAX_KEYS} distinct keys`);
+    for (let index = start; index < end; index += 1) {
+      const page = this.used >>> PAGE_BITS;
+      if (page === this.pages.length) this.pages.push(Buffer.allocUnsafe(PAGE_SIZE));
+      this.pages[page]![this.used & PAGE_MASK] = bytes[index]!;
+      this.used += 1;
     }
-    this.arena.set(bytes.subarray(start, end), from);
-    this.starts[id + 1] = from + length;
-    this.slots[slot * 2] = id;
-    this.slots[slot * 2 + 1] = hash;
+    this.starts.set(id + 1, this.used);
+    this.slots[slot] = ((tag << ID_BITS) | (id + 1)) >>> 0;
     this.count += 1;
-    // At most three quarters full, so probe runs stay short.
-    if (this.count * 8 > this.slots.length * 3) this.rehash();
+    if (this.count > this.slots.length * MAX_LOAD) this.rehash();
     return id;
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2).fill(EMPTY);
-    const mask = (slots.length >> 1) - 1;
-    for (let pair = 0; pair < old.length; pair += 2) {
-      const id = old[pair]!;
-      if (id === EMPTY) continue;
-      const hash = old[pair + 1]!;
+    const slots = new Uint32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.count; id += 1) {
+      const hash = this.hashOf(id);
       let slot = hash & mask;
-      while (slots[slot * 2] !== EMPTY) slot = (slot + 1) & mask;
-      slots[slot * 2] = id;
-      slots[slot * 2 + 1] = hash;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = ((tagOf(hash) << ID_BITS) | (id + 1)) >>> 0;
     }
     this.slots = slots;
   }
-}
 
-/** Non-negative integer keys (below 2^52) → int32 values. */
-export class NumberMap {
-  private keys = new Float64Array(2048).fill(EMPTY);
-  private values = new Int32Array(2048);
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  get(key: number): number | undefined {
-    const slot = this.find(this.keys, key);
-    return this.keys[slot] === key ? this.values[slot] : undefined;
-  }
-
-  set(key: number, value: number): void {
-    const slot = this.find(this.keys, key);
-    if (this.keys[slot] !== key) {
-      this.keys[slot] = key;
-      this.count += 1;
-    }
-    this.values[slot] = value;
-    if (this.count * 4 > this.keys.length * 3) this.rehash();
-  }
-
-  private find(keys: Float64Array, key: number): number {
-    const mask = keys.length - 1;
-    let slot = hashNumber(key) & mask;
-    while (keys[slot] !== EMPTY && keys[slot] !== key) slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  private rehash(): void {
-    const keys = new Float64Array(this.keys.length * 2).fill(EMPTY);
-    const values = new Int32Array(keys.length);
-    for (let slot = 0; slot < this.keys.length; slot += 1) {
-      const key = this.keys[slot]!;
-      if (key === EMPTY) continue;
-      const target = this.find(keys, key);
-      keys[target] = key;
-      values[target] = this.values[slot]!;
-    }
-    this.keys = keys;
-    this.values = values;
+  private hashOf(id: number): number {
+    const from = this.starts.get(id);
+    const to = this.starts.get(id + 1);
+    if (to === from) return hashBytes(this.scratch, 0, 0);
+    const page = from >>> PAGE_BITS;
+    if ((to - 1) >>> PAGE_BITS === page)
+      return hashBytes(this.pages[page]!, from & PAGE_MASK, (from & PAGE_MASK) + to - from);
+    const bytes = new Uint8Array(to - from);
+    for (let at = from; at < to; at += 1) bytes[at - from] = this.byteAt(at);
+    return hashBytes(bytes, 0, bytes.length);
   }
 }
+
+const tagOf = (hash: number): number => hash >>> 26;
 
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
@@ -152,12 +137,6 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return finalMix(hash);
-}
-
-function hashNumber(key: number): number {
-  const low = key >>> 0;
-  const high = Math.floor(key / 4294967296) >>> 0;
-  return finalMix(Math.imul(low, 0x9e3779b1) ^ Math.imul(high ^ 0x85ebca6b, 0xc2b2ae35));
 }
 
 /** Avalanche so that linear probing sees well-spread low bits. */

@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
+import { splitRecord } from './fields.js';
 import type { FrameSink, RejectedRecord } from './framer.js';
 import { preview } from './framer.js';
 
@@ -82,47 +83,61 @@ export interface ParsedChunk {
   readonly rejected: RejectedRecord[];
 }
 
-const PARSE_OPTIONS = {
+/** The options csv-parse runs with here (exported for the test that holds the fast splitter to it). */
+export const PARSE_OPTIONS = {
   relax_column_count: true,
   skip_records_with_error: true,
   record_delimiter: '\n',
 } as const;
 
-/**
- * Splits a chunk's records into fields with csv-parse. The whole chunk is parsed in one call; if any
- * record is malformed, csv-parse may lose its place after it, so that chunk is parsed again one
- * record at a time and only the broken records are rejected.
- */
-export function parseChunk(chunk: RawChunk, width: number): ParsedChunk {
-  const text = Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength);
-  const count = chunk.startLines.length;
-  if (isUtf8(text)) {
-    let skipped = false;
-    const rows = parse(text, {
-      ...PARSE_OPTIONS,
-      on_skip: () => {
-        skipped = true;
-        return undefined;
-      },
-    }) as string[][];
-    if (!skipped && rows.length === count && rows.every((fields) => fields.length === width)) {
-      const records: ParsedRecord[] = new Array(count);
-      for (let index = 0; index < count; index += 1) {
-        records[index] = {
-          fields: rows[index]!,
-          line: chunk.startLines[index]!,
-          endLine: chunk.endLines[index]!,
-        };
-      }
-      return { records, rejected: [] };
-    }
-  }
-  return parseOneByOne(chunk, text, width);
+/** Receives a chunk's records in order; `fields` is reused for the next record, so copy what you keep. */
+export interface RecordVisitor {
+  record(fields: readonly string[], line: number, endLine: number): void;
+  reject(record: RejectedRecord): void;
 }
 
-function parseOneByOne(chunk: RawChunk, text: Buffer, width: number): ParsedChunk {
+/**
+ * Splits a chunk's records into fields and hands them to `visitor` in order. Well-formed records
+ * take the fast splitter; any record it declines is parsed again on its own by csv-parse, which
+ * either accepts it or says what is wrong with it. A chunk that is not valid UTF-8 is checked
+ * record by record, so only the records with bad bytes are rejected.
+ */
+export function visitChunk(chunk: RawChunk, width: number, visitor: RecordVisitor): void {
+  const bytes = Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength);
+  const { startLines, endLines } = chunk;
+  if (!isUtf8(bytes)) {
+    visitOneByOne(chunk, bytes, width, visitor);
+    return;
+  }
+  const text = bytes.toString('utf8');
+  const fields: string[] = new Array(width);
+  let start = 0;
+  for (let index = 0; index < startLines.length; index += 1) {
+    const line = startLines[index]!;
+    const endLine = endLines[index]!;
+    let end = start - 1;
+    for (let at = line; at <= endLine; at += 1) {
+      const next = text.indexOf('\n', end + 1);
+      end = next === -1 ? text.length : next;
+    }
+    if (splitRecord(text, start, end, width, fields)) visitor.record(fields, line, endLine);
+    else visitParsed(text.slice(start, end), line, endLine, width, visitor);
+    start = end + 1;
+  }
+}
+
+/** Every record of a chunk with its fields, and the rejected ones: for callers that keep them all. */
+export function parseChunk(chunk: RawChunk, width: number): ParsedChunk {
   const records: ParsedRecord[] = [];
   const rejected: RejectedRecord[] = [];
+  visitChunk(chunk, width, {
+    record: (fields, line, endLine) => records.push({ fields: [...fields], line, endLine }),
+    reject: (record) => rejected.push(record),
+  });
+  return { records, rejected };
+}
+
+function visitOneByOne(chunk: RawChunk, text: Buffer, width: number, visitor: RecordVisitor): void {
   let start = 0;
   for (let index = 0; index < chunk.startLines.length; index += 1) {
     const end = nextRecordEnd(text, start, chunk.startLines[index]!, chunk.endLines[index]!);
@@ -130,34 +145,41 @@ function parseOneByOne(chunk: RawChunk, text: Buffer, width: number): ParsedChun
     start = end + 1;
     const line = chunk.startLines[index]!;
     const endLine = chunk.endLines[index]!;
-    if (!isUtf8(bytes)) {
-      rejected.push({
+    if (isUtf8(bytes)) visitParsed(bytes.toString('utf8'), line, endLine, width, visitor);
+    else
+      visitor.reject({
         line,
         endLine,
         reason: 'record is not valid UTF-8 text',
         raw: preview(bytes.toString('utf8')),
       });
-      continue;
-    }
-    const raw = bytes.toString('utf8');
-    let problem: CsvError | undefined;
-    const rows = parse(raw, {
-      ...PARSE_OPTIONS,
-      on_skip: (error) => {
-        problem ??= error;
-        return undefined;
-      },
-    }) as string[][];
-    const fields = rows[0];
-    if (problem !== undefined || rows.length !== 1 || fields === undefined) {
-      rejected.push({ line, endLine, reason: describeCsvError(problem), raw: preview(raw) });
-    } else if (fields.length !== width) {
-      rejected.push(wrongWidth(fields.length, width, line, endLine, raw));
-    } else {
-      records.push({ fields, line, endLine });
-    }
   }
-  return { records, rejected };
+}
+
+/** One record through csv-parse: its fields, or the reason it is rejected. */
+function visitParsed(
+  raw: string,
+  line: number,
+  endLine: number,
+  width: number,
+  visitor: RecordVisitor,
+): void {
+  let problem: CsvError | undefined;
+  const rows = parse(raw, {
+    ...PARSE_OPTIONS,
+    on_skip: (error) => {
+      problem ??= error;
+      return undefined;
+    },
+  }) as string[][];
+  const fields = rows[0];
+  if (problem !== undefined || rows.length !== 1 || fields === undefined) {
+    visitor.reject({ line, endLine, reason: describeCsvError(problem), raw: preview(raw) });
+  } else if (fields.length !== width) {
+    visitor.reject(wrongWidth(fields.length, width, line, endLine, raw));
+  } else {
+    visitor.record(fields, line, endLine);
+  }
 }
 
 /** Records are joined by `\n`; one spanning k lines holds k-1 embedded line feeds. */

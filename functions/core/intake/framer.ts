@@ -105,7 +105,7 @@ export class RecordFramer {
         else if (newline !== -1) scan = { kind: 'record', end: newline, next: newline + 1, lines: 0 };
         else scan = final ? { kind: 'record', end, next: end, lines: 0 } : { kind: 'incomplete' };
       } else {
-        scan = scanQuoted(bytes, position, final, limit);
+        scan = scanQuoted(bytes, position, nextQuote, final, limit);
       }
 
       if (scan.kind === 'incomplete') break;
@@ -154,12 +154,17 @@ export class RecordFramer {
   }
 }
 
-/** Scans one record that contains a quote, byte by byte, from `start`, for at most `limit` bytes. */
-function scanQuoted(bytes: Buffer, start: number, final: boolean, limit: number): Scan {
+/**
+ * Scans one record that contains a quote, from its first quote `firstQuote` (the bytes before it
+ * hold no quote and no line feed), for at most `limit` bytes from `start`.
+ */
+function scanQuoted(bytes: Buffer, start: number, firstQuote: number, final: boolean, limit: number): Scan {
+  if (firstQuote - start > limit) return { kind: 'runaway', inQuotes: false, atEnd: false };
   let inQuotes = false;
-  let fieldStart = true;
+  // Whether the quote opens a field: only at the record's start or right after a comma.
+  let fieldStart = firstQuote === start || bytes[firstQuote - 1] === COMMA;
   let lines = 0;
-  for (let index = start; index < bytes.length; index += 1) {
+  for (let index = firstQuote; index < bytes.length; index += 1) {
     const byte = bytes[index];
     if (!inQuotes && byte === LF) return { kind: 'record', end: index, next: index + 1, lines };
     if (index - start >= limit) return { kind: 'runaway', inQuotes, atEnd: false };
