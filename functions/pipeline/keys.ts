@@ -4,7 +4,7 @@
  *   rejected.json     records the framer rejected (in no chunk)
  *   dispatched        split has sent every chunk message
  *   chunks/000000     chunk payloads
- *   parts/000000.json chunk results
+ *   parts/000000      chunk results (a JSON line, then typed arrays as bytes)
  *   failed/000000.json chunks given up on after the last receive
  *   merge/<state>.lock.<n>, merge/<state>.done   the merge of one final state (complete, incomplete-…)
  * Reports bucket: `reports/<batchId>/<file>`.
@@ -39,16 +39,16 @@ export function workKeys(batchId: string): WorkKeys {
     partsPrefix: `${root}parts/`,
     failedPrefix: `${root}failed/`,
     chunk: (index) => `${root}chunks/${pad(index)}`,
-    part: (index) => `${root}parts/${pad(index)}.json`,
+    part: (index) => `${root}parts/${pad(index)}`,
     failed: (index) => `${root}failed/${pad(index)}.json`,
     lock: (state, generation) => `${root}merge/${state}.lock.${generation}`,
     done: (state) => `${root}merge/${state}.done`,
   };
 }
 
-/** The chunk index of a part or failure marker key, e.g. `…/parts/000012.json` → 12. */
+/** The chunk index of a part or failure marker key, e.g. `…/parts/000012` or `…/failed/000012.json` → 12. */
 export function indexOfKey(key: string): number | undefined {
-  const match = /\/(\d{6,})\.json$/.exec(key);
+  const match = /\/(\d{6,})(?:\.json)?$/.exec(key);
   return match ? Number(match[1]) : undefined;
 }
 

@@ -58,7 +58,7 @@ async function storePart(
   const partial = checkChunk(chunk, manifest.layout, { asOfDay: asOfDayOf(manifest.asOf) });
   const part: PartFile = { version: 1, batchId: manifest.batchId, index, partial };
   await store.write(config.workBucket, keys.part(index), encodePart(part), {
-    contentType: 'application/x-ndjson',
+    contentType: 'application/octet-stream',
   });
   deps.logger.info('chunk checked', {
     batchId: manifest.batchId,

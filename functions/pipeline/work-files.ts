@@ -2,7 +2,7 @@
  * The files split and validate hand each other, and the messages between them. All are versioned so
  * a deployment can tell an old file from a new one; all but the chunk payload are JSON.
  */
-import { type ChunkPartial, partialFromJson, partialToJson } from '../core/engine/check-chunk.js';
+import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import type { ColumnLayout } from '../core/intake/columns.js';
 import type { RejectedRecord } from '../core/intake/framer.js';
@@ -123,21 +123,24 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
 
 /**
  * Part file: one JSON header line (version, batch id, chunk index), then the partial in the core's
- * own JSON form (its packed keys are typed arrays, which plain JSON cannot hold).
+ * own byte form (a JSON line, then its typed arrays as raw int32 and bytes).
  */
-export const encodePart = (part: PartFile): string =>
-  `${JSON.stringify({ version: part.version, batchId: part.batchId, index: part.index })}\n${partialToJson(part.partial)}`;
+export const encodePart = (part: PartFile): Buffer =>
+  Buffer.concat([
+    Buffer.from(`${JSON.stringify({ version: part.version, batchId: part.batchId, index: part.index })}\n`),
+    encodePartial(part.partial),
+  ]);
 
 export function decodePart(bytes: Uint8Array, batchId: string, index: number): PartFile {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const newline = text.indexOf('\n');
-  const header = parseJson(newline < 0 ? text : text.slice(0, newline), `part ${index}`);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const newline = buffer.indexOf(0x0a);
+  const header = parseJson(buffer.subarray(0, newline < 0 ? buffer.length : newline), `part ${index}`);
   if (newline < 0 || header.batchId !== batchId || header.index !== index) {
     throw new PipelineError('BAD_WORK_FILE', `part ${index} does not belong to this batch`);
   }
   let partial: ChunkPartial;
   try {
-    partial = partialFromJson(text.slice(newline + 1));
+    partial = decodePartial(buffer.subarray(newline + 1));
   } catch {
     throw new PipelineError('BAD_WORK_FILE', `part ${index} holds no readable chunk result`);
   }

@@ -11,9 +11,9 @@ import { echoOf, type LineEcho, toClaimLine } from './claim-line.js';
 import { packedFactOf } from './cross-rules.js';
 import type { Finding } from './finding.js';
 import { checkLine } from './line-rules.js';
-import { KeyPacker, type PackedKeys, packedKeysFromJson, packedKeysToJson } from './packed-keys.js';
+import { KeyPacker, type PackedKeys } from './packed-keys.js';
 
-/** The partial result of one chunk: plain data, so it crosses threads and sits in S3 as JSON. */
+/** The partial result of one chunk: plain data and typed arrays, so it crosses threads and sits in S3. */
 export interface ChunkPartial {
   readonly chunkIndex: number;
   readonly checked: number;
@@ -104,14 +104,59 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   };
 }
 
-/** A partial as plain JSON (typed arrays as base64 / number arrays), for storage between Lambdas. */
-export const partialToJson = (partial: ChunkPartial): string =>
-  JSON.stringify({ ...partial, keys: packedKeysToJson(partial.keys), facts: Array.from(partial.facts) });
-
-export function partialFromJson(text: string): ChunkPartial {
-  const parsed = JSON.parse(text) as Omit<ChunkPartial, 'keys' | 'facts'> & {
-    keys: { bytes: string; ends: number[] };
-    facts: number[];
+/**
+ * A partial as bytes, for storage between Lambdas: one JSON line with the small parts (counts,
+ * findings, echoes, rejected records) and the sizes of the rest, then the line numbers, cell ends
+ * and facts as little-endian int32, then the key bytes. The big arrays are copied, never printed as
+ * JSON numbers, which is what made a chunk's partial slow to store and to merge.
+ */
+export function encodePartial(partial: ChunkPartial): Buffer {
+  const { keys, facts, lines, ...small } = partial;
+  const sizes = {
+    lines: lines.length,
+    ends: keys.ends.length,
+    facts: facts.length,
+    bytes: keys.bytes.length,
   };
-  return { ...parsed, keys: packedKeysFromJson(parsed.keys), facts: Int32Array.from(parsed.facts) };
+  const head = Buffer.from(`${JSON.stringify({ ...small, sizes })}\n`, 'utf8');
+  const numbers = new Int32Array(sizes.lines + sizes.ends + sizes.facts);
+  numbers.set(lines);
+  numbers.set(keys.ends, sizes.lines);
+  numbers.set(facts, sizes.lines + sizes.ends);
+  return Buffer.concat([head, littleEndian(new Uint8Array(numbers.buffer)), keys.bytes]);
+}
+
+/** Typed arrays use the machine's byte order; files are little-endian (as x86 and arm64 Lambdas are). */
+const MACHINE_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const littleEndian = (int32Bytes: Uint8Array): Uint8Array => {
+  if (!MACHINE_IS_LITTLE_ENDIAN)
+    Buffer.from(int32Bytes.buffer, int32Bytes.byteOffset, int32Bytes.byteLength).swap32();
+  return int32Bytes;
+};
+
+/** Reads what encodePartial wrote; throws on anything else. */
+export function decodePartial(bytes: Uint8Array): ChunkPartial {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const newline = buffer.indexOf(0x0a);
+  if (newline < 0) throw new Error('partial has no header line');
+  const { sizes, ...small } = JSON.parse(buffer.toString('utf8', 0, newline)) as Omit<
+    ChunkPartial,
+    'keys' | 'facts' | 'lines'
+  > & { sizes: { lines: number; ends: number; facts: number; bytes: number } };
+  let at = newline + 1;
+  const int32s = (count: number): Int32Array => {
+    if (at + count * 4 > buffer.length) throw new Error('partial is cut short');
+    // A copy: the file's bytes need not sit at a 4-byte boundary.
+    const copy = new Uint8Array(count * 4);
+    copy.set(buffer.subarray(at, at + count * 4));
+    at += count * 4;
+    return new Int32Array(littleEndian(copy).buffer);
+  };
+  const lines = Array.from(int32s(sizes.lines));
+  const ends = int32s(sizes.ends);
+  const facts = int32s(sizes.facts);
+  if (buffer.length - at !== sizes.bytes) throw new Error('partial has the wrong length');
+  const keyBytes = new Uint8Array(sizes.bytes);
+  keyBytes.set(buffer.subarray(at));
+  return { ...small, lines, keys: { bytes: keyBytes, ends }, facts };
 }

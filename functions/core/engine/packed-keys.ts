@@ -75,14 +75,3 @@ export function cellText(keys: PackedKeys, line: number, cell: number): string {
     keys.ends[index]!,
   );
 }
-
-/** Plain JSON for typed arrays (the pipeline keeps partials as JSON in S3). */
-export const packedKeysToJson = (keys: PackedKeys): { bytes: string; ends: number[] } => ({
-  bytes: Buffer.from(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.byteLength).toString('base64'),
-  ends: Array.from(keys.ends),
-});
-
-export const packedKeysFromJson = (json: { bytes: string; ends: number[] }): PackedKeys => ({
-  bytes: new Uint8Array(Buffer.from(json.bytes, 'base64')),
-  ends: Int32Array.from(json.ends),
-});
