@@ -39,6 +39,7 @@ import {
   describeChunk,
   encodeJson,
   type Manifest,
+  olderPart,
   type ReportReady,
 } from './work-files.js';
 
@@ -64,6 +65,9 @@ export async function progressOf(deps: MergeDeps, manifest: Manifest): Promise<B
     deps.store.list(workBucket, keys.partsPrefix),
     deps.store.list(workBucket, keys.failedPrefix),
   ]);
+  // Parts of release 1 were `…/parts/NNNNNN.json`; a batch that straddles an upgrade stops here, clearly.
+  const older = parts.find((item) => item.key.endsWith('.json'));
+  if (older) throw olderPart(indexOfKey(older.key) ?? -1);
   const done = new Set(parts.map((item) => indexOfKey(item.key)));
   const failed = new Set(failures.map((item) => indexOfKey(item.key)));
   const pending: ChunkRange[] = [];

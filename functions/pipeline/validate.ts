@@ -18,6 +18,7 @@ import {
   encodePart,
   type FailureMarker,
   type Manifest,
+  PART_VERSION,
   type PartFile,
 } from './work-files.js';
 
@@ -56,7 +57,7 @@ async function storePart(
   if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
   const chunk = decodeChunk(payload, manifest.batchId, index);
   const partial = checkChunk(chunk, manifest.layout, { asOfDay: asOfDayOf(manifest.asOf) });
-  const part: PartFile = { version: 1, batchId: manifest.batchId, index, partial };
+  const part: PartFile = { version: PART_VERSION, batchId: manifest.batchId, index, partial };
   await store.write(config.workBucket, keys.part(index), encodePart(part), {
     contentType: 'application/octet-stream',
   });

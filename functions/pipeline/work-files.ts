@@ -1,6 +1,6 @@
 /**
  * The files split and validate hand each other, and the messages between them. All are versioned so
- * a deployment can tell an old file from a new one; all but the chunk payload are JSON.
+ * a deployment can tell an old file from a new one; all but the chunk payloads and part files are JSON.
  */
 import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
 import type { RawChunk } from '../core/intake/chunk.js';
@@ -10,6 +10,8 @@ import type { BatchError } from '../core/report/summary.js';
 import { PipelineError } from './log.js';
 
 const VERSION = 1;
+/** Part files have their own version: 1 was JSON with four numbers per fact, 2 is bytes with six. */
+export const PART_VERSION = 2;
 
 /** Lines a chunk covers, for the manifest and for naming a missing chunk. */
 export interface ChunkRange {
@@ -56,7 +58,7 @@ export type ChunkMessage =
   | { readonly version: 1; readonly kind: 'finalize'; readonly batchId: string };
 
 export interface PartFile {
-  readonly version: 1;
+  readonly version: typeof PART_VERSION;
   readonly batchId: string;
   readonly index: number;
   readonly partial: ChunkPartial;
@@ -134,7 +136,13 @@ export const encodePart = (part: PartFile): Buffer =>
 export function decodePart(bytes: Uint8Array, batchId: string, index: number): PartFile {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const newline = buffer.indexOf(0x0a);
-  const header = parseJson(buffer.subarray(0, newline < 0 ? buffer.length : newline), `part ${index}`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(buffer.toString('utf8', 0, newline < 0 ? buffer.length : newline));
+  } catch {
+    throw new PipelineError('BAD_WORK_FILE', `part ${index} has no readable header`);
+  }
+  if (header.version !== PART_VERSION) throw olderPart(index);
   if (newline < 0 || header.batchId !== batchId || header.index !== index) {
     throw new PipelineError('BAD_WORK_FILE', `part ${index} does not belong to this batch`);
   }
@@ -144,8 +152,15 @@ export function decodePart(bytes: Uint8Array, batchId: string, index: number): P
   } catch {
     throw new PipelineError('BAD_WORK_FILE', `part ${index} holds no readable chunk result`);
   }
-  return { version: 1, batchId, index, partial };
+  return { version: PART_VERSION, batchId, index, partial };
 }
+
+/** A part another release wrote: its numbers cannot be read safely, so the batch must be run again. */
+export const olderPart = (index: number): PipelineError =>
+  new PipelineError(
+    'BAD_WORK_FILE',
+    `part ${index} was stored by an earlier release of scrub62323 (part format ${PART_VERSION} expected); upload the batch again`,
+  );
 
 export const decodeRejected = (bytes: Uint8Array): RejectedRecord[] =>
   (parseJson(bytes, 'rejected records file').records ?? []) as RejectedRecord[];

@@ -58,6 +58,9 @@ describe('completeIfLast', () => {
     expect(await progressOf(deps, threeChunks)).toEqual({ pending: [chunks[2]], missing: [chunks[1]] });
     await store.write('work', keys.part(1), '{}'); // redriven and checked: a part wins over the marker
     expect((await progressOf(deps, threeChunks)).missing).toEqual([]);
+    // A part stored by the previous release (`…/parts/000002.json`) stops the batch with a reason.
+    await store.write('work', `${keys.partsPrefix}000002.json`, '{}');
+    await expect(progressOf(deps, threeChunks)).rejects.toThrow(/part 2 was stored by an earlier release/);
   });
 
   it('lets exactly one of two simultaneous finishers merge', async () => {

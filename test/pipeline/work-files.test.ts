@@ -10,6 +10,8 @@ import {
   describeChunk,
   encodeChunk,
   encodePart,
+  PART_VERSION,
+  type PartFile,
 } from '../../functions/pipeline/work-files.js';
 import { chunksOf } from './helpers.js';
 
@@ -74,9 +76,9 @@ describe('part file', () => {
     await readBatch(chunksOf(csv), (chunk, layout) => {
       partials.push(checkChunk(chunk, layout, { asOfDay: asOfDayOf('2026-11-28') }));
     });
-    const part = { version: 1 as const, batchId: 'b', index: 0, partial: partials[0]! };
+    const part: PartFile = { version: PART_VERSION, batchId: 'b', index: 0, partial: partials[0]! };
     const decoded = decodePart(Buffer.from(encodePart(part)), 'b', 0);
-    expect(decoded).toMatchObject({ version: 1, batchId: 'b', index: 0 });
+    expect(decoded).toMatchObject({ version: PART_VERSION, batchId: 'b', index: 0 });
     // Same content (the byte arrays come back as plain Uint8Array where the engine made Buffers).
     const plain = ({ keys, facts, ...rest }: ChunkPartial) => ({
       ...rest,
@@ -89,8 +91,12 @@ describe('part file', () => {
     expect(() => decodePart(Buffer.from(encodePart(part)).subarray(0, -1), 'b', 0)).toThrow(/no readable/);
     expect(decoded.partial.findings.length).toBeGreaterThan(0);
     expect(() => decodePart(Buffer.from(encodePart(part)), 'b', 1)).toThrow(/does not belong/);
-    expect(() => decodePart(Buffer.from('{"version":1,"batchId":"b","index":0}\n{broken'), 'b', 0)).toThrow(
+    expect(() => decodePart(Buffer.from('{"version":2,"batchId":"b","index":0}\n{broken'), 'b', 0)).toThrow(
       /no readable/,
     );
+    // A part the previous release wrote (JSON, four numbers per fact) is refused by name, never misread.
+    expect(() =>
+      decodePart(Buffer.from('{"version":1,"batchId":"b","index":0}\n{"facts":[]}'), 'b', 0),
+    ).toThrow(/earlier release/);
   });
 });
