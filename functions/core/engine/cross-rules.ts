@@ -4,7 +4,7 @@
  * chunks, merged in any order, give the same findings as the whole batch at once.
  */
 import { FREQUENCY, INDEX_CODE, MODIFIERS, type RuleId } from '../rules/catalog.js';
-import type { ClaimLine, LineEcho } from './claim-line.js';
+import type { ClaimLine } from './claim-line.js';
 import { CROSS_LINE_CODES, SETS } from './code-sets.js';
 import { type Finding, finding } from './finding.js';
 import { formatDay } from './values.js';

@@ -56,7 +56,6 @@ export class FactStore {
     position: number,
   ): void {
     const at = this.count;
-    let odd: Unusual | undefined;
     const base = position * KEY_CELL_COUNT;
     const npiStart = keys.ends[base + CELL.npi - 1]!;
     this.lines.set(at, line);
@@ -68,13 +67,23 @@ export class FactStore {
     this.claims.set(at, claim);
     // The cells below are read as text only in the rare cases the numbers cannot hold them.
     const memberIdCell = base + CELL.memberId;
-    if (keys.ends[memberIdCell]! > keys.ends[memberIdCell - 1]!)
-      (odd ??= {}).memberId = cellText(keys, position, CELL.memberId);
+    const memberId =
+      keys.ends[memberIdCell]! > keys.ends[memberIdCell - 1]!
+        ? cellText(keys, position, CELL.memberId)
+        : undefined;
     this.lineNumbers.set(at, lineNumber);
-    if (lineNumber < 0) (odd ??= {}).lineNo = cellText(keys, position, CELL.lineNo);
+    const lineNo = lineNumber < 0 ? cellText(keys, position, CELL.lineNo) : undefined;
     this.cents.set(at, cents === BIG_CHARGE ? NO_CHARGE : cents);
-    if (cents === BIG_CHARGE)
-      (odd ??= {}).charge = formatCents(parseCents(cellText(keys, position, CELL.chargeText))!);
+    const charge =
+      cents === BIG_CHARGE ? formatCents(parseCents(cellText(keys, position, CELL.chargeText))!) : undefined;
+    const odd: Unusual | undefined =
+      memberId === undefined && lineNo === undefined && charge === undefined
+        ? undefined
+        : {
+            ...(memberId === undefined ? {} : { memberId }),
+            ...(lineNo === undefined ? {} : { lineNo }),
+            ...(charge === undefined ? {} : { charge }),
+          };
     if (odd !== undefined) this.unusual.set(at, odd);
     this.count += 1;
   }
