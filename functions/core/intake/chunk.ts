@@ -115,11 +115,7 @@ export function visitChunk(chunk: RawChunk, width: number, visitor: RecordVisito
   for (let index = 0; index < startLines.length; index += 1) {
     const line = startLines[index]!;
     const endLine = endLines[index]!;
-    let end = start - 1;
-    for (let at = line; at <= endLine; at += 1) {
-      const next = text.indexOf('\n', end + 1);
-      end = next === -1 ? text.length : next;
-    }
+    const end = nextRecordEnd(text, start, line, endLine);
     if (splitRecord(text, start, end, width, fields)) visitor.record(fields, line, endLine);
     else visitParsed(text.slice(start, end), line, endLine, width, visitor);
     start = end + 1;
@@ -183,10 +179,11 @@ function visitParsed(
 }
 
 /** Records are joined by `\n`; one spanning k lines holds k-1 embedded line feeds. */
-function nextRecordEnd(text: Buffer, start: number, startLine: number, endLine: number): number {
+function nextRecordEnd(text: string | Buffer, start: number, startLine: number, endLine: number): number {
   let end = start - 1;
   for (let line = startLine; line <= endLine; line += 1) {
-    const next = text.indexOf(0x0a, end + 1);
+    // '\n' finds the same line feed in the decoded text and in its UTF-8 bytes.
+    const next = text.indexOf('\n', end + 1);
     end = next === -1 ? text.length : next;
   }
   return end;
