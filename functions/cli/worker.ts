@@ -7,10 +7,11 @@ parentPort?.on('message', (job: ChunkJob) => {
   try {
     const partial = checkChunk(job.chunk, job.layout, { asOfDay: job.asOfDay });
     const reply: ChunkReply = { id: job.id, partial };
-    // The packed keys and facts move, not copy: they are most of the partial's bytes.
+    // The packed keys, line numbers and facts move, not copy: they are most of the partial's bytes.
     parentPort?.postMessage(reply, [
       partial.keys.bytes.buffer as ArrayBuffer,
       partial.keys.ends.buffer as ArrayBuffer,
+      partial.plainLineNos.buffer as ArrayBuffer,
       partial.facts.buffer as ArrayBuffer,
     ]);
   } catch (error) {

@@ -80,9 +80,10 @@ describe('part file', () => {
     const decoded = decodePart(Buffer.from(encodePart(part)), 'b', 0);
     expect(decoded).toMatchObject({ version: PART_VERSION, batchId: 'b', index: 0 });
     // Same content (the byte arrays come back as plain Uint8Array where the engine made Buffers).
-    const plain = ({ keys, facts, ...rest }: ChunkPartial) => ({
+    const plain = ({ keys, facts, plainLineNos, ...rest }: ChunkPartial) => ({
       ...rest,
       keys: { bytes: [...keys.bytes], ends: [...keys.ends] },
+      plainLineNos: [...plainLineNos],
       facts: [...facts],
     });
     expect(plain(decoded.partial)).toEqual(plain(part.partial));

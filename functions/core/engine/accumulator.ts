@@ -101,15 +101,16 @@ export class BatchAccumulator {
           facts[nextFact + 1]!,
           facts[nextFact + 2]!,
           facts[nextFact + 3]!,
+          partial.plainLineNos[position]!,
           facts[nextFact + 4]!,
-          facts[nextFact + 5]!,
           keys,
           position,
         );
         nextFact += FACT_WIDTH;
       }
       if (claim < 0 || lineNoEnd === claimEnd) continue;
-      this.trackOccurrence(claim, bytes, claimEnd, lineNoEnd, line, keys, position);
+      const lineNumber = partial.plainLineNos[position]!;
+      this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, keys, position);
     }
   }
 
@@ -122,9 +123,13 @@ export class BatchAccumulator {
     else this.firstByText.set(key, line);
   }
 
-  /** Notes the line's (claim, line_no) pair, whose line_no is bytes [start, end) of the keys. */
+  /**
+   * Notes the line's (claim, line_no) pair. `number` is line_no when plain, else -1; then line_no is
+   * bytes [start, end) of the keys.
+   */
   private trackOccurrence(
     claim: number,
+    number: number,
     bytes: Uint8Array,
     start: number,
     end: number,
@@ -136,7 +141,6 @@ export class BatchAccumulator {
       if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
       this.lastLine = line;
     }
-    const number = plainNumber(bytes, start, end);
     let key: number | string;
     let first: number | undefined;
     if (number >= 0) {
@@ -206,19 +210,6 @@ export class BatchAccumulator {
       echoes,
     };
   }
-}
-
-/** A line number written the plain way (`7`, not `07` or `7.0`), up to 9 digits; else -1. */
-function plainNumber(bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length === 0 || length > 9 || (bytes[start] === 0x30 && length > 1)) return -1;
-  let number = 0;
-  for (let index = start; index < end; index += 1) {
-    const digit = bytes[index]! - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    number = number * 10 + digit;
-  }
-  return number;
 }
 
 function echoAt(keys: PackedKeys, position: number): LineEcho {

@@ -25,20 +25,22 @@ export interface ChunkPartial {
   readonly echoes: { readonly line: number; readonly echo: LineEcho }[];
   /** Every checked line, ascending: its line number … */
   readonly lines: number[];
-  /** … and its key cells, for duplicate detection and claim/member counts. */
+  /** … and its key cells, for duplicate detection and claim/member counts … */
   readonly keys: PackedKeys;
+  /** … and its line_no as a number when written the plain way (`7`, not `07`), else -1. */
+  readonly plainLineNos: Int32Array;
   /**
    * Lines that cross-line rules need, FACT_WIDTH numbers each: position in `lines`, date of service
-   * (day number), units (0 when invalid), the packed code / modifier 25 / place of service, the line
-   * number when it is a plain number (else -1) and the charge in cents (see centsFact). Member, claim
-   * and NPI are read from `keys` at the same position. Numbers, so the merge makes no strings.
+   * (day number), units (0 when invalid), the packed code / modifier 25 / place of service and the
+   * charge in cents (see centsFact). Member, claim and NPI are read from `keys`, the line number from
+   * `plainLineNos`, at the same position. Numbers, so the merge makes no strings.
    */
   readonly facts: Int32Array;
 }
 
-export const FACT_WIDTH = 6;
+export const FACT_WIDTH = 5;
 /** A line number written the plain way (`1`, not `01`), small enough for an int32. */
-export const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
+const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
 /** Charge in cents for a fact: -1 when missing, invalid or not positive; -2 when too big for int32. */
 export const NO_CHARGE = -1;
 export const BIG_CHARGE = -2;
@@ -56,6 +58,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const echoes: { line: number; echo: LineEcho }[] = [];
   const facts: number[] = [];
   const lines: number[] = [];
+  const plainLineNos = new Int32Array(chunk.startLines.length);
   const keys = new KeyPacker(chunk.startLines.length);
   let indexLines = 0;
 
@@ -75,10 +78,10 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
           line.dos!,
           Math.min(line.units ?? 0, 0x7fffffff),
           packed,
-          CANONICAL_NUMBER.test(line.lineNo) ? Number(line.lineNo) : -1,
           centsFact(line.chargeCents),
         );
 
+      plainLineNos[position] = CANONICAL_NUMBER.test(line.lineNo) ? Number(line.lineNo) : -1;
       lines.push(line.line);
       keys.cell(line.claimId);
       keys.cell(line.lineNo);
@@ -100,18 +103,20 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     echoes,
     lines,
     keys: keys.finish(),
+    // Rejected records leave the tail unused.
+    plainLineNos: plainLineNos.slice(0, lines.length),
     facts: Int32Array.from(facts),
   };
 }
 
 /**
  * A partial as bytes, for storage between Lambdas: one JSON line with the small parts (counts,
- * findings, echoes, rejected records) and the sizes of the rest, then the line numbers, cell ends
- * and facts as little-endian int32, then the key bytes. The big arrays are copied, never printed as
+ * findings, echoes, rejected records) and the sizes of the rest, then the line numbers, plain
+ * line_no values, cell ends and facts as little-endian int32, then the key bytes. The big arrays are copied, never printed as
  * JSON numbers, which is what made a chunk's partial slow to store and to merge.
  */
 export function encodePartial(partial: ChunkPartial): Buffer {
-  const { keys, facts, lines, ...small } = partial;
+  const { keys, facts, lines, plainLineNos, ...small } = partial;
   const sizes = {
     lines: lines.length,
     ends: keys.ends.length,
@@ -119,10 +124,12 @@ export function encodePartial(partial: ChunkPartial): Buffer {
     bytes: keys.bytes.length,
   };
   const head = Buffer.from(`${JSON.stringify({ ...small, sizes })}\n`, 'utf8');
-  const numbers = new Int32Array(sizes.lines + sizes.ends + sizes.facts);
+  // Line numbers and plain line_no values come in pairs of the same length.
+  const numbers = new Int32Array(sizes.lines * 2 + sizes.ends + sizes.facts);
   numbers.set(lines);
-  numbers.set(keys.ends, sizes.lines);
-  numbers.set(facts, sizes.lines + sizes.ends);
+  numbers.set(plainLineNos, sizes.lines);
+  numbers.set(keys.ends, sizes.lines * 2);
+  numbers.set(facts, sizes.lines * 2 + sizes.ends);
   return Buffer.concat([head, littleEndian(new Uint8Array(numbers.buffer)), keys.bytes]);
 }
 
@@ -141,7 +148,7 @@ export function decodePartial(bytes: Uint8Array): ChunkPartial {
   if (newline < 0) throw new Error('partial has no header line');
   const { sizes, ...small } = JSON.parse(buffer.toString('utf8', 0, newline)) as Omit<
     ChunkPartial,
-    'keys' | 'facts' | 'lines'
+    'keys' | 'facts' | 'lines' | 'plainLineNos'
   > & { sizes: { lines: number; ends: number; facts: number; bytes: number } };
   let at = newline + 1;
   const int32s = (count: number): Int32Array => {
@@ -153,10 +160,11 @@ export function decodePartial(bytes: Uint8Array): ChunkPartial {
     return new Int32Array(littleEndian(copy).buffer);
   };
   const lines = Array.from(int32s(sizes.lines));
+  const plainLineNos = int32s(sizes.lines);
   const ends = int32s(sizes.ends);
   const facts = int32s(sizes.facts);
   if (buffer.length - at !== sizes.bytes) throw new Error('partial has the wrong length');
   const keyBytes = new Uint8Array(sizes.bytes);
   keyBytes.set(buffer.subarray(at));
-  return { ...small, lines, keys: { bytes: keyBytes, ends }, facts };
+  return { ...small, lines, keys: { bytes: keyBytes, ends }, plainLineNos, facts };
 }
