@@ -10,7 +10,10 @@ import type { BatchError } from '../core/report/summary.js';
 import { PipelineError } from './log.js';
 
 const VERSION = 1;
-/** Part files have their own version: 1 was JSON with four numbers per fact, 2 is bytes with six. */
+/**
+ * Part files have their own version: 1 was JSON with four numbers per fact; 2 is bytes, with five
+ * numbers per fact and each line's line_no as a number.
+ */
 export const PART_VERSION = 2;
 
 /** Lines a chunk covers, for the manifest and for naming a missing chunk. */
