@@ -1,5 +1,5 @@
 // Bundles the CLI, its worker thread and the benchmark into dist/ with esbuild (npm ci runs this via `prepare`).
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const entryPoints = {
@@ -7,6 +7,9 @@ const entryPoints = {
   worker: 'functions/cli/worker.ts',
   ...(existsSync('bench/bench.ts') ? { bench: 'bench/bench.ts' } : {}),
 };
+
+// Code splitting names chunks by content hash: clear old ones so dist/ holds only this build.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints,

@@ -1,15 +1,32 @@
 /** Writes a report folder to the local disk: the CLI's `check` and the local pipeline runner share it. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Writes the report files into `folder`; a failure comes back as one sentence naming the folder. */
+/** A file's content: text, or pieces rendered as they are written. */
+export type FileContent = string | (() => Iterable<string>);
+
+/**
+ * Writes the report files into `folder`; a failure comes back as one sentence naming the folder.
+ * Files given as pieces are rendered and written one piece at a time, one file after another.
+ */
 export async function writeReportFolder(
   folder: string,
-  files: Readonly<Record<string, string>>,
+  files: Readonly<Record<string, FileContent>>,
 ): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
-    await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(folder, name), content)));
+    for (const [name, content] of Object.entries(files)) {
+      if (typeof content === 'string') {
+        await writeFile(join(folder, name), content);
+        continue;
+      }
+      const file = await open(join(folder, name), 'w');
+      try {
+        for (const piece of content()) await file.write(piece);
+      } finally {
+        await file.close();
+      }
+    }
   } catch (error) {
     throw new Error(`cannot write the report folder ${folder} (${describeFsError(error)})`);
   }
@@ -29,6 +46,8 @@ export function describeFsError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a folder';
+    case 'ENOSPC':
+      return 'the disk is full';
     default:
       return code ?? (error as Error).message;
   }

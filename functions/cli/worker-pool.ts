@@ -1,6 +1,7 @@
 /** A ChunkChecker on worker threads: both cores parse and check while the main thread frames and merges. */
 import { Worker } from 'node:worker_threads';
 import type { ChunkPartial } from '../core/engine/check-chunk.js';
+import type { CutPartial } from '../core/engine/partitioned-merge.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import type { ColumnLayout } from '../core/intake/columns.js';
 import type { ChunkChecker } from '../core/scrub.js';
@@ -10,10 +11,11 @@ export interface ChunkJob {
   readonly chunk: RawChunk;
   readonly layout: ColumnLayout;
   readonly asOfDay: number;
+  readonly partitions?: number;
 }
 
 export type ChunkReply =
-  | { readonly id: number; readonly partial: ChunkPartial }
+  | { readonly id: number; readonly partial: ChunkPartial | CutPartial }
   | { readonly id: number; readonly error: string };
 
 export interface WorkerPool extends ChunkChecker {
@@ -35,7 +37,7 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
   const waiting: (() => void)[] = [];
   const pending = new Map<
     number,
-    { resolve: (partial: ChunkPartial) => void; reject: (error: Error) => void }
+    { resolve: (partial: ChunkPartial | CutPartial) => void; reject: (error: Error) => void }
   >();
   let nextId = 0;
   let failure: Error | undefined;
@@ -73,21 +75,36 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
     return idle.pop()!;
   };
 
+  const close = async (): Promise<void> => {
+    closing = true;
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  };
+
   return {
     // One chunk per worker in flight, one more queued per worker, so framing never waits on a slow merge.
     parallelism: workers * 2,
-    async check(chunk: RawChunk, layout: ColumnLayout, asOfDay: number): Promise<ChunkPartial> {
+    async check(
+      chunk: RawChunk,
+      layout: ColumnLayout,
+      asOfDay: number,
+      partitions?: number,
+    ): Promise<ChunkPartial | CutPartial> {
       const thread = await acquire();
       const id = nextId++;
-      return new Promise<ChunkPartial>((resolve, reject) => {
+      return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        const job: ChunkJob = { id, chunk, layout, asOfDay };
+        const job: ChunkJob = {
+          id,
+          chunk,
+          layout,
+          asOfDay,
+          ...(partitions === undefined ? {} : { partitions }),
+        };
         thread.postMessage(job, [chunk.text.buffer as ArrayBuffer]);
       });
     },
-    async close() {
-      closing = true;
-      await Promise.all(threads.map((thread) => thread.terminate()));
-    },
+    close,
+    // Idle threads still hold their heaps, and the end of the merge is the memory peak.
+    release: close,
   };
 }

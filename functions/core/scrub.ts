@@ -4,24 +4,39 @@
  * pipeline runs the same steps split across Lambdas.
  */
 import { BatchAccumulator, type HistorySource, type MergedBatch, NO_HISTORY } from './engine/accumulator.js';
-import { type ChunkPartial, checkChunk } from './engine/check-chunk.js';
+import type { ChunkPartial } from './engine/check-chunk.js';
+import {
+  type CutPartial,
+  checkAndCut,
+  isCut,
+  PartitionedAccumulator,
+  type SpillStore,
+} from './engine/partitioned-merge.js';
 import { parseDate } from './engine/values.js';
 import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
-import { type ReportFileName, reportFiles } from './report/files.js';
+import { joinPieces, type ReportFileName, type ReportPieces, reportPieces } from './report/files.js';
 import { buildSummary, rejectedSummary, type Summary, type SummaryContext } from './report/summary.js';
 import { DEFAULT_RULE_PACK, type RulePack } from './rules/catalog.js';
 
 /** Checks chunks: in this thread, on worker threads, anywhere. */
 export interface ChunkChecker {
-  check(chunk: RawChunk, layout: ColumnLayout, asOfDay: number): Promise<ChunkPartial>;
+  /** Checks a chunk; with `partitions`, cuts the partial for a partitioned merge (see checkAndCut). */
+  check(
+    chunk: RawChunk,
+    layout: ColumnLayout,
+    asOfDay: number,
+    partitions?: number,
+  ): Promise<ChunkPartial | CutPartial>;
   /** How many chunks may be in flight at once. */
   readonly parallelism: number;
+  /** Called once every chunk is checked: the checker may free what it holds (threads) before the merge ends. */
+  release?(): Promise<void>;
 }
 
 export const inProcessChecker: ChunkChecker = {
-  check: async (chunk, layout, asOfDay) => checkChunk(chunk, layout, { asOfDay }),
+  check: async (chunk, layout, asOfDay, partitions) => checkAndCut(chunk, layout, { asOfDay }, partitions),
   parallelism: 1,
 };
 
@@ -39,10 +54,18 @@ export interface ScrubOptions extends ReadOptions {
 export interface ScrubPorts {
   readonly checker?: ChunkChecker;
   readonly history?: HistorySource;
+  /**
+   * Where the merge tables wait, cut into partitions, until every chunk is in. Without one they
+   * stay in memory (fine for Lambda-sized batches); the CLI passes temporary files for big ones.
+   */
+  readonly spill?: SpillStore;
 }
 
 export interface ScrubResult {
   readonly summary: Summary;
+  /** The report files, piece by piece: what a writer streams. */
+  readonly pieces: ReportPieces;
+  /** The same files as text, rendered on first read. */
   readonly files: Record<ReportFileName, string>;
   readonly batch?: MergedBatch;
 }
@@ -70,10 +93,12 @@ export async function scrubBatch(
   };
   if ('rejection' in merged) {
     const summary = rejectedSummary(context, merged.rejection);
-    return { summary, files: reportFiles(summary) };
+    const pieces = reportPieces(summary);
+    return { summary, pieces, files: joinPieces(pieces) };
   }
   const summary = buildSummary(merged.batch, context);
-  return { summary, files: reportFiles(summary, merged.batch), batch: merged.batch };
+  const pieces = reportPieces(summary, merged.batch);
+  return { summary, pieces, files: joinPieces(pieces), batch: merged.batch };
 }
 
 /**
@@ -89,16 +114,18 @@ async function checkAndMerge(
 > {
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
-  const accumulator = new BatchAccumulator({
-    linesInOrder: true,
-    rulePack: options.rulePack ?? DEFAULT_RULE_PACK,
-  });
+  const accumulatorOptions = { linesInOrder: true, rulePack: options.rulePack ?? DEFAULT_RULE_PACK };
+  const { spill } = ports;
+  const partitioned = spill ? new PartitionedAccumulator(spill, accumulatorOptions) : undefined;
+  const accumulator = partitioned ?? new BatchAccumulator(accumulatorOptions);
   // Chunks are checked in parallel but merged in chunk order, so lines reach the merge ascending.
-  const inFlight: Promise<ChunkPartial>[] = [];
+  const inFlight: Promise<ChunkPartial | CutPartial>[] = [];
   let merged = 0;
   const mergeOldest = async () => {
-    const partial = await inFlight.shift()!;
-    accumulator.add(partial);
+    const result = await inFlight.shift()!;
+    if (isCut(result)) partitioned!.addCut(result);
+    else accumulator.add(result);
+    const partial = isCut(result) ? result.root : result;
     merged += partial.checked + partial.rejected.length;
     options.onProgress?.(merged);
   };
@@ -108,7 +135,7 @@ async function checkAndMerge(
     intake = await readBatch(
       source,
       async (chunk, layout) => {
-        const started = checker.check(chunk, layout, asOfDay);
+        const started = checker.check(chunk, layout, asOfDay, spill?.partitions);
         started.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
         inFlight.push(started);
         while (inFlight.length > checker.parallelism) await mergeOldest();
@@ -119,6 +146,7 @@ async function checkAndMerge(
   } finally {
     await Promise.allSettled(inFlight);
   }
+  await checker.release?.();
   if (intake.rejection) return { intake, rejection: intake.rejection };
   accumulator.addRejected(intake.rejected);
   return { intake, batch: await accumulator.finish(ports.history ?? NO_HISTORY) };

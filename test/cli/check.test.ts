@@ -1,11 +1,14 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNameOf, runCheckCommand } from '../../functions/cli/commands/check.js';
+import { batchNameOf, runCheckCommand, spillPartitionsFor } from '../../functions/cli/commands/check.js';
 import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
+import { REPORT_FILES } from '../../functions/core/report/files.js';
+import { scrubBatch } from '../../functions/core/scrub.js';
 
 const WORKER_URL = pathToFileURL(join(process.cwd(), 'dist/worker.js'));
 const HEADER =
@@ -166,6 +169,48 @@ describe('scrub62323 check', () => {
         workerUrl: pathToFileURL(dying),
       }),
     ).rejects.toThrow(/worker thread stopped unexpectedly/);
+  });
+
+  it('spills a big batch’s merge to a private temporary folder, removes it, and reports as the merge in memory does', async () => {
+    // Over 4 MB, so `check` spills; repeats of (claim, line_no) land far apart, and members recur.
+    const rows: string[] = [];
+    for (let index = 0; index < 60_000; index += 1) {
+      const code = ['62323', '77003', '99213', 'J3301', '64483', '62323'][index % 6];
+      const claim = `C${index % 29_000}`;
+      rows.push(
+        `${claim},${(index % 2) + 1},MEMBER-${Math.floor(index / 6) % 4001},2026-0${1 + (Math.floor(index / 6) % 9)}-${String(1 + (Math.floor(index / 6) % 27)).padStart(2, '0')},${code},,M54.16,1,11,1234567893,100.00,PA${index}`,
+      );
+    }
+    const file = await batchFile('big.csv', rows);
+    expect((await stat(file)).size).toBeGreaterThan(4 * 1024 * 1024);
+    const tempFolder = await mkdtemp(join(dir, 'spill-'));
+    const read = async (workers: string) => {
+      const out = join(dir, `big-w${workers}`);
+      const code = await runCheckCommand(
+        [file, '--out', out, '--as-of', '2026-11-28', '--workers', workers],
+        capture(),
+        { workerUrl: WORKER_URL, now: FIXED_NOW, tempFolder },
+      );
+      expect(code).toBe(0);
+      expect(await readdir(tempFolder), 'spill folder removed').toEqual([]);
+      return Promise.all(REPORT_FILES.map((name) => readFile(join(out, name), 'utf8')));
+    };
+    const inMemory = await scrubBatch(
+      createReadStream(file),
+      { batchId: 'big', sourceName: 'big.csv', asOf: '2026-11-28', now: FIXED_NOW },
+      {},
+    );
+    const expected = REPORT_FILES.map((name) => inMemory.files[name]);
+    expect(await read('2')).toEqual(expected);
+    expect(expected[0]).toMatch(/DUPLICATE_LINE/);
+    expect(expected[0]).toMatch(/IMAGING_BUNDLED/);
+  });
+
+  it('cuts the spill into partitions of about 32 MB of batch, gzipped batches counted unpacked', () => {
+    expect(spillPartitionsFor(5 * 1024 * 1024, false)).toBe(1);
+    expect(spillPartitionsFor(136 * 1024 * 1024, false)).toBe(5);
+    expect(spillPartitionsFor(136 * 1024 * 1024, true)).toBe(26);
+    expect(spillPartitionsFor(1e13, false)).toBe(256);
   });
 
   it('names the batch after the file', () => {

@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
+import { type FileSpill, openFileSpill } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
@@ -29,13 +30,30 @@ Options:
 Exit codes: 0 batch processed, 1 findings at the --fail-on level, 2 batch rejected or bad arguments.
 `;
 
-/** Files at least this big are checked on worker threads by default. */
+/** Files at least this big are checked on worker threads, their merge tables spilled to disk. */
 const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
+/** Bytes of batch per spill partition: about 250k lines, whose merge tables take ~12 MB. */
+const BYTES_PER_PARTITION = 32 * 1024 * 1024;
+/**
+ * Records per chunk here: half the pipeline's. A worker's heap holds one chunk's strings and
+ * objects, and two workers' heaps are most of the memory left once the merge tables spill.
+ */
+const CHUNK_RECORDS = 10_000;
+/** A gzipped batch is assumed to be this many times bigger unpacked (claim CSV packs about 6:1). */
+const GZIP_RATIO = 6;
+
+/** Spill partitions for a batch file of `bytes` (gzipped or not): enough that one fits in memory easily. */
+export function spillPartitionsFor(bytes: number, gzipped: boolean): number {
+  const unpacked = bytes * (gzipped ? GZIP_RATIO : 1);
+  return Math.min(256, Math.max(1, Math.ceil(unpacked / BYTES_PER_PARTITION)));
+}
 
 export interface CheckDeps {
   /** The built worker script (dist/worker.js). */
   readonly workerUrl: URL;
   readonly now?: () => Date;
+  /** Where big batches spill their merge tables (default: the system's temporary folder). */
+  readonly tempFolder?: string;
 }
 
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
@@ -125,28 +143,42 @@ export async function runCheckCommand(
 
   const name = batchNameOf(file);
   const folder = resolve(values.out ?? join('reports', name));
-  const pool = workers > 0 ? startWorkerPool(deps.workerUrl, workers) : undefined;
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
+  let spill: FileSpill | undefined;
+  if (size >= PARALLEL_FROM_BYTES) {
+    try {
+      spill = openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder);
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}; set TMPDIR to a folder with room`);
+    }
+  }
+  const pool = workers > 0 ? startWorkerPool(deps.workerUrl, workers) : undefined;
   try {
     const result = await scrubBatch(
       createReadStream(file, { highWaterMark: 1 << 20 }),
       {
         batchId: name,
         sourceName: basename(file),
+        recordsPerChunk: CHUNK_RECORDS,
         asOf,
         ...(deps.now ? { now: deps.now } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       },
-      { ...(pool ? { checker: pool satisfies ChunkChecker } : {}), ...(history ? { history } : {}) },
+      {
+        ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
+        ...(history ? { history } : {}),
+        ...(spill ? { spill } : {}),
+      },
     );
     progress?.done();
-    await writeReportFolder(folder, result.files).catch((error: Error) => {
+    await writeReportFolder(folder, result.pieces).catch((error: Error) => {
       throw new UsageError(error.message);
     });
     io.stdout(summaryText(result.summary, folder));
     return exitCodeFor(result.summary, failOn);
   } finally {
     await pool?.close();
+    spill?.close();
   }
 }
 

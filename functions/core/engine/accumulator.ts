@@ -34,10 +34,18 @@ export interface MergedBatch {
   readonly echoes: ReadonlyMap<number, LineEcho>;
 }
 
+/**
+ * What an accumulator decides. `batch`: everything. A partitioned merge (partitioned-merge.ts) gives
+ * each partition one side: `duplicates` (lines grouped by claim id: DUPLICATE_LINE and the claim
+ * count) or `members` (lines grouped by member: the cross-line rules and the member count).
+ */
+export type AccumulatorScope = 'batch' | 'duplicates' | 'members';
+
 export interface AccumulatorOptions {
   /** Partials arrive in ascending line order with no overlap (lets the duplicate table stay lean). */
   readonly linesInOrder?: boolean;
   readonly rulePack?: RulePack;
+  readonly scope?: AccumulatorScope;
 }
 
 export class BatchAccumulator {
@@ -62,10 +70,12 @@ export class BatchAccumulator {
   private lastLine = 0;
   private readonly linesInOrder: boolean;
   private readonly rulePack: RulePack;
+  private readonly scope: AccumulatorScope;
 
   constructor(options: AccumulatorOptions = {}) {
     this.linesInOrder = options.linesInOrder ?? false;
     this.rulePack = options.rulePack ?? DEFAULT_RULE_PACK;
+    this.scope = options.scope ?? 'batch';
   }
 
   /** Records rejected before any chunk (by the framer). */
@@ -82,6 +92,8 @@ export class BatchAccumulator {
 
     const { lines, keys, facts } = partial;
     const { bytes, ends } = keys;
+    const countsMembers = this.scope !== 'duplicates';
+    const tracksDuplicates = this.scope !== 'members';
     let nextFact = 0;
     for (let position = 0; position < lines.length; position += 1) {
       const line = lines[position]!;
@@ -91,7 +103,8 @@ export class BatchAccumulator {
       const lineNoEnd = ends[base + CELL.lineNo]!;
       const memberEnd = ends[base + CELL.memberKey]!;
       const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
-      const member = memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
+      const member =
+        countsMembers && memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
       // Facts are a subset of the lines, in the same order: reuse the ids just looked up.
       if (nextFact < facts.length && facts[nextFact] === position) {
         this.facts.add(
@@ -108,7 +121,7 @@ export class BatchAccumulator {
         );
         nextFact += FACT_WIDTH;
       }
-      if (claim < 0 || lineNoEnd === claimEnd) continue;
+      if (!tracksDuplicates || claim < 0 || lineNoEnd === claimEnd) continue;
       const lineNumber = partial.plainLineNos[position]!;
       this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, keys, position);
     }
@@ -194,7 +207,7 @@ export class BatchAccumulator {
       }
     });
 
-    findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    findings.sort(byLineThenRule);
     const echoes = new Map<number, LineEcho>();
     for (const item of findings)
       if (!echoes.has(item.line)) echoes.set(item.line, this.echoes.get(item.line)!);
@@ -203,7 +216,8 @@ export class BatchAccumulator {
     return {
       checked: this.checked,
       rejectedRecords: [...this.rejected].sort((a, b) => a.line - b.line),
-      claims: this.claims.size,
+      // A members partition interns claim ids only to echo them; the duplicates side counts claims.
+      claims: this.scope === 'members' ? 0 : this.claims.size,
       members: this.members.size,
       indexLines: this.indexLines,
       findings,
@@ -211,6 +225,31 @@ export class BatchAccumulator {
     };
   }
 }
+
+/**
+ * One batch from results of disjoint parts (partitions of one merge): counts add up, findings are
+ * sorted again, and a line's echo comes from the first part that has it.
+ */
+export function combineMerged(parts: readonly MergedBatch[]): MergedBatch {
+  const findings = parts.flatMap((part) => part.findings);
+  findings.sort(byLineThenRule);
+  const echoes = new Map<number, LineEcho>();
+  for (const part of parts)
+    for (const [line, echo] of part.echoes) if (!echoes.has(line)) echoes.set(line, echo);
+  const sum = (count: (part: MergedBatch) => number) => parts.reduce((total, part) => total + count(part), 0);
+  return {
+    checked: sum((part) => part.checked),
+    rejectedRecords: parts.flatMap((part) => part.rejectedRecords).sort((a, b) => a.line - b.line),
+    claims: sum((part) => part.claims),
+    members: sum((part) => part.members),
+    indexLines: sum((part) => part.indexLines),
+    findings,
+    echoes,
+  };
+}
+
+const byLineThenRule = (a: Finding, b: Finding): number =>
+  a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
 function echoAt(keys: PackedKeys, position: number): LineEcho {
   const cell = (name: keyof typeof CELL) => cellText(keys, position, CELL[name]);

@@ -130,7 +130,7 @@ export class StringTable {
 
 const tagOf = (hash: number): number => hash >>> 26;
 
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let index = start; index < end; index += 1) {
     hash ^= bytes[index]!;
