@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import type { SpillStore } from '../core/engine/partitioned-merge.js';
 import { describeFsError } from './report-folder.js';
 
+/** A temporary-folder failure (no room, no permission): the user's to fix, not a bug. */
+export class SpillFolderError extends Error {}
+
 export interface FileSpill extends SpillStore {
   readonly folder: string;
   /** Deletes the folder and everything left in it. Safe to call twice. */
@@ -85,6 +88,6 @@ function attempt<T>(step: () => T, folder: string): T {
   try {
     return step();
   } catch (error) {
-    throw new Error(`cannot use the temporary folder ${folder} (${describeFsError(error)})`);
+    throw new SpillFolderError(`cannot use the temporary folder ${folder} (${describeFsError(error)})`);
   }
 }

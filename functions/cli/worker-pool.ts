@@ -22,7 +22,16 @@ export interface WorkerPool extends ChunkChecker {
   close(): Promise<void>;
 }
 
-export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
+export interface PoolOptions {
+  /**
+   * Workers cut partials for a partitioned merge (default true). With fewer workers than cores the
+   * main thread has time to spare while it waits on them, so it cuts instead.
+   */
+  readonly cutPartials?: boolean;
+}
+
+export function startWorkerPool(workerUrl: URL, workers: number, options: PoolOptions = {}): WorkerPool {
+  const cutPartials = options.cutPartials ?? true;
   // Small heaps: a worker holds one chunk at a time, and capped heaps collect sooner (lower peak RSS).
   const threads = Array.from(
     { length: workers },
@@ -98,7 +107,7 @@ export function startWorkerPool(workerUrl: URL, workers: number): WorkerPool {
           chunk,
           layout,
           asOfDay,
-          ...(partitions === undefined ? {} : { partitions }),
+          ...(partitions === undefined || !cutPartials ? {} : { partitions }),
         };
         thread.postMessage(job, [chunk.text.buffer as ArrayBuffer]);
       });

@@ -201,9 +201,28 @@ describe('scrub62323 check', () => {
       {},
     );
     const expected = REPORT_FILES.map((name) => inMemory.files[name]);
+    // Two workers cut partials themselves (on two cores); one leaves the cutting to the main thread.
     expect(await read('2')).toEqual(expected);
+    expect(await read('1')).toEqual(expected);
     expect(expected[0]).toMatch(/DUPLICATE_LINE/);
     expect(expected[0]).toMatch(/IMAGING_BUNDLED/);
+  });
+
+  it('says in one sentence how to fix a temporary folder it cannot use', async () => {
+    const file = await batchFile(
+      'big-no-temp.csv',
+      Array.from({ length: 70_000 }, () => CLEAN),
+    );
+    const notAFolder = join(dir, 'not-a-folder');
+    await writeFile(notAFolder, '');
+    await expect(
+      runCheckCommand([file, '--out', join(dir, 'o-no-temp'), '--workers', '0'], capture(), {
+        workerUrl: WORKER_URL,
+        tempFolder: notAFolder,
+      }),
+    ).rejects.toThrow(
+      /^cannot use the temporary folder .*not-a-folder \(a file is in the way\); set TMPDIR to a writable folder with room$/,
+    );
   });
 
   it('cuts the spill into partitions of about 32 MB of batch, gzipped batches counted unpacked', () => {

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
-import { type FileSpill, openFileSpill } from '../../adapters/spill-files.js';
+import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
@@ -144,31 +144,36 @@ export async function runCheckCommand(
   const name = batchNameOf(file);
   const folder = resolve(values.out ?? join('reports', name));
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
-  let spill: FileSpill | undefined;
-  if (size >= PARALLEL_FROM_BYTES) {
-    try {
-      spill = openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder);
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}; set TMPDIR to a folder with room`);
-    }
-  }
-  const pool = workers > 0 ? startWorkerPool(deps.workerUrl, workers) : undefined;
+  const spill =
+    size >= PARALLEL_FROM_BYTES
+      ? await inUserTerms(async () =>
+          openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder),
+        )
+      : undefined;
+  // The spill files hold claim and member ids: an interrupted run removes them before it stops.
+  const stopOnSignal = spill ? removeOnSignal(spill) : undefined;
+  const pool =
+    workers > 0
+      ? startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() })
+      : undefined;
   try {
-    const result = await scrubBatch(
-      createReadStream(file, { highWaterMark: 1 << 20 }),
-      {
-        batchId: name,
-        sourceName: basename(file),
-        recordsPerChunk: CHUNK_RECORDS,
-        asOf,
-        ...(deps.now ? { now: deps.now } : {}),
-        ...(progress ? { onProgress: progress.update } : {}),
-      },
-      {
-        ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
-        ...(history ? { history } : {}),
-        ...(spill ? { spill } : {}),
-      },
+    const result = await inUserTerms(() =>
+      scrubBatch(
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        {
+          batchId: name,
+          sourceName: basename(file),
+          recordsPerChunk: CHUNK_RECORDS,
+          asOf,
+          ...(deps.now ? { now: deps.now } : {}),
+          ...(progress ? { onProgress: progress.update } : {}),
+        },
+        {
+          ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
+          ...(history ? { history } : {}),
+          ...(spill ? { spill } : {}),
+        },
+      ),
     );
     progress?.done();
     await writeReportFolder(folder, result.pieces).catch((error: Error) => {
@@ -179,7 +184,33 @@ export async function runCheckCommand(
   } finally {
     await pool?.close();
     spill?.close();
+    stopOnSignal?.();
   }
+}
+
+/** Runs `step`; a temporary-folder failure becomes a usage error that says how to fix it. */
+async function inUserTerms<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof SpillFolderError)
+      throw new UsageError(`${error.message}; set TMPDIR to a writable folder with room`);
+    throw error;
+  }
+}
+
+/** Removes the spill on Ctrl-C or SIGTERM, then stops as the signal would have; returns the undo. */
+function removeOnSignal(spill: FileSpill): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    spill.close();
+    for (const other of signals) process.off(other, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
 }
 
 function progressPrinter(io: CommandIo): { update: (records: number) => void; done: () => void } {
