@@ -22,7 +22,8 @@ export async function writeReportFolder(
       }
       const file = await open(join(folder, name), 'w');
       try {
-        for (const piece of content()) await file.write(piece);
+        // writeFile writes a piece whole, at the current position (write may take only part of it).
+        for (const piece of content()) await file.writeFile(piece);
       } finally {
         await file.close();
       }

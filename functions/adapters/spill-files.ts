@@ -3,7 +3,7 @@
  * length. The files hold claim keys and member ids (PHI), so the folder is readable by its owner
  * only, each stream's file is deleted as soon as it has been read, and `close` removes the rest.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpillStore } from '../core/engine/partitioned-merge.js';
@@ -20,53 +20,63 @@ export interface FileSpill extends SpillStore {
 
 export function openFileSpill(partitions: number, parent: string = tmpdir()): FileSpill {
   const folder = attempt(() => mkdtempSync(join(parent, 'scrub62323-')), parent);
-  const writers = new Map<string, number>();
+  /** Streams that have a file. Each append opens and closes it: a batch may have hundreds of streams. */
+  const written = new Set<string>();
   const pathOf = (stream: string) => join(folder, stream);
-  const finishWriting = (stream: string) => {
-    const fd = writers.get(stream);
-    if (fd === undefined) return;
-    writers.delete(stream);
-    closeSync(fd);
-  };
+  const length = Buffer.alloc(4);
 
   return {
     folder,
     partitions,
     append(stream, record) {
       attempt(() => {
-        let fd = writers.get(stream);
-        if (fd === undefined) {
-          fd = openSync(pathOf(stream), 'wx', 0o600);
-          writers.set(stream, fd);
+        const fd = openSync(pathOf(stream), written.has(stream) ? 'a' : 'wx', 0o600);
+        written.add(stream);
+        try {
+          length.writeUInt32LE(record.length);
+          writeFully(fd, length);
+          writeFully(fd, record);
+        } finally {
+          closeSync(fd);
         }
-        const length = Buffer.alloc(4);
-        length.writeUInt32LE(record.length);
-        writevSync(fd, [length, record]);
       }, folder);
     },
     *records(stream) {
-      if (!writers.has(stream)) return;
-      finishWriting(stream);
-      const fd = attempt(() => openSync(pathOf(stream), 'r'), folder);
-      try {
-        const length = Buffer.alloc(4);
-        let position = 0;
-        while (readExactly(fd, length, position)) {
-          const record = Buffer.allocUnsafe(length.readUInt32LE(0));
-          if (!readExactly(fd, record, position + 4)) throw new Error(`spill file ${stream} is cut short`);
-          position += 4 + record.length;
-          yield record;
-        }
-      } finally {
-        closeSync(fd);
-        unlinkSync(pathOf(stream));
-      }
+      if (!written.delete(stream)) return;
+      yield* readRecords(pathOf(stream));
     },
     close() {
-      for (const stream of [...writers.keys()]) finishWriting(stream);
-      rmSync(folder, { recursive: true, force: true });
+      written.clear();
+      try {
+        rmSync(folder, { recursive: true, force: true });
+      } catch {
+        // Nothing more to do: the folder is the user's temporary folder, and it is named in the README.
+      }
     },
   };
+}
+
+/** Writes all of `bytes`: a write may take fewer than it was given. */
+function writeFully(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** The records of a stream's file, in order; the file is deleted once read (or on failure). */
+function* readRecords(path: string): Generator<Uint8Array> {
+  const fd = attempt(() => openSync(path, 'r'), path);
+  try {
+    const length = Buffer.alloc(4);
+    let position = 0;
+    while (readExactly(fd, length, position)) {
+      const record = Buffer.allocUnsafe(length.readUInt32LE(0));
+      if (!readExactly(fd, record, position + 4)) throw new Error(`spill file ${path} is cut short`);
+      position += 4 + record.length;
+      yield record;
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
 }
 
 /** Fills `buffer` from `position`; false at the end of the file (and nothing read). */

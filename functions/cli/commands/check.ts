@@ -182,9 +182,10 @@ export async function runCheckCommand(
     io.stdout(summaryText(result.summary, folder));
     return exitCodeFor(result.summary, failOn);
   } finally {
-    await pool?.close();
-    spill?.close();
+    // Cleanup never hides the error that got us here.
     stopOnSignal?.();
+    spill?.close();
+    await pool?.close().catch(() => undefined);
   }
 }
 

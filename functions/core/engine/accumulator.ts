@@ -46,6 +46,8 @@ export interface AccumulatorOptions {
   readonly linesInOrder?: boolean;
   readonly rulePack?: RulePack;
   readonly scope?: AccumulatorScope;
+  /** About how many lines will be added: sizes the tables up front. */
+  readonly expectedLines?: number;
 }
 
 export class BatchAccumulator {
@@ -54,9 +56,9 @@ export class BatchAccumulator {
   private readonly rejected: RejectedRecord[] = [];
   private readonly findings: Finding[] = [];
   private readonly echoes = new Map<number, LineEcho>();
-  private readonly claims = new StringTable();
-  private readonly members = new StringTable();
-  private readonly facts = new FactStore(this.members, this.claims);
+  private readonly claims: StringTable;
+  private readonly members: StringTable;
+  private readonly facts: FactStore;
   /**
    * (claim, line_no) → first line seen. Plain line numbers live in the compact index (keyed there by
    * entry), others in a map keyed by claim id and text.
@@ -76,6 +78,9 @@ export class BatchAccumulator {
     this.linesInOrder = options.linesInOrder ?? false;
     this.rulePack = options.rulePack ?? DEFAULT_RULE_PACK;
     this.scope = options.scope ?? 'batch';
+    this.claims = new StringTable(this.scope === 'members' ? 0 : options.expectedLines);
+    this.members = new StringTable(this.scope === 'duplicates' ? 0 : options.expectedLines);
+    this.facts = new FactStore(this.members, this.claims);
   }
 
   /** Records rejected before any chunk (by the framer). */

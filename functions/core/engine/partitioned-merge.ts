@@ -64,6 +64,7 @@ export interface CutPartial {
 export class PartitionedAccumulator {
   /** Counts, rejected records and the findings decided inside chunks. */
   private readonly root: BatchAccumulator;
+  private lines = 0;
 
   constructor(
     private readonly spill: SpillStore,
@@ -84,6 +85,7 @@ export class PartitionedAccumulator {
 
   addCut(cut: CutPartial): void {
     const { partitions } = this.spill;
+    this.lines += cut.root.checked;
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
     this.root.add(cut.root);
@@ -97,10 +99,14 @@ export class PartitionedAccumulator {
 
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const parts = [await this.root.finish()];
-    for (let index = 0; index < this.spill.partitions; index += 1)
+    for (let index = 0; index < this.spill.partitions; index += 1) {
       parts.push(await this.mergeStream(claimStream(index), 'duplicates', NO_HISTORY));
-    for (let index = 0; index < this.spill.partitions; index += 1)
+      await nextTurn();
+    }
+    for (let index = 0; index < this.spill.partitions; index += 1) {
       parts.push(await this.mergeStream(memberStream(index), 'members', history));
+      await nextTurn();
+    }
     return combineMerged(parts);
   }
 
@@ -109,11 +115,16 @@ export class PartitionedAccumulator {
     scope: 'duplicates' | 'members',
     history: HistorySource,
   ): Promise<MergedBatch> {
-    const accumulator = new BatchAccumulator({ ...this.options, scope });
+    // Keys spread evenly over partitions; the claims and members of a partition are at most its lines.
+    const expectedLines = Math.ceil((this.lines * 1.1) / this.spill.partitions);
+    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines });
     for (const record of this.spill.records(stream)) accumulator.add(decodePartial(record));
     return accumulator.finish(history);
   }
 }
+
+/** Lets timers, signals and I/O run between partitions (a partition's merge never waits on anything). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 const claimStream = (partition: number) => `claims-${partition}`;
 const memberStream = (partition: number) => `members-${partition}`;
@@ -192,11 +203,16 @@ export function partitionPartial(
 }
 
 /**
- * The partition of a key. Range reduction by multiplication uses the hash's high bits: the string
- * tables probe by its low bits, and keys of one partition must not share those.
+ * The partition of a key. The string tables probe by the low bits of the same hash and keep its top
+ * bits as a tag that rejects most other keys without reading them; the keys of one partition must
+ * still differ in both, so the partition comes from the hash mixed again.
  */
 function partitionOf(bytes: Uint8Array, start: number, end: number, partitions: number): number {
-  return Math.floor(((hashBytes(bytes, start, end) >>> 0) * partitions) / 0x1_0000_0000);
+  let mixed = Math.imul(hashBytes(bytes, start, end) ^ 0x9e3779b9, 0x85ebca6b);
+  mixed ^= mixed >>> 15;
+  mixed = Math.imul(mixed, 0xc2b2ae35);
+  mixed ^= mixed >>> 13;
+  return Math.floor(((mixed >>> 0) * partitions) / 0x1_0000_0000);
 }
 
 /** Lines, key bytes and facts of each piece, counted before anything is copied. */

@@ -21,13 +21,20 @@ const MAX_LOAD = 0.7;
 
 /** Interns strings: each distinct key gets an id 0, 1, 2 … in insertion order. */
 export class StringTable {
-  private slots = new Uint32Array(1024);
+  private slots: Uint32Array;
   /** Entry i spans arena positions [starts(i), starts(i + 1)); a key may cross into the next page. */
   private readonly starts = new Int32Pages();
   private readonly pages: Buffer[] = [];
   private used = 0;
   private count = 0;
   private scratch = Buffer.alloc(256);
+
+  /** `expectedKeys`: how many keys are likely, so that the index need not grow on the way there. */
+  constructor(expectedKeys = 0) {
+    let slots = 1024;
+    while (slots * MAX_LOAD < expectedKeys) slots *= 2;
+    this.slots = new Uint32Array(slots);
+  }
 
   get size(): number {
     return this.count;

@@ -130,8 +130,15 @@ export async function readBatch(
   };
   const framer = new RecordFramer(sink, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
 
+  // A failure of the caller's chunk handler is the caller's: it must not read as a broken gzip below.
+  let handlerFailure: { error: unknown } | undefined;
   const drain = async () => {
-    while (pending.length > 0 && !rejection) await onChunk(pending.shift()!, layout!);
+    try {
+      while (pending.length > 0 && !rejection) await onChunk(pending.shift()!, layout!);
+    } catch (error) {
+      handlerFailure = { error };
+      throw error;
+    }
   };
 
   try {
@@ -152,7 +159,7 @@ export async function readBatch(
       await drain();
     }
   } catch (error) {
-    if (!gzipped) throw error;
+    if (!gzipped || handlerFailure?.error === error) throw error;
     rejection = {
       code: 'UNREADABLE_GZIP',
       message: `The file looks gzip-compressed but cannot be decompressed (${(error as Error).message}).`,

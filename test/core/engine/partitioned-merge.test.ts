@@ -15,6 +15,7 @@ import {
   PartitionedAccumulator,
   partitionPartial,
 } from '../../../functions/core/engine/partitioned-merge.js';
+import { hashBytes } from '../../../functions/core/engine/string-table.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
 import { addDays, batch, epochDay, type LineInput, NPI_A, NPI_B } from '../../support/batch.js';
@@ -153,6 +154,23 @@ describe('a partitioned merge', () => {
     expect(facts * 5).toBe(partial.facts.length);
     expect(new Set(claimHome.values()).size).toBeGreaterThan(1);
     expect(new Set(memberHome.values()).size).toBeGreaterThan(1);
+  });
+
+  it('leaves the keys of one partition spread over the string tables’ slots and tags', async () => {
+    // Tables probe by a hash's low bits and tag by its top 6: a partition must not fix either.
+    const claims = Array.from({ length: 4000 }, (_, index) => ({ claim_id: `K${index}`, member_id: 'M' }));
+    const read = await intake(batch(claims), { recordsPerChunk: 4000 });
+    const partial = checkChunk(read.chunks[0]!, read.layout!, { asOfDay: epochDay(AS_OF) });
+    const pieces = partitionPartial(partial, 16).byClaim;
+    for (const piece of pieces) {
+      const hashes = piece.lines.map((_, position) => {
+        const key = Buffer.from(cellText(piece.keys, position, CELL.claimId));
+        return hashBytes(key, 0, key.length) >>> 0;
+      });
+      expect(hashes.length).toBeGreaterThan(150);
+      expect(new Set(hashes.map((hash) => hash >>> 26)).size).toBeGreaterThan(48);
+      expect(new Set(hashes.map((hash) => hash & 0x3f)).size).toBeGreaterThan(48);
+    }
   });
 
   it('encodes pieces that decode to the pieces, and leaves empty partitions out', async () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readBatch } from '../../../functions/core/intake/reader.js';
 import { batch, headerOf, type LineInput, lineOf, lineSpecs, recordOf } from '../../support/batch.js';
 import { expectEveryLineAccounted, intake } from '../../support/intake.js';
 import { seeded } from '../../support/random.js';
@@ -17,6 +18,7 @@ import {
   rowsOf,
   rulesOn,
   scrub,
+  source,
 } from '../../support/run.js';
 
 /** Scrubs, and checks that every physical line is in a checked record, a rejected record, or blank. */
@@ -246,6 +248,18 @@ describe('gzip', () => {
   it('rejects a truncated gzip as UNREADABLE_GZIP', async () => {
     const whole = gzipSync(Buffer.from(batch([{}, {}, {}])));
     expectRejectedBatch(await scrub(whole.subarray(0, whole.length - 12)), 'UNREADABLE_GZIP');
+  });
+
+  it('passes on a failure of the chunk handler as it is, not as a broken gzip', async () => {
+    const handlerFailure = new Error('cannot use the temporary folder /tmp/x (the disk is full)');
+    const reading = readBatch(
+      source(gzipSync(Buffer.from(batch([{}, {}, {}]))), 16),
+      async () => {
+        throw handlerFailure;
+      },
+      { recordsPerChunk: 1 },
+    );
+    await expect(reading).rejects.toBe(handlerFailure);
   });
 
   it('rejects an empty gzip as EMPTY_FILE', async () => {
