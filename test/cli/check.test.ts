@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,25 @@ describe('scrub62323 check', () => {
     expect(await read('1')).toEqual(expected);
     expect(expected[0]).toMatch(/DUPLICATE_LINE/);
     expect(expected[0]).toMatch(/IMAGING_BUNDLED/);
+  });
+
+  it('removes its spill folder when stopped with Ctrl-C, and stops as the signal says', async () => {
+    const file = await batchFile(
+      'interrupted.csv',
+      Array.from({ length: 80_000 }, (_, index) => CLEAN.replace('C1,', `C${index},`)),
+    );
+    const tempFolder = await mkdtemp(join(dir, 'interrupt-'));
+    const child = spawn(process.execPath, ['bin/scrub62323.js', 'check', file, '--out', join(dir, 'o-int')], {
+      env: { ...process.env, TMPDIR: tempFolder },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, signal) => resolve(signal)),
+    );
+    while ((await readdir(tempFolder)).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(await readdir(tempFolder)).toEqual([]);
   });
 
   it('says in one sentence how to fix a temporary folder it cannot use', async () => {
