@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SpillStore } from '../core/engine/partitioned-merge.js';
 import { describeFsError } from './report-folder.js';
 
@@ -14,14 +14,18 @@ export class SpillFolderError extends Error {}
 
 export interface FileSpill extends SpillStore {
   readonly folder: string;
-  /** Deletes the folder and everything left in it. Safe to call twice. */
-  close(): void;
+  /**
+   * Deletes the folder and everything left in it; false when that failed (the caller says so: the
+   * folder holds claim data). Safe to call twice; the store is unusable afterwards.
+   */
+  close(): boolean;
 }
 
 export function openFileSpill(partitions: number, parent: string = tmpdir()): FileSpill {
   const folder = attempt(() => mkdtempSync(join(parent, 'scrub62323-')), parent);
   /** Streams that have a file. Each append opens and closes it: a batch may have hundreds of streams. */
   const written = new Set<string>();
+  let closed = false;
   const pathOf = (stream: string) => join(folder, stream);
   const length = Buffer.alloc(4);
 
@@ -42,15 +46,19 @@ export function openFileSpill(partitions: number, parent: string = tmpdir()): Fi
       }, folder);
     },
     *records(stream) {
+      // After close (an interrupted run) the files are gone: reading on would give a partial report.
+      if (closed) throw new Error('the spill store is closed');
       if (!written.delete(stream)) return;
       yield* readRecords(pathOf(stream));
     },
     close() {
+      closed = true;
       written.clear();
       try {
         rmSync(folder, { recursive: true, force: true });
+        return true;
       } catch {
-        // Nothing more to do: the folder is the user's temporary folder, and it is named in the README.
+        return false;
       }
     },
   };
@@ -63,7 +71,7 @@ function writeFully(fd: number, bytes: Uint8Array): void {
 
 /** The records of a stream's file, in order; the file is deleted once read (or on failure). */
 function* readRecords(path: string): Generator<Uint8Array> {
-  const fd = attempt(() => openSync(path, 'r'), path);
+  const fd = attempt(() => openSync(path, 'r'), dirname(path));
   try {
     const length = Buffer.alloc(4);
     let position = 0;
@@ -75,7 +83,10 @@ function* readRecords(path: string): Generator<Uint8Array> {
     }
   } finally {
     closeSync(fd);
-    rmSync(path, { force: true });
+    // A file that cannot be deleted now goes with the folder (close), which reports its own failure.
+    try {
+      rmSync(path, { force: true });
+    } catch {}
   }
 }
 

@@ -34,9 +34,11 @@ describe('file spill store', () => {
     expect(statSync(join(spill.folder, 'claims-0')).mode & 0o777).toBe(0o600);
     expect([...spill.records('claims-0')]).toHaveLength(1);
     expect(readdirSync(spill.folder)).toEqual(['members-0']);
-    spill.close();
+    expect(spill.close()).toBe(true);
     expect(existsSync(spill.folder)).toBe(false);
-    spill.close();
+    expect(spill.close()).toBe(true);
+    // An interrupted run must not go on to a partial report.
+    expect(() => [...spill.records('members-0')]).toThrow(/spill store is closed/);
   });
 
   it('says in one sentence when it cannot make its folder', () => {

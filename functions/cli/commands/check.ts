@@ -24,7 +24,8 @@ Options:
   --as-of YYYY-MM-DD   the date the batch is judged on (default: today, UTC)
   --fail-on LEVEL      exit 1 when findings of LEVEL exist: error, or warning (warnings or errors)
   --history FILE       earlier sessions (member_id,date_of_service,procedure_code) for the frequency rule
-  --workers N          worker threads (default: all cores for files over 4 MB; 0 = this thread only)
+  --workers N          worker threads (default: one per core, up to 8, for files of 4 MB or more;
+                       0 = this thread only)
   -h, --help           this help
 
 Exit codes: 0 batch processed, 1 findings at the --fail-on level, 2 batch rejected or bad arguments.
@@ -144,14 +145,20 @@ export async function runCheckCommand(
   const name = batchNameOf(file);
   const folder = resolve(values.out ?? join('reports', name));
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
-  const spill =
-    size >= PARALLEL_FROM_BYTES
-      ? await inUserTerms(async () =>
-          openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder),
-        )
-      : undefined;
-  // The spill files hold claim and member ids: an interrupted run removes them before it stops.
-  const stopOnSignal = spill ? removeOnSignal(spill) : undefined;
+  // The spill files hold claim and member ids: an interrupted run removes them before it stops
+  // (the handler is in place before the folder exists).
+  let spill: FileSpill | undefined;
+  const stopOnSignal = size >= PARALLEL_FROM_BYTES ? removeOnSignal(() => spill) : undefined;
+  if (size >= PARALLEL_FROM_BYTES) {
+    try {
+      spill = await inUserTerms(async () =>
+        openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder),
+      );
+    } catch (error) {
+      stopOnSignal?.();
+      throw error;
+    }
+  }
   const pool =
     workers > 0
       ? startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() })
@@ -184,7 +191,8 @@ export async function runCheckCommand(
   } finally {
     // Cleanup never hides the error that got us here.
     stopOnSignal?.();
-    spill?.close();
+    if (spill && !spill.close())
+      io.stderr(`scrub62323: could not remove ${spill.folder}; delete it, it holds claim data\n`);
     await pool?.close().catch(() => undefined);
   }
 }
@@ -201,10 +209,10 @@ async function inUserTerms<T>(step: () => Promise<T>): Promise<T> {
 }
 
 /** Removes the spill on Ctrl-C or SIGTERM, then stops as the signal would have; returns the undo. */
-function removeOnSignal(spill: FileSpill): () => void {
+function removeOnSignal(spill: () => FileSpill | undefined): () => void {
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const onSignal = (signal: NodeJS.Signals) => {
-    spill.close();
+    spill()?.close();
     for (const other of signals) process.off(other, onSignal);
     process.kill(process.pid, signal);
   };

@@ -124,7 +124,7 @@ export class PartitionedAccumulator {
 }
 
 /** Lets timers, signals and I/O run between partitions (a partition's merge never waits on anything). */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const claimStream = (partition: number) => `claims-${partition}`;
 const memberStream = (partition: number) => `members-${partition}`;

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
@@ -57,14 +57,21 @@ export async function readBatch(
 ): Promise<IntakeResult> {
   const hash = createHash('sha256');
   let bytes = 0;
+  /** Errors that are not the gzip's fault: the upload's own read errors and the chunk handler's. */
+  const notGzipFaults = new Set<unknown>();
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (const piece of source) {
-      const buffer = Buffer.isBuffer(piece)
-        ? piece
-        : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-      hash.update(buffer);
-      bytes += buffer.length;
-      yield buffer;
+    try {
+      for await (const piece of source) {
+        const buffer = Buffer.isBuffer(piece)
+          ? piece
+          : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        hash.update(buffer);
+        bytes += buffer.length;
+        yield buffer;
+      }
+    } catch (error) {
+      notGzipFaults.add(error);
+      throw error;
     }
   }
   const raw = counted();
@@ -85,7 +92,10 @@ export async function readBatch(
     // next() rather than yield*: stopping early must not close the upload stream, which is drained below.
     for (let piece = await next(); !piece.done; piece = await next()) yield piece.value;
   }
-  const decoded: AsyncIterable<Buffer> = gzipped ? Readable.from(replay()).pipe(createGunzip()) : replay();
+  // pipeline, not pipe: an upload that fails mid-read must fail the gunzip too, not crash the process.
+  const decoded: AsyncIterable<Buffer> = gzipped
+    ? pipeline(Readable.from(replay()), createGunzip(), () => undefined)
+    : replay();
 
   const rejected: RejectedRecord[] = [];
   const pending: RawChunk[] = [];
@@ -130,13 +140,11 @@ export async function readBatch(
   };
   const framer = new RecordFramer(sink, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
 
-  // A failure of the caller's chunk handler is the caller's: it must not read as a broken gzip below.
-  let handlerFailure: { error: unknown } | undefined;
   const drain = async () => {
     try {
       while (pending.length > 0 && !rejection) await onChunk(pending.shift()!, layout!);
     } catch (error) {
-      handlerFailure = { error };
+      notGzipFaults.add(error);
       throw error;
     }
   };
@@ -159,7 +167,7 @@ export async function readBatch(
       await drain();
     }
   } catch (error) {
-    if (!gzipped || handlerFailure?.error === error) throw error;
+    if (!gzipped || notGzipFaults.has(error)) throw error;
     rejection = {
       code: 'UNREADABLE_GZIP',
       message: `The file looks gzip-compressed but cannot be decompressed (${(error as Error).message}).`,

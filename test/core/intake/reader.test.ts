@@ -262,6 +262,16 @@ describe('gzip', () => {
     await expect(reading).rejects.toBe(handlerFailure);
   });
 
+  it('passes on an upload that fails mid-read as it is, not as a broken gzip (and does not crash)', async () => {
+    const whole = gzipSync(Buffer.from(batch(Array.from({ length: 200 }, () => ({})))));
+    const readFailure = new Error('connection reset');
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield whole.subarray(0, 100);
+      throw readFailure;
+    }
+    await expect(readBatch(failing(), async () => undefined, {})).rejects.toBe(readFailure);
+  });
+
   it('rejects an empty gzip as EMPTY_FILE', async () => {
     expectRejectedBatch(await scrub(gzipSync(Buffer.alloc(0))), 'EMPTY_FILE');
   });
