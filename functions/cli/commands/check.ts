@@ -12,7 +12,7 @@ import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
-import { startWorkerPool } from '../worker-pool.js';
+import { startWorkerPool, type WorkerPool } from '../worker-pool.js';
 
 export const CHECK_HELP = `Usage: scrub62323 check <batch.csv> [options]
 
@@ -145,42 +145,31 @@ export async function runCheckCommand(
   const name = batchNameOf(file);
   const folder = resolve(values.out ?? join('reports', name));
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
+  const spills = size >= PARALLEL_FROM_BYTES;
+  let spill: FileSpill | undefined;
+  let pool: WorkerPool | undefined;
   // The spill files hold claim and member ids: an interrupted run removes them before it stops
   // (the handler is in place before the folder exists).
-  let spill: FileSpill | undefined;
-  const stopOnSignal = size >= PARALLEL_FROM_BYTES ? removeOnSignal(() => spill) : undefined;
-  if (size >= PARALLEL_FROM_BYTES) {
-    try {
-      spill = await inUserTerms(async () =>
-        openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder),
-      );
-    } catch (error) {
-      stopOnSignal?.();
-      throw error;
-    }
-  }
-  const pool =
-    workers > 0
-      ? startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() })
-      : undefined;
+  const stopOnSignal = spills ? removeOnSignal(() => spill) : undefined;
   try {
-    const result = await inUserTerms(() =>
-      scrubBatch(
-        createReadStream(file, { highWaterMark: 1 << 20 }),
-        {
-          batchId: name,
-          sourceName: basename(file),
-          recordsPerChunk: CHUNK_RECORDS,
-          asOf,
-          ...(deps.now ? { now: deps.now } : {}),
-          ...(progress ? { onProgress: progress.update } : {}),
-        },
-        {
-          ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
-          ...(history ? { history } : {}),
-          ...(spill ? { spill } : {}),
-        },
-      ),
+    if (spills) spill = openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder);
+    if (workers > 0)
+      pool = startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() });
+    const result = await scrubBatch(
+      createReadStream(file, { highWaterMark: 1 << 20 }),
+      {
+        batchId: name,
+        sourceName: basename(file),
+        recordsPerChunk: CHUNK_RECORDS,
+        asOf,
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+      },
+      {
+        ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
+        ...(history ? { history } : {}),
+        ...(spill ? { spill } : {}),
+      },
     );
     progress?.done();
     await writeReportFolder(folder, result.pieces).catch((error: Error) => {
@@ -188,23 +177,17 @@ export async function runCheckCommand(
     });
     io.stdout(summaryText(result.summary, folder));
     return exitCodeFor(result.summary, failOn);
+  } catch (error) {
+    // A temporary folder that cannot be made or fills up is the user's to fix: say how.
+    if (error instanceof SpillFolderError)
+      throw new UsageError(`${error.message}; set TMPDIR to a writable folder with room`);
+    throw error;
   } finally {
     // Cleanup never hides the error that got us here.
     stopOnSignal?.();
     if (spill && !spill.close())
       io.stderr(`scrub62323: could not remove ${spill.folder}; delete it, it holds claim data\n`);
     await pool?.close().catch(() => undefined);
-  }
-}
-
-/** Runs `step`; a temporary-folder failure becomes a usage error that says how to fix it. */
-async function inUserTerms<T>(step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof SpillFolderError)
-      throw new UsageError(`${error.message}; set TMPDIR to a writable folder with room`);
-    throw error;
   }
 }
 

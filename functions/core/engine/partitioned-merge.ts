@@ -36,7 +36,7 @@ export interface SpillStore {
   records(stream: string): Iterable<Uint8Array>;
 }
 
-/** A spill store that keeps its records in memory (tests, small batches). */
+/** A spill store that keeps its records in memory (tests). */
 export function memorySpill(partitions: number): SpillStore {
   const streams = new Map<string, Uint8Array[]>();
   return {
@@ -85,9 +85,9 @@ export class PartitionedAccumulator {
 
   addCut(cut: CutPartial): void {
     const { partitions } = this.spill;
-    this.lines += cut.root.checked;
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
+    this.lines += cut.root.checked;
     this.root.add(cut.root);
     cut.claimPieces.forEach((piece, index) => {
       if (piece) this.spill.append(claimStream(index), piece);

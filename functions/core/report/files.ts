@@ -30,9 +30,7 @@ function* csvPieces<T>(header: string, items: readonly T[], row: (item: T) => st
   }
 }
 
-export const findingsCsv = (batch: MergedBatch): string => [...findingsCsvPieces(batch)].join('');
-
-export function findingsCsvPieces(batch: MergedBatch): Iterable<string> {
+function findingsCsvPieces(batch: MergedBatch): Iterable<string> {
   return csvPieces(FINDINGS_HEADER, batch.findings, (item) => {
     const echo = batch.echoes.get(item.line)!;
     return csvRow([
@@ -51,10 +49,7 @@ export function findingsCsvPieces(batch: MergedBatch): Iterable<string> {
   });
 }
 
-export const rejectedCsv = (records: readonly RejectedRecord[]): string =>
-  [...rejectedCsvPieces(records)].join('');
-
-export function rejectedCsvPieces(records: readonly RejectedRecord[]): Iterable<string> {
+function rejectedCsvPieces(records: readonly RejectedRecord[]): Iterable<string> {
   return csvPieces(REJECTED_HEADER, records, (record) =>
     csvRow([
       numberCell(record.line),

@@ -137,21 +137,7 @@ describe('mapHeader', () => {
 
 describe('columns outside the contract', () => {
   it('ignores dx_5 and other unlisted list names, and lists them as unknown', () => {
-    const result = mapHeader([
-      'claim_id',
-      'line_no',
-      'member_id',
-      'date_of_service',
-      'procedure_code',
-      'units',
-      'place_of_service',
-      'rendering_npi',
-      'charge',
-      'dx_1',
-      'dx_5',
-      'diagnoses',
-      'modifier',
-    ]);
+    const result = mapHeader([...REQUIRED, 'dx_1', 'dx_5', 'diagnoses', 'modifier']);
     if (!result.ok) throw new Error('header should map');
     expect(result.layout.diagnosisColumns).toEqual([9]);
     expect(result.layout.unknownColumns).toEqual(['dx_5', 'diagnoses', 'modifier']);

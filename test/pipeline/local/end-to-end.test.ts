@@ -6,11 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../functions/cli/commands/check.js';
 import { REPORT_FILES } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
-import { LocalPipeline, type LocalPipelineOptions, runPipeline } from '../../../functions/local/runner.js';
+import { type LocalPipeline, runPipeline } from '../../../functions/local/runner.js';
 import { BATCH_ID_PATTERN } from '../../../functions/pipeline/batch-id.js';
 import { testEvent } from '../../../functions/pipeline/s3-event.js';
 import {
@@ -21,16 +21,9 @@ import {
   SAMPLE_HISTORY,
   syntheticBatch,
 } from '../helpers.js';
+import { pipelineStarter } from './pipelines.js';
 
-const pipelines: LocalPipeline[] = [];
-async function start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  const pipeline = await LocalPipeline.start({ logLevel: 'SILENT', chunkLines: 100, ...options });
-  pipelines.push(pipeline);
-  return pipeline;
-}
-afterEach(async () => {
-  await Promise.all(pipelines.splice(0).map((pipeline) => pipeline.stop()));
-});
+const start = pipelineStarter({ chunkLines: 100 });
 
 /** Uploads, announces, runs until the report is in; returns the notice and the report files. */
 async function process(

@@ -3,10 +3,10 @@
  * correct report (or an incomplete one that says what is missing), never in silence or duplicates.
  */
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPORT_FILES } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
-import { LocalPipeline, type LocalPipelineOptions } from '../../../functions/local/runner.js';
+import type { LocalPipeline } from '../../../functions/local/runner.js';
 import {
   AS_OF,
   faultyStore,
@@ -16,16 +16,9 @@ import {
   type StoreCall,
   syntheticBatch,
 } from '../helpers.js';
+import { pipelineStarter } from './pipelines.js';
 
-const pipelines: LocalPipeline[] = [];
-async function start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  const pipeline = await LocalPipeline.start({ logLevel: 'SILENT', chunkLines: 40, ...options });
-  pipelines.push(pipeline);
-  return pipeline;
-}
-afterEach(async () => {
-  await Promise.all(pipelines.splice(0).map((pipeline) => pipeline.stop()));
-});
+const start = pipelineStarter({ chunkLines: 40 });
 
 const BODY = Buffer.from(syntheticBatch(200)); // 5 chunks of 40 records
 
