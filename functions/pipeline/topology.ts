@@ -101,3 +101,34 @@ export const ENV = {
 } as const;
 
 export type EnvName = keyof typeof ENV;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * The environment variables each function reads. The stack sets exactly these on each function and
+ * the local runner hands exactly these to each handler, so the two cannot drift apart.
+ */
+export const FUNCTION_ENV = {
+  split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'LOG_LEVEL'],
+  validate: [
+    'WORK_BUCKET',
+    'REPORTS_BUCKET',
+    'CHUNK_MAX_RECEIVE_COUNT',
+    'REPORT_TOPIC_ARN',
+    'FREQUENCY_LIMIT',
+    'LOG_LEVEL',
+  ],
+} as const satisfies Record<FunctionName, readonly EnvName[]>;
+
+/** The variables of `values` that function `fn` reads (unset ones left out). */
+export function environmentOf(
+  fn: FunctionName,
+  values: Partial<Record<EnvName, string>>,
+): Partial<Record<EnvName, string>> {
+  const picked: Partial<Record<EnvName, string>> = {};
+  for (const name of FUNCTION_ENV[fn]) {
+    const value = values[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
