@@ -1,4 +1,6 @@
 /** The CSV files: the batch laid out and rendered with the physical line of every entry, and the history file. */
+
+import type { ScalarField } from '../../functions/core/intake/columns.js';
 import { STANDARD_COLUMNS, STANDARD_HEADER_LINE } from '../../test/support/columns.js';
 import { csvRecord } from '../../test/support/csv.js';
 import type { Random } from '../../test/support/random.js';
@@ -43,10 +45,17 @@ export function render(blocks: readonly Block[]): { text: string; placed: Placed
   return { text: `${out.join('\n')}\n`, placed };
 }
 
+/** prior-sessions.csv: the batch's own names for the three facts a session needs. */
+const HISTORY_COLUMNS = [
+  'member_id',
+  'date_of_service',
+  'procedure_code',
+] as const satisfies readonly ScalarField[];
+
 export function historyCsv(rows: readonly HistoryRow[]): string {
   const sorted = [...rows].sort((a, b) => a.date.localeCompare(b.date) || a.member.localeCompare(b.member));
   const lines = [
-    'member_id,date_of_service,procedure_code',
+    HISTORY_COLUMNS.join(','),
     ...sorted.map((row) => csvRecord([row.member, row.date, row.code])),
   ];
   return `${lines.join('\n')}\n`;
