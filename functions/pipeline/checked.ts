@@ -39,6 +39,7 @@ const listOf = (values: readonly unknown[]): string =>
   values.map((value) => JSON.stringify(value)).join(' or ');
 
 function bound(issue: { origin: string; inclusive?: boolean }, limit: unknown, below: boolean): string {
+  if (below && issue.origin === 'string' && limit === 1) return 'must not be empty';
   const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
   if (below) return `expected ${issue.inclusive === false ? 'more than' : 'at least'} ${limit}${unit}`;
   return `expected ${issue.inclusive === false ? 'less than' : 'at most'} ${limit}${unit}`;
@@ -52,7 +53,7 @@ function problemOf(issue: z.core.$ZodRawIssue): string {
     case 'invalid_format':
       return `expected ${FORMAT[issue.format] ?? issue.format}`;
     case 'invalid_value':
-      return `expected ${listOf(issue.values)}`;
+      return issue.input === undefined ? 'missing' : `expected ${listOf(issue.values)}`;
     case 'invalid_union':
       return 'options' in issue && Array.isArray(issue.options)
         ? `expected ${listOf(issue.options)}`
