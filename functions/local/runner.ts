@@ -14,17 +14,26 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { writeReportFolder } from '../adapters/report-folder.js';
-import { type ObjectStore, s3ObjectStore } from '../adapters/s3.js';
+import { s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
 import { sqsMessageSender } from '../adapters/sqs.js';
+import { ScrubError } from '../core/errors.js';
 import { REPORT_FILES, type ReportFileName } from '../core/report/files.js';
 import type { Summary } from '../core/report/summary.js';
 import { type LogLevel, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
 import { reportKey } from '../pipeline/keys.js';
-import { createLogger, type FunctionName, type PipelineLogger } from '../pipeline/log.js';
+import { createLogger, type PipelineLogger } from '../pipeline/log.js';
+import type { ObjectStore } from '../pipeline/ports.js';
 import { objectCreatedEvent } from '../pipeline/s3-event.js';
 import { createSplitHandler } from '../pipeline/split.js';
-import { AS_OF_METADATA, type EnvName, FUNCTIONS, PREFIX, QUEUES } from '../pipeline/topology.js';
+import {
+  AS_OF_METADATA,
+  type EnvName,
+  FUNCTIONS,
+  type FunctionName,
+  PREFIX,
+  QUEUES,
+} from '../pipeline/topology.js';
 import { createValidateHandler } from '../pipeline/validate.js';
 import type { ReportReady } from '../pipeline/work-files.js';
 import { type Emulator, startEmulator } from './emulator.js';
@@ -78,9 +87,9 @@ export interface RunStats {
 }
 
 /** A run that could not finish: the message says why, in one sentence. */
-export class PipelineRunError extends Error {
+export class PipelineRunError extends ScrubError {
   constructor(message: string) {
-    super(message);
+    super('PIPELINE_RUN', message);
     this.name = 'PipelineRunError';
   }
 }

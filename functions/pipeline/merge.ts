@@ -19,8 +19,6 @@
  * replaced by the complete one when the failed chunk is redriven from the DLQ and succeeds.
  */
 import { createHash } from 'node:crypto';
-import type { ObjectStore } from '../adapters/s3.js';
-import type { Notifier } from '../adapters/sns.js';
 import { BatchAccumulator, type HistorySource, type MergedBatch } from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
@@ -30,6 +28,7 @@ import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
 import type { ValidateConfig } from './config.js';
 import { indexOfKey, reportKey, reportPrefix, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
+import type { Notifier, ObjectStore } from './ports.js';
 import { FUNCTIONS, PREFIX } from './topology.js';
 import {
   type ChunkRange,
@@ -39,6 +38,8 @@ import {
   describeChunk,
   encodeJson,
   type Manifest,
+  type MergeDone,
+  type MergeLock,
   olderPart,
   type ReportReady,
 } from './work-files.js';
@@ -97,13 +98,13 @@ async function takeLock(deps: MergeDeps, manifest: Manifest, state: string, owne
   const { store, config } = deps;
   const keys = workKeys(manifest.batchId);
   const now = deps.now?.() ?? new Date();
-  const lock = encodeJson({ version: 1, owner, takenAt: now.toISOString() });
+  const lock = encodeJson({ version: 1, owner, takenAt: now.toISOString() } satisfies MergeLock);
   for (let generation = 0; generation < LOCK_GENERATIONS; generation += 1) {
     const key = keys.lock(state, generation);
     if (await store.writeIfAbsent(config.workBucket, key, lock)) return true;
     const bytes = await store.read(config.workBucket, key);
     if (!bytes) return false; // being created right now by another merger
-    const held = decodeLock(bytes);
+    const held = decodeLock(bytes, key);
     if (held.owner === owner) {
       deps.logger.info('merge lock already ours: finishing an interrupted merge', {
         batchId: manifest.batchId,
@@ -142,7 +143,11 @@ export async function completeIfLast(
   if (await store.exists(config.workBucket, keys.done(state))) return 'already-merged';
   if (!(await takeLock(deps, manifest, state, owner))) return 'merged-elsewhere';
   await mergeBatch(deps, manifest, missing);
-  await store.write(config.workBucket, keys.done(state), encodeJson({ version: 1, state }));
+  await store.write(
+    config.workBucket,
+    keys.done(state),
+    encodeJson({ version: 1, state } satisfies MergeDone),
+  );
   return 'merged';
 }
 
@@ -222,7 +227,7 @@ async function mergeParts(
   if (manifest.framerRejected > 0) {
     const rejected = await store.read(config.workBucket, keys.rejected);
     if (!rejected) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
-    accumulator.addRejected(decodeRejected(rejected));
+    accumulator.addRejected(decodeRejected(rejected, keys.rejected));
   }
   return accumulator.finish(workBucketHistory(deps));
 }

@@ -29,9 +29,10 @@ type Manifests = Map<string, Promise<Manifest>>;
 async function manifestOf(deps: ValidateDeps, batchId: string, cache: Manifests): Promise<Manifest> {
   let pending = cache.get(batchId);
   if (!pending) {
-    pending = deps.store.read(deps.config.workBucket, workKeys(batchId).manifest).then((bytes) => {
+    const key = workKeys(batchId).manifest;
+    pending = deps.store.read(deps.config.workBucket, key).then((bytes) => {
       if (!bytes) throw new PipelineError('MANIFEST_MISSING', `batch ${batchId} has no manifest`);
-      return decodeManifest(bytes);
+      return decodeManifest(bytes, key);
     });
     cache.set(batchId, pending);
   }
