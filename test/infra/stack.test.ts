@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Token } from 'aws-cdk-lib';
+import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -16,6 +16,7 @@ import {
   visibilityTimeoutSeconds,
   WORK_EXPIRY_DAYS,
 } from '../../functions/pipeline/topology.js';
+import type { Scrub62323DataStack } from '../../infra/data-stack.js';
 import type { Scrub62323Stack } from '../../infra/stack.js';
 import {
   asArray,
@@ -34,6 +35,8 @@ import {
 } from './helpers.js';
 
 let stack: Scrub62323Stack;
+let dataStack: Scrub62323DataStack;
+/** The whole stage, both stacks (helpers.ts stageTemplate). */
 let template: Template;
 let assembly: CloudAssembly;
 /** Logical ids of the stack's resources, by role. */
@@ -46,17 +49,17 @@ let ids: {
 };
 
 beforeAll(() => {
-  ({ stack, template, assembly } = synth());
-  const idsOf = <K extends string>(constructs: Record<K, IConstruct>) =>
+  ({ stack, dataStack, template, assembly } = synth());
+  const idsOf = <K extends string>(owner: Stack, constructs: Record<K, IConstruct>) =>
     Object.fromEntries(
-      Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(stack, construct)]),
+      Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(owner, construct)]),
     ) as Record<K, string>;
   ids = {
-    buckets: idsOf(stack.buckets),
-    queues: idsOf(stack.queues),
-    functions: idsOf(stack.functions),
-    topics: idsOf(stack.topics),
-    keys: idsOf(stack.keys),
+    buckets: idsOf(dataStack, dataStack.buckets),
+    queues: idsOf(dataStack, dataStack.queues),
+    functions: idsOf(stack, stack.functions),
+    topics: idsOf(dataStack, dataStack.topics),
+    keys: idsOf(dataStack, dataStack.keys),
   };
 }, SYNTH_TIMEOUT_MS);
 afterAll(removeOutdirs);
@@ -228,7 +231,7 @@ describe('messaging', () => {
     expect(resource(template, ids.queues[pair.dlq]).Properties.MessageRetentionPeriod).toBe(
       pair.definition.dlqRetentionDays * 24 * 60 * 60,
     );
-    expect(stack.queues[pair.dlq].node.id).toBe(dlqName(pair.definition));
+    expect(dataStack.queues[pair.dlq].node.id).toBe(dlqName(pair.definition));
   });
 
   it.each(pairs)(
@@ -529,7 +532,7 @@ describe('access', () => {
   });
 
   it('billing uploader: may only put objects under incoming/ of the intake bucket', () => {
-    const policy = resource(template, logicalId(stack, stack.peoplePolicies.billingUploader));
+    const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.billingUploader));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-billing-uploader');
     expect(grants(statementsOf(policy))).toEqual([
       `kms:Decrypt ${arn(ids.keys.data)}`,
@@ -545,7 +548,7 @@ describe('access', () => {
   });
 
   it('auditor: may only list and read reports/ of the reports bucket', () => {
-    const policy = resource(template, logicalId(stack, stack.peoplePolicies.auditor));
+    const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.auditor));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-auditor');
     expect(grants(statementsOf(policy))).toEqual([
       `kms:Decrypt ${arn(ids.keys.data)}`,
@@ -627,7 +630,7 @@ describe('operations', () => {
     template.hasOutput('IntakeBucketName', { Value: { Ref: ids.buckets.intake } });
     template.hasOutput('ReportsBucketName', { Value: { Ref: ids.buckets.reports } });
     template.hasOutput('AuditorPolicyArn', {
-      Value: { Ref: logicalId(stack, stack.peoplePolicies.auditor) },
+      Value: { Ref: logicalId(dataStack, dataStack.peoplePolicies.auditor) },
     });
     template.hasOutput('BillingUploaderPolicyArn', { Value: Match.objectLike({ Ref: Match.anyValue() }) });
   });
