@@ -39,7 +39,14 @@ describe('readConfig', () => {
     });
   });
 
+  it('reads terminationProtection as `-c` (string) or cdk.json (boolean) passes it', () => {
+    expect(configOf({ terminationProtection: 'true' }).terminationProtection).toBe(true);
+    expect(configOf({ terminationProtection: false }).terminationProtection).toBe(false);
+    expect(configOf({})).not.toHaveProperty('terminationProtection');
+  });
+
   it.each([
+    [{ terminationProtection: 'yes' }, /terminationProtection/],
     [{ stage: 'Prod' }, /stage/],
     [{ stage: 'a-stage-name-too-long' }, /stage/],
     [{ reportRetentionDays: '0' }, /reportRetentionDays/],
@@ -65,6 +72,7 @@ describe('stack with context values', () => {
       reportEmail: 'billing@example.org',
       reportRetentionDays: '2555',
       logLevel: 'debug',
+      terminationProtection: 'true',
     }));
   }, SYNTH_TIMEOUT_MS);
 
@@ -107,6 +115,12 @@ describe('stack with context values', () => {
       Endpoint: 'billing@example.org',
       TopicArn: { Ref: id(dataStack.topics.reportReady) },
     });
+  });
+
+  it('protects the data stack from deletion when terminationProtection is set, never the stateless one', () => {
+    expect(dataStack.stackName).toBe('Scrub62323-prod-data');
+    expect(dataStack.terminationProtection).toBe(true);
+    expect(stack.terminationProtection).toBe(false);
   });
 
   it('passes logLevel to the functions and to Lambda log filtering', () => {

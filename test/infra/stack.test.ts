@@ -38,6 +38,8 @@ let stack: Scrub62323Stack;
 let dataStack: Scrub62323DataStack;
 /** The whole stage, both stacks (helpers.ts stageTemplate). */
 let template: Template;
+let dataTemplate: Template;
+let statelessTemplate: Template;
 let assembly: CloudAssembly;
 /** Logical ids of the stack's resources, by role. */
 let ids: {
@@ -49,7 +51,7 @@ let ids: {
 };
 
 beforeAll(() => {
-  ({ stack, dataStack, template, assembly } = synth());
+  ({ stack, dataStack, template, dataTemplate, statelessTemplate, assembly } = synth());
   const idsOf = <K extends string>(owner: Stack, constructs: Record<K, IConstruct>) =>
     Object.fromEntries(
       Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(owner, construct)]),
@@ -638,5 +640,70 @@ describe('operations', () => {
   it('is environment-agnostic: no account or region, so synth needs no credentials', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
     expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+});
+
+describe('stages: a data stack and a stateless stack', () => {
+  const types = (t: Template) =>
+    new Set(Object.values(t.toJSON().Resources as Record<string, CfnResource>).map((r) => r.Type));
+
+  it('synthesizes Scrub62323-<stage>-data and Scrub62323-<stage>, the stateless one depending on the data one only', () => {
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Scrub62323-dev', 'Scrub62323-dev-data']);
+    const stackIds = new Set(assembly.stacks.map((s) => s.id));
+    const stackDependencies = (name: string) =>
+      assembly
+        .getStackByName(name)
+        .dependencies.map((d) => d.id)
+        .filter((id) => stackIds.has(id));
+    expect(stackDependencies('Scrub62323-dev')).toEqual(['Scrub62323-dev-data']);
+    expect(stackDependencies('Scrub62323-dev-data')).toEqual([]);
+  });
+
+  it('data stack references nothing of the stateless stack (no cycle can form)', () => {
+    const json = JSON.stringify(dataTemplate.toJSON());
+    expect(json).not.toContain('Fn::ImportValue');
+    expect(json).not.toContain('Fn::GetStackOutput');
+  });
+
+  it('data stack retains every bucket, log group and key, except the key of messages in flight', () => {
+    const retained = ['AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'].flatMap((type) =>
+      resourcesOfType(dataTemplate, type),
+    );
+    expect(retained.length).toBe(4 + 2 + 3);
+    for (const [id, found] of retained) {
+      const expected = id === ids.keys.messaging ? 'Delete' : 'Retain';
+      expect(
+        { DeletionPolicy: found.DeletionPolicy, UpdateReplacePolicy: found.UpdateReplacePolicy },
+        id,
+      ).toEqual({
+        DeletionPolicy: expected,
+        UpdateReplacePolicy: expected,
+      });
+    }
+  });
+
+  it('stateless stack holds no data: only functions, their event source mappings and alarms', () => {
+    const allowed = [
+      'AWS::CDK::Metadata',
+      'AWS::CloudWatch::Alarm',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::Lambda::Function',
+    ];
+    expect([...types(statelessTemplate)].filter((type) => !allowed.includes(type))).toEqual([]);
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::KMS::Key',
+      'AWS::Logs::LogGroup',
+      'AWS::DynamoDB::Table',
+      'AWS::SQS::Queue',
+    ]) {
+      statelessTemplate.resourceCountIs(type, 0);
+    }
+  });
+
+  it('keeps the stage outputs on the stateless stack, and termination protection off unless context asks', () => {
+    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(13);
+    expect(stack.terminationProtection).toBe(false);
+    expect(dataStack.terminationProtection).toBe(false);
   });
 });
