@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { DEFAULT_REPORT_RETENTION_DAYS } from '../functions/pipeline/topology.js';
+import { DEFAULT_REPORT_RETENTION_DAYS, LOG_LEVELS, type LogLevel } from '../functions/pipeline/topology.js';
 
 /** Values a deployment may choose with `cdk deploy -c name=value` (or the cdk.json `context` block). */
 export interface StackConfig {
@@ -16,9 +16,6 @@ export interface StackConfig {
   /** CloudFormation termination protection on the data stack (the stateless stack never has it). */
   readonly terminationProtection?: boolean;
 }
-
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 // Bucket names are `<stem>-<stage>-<account>-<region>` and must stay within S3's 63 characters.
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,9}$/;

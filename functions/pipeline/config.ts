@@ -6,10 +6,9 @@
 import { ScrubError } from '../core/errors.js';
 import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
 import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
-import { ENV, type EnvName, type FunctionName } from './topology.js';
+import { ENV, type EnvName, type FunctionName, LOG_LEVELS, type LogLevel } from './topology.js';
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

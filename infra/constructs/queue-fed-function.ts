@@ -8,6 +8,7 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
+import type { LogLevel } from '../../functions/pipeline/topology.js';
 import {
   dlqName,
   type EnvName,
@@ -15,7 +16,6 @@ import {
   type QueueDefinition,
   visibilityTimeoutSeconds,
 } from '../../functions/pipeline/topology.js';
-import type { LogLevel } from '../config.js';
 import { acknowledge } from '../nag.js';
 import { serviceKeyStatement } from './statements.js';
 

@@ -11,6 +11,7 @@ import {
   dlqName,
   ENV,
   FUNCTIONS,
+  type FunctionName,
   PREFIX,
   QUEUES,
   visibilityTimeoutSeconds,
@@ -45,7 +46,7 @@ let assembly: CloudAssembly;
 let ids: {
   buckets: Record<'intake' | 'reports' | 'work' | 'accessLogs', string>;
   queues: Record<'intake' | 'intakeDlq' | 'chunk' | 'chunkDlq', string>;
-  functions: Record<'split' | 'validate', string>;
+  functions: Record<FunctionName, string>;
   topics: Record<'reportReady' | 'alarm', string>;
   keys: Record<'data' | 'messaging' | 'logs', string>;
 };
@@ -431,10 +432,10 @@ describe('compute', () => {
 });
 
 describe('access', () => {
-  const fnProps = (name: 'split' | 'validate') => resource(template, ids.functions[name]).Properties;
-  const logGroupOf = (name: 'split' | 'validate') =>
+  const fnProps = (name: FunctionName) => resource(template, ids.functions[name]).Properties;
+  const logGroupOf = (name: FunctionName) =>
     (fnProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-  const functionPolicy = (name: 'split' | 'validate'): CfnResource => {
+  const functionPolicy = (name: FunctionName): CfnResource => {
     const role = (fnProps(name).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const attached = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) =>
       mentions(p.Properties.Roles, role),
