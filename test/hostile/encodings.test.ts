@@ -49,11 +49,12 @@ async function run(
   label: string,
   name: string,
   data: string | Uint8Array,
+  timeoutMs = 25_000,
 ): Promise<Awaited<ReturnType<typeof readReport>>> {
   const space = await scratch(label);
   const file = await space.file(name, data);
   const out = space.out(label);
-  const result = await command(file, out, [], { tmp: space.tmp, timeoutMs: 90_000 });
+  const result = await command(file, out, [], { tmp: space.tmp, timeoutMs });
   expect(result.code, describeRun(result)).toBe(0);
   expect(await spillLeftovers(space.tmp), 'spill folder removed').toEqual([]);
   const report = await readReport(out);
@@ -106,10 +107,10 @@ describe.skipIf(!HOSTILE)('hostile: encodings', () => {
 
   it('streams a big UTF-16LE batch (over 4 MB, characters cut across reads) to the same report as UTF-8', async () => {
     const big = csv(rows(40_000, '😀é'));
-    const reference = await run(check, 'enc-ref-big', 'ref.csv', big);
+    const reference = await run(check, 'enc-ref-big', 'ref.csv', big, 55_000);
     const encoded = utf16le(big);
     expect(encoded.length).toBeGreaterThan(4 * 1024 * 1024);
-    const report = await run(check, 'enc-big16', 'big16.csv', encoded);
+    const report = await run(check, 'enc-big16', 'big16.csv', encoded, 55_000);
     expect.soft(report.summary.source.encoding).toBe('utf-16le');
     expect(report.summary.counts).toEqual(reference.summary.counts);
     expect(report.findingsText).toBe(reference.findingsText);

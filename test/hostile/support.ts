@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 export const BIN = join(process.cwd(), 'bin/scrub62323.js');
 export const AS_OF = '2026-11-28';
@@ -67,6 +67,12 @@ export const sha256 = (data: string | Uint8Array): string => createHash('sha256'
 // Scratch folders
 
 const scratchRoots: string[] = [];
+/** Children still running when a test ends (it timed out, or failed early) are killed, not left to spin. */
+const liveChildren = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+  liveChildren.clear();
+});
 afterAll(async () => {
   if (process.env.SCRUB_HOSTILE_KEEP === '1') return;
   await Promise.all(scratchRoots.map((root) => rm(root, { recursive: true, force: true })));
@@ -138,7 +144,10 @@ export interface CliOptions {
   /** TMPDIR for the child; give each test a fresh one. */
   readonly tmp?: string;
   readonly cwd?: string;
-  /** The child is killed (SIGKILL) after this long and the result says `timedOut` (default 60 s). */
+  /**
+   * The child is killed (SIGKILL) after this long and the result says `timedOut` (default 25 s, under
+   * vitest's 30 s test timeout; tests that allow longer raise both).
+   */
   readonly timeoutMs?: number;
   /** Run under this umask (through /bin/sh). */
   readonly umask?: string;
@@ -209,10 +218,12 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
-  }, options.timeoutMs ?? 60_000);
+  }, options.timeoutMs ?? 25_000);
+  liveChildren.add(child);
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      liveChildren.delete(child);
       let peakRssMb: number | undefined;
       if (measuring) {
         const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
