@@ -115,7 +115,7 @@ const CASES: Case[] = [
     data: () =>
       gzipSync(
         csv(
-          Array.from({ length: 20_000 }, () => phiRow(1)),
+          Array.from({ length: 20_000 }, () => phiRow(1, { procedure_code: '99213' })),
           PHI_HEADER,
         ),
         { level: 9 },
