@@ -70,9 +70,22 @@ const scratchRoots: string[] = [];
 /** Children still running when a test ends (it timed out, or failed early) are killed, not left to spin. */
 const liveChildren = new Set<ChildProcess>();
 afterEach(() => {
-  for (const child of liveChildren) child.kill('SIGKILL');
+  for (const child of liveChildren) killGroup(child, 'SIGKILL');
   liveChildren.clear();
 });
+
+/**
+ * Each child runs in its own process group, so that a wrapper (/usr/bin/time, /bin/sh) and the node
+ * process under it are stopped together.
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
 afterAll(async () => {
   if (process.env.SCRUB_HOSTILE_KEEP === '1') return;
   await Promise.all(scratchRoots.map((root) => rm(root, { recursive: true, force: true })));
@@ -199,6 +212,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     cwd: options.cwd ?? process.cwd(),
     env: childEnv(options),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
@@ -217,7 +231,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
   });
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    killGroup(child, 'SIGKILL');
   }, options.timeoutMs ?? 25_000);
   liveChildren.add(child);
   const done = new Promise<CliResult>((resolve) => {
