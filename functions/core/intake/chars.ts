@@ -5,3 +5,6 @@ export const QUOTE = 0x22;
 export const COMMA = 0x2c;
 export const SPACE = 0x20;
 export const TAB = 0x09;
+
+/** The UTF-8 byte-order mark some exports start with; it is not part of the header. */
+export const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);

@@ -8,7 +8,7 @@
  * is a literal quote. A quote anywhere else is left for the field parser to judge.
  */
 
-import { COMMA, CR, LF, QUOTE, SPACE, TAB } from './chars.js';
+import { COMMA, CR, LF, QUOTE, SPACE, TAB, UTF8_BOM } from './chars.js';
 
 export interface RejectedRecord {
   /** Physical line where the record starts. */
@@ -101,11 +101,12 @@ export class RecordFramer {
     this.tail = position < bytes.length ? bytes.subarray(position) : Buffer.alloc(0);
   }
 
-  /** Where the text starts, past a byte-order mark; NOT_YET until three bytes (or the end) have come. */
+  /** Where the text starts, past a byte-order mark; NOT_YET until its length in bytes (or the end) has come. */
   private startOfText(bytes: Buffer, final: boolean): number {
-    if (bytes.length < 3 && !final) return NOT_YET;
+    if (bytes.length < UTF8_BOM.length && !final) return NOT_YET;
     this.atFileStart = false;
-    return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const bom = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+    return bom ? UTF8_BOM.length : 0;
   }
 
   /** Drops the rest of an over-long line; returns where framing resumes. */

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { UTF8_BOM } from './chars.js';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
 import { type ColumnLayout, describeHeaderProblem, mapHeader } from './columns.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FrameSink, RecordFramer, type RejectedRecord } from './framer.js';
@@ -238,7 +239,8 @@ class BatchSink implements FrameSink {
         ? { code: 'NO_RECORDS', message: 'The file has a header line but no records.' }
         : undefined;
     }
-    return uploadBytes === 0 || this.sniffed <= 3
+    // No more bytes than a byte-order mark: empty, not blank lines.
+    return uploadBytes === 0 || this.sniffed <= UTF8_BOM.length
       ? {
           code: 'EMPTY_FILE',
           message: 'The file is empty: a batch needs a header line and at least one record.',
