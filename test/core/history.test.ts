@@ -35,7 +35,9 @@ describe('parseHistoryCsv', () => {
   });
 
   it('reads the first of two columns for the same field, as a batch header does', () => {
-    const history = parseHistoryCsv('member_id,mbi,dos,service_date,cpt\nA1,B1,2026-03-01,2026-04-01,62323\n');
+    const history = parseHistoryCsv(
+      'member_id,mbi,dos,service_date,cpt\nA1,B1,2026-03-01,2026-04-01,62323\n',
+    );
     expect(history.sessions).toEqual(new Map([['A1', [epochDay('2026-03-01')]]]));
   });
 
