@@ -28,6 +28,8 @@ export interface FrameSink {
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 const RAW_PREVIEW_CHARS = 500;
+/** What startOfText returns while the first bytes cannot yet tell whether a byte-order mark is there. */
+const NOT_YET = -1;
 
 type RecordScan = {
   readonly kind: 'record';
@@ -154,9 +156,6 @@ export class RecordFramer {
     return newline + 1;
   }
 }
-
-/** What startOfText returns while the first bytes cannot yet tell whether a byte-order mark is there. */
-const NOT_YET = -1;
 
 /**
  * Scans one record that holds no quote before its line feed `newline` (-1: none in the buffer yet):
