@@ -226,6 +226,7 @@ function closingQuote(bytes: Buffer, from: number, stopAt: number, final: boolea
   return final ? QUOTE_OPEN_AT_FILE_END : QUOTE_OPEN_NEEDS_MORE;
 }
 
+/** The record's scan when a quoted field in it does not close: `open` is closingQuote's reason. */
 function quotedScanEnd(open: number): Scan {
   if (open === QUOTE_OPEN_NEEDS_MORE) return { kind: 'incomplete' };
   return { kind: 'runaway', inQuotes: true, atEnd: open === QUOTE_OPEN_AT_FILE_END };
