@@ -4,6 +4,7 @@
  * (line, related lines and severity read back from findings.csv) and near misses that must not fire.
  */
 import { describe, expect, it } from 'vitest';
+import { REQUIRED_FIELD_NAMES } from '../../../functions/core/intake/columns.js';
 import { batch, type LineInput, lineOf, NPI_A, NPI_B, NPI_BAD_CHECK, npi } from '../../support/batch.js';
 import {
   expectFinding,
@@ -29,17 +30,7 @@ const one = (
 const OTHER: LineInput = { procedure_code: '99213', prior_auth: '' };
 
 describe('MISSING_FIELD', () => {
-  const REQUIRED = [
-    'claim_id',
-    'line_no',
-    'member_id',
-    'date_of_service',
-    'procedure_code',
-    'units',
-    'place_of_service',
-    'rendering_npi',
-    'charge',
-  ] as const;
+  const REQUIRED = REQUIRED_FIELD_NAMES;
 
   it.each(REQUIRED)(
     'fires once when %s is empty, names the field, and no INVALID_* judges the empty value',
