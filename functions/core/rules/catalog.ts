@@ -233,6 +233,10 @@ export const RULES = {
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;
+/** Rules whose catalog entry names a code list. */
+export type ListedRuleId = {
+  [K in RuleId]: (typeof RULES)[K] extends { readonly codes: CodeListName } ? K : never;
+}[RuleId];
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 /** The index code: the procedure this product scrubs. */

@@ -6,6 +6,7 @@ import {
   COVERED_DIAGNOSES,
   EXEMPT_DIAGNOSES,
   INDEX_CODE,
+  type ListedRuleId,
   MODIFIERS,
   PLACES_OF_SERVICE,
   RETIRED_DIAGNOSES,
@@ -24,11 +25,6 @@ const retiredFrom = (
   new Map(
     entries.flatMap(({ codes, from }) => codes.map((code) => [code, { from: parseDate(from)!, text: from }])),
   );
-
-/** Rules whose catalog entry names a code list. */
-export type ListedRuleId = {
-  [K in RuleId]: (typeof RULES)[K] extends { readonly codes: string } ? K : never;
-}[RuleId];
 
 /** The code list a rule's catalog entry names, if any. */
 function listOf(ruleId: RuleId): readonly string[] | undefined {

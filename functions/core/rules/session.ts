@@ -4,7 +4,7 @@
  */
 import type { CrossFact } from '../engine/cross-facts.js';
 import { type Finding, finding } from '../engine/finding.js';
-import type { ListedRuleId } from './code-sets.js';
+import type { ListedRuleId } from './catalog.js';
 import { SETS } from './code-sets.js';
 
 /**
