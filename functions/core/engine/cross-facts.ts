@@ -11,7 +11,7 @@ import { formatCents, formatDay, parseCents } from './values.js';
 
 /**
  * What a cross-line rule needs to know of one line. Numbers where the rules only compare: the
- * fact store echoes a flagged line's cells from its row, so unflagged lines never become strings.
+ * merge echoes a flagged line from its fact store row, so unflagged lines never become strings.
  */
 export interface CrossFact {
   readonly line: number;

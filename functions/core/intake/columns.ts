@@ -42,7 +42,7 @@ export const REQUIRED_FIELDS = {
 
 export type RequiredField = keyof typeof REQUIRED_FIELDS;
 
-/** The required fields in order. */
+/** The required fields in order (the filter only narrows: Object.keys types its keys as strings). */
 export const REQUIRED_FIELD_NAMES: readonly RequiredField[] = Object.keys(REQUIRED_FIELDS).filter(
   (field): field is RequiredField => Object.hasOwn(REQUIRED_FIELDS, field),
 );
