@@ -5,10 +5,10 @@
 import { parse } from 'csv-parse/sync';
 import type { HistorySource } from './engine/accumulator.js';
 import { memberKeyOf } from './engine/claim-line.js';
-import { SETS } from './engine/code-sets.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
 import { normalizeHeaderName, SCALAR_ALIASES, type ScalarField } from './intake/columns.js';
+import { SETS } from './rules/code-sets.js';
 
 export interface ParsedHistory {
   readonly sessions: Map<string, number[]>;

@@ -5,15 +5,17 @@
  * duplicate table need not remember an echo for every line, which is what keeps memory flat.
  */
 import type { RejectedRecord } from '../intake/framer.js';
+import { FACT_WIDTH, FactStore } from '../memory/fact-store.js';
+import { LineNumberIndex } from '../memory/line-number-index.js';
+import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from '../memory/packed-keys.js';
+import { StringTable } from '../memory/string-table.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
-import { type ChunkPartial, FACT_WIDTH } from './check-chunk.js';
+import { duplicateLine } from '../rules/history.js';
+import type { ChunkPartial } from './check-chunk.js';
 import { echoFromRaw, type LineEcho } from './claim-line.js';
+import { crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
 import { evaluateMember, type SessionHistory } from './cross-rules.js';
-import { FactStore } from './fact-store.js';
-import { type Finding, finding } from './finding.js';
-import { LineNumberIndex } from './line-number-index.js';
-import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
-import { StringTable } from './string-table.js';
+import type { Finding } from './finding.js';
 
 /** Looks up earlier sessions for the members that need them. */
 export interface HistorySource {
@@ -188,27 +190,20 @@ export class BatchAccumulator {
 
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const findings = this.findings;
-    for (const { line, key } of this.repeats) {
-      const first = this.first(key)!;
-      findings.push(
-        finding(line, 'DUPLICATE_LINE', `claim and line number already appear on line ${first}`, [first]),
-      );
-    }
-    const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
-    this.facts.forEachMemberWithIndexLines((memberFacts) => {
+    for (const { line, key } of this.repeats) findings.push(duplicateLine(line, this.first(key)!));
+    const facts = this.facts;
+    const earlier: SessionHistory = await history.sessionDates(facts.membersWhere(isIndexFact));
+    facts.forEachMemberWhere(isIndexFact, (rows, from, to) => {
+      const memberFacts = crossFactsAt(facts, rows, from, to);
       const before = findings.length;
-      evaluateMember(
-        memberFacts,
-        earlier.size === 0 ? [] : (earlier.get(this.facts.memberOf(memberFacts[0]!)) ?? []),
-        this.rulePack.frequencyLimit,
-        findings,
-      );
+      const earlierDates = earlier.size === 0 ? [] : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? []);
+      evaluateMember(memberFacts, earlierDates, this.rulePack, findings);
       if (findings.length === before) return;
       // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
       const factAt = new Map(memberFacts.map((fact) => [fact.line, fact]));
       for (let index = before; index < findings.length; index += 1) {
         const { line } = findings[index]!;
-        if (!this.echoes.has(line)) this.echoes.set(line, this.facts.echoOf(factAt.get(line)!));
+        if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
       }
     });
 

@@ -2,16 +2,18 @@
  * Checks one chunk on its own into a partial result. Everything that needs no other line is final
  * here; what cross-line rules need travels in the partial and is decided when partials merge.
  */
-
+import { z } from 'zod';
 import { type RawChunk, visitChunk } from '../intake/chunk.js';
 import type { ColumnLayout } from '../intake/columns.js';
 import type { RejectedRecord } from '../intake/framer.js';
-import { INDEX_CODE } from '../rules/catalog.js';
-import { echoOf, type LineEcho, toClaimLine } from './claim-line.js';
-import { packedFactOf } from './cross-rules.js';
+import { chargeFact } from '../memory/fact-store.js';
+import { KeyPacker, type PackedKeys } from '../memory/packed-keys.js';
+import { decodePart, encodePart } from '../memory/part-codec.js';
+import { INDEX_CODE, RULE_IDS } from '../rules/catalog.js';
+import { DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
+import { type ClaimLine, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
+import { packedFactOf } from './cross-facts.js';
 import type { Finding } from './finding.js';
-import { checkLine } from './line-rules.js';
-import { KeyPacker, type PackedKeys } from './packed-keys.js';
 
 /** The partial result of one chunk: plain data and typed arrays, so it crosses threads and sits in S3. */
 export interface ChunkPartial {
@@ -32,24 +34,21 @@ export interface ChunkPartial {
   /**
    * Lines that cross-line rules need, FACT_WIDTH numbers each: position in `lines`, date of service
    * (day number), units (0 when invalid), the packed code / modifier 25 / place of service and the
-   * charge in cents (see centsFact). Member, claim and NPI are read from `keys`, the line number from
+   * charge in cents (see chargeFact). Member, claim and NPI are read from `keys`, the line number from
    * `plainLineNos`, at the same position. Numbers, so the merge makes no strings.
    */
   readonly facts: Int32Array;
 }
 
-export const FACT_WIDTH = 5;
 /** A line number written the plain way (`1`, not `01`), small enough for an int32. */
 const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
-/** Charge in cents for a fact: -1 when missing, invalid or not positive; -2 when too big for int32. */
-export const NO_CHARGE = -1;
-export const BIG_CHARGE = -2;
-const centsFact = (cents: number | undefined): number =>
-  cents === undefined || cents <= 0 ? NO_CHARGE : cents > 0x7fffffff ? BIG_CHARGE : cents;
 
-export interface CheckOptions {
-  /** The as-of date as a day number: dates of service after it are out of range. */
-  readonly asOfDay: number;
+export type CheckOptions = LineContext;
+
+/** The findings of one line on its own: every data rule, then the 62323 rules of one line. */
+export function checkLine(line: ClaimLine, context: LineContext, out: Finding[]): void {
+  for (const rule of DATA_RULES) rule(line, context, out);
+  if (line.code === INDEX_CODE) for (const rule of INDEX_LINE_RULES) rule(line, context, out);
 }
 
 export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: CheckOptions): ChunkPartial {
@@ -69,7 +68,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
       const line = toClaimLine(fields, layout, lineNumber);
       if (line.code === INDEX_CODE) indexLines += 1;
       const before = findings.length;
-      checkLine(line, options.asOfDay, findings);
+      checkLine(line, options, findings);
       if (findings.length > before) echoes.push({ line: line.line, echo: echoOf(line) });
       const packed = packedFactOf(line);
       if (packed !== undefined)
@@ -78,7 +77,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
           line.dos!,
           Math.min(line.units ?? 0, 0x7fffffff),
           packed,
-          centsFact(line.chargeCents),
+          chargeFact(line.chargeCents),
         );
 
       plainLineNos[position] = CANONICAL_NUMBER.test(line.lineNo) ? Number(line.lineNo) : -1;
@@ -109,62 +108,48 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   };
 }
 
-/**
- * A partial as bytes, for storage between Lambdas: one JSON line with the small parts (counts,
- * findings, echoes, rejected records) and the sizes of the rest, then the line numbers, plain
- * line_no values, cell ends and facts as little-endian int32, then the key bytes. The big arrays are copied, never printed as
- * JSON numbers, which is what made a chunk's partial slow to store and to merge.
- */
+const REJECTED_RECORD = z.object({
+  line: z.number().int(),
+  endLine: z.number().int(),
+  reason: z.string(),
+  raw: z.string(),
+}) satisfies z.ZodType<RejectedRecord>;
+
+const FINDING = z.object({
+  line: z.number().int(),
+  ruleId: z.enum(RULE_IDS),
+  message: z.string(),
+  related: z.array(z.number().int()),
+}) satisfies z.ZodType<Finding>;
+
+const LINE_ECHO = z.object({
+  claimId: z.string(),
+  lineNo: z.string(),
+  memberId: z.string(),
+  dateOfService: z.string(),
+  procedureCode: z.string(),
+  charge: z.string(),
+  renderingNpi: z.string(),
+}) satisfies z.ZodType<LineEcho>;
+
+/** The small parts of a partial: its header line (the fields in the order encodePartial writes them). */
+const PARTIAL_HEAD = z.object({
+  chunkIndex: z.number().int().nonnegative(),
+  checked: z.number().int().nonnegative(),
+  indexLines: z.number().int().nonnegative(),
+  rejected: z.array(REJECTED_RECORD),
+  findings: z.array(FINDING),
+  echoes: z.array(z.object({ line: z.number().int(), echo: LINE_ECHO })),
+});
+
+/** A partial as bytes (memory/part-codec.ts has the layout), for storage between Lambdas. */
 export function encodePartial(partial: ChunkPartial): Buffer {
   const { keys, facts, lines, plainLineNos, ...small } = partial;
-  const sizes = {
-    lines: lines.length,
-    ends: keys.ends.length,
-    facts: facts.length,
-    bytes: keys.bytes.length,
-  };
-  const head = Buffer.from(`${JSON.stringify({ ...small, sizes })}\n`, 'utf8');
-  // Line numbers and plain line_no values come in pairs of the same length.
-  const numbers = new Int32Array(sizes.lines * 2 + sizes.ends + sizes.facts);
-  numbers.set(lines);
-  numbers.set(plainLineNos, sizes.lines);
-  numbers.set(keys.ends, sizes.lines * 2);
-  numbers.set(facts, sizes.lines * 2 + sizes.ends);
-  return Buffer.concat([head, littleEndian(new Uint8Array(numbers.buffer)), keys.bytes]);
+  return encodePart(small, { lines, keys, plainLineNos, facts });
 }
 
-/** Typed arrays use the machine's byte order; files are little-endian (as x86 and arm64 Lambdas are). */
-const MACHINE_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const littleEndian = (int32Bytes: Uint8Array): Uint8Array => {
-  if (!MACHINE_IS_LITTLE_ENDIAN)
-    Buffer.from(int32Bytes.buffer, int32Bytes.byteOffset, int32Bytes.byteLength).swap32();
-  return int32Bytes;
-};
-
-/** Reads what encodePartial wrote; throws on anything else. */
+/** Reads what encodePartial wrote; throws a BAD_PART ScrubError on anything else. */
 export function decodePartial(bytes: Uint8Array): ChunkPartial {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const newline = buffer.indexOf(0x0a);
-  if (newline < 0) throw new Error('partial has no header line');
-  const { sizes, ...small } = JSON.parse(buffer.toString('utf8', 0, newline)) as Omit<
-    ChunkPartial,
-    'keys' | 'facts' | 'lines' | 'plainLineNos'
-  > & { sizes: { lines: number; ends: number; facts: number; bytes: number } };
-  let at = newline + 1;
-  const int32s = (count: number): Int32Array => {
-    if (at + count * 4 > buffer.length) throw new Error('partial is cut short');
-    // A copy: the file's bytes need not sit at a 4-byte boundary.
-    const copy = new Uint8Array(count * 4);
-    copy.set(buffer.subarray(at, at + count * 4));
-    at += count * 4;
-    return new Int32Array(littleEndian(copy).buffer);
-  };
-  const lines = Array.from(int32s(sizes.lines));
-  const plainLineNos = int32s(sizes.lines);
-  const ends = int32s(sizes.ends);
-  const facts = int32s(sizes.facts);
-  if (buffer.length - at !== sizes.bytes) throw new Error('partial has the wrong length');
-  const keyBytes = new Uint8Array(sizes.bytes);
-  keyBytes.set(buffer.subarray(at));
-  return { ...small, lines, keys: { bytes: keyBytes, ends }, plainLineNos, facts };
+  const { head, body } = decodePart(bytes, PARTIAL_HEAD);
+  return { ...head, ...body };
 }

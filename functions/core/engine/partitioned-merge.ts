@@ -8,6 +8,9 @@
 import type { RawChunk } from '../intake/chunk.js';
 import type { ColumnLayout } from '../intake/columns.js';
 import type { RejectedRecord } from '../intake/framer.js';
+import { FACT_WIDTH } from '../memory/fact-store.js';
+import { CELL, KEY_CELL_COUNT, type PackedKeys } from '../memory/packed-keys.js';
+import { hashBytes } from '../memory/string-table.js';
 import {
   type AccumulatorOptions,
   BatchAccumulator,
@@ -22,10 +25,7 @@ import {
   checkChunk,
   decodePartial,
   encodePartial,
-  FACT_WIDTH,
 } from './check-chunk.js';
-import { CELL, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
-import { hashBytes } from './string-table.js';
 
 /** Append-only record streams, by name. The CLI keeps them in temporary files; tests in memory. */
 export interface SpillStore {

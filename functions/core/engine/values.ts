@@ -114,6 +114,7 @@ export const PROCEDURE_CODE_SHAPE = /^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})$/;
 export const MODIFIER_SHAPE = /^[A-Z0-9]{2}$/;
 export const DIAGNOSIS_SHAPE = /^[A-Z]\d[A-Z0-9]{1,5}$/;
 export const POS_SHAPE = /^\d{2}$/;
+export const isValidPos = (pos: string): boolean => POS_SHAPE.test(pos) && pos !== '00';
 
 /** Splits a list cell (`25 59`, `M54.16;M48.062`, …) on spaces, commas, colons, semicolons or pipes. */
 export const splitList = (cell: string): string[] =>

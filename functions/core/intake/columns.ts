@@ -2,6 +2,7 @@
  * Header mapping: which input column feeds which field. Names are matched case-insensitively,
  * trimmed, with spaces and hyphens read as underscores; each field has the aliases billing systems use.
  */
+import type { ClaimLine } from '../engine/claim-line.js';
 
 export const SCALAR_FIELDS = [
   'claim_id',
@@ -22,18 +23,29 @@ export const SCALAR_FIELDS = [
 
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
 
-/** Fields a record cannot do without (diagnoses are required only on 62323 lines: a rule, not a column). */
-export const REQUIRED_FIELDS = [
-  'claim_id',
-  'line_no',
-  'member_id',
-  'date_of_service',
-  'procedure_code',
-  'units',
-  'place_of_service',
-  'rendering_npi',
-  'charge',
-] as const satisfies readonly ScalarField[];
+/**
+ * Fields a record cannot do without, each with how a checked line reads it: a header must have these
+ * columns, and MISSING_FIELD flags each one that is empty, in this order. (Diagnoses are required only
+ * on 62323 lines: a rule, not a column.)
+ */
+export const REQUIRED_FIELDS = {
+  claim_id: (line) => line.claimId,
+  line_no: (line) => line.lineNo,
+  member_id: (line) => line.memberId,
+  date_of_service: (line) => line.dosText,
+  procedure_code: (line) => line.code,
+  units: (line) => line.unitsText,
+  place_of_service: (line) => line.pos,
+  rendering_npi: (line) => line.renderingNpi,
+  charge: (line) => line.chargeText,
+} as const satisfies { readonly [F in ScalarField]?: (line: ClaimLine) => string };
+
+export type RequiredField = keyof typeof REQUIRED_FIELDS;
+
+/** The required fields in order (the filter only narrows: Object.keys types its keys as strings). */
+export const REQUIRED_FIELD_NAMES: readonly RequiredField[] = Object.keys(REQUIRED_FIELDS).filter(
+  (field): field is RequiredField => Object.hasOwn(REQUIRED_FIELDS, field),
+);
 
 /** The header names (normalized) each field is read from; the history file reuses them. */
 export const SCALAR_ALIASES: Record<ScalarField, readonly string[]> = {
@@ -129,7 +141,7 @@ export function mapHeader(names: readonly string[]): HeaderResult {
     else unknownColumns.push(raw);
   }
 
-  const missing = REQUIRED_FIELDS.filter((field) => scalar[field] === -1);
+  const missing = REQUIRED_FIELD_NAMES.filter((field) => scalar[field] === -1);
   if (missing.length > 0) {
     const seen = [...names];
     if (names.length === 1) {

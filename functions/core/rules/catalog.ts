@@ -17,6 +17,11 @@ export interface RuleDefinition {
   readonly title: string;
   /** Where the rule comes from. */
   readonly source: string;
+  /**
+   * The code list (CODES) a cross-line rule looks for beside a 62323 line. A chunk carries to the
+   * merge exactly the lines whose code is in some rule's list, so a rule reads its codes only here.
+   */
+  readonly codes?: CodeListName;
 }
 
 const NCCI = 'CMS NCCI practitioner edits';
@@ -112,18 +117,21 @@ export const RULES = {
     scope: 'index',
     title: 'Imaging guidance billed separately from 62323',
     source: 'CPT descriptor of 62323; NCCI',
+    codes: 'imaging',
   },
   NO_IMAGING_TWIN: {
     severity: 'error',
     scope: 'index',
     title: '62322 and 62323 billed together',
     source: 'CPT descriptor (62322 is the no-imaging twin); NCCI',
+    codes: 'noImagingTwin',
   },
   CATHETER_TWIN: {
     severity: 'warning',
     scope: 'index',
     title: 'Catheter epidural billed with 62323',
     source: NCCI,
+    codes: 'catheter',
   },
   UNITS_EXCEED_MUE: {
     severity: 'error',
@@ -161,36 +169,42 @@ export const RULES = {
     scope: 'index',
     title: 'Second spinal region in the same session',
     source: `${LCD}; article A58777`,
+    codes: 'otherRegion',
   },
   SAME_SESSION_OTHER_SPINAL: {
     severity: 'warning',
     scope: 'index',
     title: 'Other spinal procedure in the same session',
     source: LCD,
+    codes: 'otherSpinal',
   },
   EM_SAME_DAY_NO_25: {
     severity: 'error',
     scope: 'index',
     title: 'Same-day E/M without modifier 25',
     source: 'CMS global surgery: 62323 has a 000 global period',
+    codes: 'evaluationAndManagement',
   },
   SEDATION_SAME_SESSION: {
     severity: 'warning',
     scope: 'index',
     title: 'Sedation billed with the injection',
     source: `${LCD} (sedation not routinely necessary)`,
+    codes: 'sedation',
   },
   DRUG_IN_FACILITY: {
     severity: 'warning',
     scope: 'index',
     title: 'Steroid billed by the physician in a facility',
     source: 'CMS facility payment policy; seed document',
+    codes: 'steroid',
   },
   FREQUENCY_EXCEEDED: {
     severity: 'error',
     scope: 'index',
     title: 'More than the allowed sessions in a rolling 12 months',
     source: `${LCD}: at most 4 sessions per region in 12 months`,
+    codes: 'frequencyCounted',
   },
   PRIOR_AUTH_MISSING: {
     severity: 'warning',
@@ -219,6 +233,10 @@ export const RULES = {
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;
+/** Rules whose catalog entry names a code list. */
+export type ListedRuleId = {
+  [K in RuleId]: (typeof RULES)[K] extends { readonly codes: CodeListName } ? K : never;
+}[RuleId];
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 /** The index code: the procedure this product scrubs. */
@@ -268,6 +286,8 @@ export const CODES = {
   /** Lines that count as a session toward FREQUENCY_EXCEEDED (lumbar ESI and transforaminal). */
   frequencyCounted: ['62323', '64483', '64484'],
 } as const;
+
+export type CodeListName = keyof typeof CODES;
 
 export const MODIFIERS = {
   bilateral: ['50', 'RT', 'LT'],

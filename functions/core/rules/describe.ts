@@ -8,6 +8,7 @@ import {
   COVERED_DIAGNOSES,
   EXEMPT_DIAGNOSES,
   FREQUENCY,
+  type ListedRuleId,
   MODIFIERS,
   PLACES_OF_SERVICE,
   RETIRED_DIAGNOSES,
@@ -19,6 +20,8 @@ import {
 } from './catalog.js';
 
 const list = (codes: readonly string[]): string => codes.join(', ');
+/** The code list a rule's catalog entry names: the list its check reads. */
+const listed = (ruleId: ListedRuleId): string => list(CODES[RULES[ruleId].codes]);
 
 /** What fires each rule, in words, built from the same lists the checks use. */
 const TRIGGERS: Record<RuleId, string> = {
@@ -43,9 +46,9 @@ const TRIGGERS: Record<RuleId, string> = {
   DIAGNOSIS_RETIRED:
     RETIRED_DIAGNOSES.map((entry) => `${list(entry.codes)} from ${entry.from}`).join('; ') + '.',
   ABN_MODIFIER_CONFLICT: `Two or more of ${list(MODIFIERS.liability)} on one line, or GA with KX.`,
-  IMAGING_BUNDLED: `Same encounter (member, date, rendering NPI) as a 62323 line: ${list(CODES.imaging)}. No modifier overrides it.`,
-  NO_IMAGING_TWIN: `Same encounter as a 62323 line: ${list(CODES.noImagingTwin)}.`,
-  CATHETER_TWIN: `Same encounter as a 62323 line: ${list(CODES.catheter)}.`,
+  IMAGING_BUNDLED: `Same encounter (member, date, rendering NPI) as a 62323 line: ${listed('IMAGING_BUNDLED')}. No modifier overrides it.`,
+  NO_IMAGING_TWIN: `Same encounter as a 62323 line: ${listed('NO_IMAGING_TWIN')}.`,
+  CATHETER_TWIN: `Same encounter as a 62323 line: ${listed('CATHETER_TWIN')}.`,
   UNITS_EXCEED_MUE:
     'Units of 62323 in one encounter add up to more than 1 (flags every 62323 line of the encounter).',
   BILATERAL_MODIFIER: `A 62323 line carries ${list(MODIFIERS.bilateral)}.`,
@@ -54,12 +57,12 @@ const TRIGGERS: Record<RuleId, string> = {
   DX_AXIAL_ONLY: `Every diagnosis on a 62323 line is axial pain: ${list(AXIAL_DIAGNOSES)}.`,
   DX_NOT_COVERED:
     'A 62323 line has diagnoses but none is covered (below) or exempt, and it is not axial-only.',
-  ONE_REGION_PER_SESSION: `Same session (member, date, any provider) as a 62323 line: ${list(CODES.otherRegion)}.`,
-  SAME_SESSION_OTHER_SPINAL: `Same session as a 62323 line: ${list(CODES.otherSpinal)}.`,
-  EM_SAME_DAY_NO_25: `Same encounter as a 62323 line: an E/M (${list(CODES.evaluationAndManagement)}) without modifier 25.`,
-  SEDATION_SAME_SESSION: `Same session as a 62323 line: ${list(CODES.sedation)}.`,
-  DRUG_IN_FACILITY: `Same encounter as a 62323 line: a steroid (${list(CODES.steroid)}) with place of service ${list(PLACES_OF_SERVICE.facility)}.`,
-  FREQUENCY_EXCEEDED: `More than ${FREQUENCY.maxSessions} distinct dates with ${list(CODES.frequencyCounted)} for the member in the ${FREQUENCY.lookbackDays + 1} days ending on the 62323 date, counting earlier batches' history.`,
+  ONE_REGION_PER_SESSION: `Same session (member, date, any provider) as a 62323 line: ${listed('ONE_REGION_PER_SESSION')}.`,
+  SAME_SESSION_OTHER_SPINAL: `Same session as a 62323 line: ${listed('SAME_SESSION_OTHER_SPINAL')}.`,
+  EM_SAME_DAY_NO_25: `Same encounter as a 62323 line: an E/M (${listed('EM_SAME_DAY_NO_25')}) without modifier 25.`,
+  SEDATION_SAME_SESSION: `Same session as a 62323 line: ${listed('SEDATION_SAME_SESSION')}.`,
+  DRUG_IN_FACILITY: `Same encounter as a 62323 line: a steroid (${listed('DRUG_IN_FACILITY')}) with place of service ${list(PLACES_OF_SERVICE.facility)}.`,
+  FREQUENCY_EXCEEDED: `More than ${FREQUENCY.maxSessions} distinct dates with ${listed('FREQUENCY_EXCEEDED')} for the member in the ${FREQUENCY.lookbackDays + 1} days ending on the 62323 date, counting earlier batches' history.`,
   PRIOR_AUTH_MISSING: 'A 62323 line has no prior authorization number (a missing column counts as empty).',
   POS_UNUSUAL: `A 62323 line in place of service ${list(PLACES_OF_SERVICE.unusualForIndex)} (inpatient, emergency room).`,
   POS_NOT_ALLOWED: `A 62323 line in a valid place of service other than ${list(PLACES_OF_SERVICE.allowedForIndex)}.`,

@@ -4,7 +4,7 @@
  * (line, related lines and severity read back from findings.csv) and near misses that must not fire.
  */
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_FIELDS } from '../../../functions/core/intake/columns.js';
+import { REQUIRED_FIELD_NAMES } from '../../../functions/core/intake/columns.js';
 import { batch, type LineInput, lineOf } from '../../support/batch.js';
 import { NPI_A, NPI_B, NPI_BAD_CHECK, npi } from '../../support/npi.js';
 import {
@@ -31,7 +31,7 @@ const one = (
 const OTHER: LineInput = { procedure_code: '99213', prior_auth: '' };
 
 describe('MISSING_FIELD', () => {
-  it.each(REQUIRED_FIELDS)(
+  it.each(REQUIRED_FIELD_NAMES)(
     'fires once when %s is empty, names the field, and no INVALID_* judges the empty value',
     async (field) => {
       const run = await one({ [field]: '' });
@@ -42,17 +42,17 @@ describe('MISSING_FIELD', () => {
   );
 
   it('gives one finding per missing field', async () => {
-    const empty = Object.fromEntries(REQUIRED_FIELDS.map((field) => [field, '']));
+    const empty = Object.fromEntries(REQUIRED_FIELD_NAMES.map((field) => [field, '']));
     const run = await one(empty);
     const rows = rowsOf(run, 'MISSING_FIELD');
-    expect(rows).toHaveLength(REQUIRED_FIELDS.length);
-    for (const field of REQUIRED_FIELDS) {
+    expect(rows).toHaveLength(REQUIRED_FIELD_NAMES.length);
+    for (const field of REQUIRED_FIELD_NAMES) {
       expect(
         rows.filter((row) => new RegExp(`\\b${field}\\b`).test(row.message)),
         field,
       ).toHaveLength(1);
     }
-    expect(rulesOn(run, LINE)).toEqual(REQUIRED_FIELDS.map(() => 'MISSING_FIELD'));
+    expect(rulesOn(run, LINE)).toEqual(REQUIRED_FIELD_NAMES.map(() => 'MISSING_FIELD'));
   });
 
   it('fires on a 62323 line with no diagnosis code at all', async () => {

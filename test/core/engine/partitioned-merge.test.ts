@@ -8,15 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { BatchAccumulator, type MergedBatch } from '../../../functions/core/engine/accumulator.js';
 import { checkChunk, decodePartial } from '../../../functions/core/engine/check-chunk.js';
-import { CELL, cellText, KEY_CELL_COUNT } from '../../../functions/core/engine/packed-keys.js';
 import {
   cutPartial,
   memorySpill,
   PartitionedAccumulator,
   partitionPartial,
 } from '../../../functions/core/engine/partitioned-merge.js';
-import { hashBytes } from '../../../functions/core/engine/string-table.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
+import { CELL, cellText, KEY_CELL_COUNT } from '../../../functions/core/memory/packed-keys.js';
+import { hashBytes } from '../../../functions/core/memory/string-table.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
 import { batch, type LineInput } from '../../support/batch.js';
 import { addDays, epochDay } from '../../support/dates.js';

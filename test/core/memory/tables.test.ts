@@ -1,8 +1,8 @@
 /** The merge's compact tables: exact answers however big they grow (pages, rehashes, long lists). */
 import { describe, expect, it } from 'vitest';
-import { Int32Pages } from '../../../functions/core/engine/int-pages.js';
-import { LineNumberIndex } from '../../../functions/core/engine/line-number-index.js';
-import { StringTable } from '../../../functions/core/engine/string-table.js';
+import { Int32Pages } from '../../../functions/core/memory/int-pages.js';
+import { LineNumberIndex } from '../../../functions/core/memory/line-number-index.js';
+import { StringTable } from '../../../functions/core/memory/string-table.js';
 import { seeded } from '../../support/random.js';
 
 describe('Int32Pages', () => {

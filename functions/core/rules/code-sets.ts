@@ -1,15 +1,21 @@
 /** Fast lookups derived from the rule catalog (the catalog stays the one place the facts live). */
+import { parseDate } from '../engine/values.js';
 import {
   AXIAL_DIAGNOSES,
   CODES,
   COVERED_DIAGNOSES,
   EXEMPT_DIAGNOSES,
+  INDEX_CODE,
+  type ListedRuleId,
   MODIFIERS,
   PLACES_OF_SERVICE,
   RETIRED_DIAGNOSES,
   RETIRED_PROCEDURES,
-} from '../rules/catalog.js';
-import { parseDate } from './values.js';
+  RULE_IDS,
+  RULES,
+  type RuleDefinition,
+  type RuleId,
+} from './catalog.js';
 
 const set = (codes: readonly string[]): ReadonlySet<string> => new Set(codes);
 
@@ -20,16 +26,23 @@ const retiredFrom = (
     entries.flatMap(({ codes, from }) => codes.map((code) => [code, { from: parseDate(from)!, text: from }])),
   );
 
+/** The code list a rule's catalog entry names, if any. */
+function listOf(ruleId: RuleId): readonly string[] | undefined {
+  const rule: RuleDefinition = RULES[ruleId];
+  return rule.codes === undefined ? undefined : CODES[rule.codes];
+}
+
+const LISTED = new Map<RuleId, ReadonlySet<string>>();
+for (const ruleId of RULE_IDS) {
+  const codes = listOf(ruleId);
+  if (codes !== undefined) LISTED.set(ruleId, set(codes));
+}
+
+/** The codes a rule looks for, as its catalog entry names them. */
+export const codesOf = (ruleId: ListedRuleId): ReadonlySet<string> => LISTED.get(ruleId)!;
+
 export const SETS = {
-  imaging: set(CODES.imaging),
-  noImagingTwin: set(CODES.noImagingTwin),
-  catheter: set(CODES.catheter),
-  otherRegion: set(CODES.otherRegion),
-  otherSpinal: set(CODES.otherSpinal),
-  evaluationAndManagement: set(CODES.evaluationAndManagement),
-  sedation: set(CODES.sedation),
-  steroid: set(CODES.steroid),
-  frequencyCounted: set(CODES.frequencyCounted),
+  frequencyCounted: codesOf('FREQUENCY_EXCEEDED'),
   bilateral: set(MODIFIERS.bilateral),
   notAllowedOnIndex: set(MODIFIERS.notAllowedOnIndex),
   liability: set(MODIFIERS.liability),
@@ -43,15 +56,12 @@ export const SETS = {
   retiredDiagnoses: retiredFrom(RETIRED_DIAGNOSES),
 } as const;
 
-/** Codes that take part in some cross-line rule: only these lines are carried to the merge. */
+/**
+ * Codes that take part in some cross-line rule: only these lines are carried to the merge. The
+ * union of every rule's list in catalog order (a code's position is its id in a partial), and the
+ * index code, which every cross-line rule looks at.
+ */
 export const CROSS_LINE_CODES: ReadonlySet<string> = new Set([
-  ...CODES.imaging,
-  ...CODES.noImagingTwin,
-  ...CODES.catheter,
-  ...CODES.otherRegion,
-  ...CODES.otherSpinal,
-  ...CODES.evaluationAndManagement,
-  ...CODES.sedation,
-  ...CODES.steroid,
-  ...CODES.frequencyCounted,
+  ...RULE_IDS.flatMap((ruleId) => listOf(ruleId) ?? []),
+  INDEX_CODE,
 ]);

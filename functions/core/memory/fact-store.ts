@@ -1,17 +1,25 @@
 /**
  * Cross-line facts of a whole batch, stored by column in typed arrays. A big batch has millions of
  * lines that some cross-line rule looks at; as objects they would cost ~300 bytes each, here ~40:
- * members, claims and NPIs become table ids, codes and flags share one packed number.
+ * members, claims and NPIs become table ids, and what the rules compare is one packed number that
+ * the store keeps without reading it.
  */
-import { BIG_CHARGE, NO_CHARGE } from './check-chunk.js';
-import type { LineEcho } from './claim-line.js';
-import { type CrossFact, factCode, factHas25, factPos, isIndexFact } from './cross-rules.js';
 import { Int32Pages } from './int-pages.js';
 import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
 import { StringTable } from './string-table.js';
-import { formatCents, formatDay, parseCents } from './values.js';
 
-/** Echo cells that do not fit the columns (rare): kept as written, by row. */
+/**
+ * A partial's facts are FACT_WIDTH int32s a line: the line's position in the partial, date of
+ * service (day number), units (0 when invalid), the packed number, and the charge (chargeFact).
+ */
+export const FACT_WIDTH = 5;
+/** Charge in cents for a fact: NO_CHARGE when missing, invalid or not positive; BIG_CHARGE when too big for int32. */
+export const NO_CHARGE = -1;
+export const BIG_CHARGE = -2;
+export const chargeFact = (cents: number | undefined): number =>
+  cents === undefined || cents <= 0 ? NO_CHARGE : cents > 0x7fffffff ? BIG_CHARGE : cents;
+
+/** Cells that do not fit the columns (rare): kept as written, by row. */
 interface Unusual {
   memberId?: string;
   lineNo?: string;
@@ -29,7 +37,7 @@ export class FactStore {
   /** Claim table id; -1 when the line has no claim id. */
   private readonly claims = new Int32Pages();
   private readonly lineNumbers = new Int32Pages();
-  /** Charge in cents; -1 when invalid or too big (then the text is in `unusual`). */
+  /** Charge in cents; NO_CHARGE when invalid or too big (then the text is in `unusual`). */
   private readonly cents = new Int32Pages();
   private readonly unusual = new Map<number, Unusual>();
   private readonly npiTable = new StringTable();
@@ -74,8 +82,7 @@ export class FactStore {
     this.lineNumbers.set(at, lineNumber);
     const lineNo = lineNumber < 0 ? cellText(keys, position, CELL.lineNo) : undefined;
     this.cents.set(at, cents === BIG_CHARGE ? NO_CHARGE : cents);
-    const charge =
-      cents === BIG_CHARGE ? formatCents(parseCents(cellText(keys, position, CELL.chargeText))!) : undefined;
+    const charge = cents === BIG_CHARGE ? cellText(keys, position, CELL.chargeText) : undefined;
     const odd: Unusual | undefined =
       memberId === undefined && lineNo === undefined && charge === undefined
         ? undefined
@@ -88,77 +95,97 @@ export class FactStore {
     this.count += 1;
   }
 
-  private fact(at: number): CrossFact {
-    const packed = this.packed.get(at);
-    return {
-      line: this.lines.get(at),
-      row: at,
-      dos: this.dates.get(at),
-      npi: this.npis.get(at),
-      code: factCode(packed),
-      units: this.units.get(at),
-      has25: factHas25(packed),
-      pos: factPos(packed),
-    };
+  lineAt(row: number): number {
+    return this.lines.get(row);
   }
 
-  /** The report's echo of the line a fact came from. */
-  echoOf(fact: CrossFact): LineEcho {
-    const at = fact.row;
-    const odd = this.unusual.get(at);
-    const cents = this.cents.get(at);
-    const claim = this.claims.get(at);
-    return {
-      claimId: claim < 0 ? '' : this.claimTable.keyOf(claim),
-      lineNo: odd?.lineNo ?? String(this.lineNumbers.get(at)),
-      memberId: odd?.memberId ?? this.memberTable.keyOf(this.members.get(at)),
-      dateOfService: formatDay(fact.dos),
-      procedureCode: fact.code,
-      charge: odd?.charge ?? (cents < 0 ? '' : formatCents(cents)),
-      renderingNpi: this.npiTable.keyOf(fact.npi),
-    };
+  dateAt(row: number): number {
+    return this.dates.get(row);
   }
 
-  /** The member key of a fact. */
-  memberOf(fact: CrossFact): string {
-    return this.memberTable.keyOf(this.members.get(fact.row));
+  /** The rendering NPI's table id: equal ids, equal NPIs. */
+  npiAt(row: number): number {
+    return this.npis.get(row);
   }
 
-  /** Calls `visit` once per member that has a 62323 line, with all of that member's facts. */
-  forEachMemberWithIndexLines(visit: (facts: CrossFact[]) => void): void {
+  packedAt(row: number): number {
+    return this.packed.get(row);
+  }
+
+  unitsAt(row: number): number {
+    return this.units.get(row);
+  }
+
+  claimIdAt(row: number): string {
+    const claim = this.claims.get(row);
+    return claim < 0 ? '' : this.claimTable.keyOf(claim);
+  }
+
+  lineNoAt(row: number): string {
+    return this.unusual.get(row)?.lineNo ?? String(this.lineNumbers.get(row));
+  }
+
+  /** The member id as written (its key when written the same way). */
+  memberIdAt(row: number): string {
+    return this.unusual.get(row)?.memberId ?? this.memberKeyAt(row);
+  }
+
+  memberKeyAt(row: number): string {
+    return this.memberTable.keyOf(this.members.get(row));
+  }
+
+  npiTextAt(row: number): string {
+    return this.npiTable.keyOf(this.npis.get(row));
+  }
+
+  /** Charge in cents, or NO_CHARGE (see bigChargeAt). */
+  centsAt(row: number): number {
+    return this.cents.get(row);
+  }
+
+  /** The charge as written when it is too big for the cents column; else undefined. */
+  bigChargeAt(row: number): string | undefined {
+    return this.unusual.get(row)?.charge;
+  }
+
+  /**
+   * Calls `visit` once per member that has a row whose packed number `selects`, with all of that
+   * member's rows: `rows[from]` … `rows[to - 1]`, in the order they were added.
+   */
+  forEachMemberWhere(
+    selects: (packed: number) => boolean,
+    visit: (rows: Int32Array, from: number, to: number) => void,
+  ): void {
     const members = this.members;
     const memberCount = this.memberTable.size;
-    const withIndex = new Uint8Array(memberCount);
+    const selected = new Uint8Array(memberCount);
     for (let at = 0; at < this.count; at += 1) {
-      if (isIndexFact(this.packed.get(at))) withIndex[members.get(at)] = 1;
+      if (selects(this.packed.get(at))) selected[members.get(at)] = 1;
     }
-    // A counting sort by member: each member's facts stay in the order they were added.
+    // A counting sort by member: each member's rows stay in the order they were added.
     const groupStart = new Int32Array(memberCount + 1);
     for (let at = 0; at < this.count; at += 1) {
       const member = members.get(at);
-      if (withIndex[member] === 1) groupStart[member + 1]! += 1;
+      if (selected[member] === 1) groupStart[member + 1]! += 1;
     }
     for (let member = 0; member < memberCount; member += 1) groupStart[member + 1]! += groupStart[member]!;
     const order = new Int32Array(groupStart[memberCount]!);
     const filled = groupStart.slice(0, memberCount);
     for (let at = 0; at < this.count; at += 1) {
       const member = members.get(at);
-      if (withIndex[member] === 1) order[filled[member]!++] = at;
+      if (selected[member] === 1) order[filled[member]!++] = at;
     }
     for (let member = 0; member < memberCount; member += 1) {
       const end = groupStart[member + 1]!;
-      if (groupStart[member] === end) continue;
-      const group: CrossFact[] = [];
-      for (let index = groupStart[member]!; index < end; index += 1) group.push(this.fact(order[index]!));
-      visit(group);
+      if (groupStart[member] !== end) visit(order, groupStart[member]!, end);
     }
   }
 
-  /** Member keys that have a 62323 line. */
-  membersWithIndexLines(): string[] {
+  /** Member keys that have a row whose packed number `selects`. */
+  membersWhere(selects: (packed: number) => boolean): string[] {
     const seen = new Set<number>();
     for (let at = 0; at < this.count; at += 1) {
-      if (isIndexFact(this.packed.get(at))) seen.add(this.members.get(at));
+      if (selects(this.packed.get(at))) seen.add(this.members.get(at));
     }
     return [...seen].map((id) => this.memberTable.keyOf(id));
   }
