@@ -4,6 +4,7 @@
  * only when they cannot hold claim data (AWS service errors and our own), otherwise just the name.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { LogLevel } from './config.js';
 
 export type FunctionName = 'split' | 'validate';
@@ -14,6 +15,11 @@ export interface PipelineLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
+  /**
+   * Tags the lines that follow with this invocation (request id, function name, cold start). A logger
+   * serves one execution environment, which runs one invocation at a time.
+   */
+  addContext(context: Context): void;
 }
 
 export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): PipelineLogger {
@@ -23,6 +29,7 @@ export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): Pipe
     info: (message, attributes = {}) => logger.info({ message, ...attributes }),
     warn: (message, attributes = {}) => logger.warn({ message, ...attributes }),
     error: (message, attributes = {}) => logger.error({ message, ...attributes }),
+    addContext: (context) => logger.addContext(context),
   };
 }
 

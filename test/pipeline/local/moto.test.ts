@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runPipeline } from '../../../functions/local/runner.js';
+import { runPipeline } from '../../../functions/local/run.js';
 import { AS_OF, referenceReport, SAMPLE } from '../helpers.js';
 
 const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
