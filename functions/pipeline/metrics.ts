@@ -60,10 +60,10 @@ const ReportedBatchSchema = z.object({
 });
 
 /** Reads the metrics facts from a summary.json, or says which field is wrong. */
-export function decodeReportedBatch(bytes: Uint8Array, key: string): ReportedBatch {
+export function decodeReportedBatch(body: string | Uint8Array, key: string): ReportedBatch {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    json = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
   } catch {
     throw new PipelineError('BAD_SUMMARY', `${key} is not JSON`);
   }

@@ -4,6 +4,7 @@
  * messages and retries after a crash cost a HEAD request and change nothing.
  */
 import type { SQSRecord } from 'aws-lambda';
+import type { ObjectStore } from '../adapters/s3.js';
 import { checkChunk } from '../core/engine/check-chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { reportKey, workKeys } from './keys.js';
@@ -110,24 +111,52 @@ async function completeAndCount(
   manifest: Manifest,
   owner: string,
 ): Promise<CompletionOutcome> {
-  const outcome = await completeIfLast(deps, manifest, owner);
-  if (outcome === 'merged') await countWrittenReport(deps, manifest.batchId);
+  const summaryKey = reportKey(manifest.batchId, 'summary.json');
+  let summary: string | Uint8Array | undefined;
+  // The counts come from the summary.json the merge writes, as it writes it: no read of the reports
+  // bucket (validate may only write there), no second request.
+  const store = afterWrite(deps.store, (bucket, key, body) => {
+    if (bucket === deps.config.reportsBucket && key === summaryKey) summary = body;
+  });
+  const outcome = await completeIfLast({ ...deps, store }, manifest, owner);
+  if (outcome === 'merged') countWrittenReport(deps, manifest.batchId, summaryKey, summary);
   return outcome;
 }
 
 /**
- * Counts the report just written, from its summary.json as stored. The report is out and the merge
- * marked done, so a failure here only loses the counts: it is logged, never retried.
+ * Counts the report just written. The report is out and the merge marked done, so a failure here only
+ * loses the counts: it is logged, never retried.
  */
-async function countWrittenReport(deps: ValidateDeps, batchId: string): Promise<void> {
-  const key = reportKey(batchId, 'summary.json');
+function countWrittenReport(
+  deps: ValidateDeps,
+  batchId: string,
+  key: string,
+  summary: string | Uint8Array | undefined,
+): void {
   try {
-    const bytes = await deps.store.read(deps.config.reportsBucket, key);
-    if (!bytes) throw new PipelineError('SUMMARY_MISSING', `${key} is missing after the merge`);
-    countReport(deps.metrics, decodeReportedBatch(bytes, key));
+    if (summary === undefined) throw new PipelineError('SUMMARY_MISSING', `the merge wrote no ${key}`);
+    countReport(deps.metrics, decodeReportedBatch(summary, key));
   } catch (error) {
     deps.logger.warn('report written but not counted in the metrics', { batchId, ...errorFacts(error) });
   }
+}
+
+/** The store, telling `written` about every write once it has succeeded. */
+function afterWrite(
+  store: ObjectStore,
+  written: (bucket: string, key: string, body: string | Uint8Array) => void,
+): ObjectStore {
+  return {
+    read: (bucket, key) => store.read(bucket, key),
+    open: (bucket, key, options) => store.open(bucket, key, options),
+    write: async (bucket, key, body, options) => {
+      await store.write(bucket, key, body, options);
+      written(bucket, key, body);
+    },
+    writeIfAbsent: (bucket, key, body) => store.writeIfAbsent(bucket, key, body),
+    exists: (bucket, key) => store.exists(bucket, key),
+    list: (bucket, prefix) => store.list(bucket, prefix),
+  };
 }
 
 export interface Delivery {
