@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeSyntheticBatch } from './generate-batch.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
+import { SAMPLE_AS_OF } from './synthetic.js';
 
 interface Measured {
   readonly ms: number;
@@ -50,7 +51,7 @@ function check(file: string, workers: number): Measured {
     import { readFileSync } from 'node:fs';
     const out = ${JSON.stringify(`${file}.report-${workers}`)};
     const started = performance.now();
-    const code = await main(['check', ${JSON.stringify(file)}, '--workers', '${workers}', '--as-of', '2026-11-28', '--out', out], { stdout() {}, stderr(text) { process.stderr.write(text); } });
+    const code = await main(['check', ${JSON.stringify(file)}, '--workers', '${workers}', '--as-of', ${JSON.stringify(SAMPLE_AS_OF)}, '--out', out], { stdout() {}, stderr(text) { process.stderr.write(text); } });
     const ms = performance.now() - started;
     if (code !== 0) throw new Error('check exited ' + code);
     const lines = JSON.parse(readFileSync(out + '/summary.json', 'utf8')).counts.lines;
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     );
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
-    const pipeline = await benchPipeline(oneMillion, { asOf: '2026-11-28' });
+    const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });
     const cost = costBreakdown(pipeline, pipeline.lines);
     rows.push(
       '',

@@ -10,19 +10,17 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { STANDARD_HEADER_LINE } from '../test/support/columns.js';
+import { csvField } from '../test/support/csv.js';
+import { epochDay, isoDate } from '../test/support/dates.js';
+import { breakNpi, makeNpiPool } from '../test/support/npi.js';
+import { Random } from '../test/support/random.js';
 import {
-  breakNpi,
   COVERED_DIAGNOSES,
   chargeFor,
-  csvField,
-  dayOf,
   GENERAL_BACK_DIAGNOSES,
-  HEADER_LINE,
-  isoDate,
-  makeNpiPool,
   OFFICE_STEROIDS,
   PAYERS,
-  Rng,
   SAMPLE_AS_OF,
   SECONDARY_DIAGNOSES,
 } from './synthetic.js';
@@ -36,10 +34,10 @@ const FAULT_RATE = 0.055;
 /** Lines held back to be written far from their encounter; bounded so memory stays flat. */
 const MAX_DEFERRED = 1024;
 
-const FIRST_DAY = dayOf('2026-01-05');
-const LAST_DAY = dayOf(SAMPLE_AS_OF) - 1;
-const FIRST_BIRTHDAY = dayOf('1941-01-01');
-const LAST_BIRTHDAY = dayOf('1991-12-31');
+const FIRST_DAY = epochDay('2026-01-05');
+const LAST_DAY = epochDay(SAMPLE_AS_OF) - 1;
+const FIRST_BIRTHDAY = epochDay('1941-01-01');
+const LAST_BIRTHDAY = epochDay('1991-12-31');
 
 type VisitKind = 'newPatient' | 'imaging' | 'therapy' | 'injection' | 'otherSpinal' | 'followUp';
 
@@ -153,7 +151,7 @@ class BatchGenerator {
   private emitted = 0;
 
   constructor(
-    private readonly rng: Rng,
+    private readonly rng: Random,
     private readonly total: number,
   ) {
     const groups = makeNpiPool(rng, 200, 2);
@@ -202,7 +200,7 @@ class BatchGenerator {
 
   /** Writes the next visit of a random active member into the queue. */
   private fill(): void {
-    const slot = Math.floor(this.rng.next() * ACTIVE_MEMBERS);
+    const slot = this.rng.int(ACTIVE_MEMBERS);
     let member = this.active[slot] as Member;
     if (member.next >= member.visits.length) {
       member = this.newMember();
@@ -218,11 +216,11 @@ class BatchGenerator {
     this.members += 1;
     const injections = rng.chance(0.45);
     const visits: Visit[] = [];
-    let day = FIRST_DAY + rng.int(0, 265);
+    let day = FIRST_DAY + rng.between(0, 265);
     const add = (kind: VisitKind, gapMin: number, gapMax: number): void => {
       if (day > LAST_DAY) return;
       visits.push({ kind, day });
-      day += rng.int(gapMin, gapMax);
+      day += rng.between(gapMin, gapMax);
     };
     add('newPatient', 4, 20);
     if (!injections && rng.chance(0.4)) add('imaging', 5, 12);
@@ -332,6 +330,7 @@ class BatchGenerator {
     this.claims += 1;
     const claim = `CLM${String(this.claims).padStart(8, '0')}`;
     let lineNo = 0;
+    // The record in STANDARD_COLUMNS order, spelled out: this is the generator's hot loop.
     for (const l of lines) {
       if (l.resent !== true) lineNo += 1;
       this.queue.push(
@@ -438,10 +437,10 @@ export async function writeSyntheticBatch(
 ): Promise<{ bytes: number }> {
   if (!Number.isInteger(lines) || lines < 0)
     throw new Error(`lines must be a whole number ≥ 0, got ${lines}`);
-  const generator = new BatchGenerator(new Rng(seed), lines);
+  const generator = new BatchGenerator(new Random(seed), lines);
   const stream = createWriteStream(path);
   // Each block of lines is one string: appending is cheaper here than building an array to join.
-  let block = `${HEADER_LINE}\n`;
+  let block = `${STANDARD_HEADER_LINE}\n`;
   let blockLines = 0;
   for (let written = 0; written < lines; written += 1) {
     block += `${generator.next()}\n`;

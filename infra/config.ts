@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { DEFAULT_REPORT_RETENTION_DAYS } from '../functions/pipeline/topology.js';
+import { DEFAULT_REPORT_RETENTION_DAYS, LOG_LEVELS, type LogLevel } from '../functions/pipeline/topology.js';
 
 /** Values a deployment may choose with `cdk deploy -c name=value` (or the cdk.json `context` block). */
 export interface StackConfig {
@@ -13,10 +13,9 @@ export interface StackConfig {
   readonly reportRetentionDays: number;
   /** LOG_LEVEL handed to the functions. */
   readonly logLevel: LogLevel;
+  /** CloudFormation termination protection on the data stack (the stateless stack never has it). */
+  readonly terminationProtection?: boolean;
 }
-
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 // Bucket names are `<stem>-<stage>-<account>-<region>` and must stay within S3's 63 characters.
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,9}$/;
@@ -44,10 +43,13 @@ export function readConfig(node: Node): StackConfig {
     throw new Error(`context "logLevel" must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
 
+  const terminationProtection = optionalBoolean(node, 'terminationProtection');
+
   return {
     stage,
     reportRetentionDays,
     logLevel,
+    ...(terminationProtection !== undefined ? { terminationProtection } : {}),
     ...(alertEmail ? { alertEmail } : {}),
     ...(reportEmail ? { reportEmail } : {}),
   };
@@ -58,6 +60,15 @@ function optionalString(node: Node, key: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new Error(`context "${key}" must be a string`);
   return value;
+}
+
+function optionalBoolean(node: Node, key: string): boolean | undefined {
+  const value = node.tryGetContext(key) as unknown;
+  // `-c terminationProtection=true` arrives as a string, cdk.json as a boolean.
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context "${key}" must be true or false (got "${String(value)}")`);
 }
 
 function optionalEmail(node: Node, key: string): string | undefined {

@@ -3,7 +3,7 @@
  * CloudWatch turns into metrics, with no API call and no extra latency.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricDimensions, PipelineMetrics } from '../pipeline/metrics.js';
+import type { MetricDimensions, PipelineMetrics } from '../pipeline/ports.js';
 import { METRICS, type MetricName } from '../pipeline/topology.js';
 
 interface DimensionedCount {

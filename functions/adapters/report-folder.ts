@@ -5,17 +5,28 @@ import { join } from 'node:path';
 /** A file's content: text, or pieces rendered as they are written. */
 export type FileContent = string | (() => Iterable<string>);
 
+/** A file named with its pieces, as the core's report assembly lists them. */
+export interface FolderFile {
+  readonly name: string;
+  readonly pieces: () => Iterable<string>;
+}
+
+/** A list of files, written in its order; or files by name, written in key order. */
+export type FolderFiles = Iterable<FolderFile> | Readonly<Record<string, FileContent>>;
+
+function* contentsOf(files: FolderFiles): Iterable<[string, FileContent]> {
+  if (Symbol.iterator in files) for (const file of files) yield [file.name, file.pieces];
+  else yield* Object.entries(files);
+}
+
 /**
- * Writes the report files into `folder`; a failure comes back as one sentence naming the folder.
- * Files given as pieces are rendered and written one piece at a time, one file after another.
+ * Writes the report files into `folder`, one after another in the order given; a failure comes back
+ * as one sentence naming the folder. Files given as pieces are rendered and written one piece at a time.
  */
-export async function writeReportFolder(
-  folder: string,
-  files: Readonly<Record<string, FileContent>>,
-): Promise<void> {
+export async function writeReportFolder(folder: string, files: FolderFiles): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
-    for (const [name, content] of Object.entries(files)) {
+    for (const [name, content] of contentsOf(files)) {
       if (typeof content === 'string') {
         await writeFile(join(folder, name), content);
         continue;

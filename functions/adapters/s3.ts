@@ -1,8 +1,4 @@
-/**
- * Object storage as the pipeline needs it, and its S3 implementation. Handlers receive an
- * `ObjectStore`, so the local runner and the tests choose the client (embedded emulator, moto, AWS)
- * and inject faults without module mocking.
- */
+/** The pipeline's object store (functions/pipeline/ports.ts) on S3, and S3 multipart uploads. */
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -14,40 +10,8 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-
-export interface ListedObject {
-  readonly key: string;
-  readonly size: number;
-}
-
-export interface OpenedObject {
-  readonly body: AsyncIterable<Uint8Array>;
-  /** User metadata (x-amz-meta-*), keys in lower case. */
-  readonly metadata: Readonly<Record<string, string>>;
-}
-
-export interface OpenOptions {
-  readonly versionId?: string;
-  /** ETag the object must still have (quoted or not). */
-  readonly ifMatch?: string;
-}
-
-export interface WriteOptions {
-  readonly contentType?: string;
-}
-
-export interface ObjectStore {
-  /** The whole object, or undefined when there is no such key. */
-  read(bucket: string, key: string): Promise<Uint8Array | undefined>;
-  /** Streams an object: 'missing' when there is none, 'changed' when `ifMatch` no longer holds. */
-  open(bucket: string, key: string, options?: OpenOptions): Promise<OpenedObject | 'missing' | 'changed'>;
-  write(bucket: string, key: string, body: string | Uint8Array, options?: WriteOptions): Promise<void>;
-  /** Creates the object only if the key is free (If-None-Match: *); false when it already exists. */
-  writeIfAbsent(bucket: string, key: string, body: string): Promise<boolean>;
-  exists(bucket: string, key: string): Promise<boolean>;
-  /** Every key under a prefix, in key order. */
-  list(bucket: string, prefix: string): Promise<ListedObject[]>;
-}
+import { ScrubError } from '../core/errors.js';
+import type { ListedObject, ObjectStore } from '../pipeline/ports.js';
 
 interface ServiceError {
   readonly name?: string;
@@ -151,7 +115,7 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       );
       const body = output.Body as unknown;
       if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
-        throw new Error(`S3 returned no readable body for ${bucket}/${key}`);
+        throw new ScrubError('S3_NO_BODY', `S3 returned no readable body for ${bucket}/${key}`);
       }
       return { body: body as AsyncIterable<Uint8Array>, metadata: output.Metadata ?? {} };
     } catch (error) {

@@ -1,9 +1,6 @@
-/** Telling subscribers something happened, and its SNS implementation. */
+/** The pipeline's notifier (functions/pipeline/ports.ts) on SNS. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-
-export interface Notifier {
-  publish(topicArn: string, message: string, attributes?: Readonly<Record<string, string>>): Promise<void>;
-}
+import type { Notifier } from '../pipeline/ports.js';
 
 export function snsNotifier(client: SNSClient): Notifier {
   return {

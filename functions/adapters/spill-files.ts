@@ -7,10 +7,16 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SpillStore } from '../core/engine/partitioned-merge.js';
+import { ScrubError } from '../core/errors.js';
 import { describeFsError } from './report-folder.js';
 
 /** A temporary-folder failure (no room, no permission): the user's to fix, not a bug. */
-export class SpillFolderError extends Error {}
+export class SpillFolderError extends ScrubError {
+  constructor(message: string) {
+    super('SPILL_FOLDER', message);
+    this.name = 'SpillFolderError';
+  }
+}
 
 export interface FileSpill extends SpillStore {
   readonly folder: string;
@@ -47,7 +53,7 @@ export function openFileSpill(partitions: number, parent: string = tmpdir()): Fi
     },
     *records(stream) {
       // After close (an interrupted run) the files are gone: reading on would give a partial report.
-      if (closed) throw new Error('the spill store is closed');
+      if (closed) throw new ScrubError('SPILL_CLOSED', 'the spill store is closed');
       if (!written.delete(stream)) return;
       yield* readRecords(pathOf(stream));
     },
@@ -77,7 +83,8 @@ function* readRecords(path: string): Generator<Uint8Array> {
     let position = 0;
     while (readExactly(fd, length, position)) {
       const record = Buffer.allocUnsafe(length.readUInt32LE(0));
-      if (!readExactly(fd, record, position + 4)) throw new Error(`spill file ${path} is cut short`);
+      if (!readExactly(fd, record, position + 4))
+        throw new ScrubError('SPILL_CUT_SHORT', `spill file ${path} is cut short`);
       position += 4 + record.length;
       yield record;
     }
@@ -97,7 +104,7 @@ function readExactly(fd: number, buffer: Buffer, position: number): boolean {
     const read = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
     if (read === 0) {
       if (filled === 0) return false;
-      throw new Error('spill file is cut short');
+      throw new ScrubError('SPILL_CUT_SHORT', 'spill file is cut short');
     }
     filled += read;
   }

@@ -1,5 +1,5 @@
 /**
- * Sending messages as the pipeline needs it, and its SQS implementation: SendMessageBatch with at
+ * The pipeline's message sender (functions/pipeline/ports.ts) on SQS: SendMessageBatch with at
  * most 10 entries and within the request size limit, retrying the entries SQS reports as Failed.
  */
 import {
@@ -7,11 +7,8 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-
-export interface MessageSender {
-  /** Sends every body to the queue; resolves once SQS has accepted all of them. */
-  sendAll(queueUrl: string, bodies: readonly string[]): Promise<void>;
-}
+import { ScrubError } from '../core/errors.js';
+import type { MessageSender } from '../pipeline/ports.js';
 
 /** SQS limits for SendMessageBatch (the classic 256 KiB; newer queues allow more, older ones do not). */
 export const SQS_BATCH_LIMITS = { entries: 10, bytes: 256 * 1024 } as const;
@@ -30,7 +27,10 @@ export function batchesOf(bodies: readonly string[]): string[][] {
   for (const body of bodies) {
     const size = Buffer.byteLength(body, 'utf8');
     if (size > SQS_BATCH_LIMITS.bytes) {
-      throw new Error(`a message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_LIMITS.bytes}`);
+      throw new ScrubError(
+        'SQS_MESSAGE_TOO_LARGE',
+        `a message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_LIMITS.bytes}`,
+      );
     }
     if (current.length === SQS_BATCH_LIMITS.entries || bytes + size > SQS_BATCH_LIMITS.bytes) {
       batches.push(current);
@@ -44,12 +44,13 @@ export function batchesOf(bodies: readonly string[]): string[][] {
   return batches;
 }
 
-export class SendFailedError extends Error {
+/** SQS refused some messages for good; `codes` are SQS's reasons (e.g. InvalidMessageContents). */
+export class SendFailedError extends ScrubError {
   constructor(
     readonly failed: number,
     readonly codes: readonly string[],
   ) {
-    super(`SQS did not accept ${failed} message(s) (${codes.join(', ')})`);
+    super('SQS_SEND_FAILED', `SQS did not accept ${failed} message(s) (${codes.join(', ')})`);
     this.name = 'SendFailedError';
   }
 }

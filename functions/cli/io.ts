@@ -1,3 +1,4 @@
+import { ScrubError } from '../core/errors.js';
 import { asOfDayOf } from '../core/scrub.js';
 
 /** What a command needs of the outside world: two text streams. Tests pass their own. */
@@ -11,7 +12,12 @@ export interface CommandIo {
 export const EXIT = { processed: 0, findings: 1, rejected: 2, usage: 2 } as const;
 
 /** A user error: printed as one sentence, never as a stack trace. */
-export class UsageError extends Error {}
+export class UsageError extends ScrubError {
+  constructor(message: string) {
+    super('USAGE', message);
+    this.name = 'UsageError';
+  }
+}
 
 /** The `--as-of` value of any command, checked once: a real YYYY-MM-DD date or a UsageError. */
 export function requireAsOf(asOf: string): string {

@@ -1,10 +1,8 @@
 /** The one-screen summary a command prints after a batch. */
 
+import { formatMoney } from '../core/report/format.js';
 import type { Summary } from '../core/report/summary.js';
 import { RULES, type RuleId } from '../core/rules/catalog.js';
-
-const money = (value: number): string =>
-  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function summaryText(summary: Summary, folder: string): string {
   const lines: string[] = [];
@@ -21,7 +19,7 @@ export function summaryText(summary: Summary, folder: string): string {
     `Lines ${counts.lines}: ${counts.checked} checked, ${counts.rejected} rejected · ${counts.claims} claims · ${counts.members} members · ${counts.indexLines} lines of 62323`,
   );
   lines.push(
-    `Flagged lines ${counts.flaggedLines} · errors ${counts.findings.error} · warnings ${counts.findings.warning} · dollars at risk ${money(summary.dollarsAtRisk)}`,
+    `Flagged lines ${counts.flaggedLines} · errors ${counts.findings.error} · warnings ${counts.findings.warning} · dollars at risk ${formatMoney(summary.dollarsAtRisk)}`,
   );
   const rules = (
     Object.entries(summary.byRule) as [RuleId, { severity: string; findings: number; charge: number }][]

@@ -16,8 +16,8 @@ import { parseDate } from './engine/values.js';
 import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
-import { joinPieces, type ReportFileName, type ReportPieces, reportPieces } from './report/files.js';
-import { buildSummary, rejectedSummary, type Summary, type SummaryContext } from './report/summary.js';
+import { assembleReport, filesAsText, type ReportFile, type ReportFileName } from './report/files.js';
+import type { Summary, SummaryContext } from './report/summary.js';
 import { DEFAULT_RULE_PACK, type RulePack } from './rules/catalog.js';
 
 /** Checks chunks: in this thread, on worker threads, anywhere. */
@@ -63,8 +63,8 @@ export interface ScrubPorts {
 
 export interface ScrubResult {
   readonly summary: Summary;
-  /** The report files, piece by piece: what a writer streams. */
-  readonly pieces: ReportPieces;
+  /** The report files in writing order, piece by piece: what a writer streams. */
+  readonly report: readonly ReportFile[];
   /** The same files as text, rendered on first read. */
   readonly files: Record<ReportFileName, string>;
   readonly batch?: MergedBatch;
@@ -91,14 +91,13 @@ export async function scrubBatch(
     unknownColumns: intake.layout?.unknownColumns ?? [],
     generatedAt: (options.now ?? (() => new Date()))(),
   };
-  if ('rejection' in merged) {
-    const summary = rejectedSummary(context, merged.rejection);
-    const pieces = reportPieces(summary);
-    return { summary, pieces, files: joinPieces(pieces) };
-  }
-  const summary = buildSummary(merged.batch, context);
-  const pieces = reportPieces(summary, merged.batch);
-  return { summary, pieces, files: joinPieces(pieces), batch: merged.batch };
+  const { summary, files } = assembleReport(context, merged);
+  return {
+    summary,
+    report: files,
+    files: filesAsText(files),
+    ...('batch' in merged ? { batch: merged.batch } : {}),
+  };
 }
 
 /**

@@ -4,12 +4,13 @@
  * poller of its queue is one execution environment with its own handler, logger and metrics; each
  * invocation gets a Lambda context of its own.
  */
-import { type ObjectStore, s3ObjectStore } from '../adapters/s3.js';
+import { s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
 import { sqsMessageSender } from '../adapters/sqs.js';
 import { type LogLevel, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
 import { createLogger, type PipelineLogger } from '../pipeline/log.js';
-import { type PipelineMetrics, quietMetrics } from '../pipeline/metrics.js';
+import { quietMetrics } from '../pipeline/metrics.js';
+import type { ObjectStore, PipelineMetrics } from '../pipeline/ports.js';
 import { createSplitHandler } from '../pipeline/split.js';
 import type { SqsBatchHandler } from '../pipeline/sqs-batch.js';
 import { type EnvName, environmentOf, FUNCTIONS, type FunctionName, QUEUES } from '../pipeline/topology.js';

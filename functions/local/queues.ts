@@ -8,7 +8,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { ReportReady } from '../pipeline/work-files.js';
+import { decodeReportReady, type ReportReady } from '../pipeline/work-files.js';
 import type { PipelineResources } from './resources.js';
 
 export type QueueName = keyof PipelineResources['queues'];
@@ -45,7 +45,7 @@ export async function collectNotices(
     if (Messages.length === 0) return;
     for (const message of Messages) {
       try {
-        notices.push(JSON.parse(message.Body ?? '') as ReportReady);
+        notices.push(decodeReportReady(message.Body ?? ''));
       } catch {
         // not ours: the watch queue only hears the report-ready topic
       }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { s3ObjectStore } from '../adapters/s3.js';
+import { ScrubError } from '../core/errors.js';
 import { REPORT_FILES, type ReportFileName } from '../core/report/files.js';
 import { reportKey } from '../pipeline/keys.js';
 import { objectCreatedEvent } from '../pipeline/s3-event.js';
@@ -54,9 +55,9 @@ export interface RunStats {
 }
 
 /** A run that could not finish: the message says why, in one sentence. */
-export class PipelineRunError extends Error {
+export class PipelineRunError extends ScrubError {
   constructor(message: string) {
-    super(message);
+    super('PIPELINE_RUN', message);
     this.name = 'PipelineRunError';
   }
 }

@@ -6,7 +6,7 @@
  * the same id and a re-upload under the same name gives a new one.
  */
 import { createHash } from 'node:crypto';
-import type { Upload } from './s3-event.js';
+import { UnreadableMessageError, type Upload } from './s3-event.js';
 
 const STEM_MAX = 40;
 const HASH_CHARS = 10;
@@ -36,7 +36,7 @@ export function eventDateOf(eventTime: string): string {
   if (!Number.isNaN(date.getTime())) return date.toISOString().slice(0, 10);
   // Some emulators write times JavaScript cannot parse (microseconds, no zone): their date part still is.
   const day = /^(\d{4}-\d{2}-\d{2})T/.exec(eventTime)?.[1];
-  if (day === undefined) throw new Error('the event time is not a date');
+  if (day === undefined) throw new UnreadableMessageError('the event time is not a date');
   return day;
 }
 

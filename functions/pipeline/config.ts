@@ -3,12 +3,12 @@
  * once at cold start. Every problem is reported in one error so a misconfigured deployment is fixed
  * in one go, not one variable per failed invocation.
  */
+import { ScrubError } from '../core/errors.js';
 import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
 import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
-import { ENV, type EnvName } from './topology.js';
+import { ENV, type EnvName, type FunctionName, LOG_LEVELS, type LogLevel } from './topology.js';
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -31,9 +31,10 @@ export interface ValidateConfig {
 /** Largest chunk a validate function is sized for (records); bigger chunks risk its memory and timeout. */
 export const MAX_CHUNK_LINES = 200_000;
 
-export class ConfigError extends Error {
-  constructor(fn: string, problems: readonly string[]) {
-    super(`scrub62323 ${fn} function cannot start: ${problems.join('; ')}`);
+/** Every problem with a function's environment, in one sentence. */
+export class ConfigError extends ScrubError {
+  constructor(fn: FunctionName, problems: readonly string[]) {
+    super('CONFIG_INVALID', `scrub62323 ${fn} function cannot start: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
 }
@@ -84,7 +85,7 @@ class Reader {
     return 'INFO';
   }
 
-  done<T>(fn: string, config: T): T {
+  done<T>(fn: FunctionName, config: T): T {
     if (this.problems.length > 0) throw new ConfigError(fn, this.problems);
     return config;
   }

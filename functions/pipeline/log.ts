@@ -1,13 +1,14 @@
 /**
  * Structured JSON logs (Powertools Logger). Pipeline logs carry batch ids, chunk numbers and counts —
  * never claim data: no member ids, names, dates of birth or raw records. Error messages are logged
- * only when they cannot hold claim data (AWS service errors and our own), otherwise just the name.
+ * only when they cannot hold claim data (AWS service errors and our own ScrubErrors), otherwise just
+ * the name.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { isScrubError, ScrubError } from '../core/errors.js';
 import type { LogLevel } from './config.js';
-
-export type FunctionName = 'split' | 'validate';
+import type { FunctionName } from './topology.js';
 
 /** What the pipeline uses of a logger (so tests may pass a recorder). */
 export interface PipelineLogger {
@@ -33,13 +34,10 @@ export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): Pipe
   };
 }
 
-/** An error this pipeline raised on purpose: its message is written by us and holds no claim data. */
-export class PipelineError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A pipeline step that cannot go on (a work file missing or unreadable, a lock never free…). */
+export class PipelineError extends ScrubError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = 'PipelineError';
   }
 }
@@ -49,7 +47,7 @@ export function errorFacts(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { errorName: typeof error };
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const facts: Record<string, unknown> = { errorName: error.name };
-  if (error instanceof PipelineError) {
+  if (isScrubError(error)) {
     facts.errorCode = error.code;
     facts.errorMessage = error.message;
   } else if (status !== undefined) {

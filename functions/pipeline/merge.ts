@@ -19,17 +19,16 @@
  * replaced by the complete one when the failed chunk is redriven from the DLQ and succeeds.
  */
 import { createHash } from 'node:crypto';
-import type { ObjectStore } from '../adapters/s3.js';
-import type { Notifier } from '../adapters/sns.js';
-import { BatchAccumulator, type HistorySource } from '../core/engine/accumulator.js';
+import { BatchAccumulator, type HistorySource, type MergedBatch } from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
-import { REPORT_FILES, reportFiles } from '../core/report/files.js';
-import { buildSummary, rejectedSummary, type Summary, type SummaryContext } from '../core/report/summary.js';
+import { assembleReport, type BatchOutcome, fileText } from '../core/report/files.js';
+import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
 import type { ValidateConfig } from './config.js';
 import { indexOfKey, reportKey, reportPrefix, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
+import type { Notifier, ObjectStore } from './ports.js';
 import { FUNCTIONS, PREFIX } from './topology.js';
 import {
   type ChunkRange,
@@ -39,6 +38,8 @@ import {
   describeChunk,
   encodeJson,
   type Manifest,
+  type MergeDone,
+  type MergeLock,
   olderPart,
   type ReportReady,
 } from './work-files.js';
@@ -97,13 +98,13 @@ async function takeLock(deps: MergeDeps, manifest: Manifest, state: string, owne
   const { store, config } = deps;
   const keys = workKeys(manifest.batchId);
   const now = deps.now?.() ?? new Date();
-  const lock = encodeJson({ version: 1, owner, takenAt: now.toISOString() });
+  const lock = encodeJson({ version: 1, owner, takenAt: now.toISOString() } satisfies MergeLock);
   for (let generation = 0; generation < LOCK_GENERATIONS; generation += 1) {
     const key = keys.lock(state, generation);
     if (await store.writeIfAbsent(config.workBucket, key, lock)) return true;
     const bytes = await store.read(config.workBucket, key);
     if (!bytes) return false; // being created right now by another merger
-    const held = decodeLock(bytes);
+    const held = decodeLock(bytes, key);
     if (held.owner === owner) {
       deps.logger.info('merge lock already ours: finishing an interrupted merge', {
         batchId: manifest.batchId,
@@ -142,7 +143,11 @@ export async function completeIfLast(
   if (await store.exists(config.workBucket, keys.done(state))) return 'already-merged';
   if (!(await takeLock(deps, manifest, state, owner))) return 'merged-elsewhere';
   await mergeBatch(deps, manifest, missing);
-  await store.write(config.workBucket, keys.done(state), encodeJson({ version: 1, state }));
+  await store.write(
+    config.workBucket,
+    keys.done(state),
+    encodeJson({ version: 1, state } satisfies MergeDone),
+  );
   return 'merged';
 }
 
@@ -154,56 +159,24 @@ export async function mergeBatch(
 ): Promise<Summary> {
   const { store, config, logger } = deps;
   const { batchId } = manifest;
-  const keys = workKeys(batchId);
   const started = performance.now();
-  const context: SummaryContext = {
-    batchId,
-    asOf: manifest.asOf,
-    source: { name: manifest.source.name, bytes: manifest.source.bytes, sha256: manifest.source.sha256 },
-    unknownColumns: manifest.unknownColumns,
-    generatedAt: deps.now?.() ?? new Date(),
-    ...(missing.length > 0 ? { missing: missing.map(describeChunk) } : {}),
-  };
-
-  let files: Record<string, string>;
-  let summary: Summary;
-  if (manifest.rejection) {
-    summary = rejectedSummary(context, manifest.rejection);
-    files = reportFiles(summary);
-  } else {
-    const accumulator = new BatchAccumulator({
-      linesInOrder: true,
-      rulePack: { ...DEFAULT_RULE_PACK, frequencyLimit: config.frequencyLimit },
+  const context = summaryContextOf(manifest, missing, deps.now?.() ?? new Date());
+  const outcome: BatchOutcome = manifest.rejection
+    ? { rejection: manifest.rejection }
+    : { batch: await mergeParts(deps, manifest, missing) };
+  const { summary, files } = assembleReport(context, outcome);
+  if (!manifest.rejection && missing.length === 0 && summary.counts.lines !== manifest.expectedLines) {
+    logger.error('line accounting differs from the manifest', {
+      batchId,
+      lines: summary.counts.lines,
+      expectedLines: manifest.expectedLines,
     });
-    const skip = new Set(missing.map((chunk) => chunk.index));
-    for (const chunk of manifest.chunks) {
-      if (skip.has(chunk.index)) continue;
-      const bytes = await store.read(config.workBucket, keys.part(chunk.index));
-      if (!bytes) throw new PipelineError('PART_MISSING', `part ${chunk.index} disappeared before the merge`);
-      accumulator.add(decodePart(bytes, batchId, chunk.index).partial);
-    }
-    if (manifest.framerRejected > 0) {
-      const rejected = await store.read(config.workBucket, keys.rejected);
-      if (!rejected) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
-      accumulator.addRejected(decodeRejected(rejected));
-    }
-    const batch = await accumulator.finish(workBucketHistory(deps));
-    summary = buildSummary(batch, context);
-    files = reportFiles(summary, batch);
-    if (missing.length === 0 && summary.counts.lines !== manifest.expectedLines) {
-      logger.error('line accounting differs from the manifest', {
-        batchId,
-        lines: summary.counts.lines,
-        expectedLines: manifest.expectedLines,
-      });
-    }
   }
 
-  // summary.json last: once it is there, the folder is whole.
-  const order = [...REPORT_FILES.filter((name) => name !== 'summary.json'), 'summary.json' as const];
-  for (const name of order) {
-    await store.write(config.reportsBucket, reportKey(batchId, name), files[name]!, {
-      contentType: CONTENT_TYPES[name],
+  // The files come summary.json last: once it is there, the folder is whole.
+  for (const file of files) {
+    await store.write(config.reportsBucket, reportKey(batchId, file.name), fileText(file), {
+      contentType: file.contentType,
     });
   }
   logger.info('report written', {
@@ -216,37 +189,71 @@ export async function mergeBatch(
     missingChunks: missing.length,
     mergeMs: Math.round(performance.now() - started),
   });
-
-  if (config.reportTopicArn && deps.notifier) {
-    const notice: ReportReady = {
-      type: 'scrub62323.report-ready',
-      batchId,
-      status: summary.status,
-      asOf: summary.asOf,
-      reports: { bucket: config.reportsBucket, prefix: reportPrefix(batchId) },
-      source: {
-        bucket: manifest.source.bucket,
-        key: manifest.source.key,
-        ...(manifest.source.eTag ? { eTag: manifest.source.eTag } : {}),
-      },
-      lines: summary.counts.lines,
-      findings: summary.counts.findings,
-      ...(summary.missing ? { missing: summary.missing } : {}),
-    };
-    await deps.notifier.publish(config.reportTopicArn, JSON.stringify(notice), {
-      batchId,
-      status: summary.status,
-    });
-  }
+  await notifyReportReady(deps, manifest, summary);
   return summary;
 }
 
-const CONTENT_TYPES: Record<(typeof REPORT_FILES)[number], string> = {
-  'findings.csv': 'text/csv; charset=utf-8',
-  'summary.json': 'application/json',
-  'rejected.csv': 'text/csv; charset=utf-8',
-  'report.html': 'text/html; charset=utf-8',
-};
+function summaryContextOf(manifest: Manifest, missing: readonly ChunkRange[], now: Date): SummaryContext {
+  return {
+    batchId: manifest.batchId,
+    asOf: manifest.asOf,
+    source: { name: manifest.source.name, bytes: manifest.source.bytes, sha256: manifest.source.sha256 },
+    unknownColumns: manifest.unknownColumns,
+    generatedAt: now,
+    ...(missing.length > 0 ? { missing: missing.map(describeChunk) } : {}),
+  };
+}
+
+/** Adds every part but the missing ones, in chunk order, and the framer's rejected records. */
+async function mergeParts(
+  deps: MergeDeps,
+  manifest: Manifest,
+  missing: readonly ChunkRange[],
+): Promise<MergedBatch> {
+  const { store, config } = deps;
+  const { batchId } = manifest;
+  const keys = workKeys(batchId);
+  const accumulator = new BatchAccumulator({
+    linesInOrder: true,
+    rulePack: { ...DEFAULT_RULE_PACK, frequencyLimit: config.frequencyLimit },
+  });
+  const skip = new Set(missing.map((chunk) => chunk.index));
+  for (const chunk of manifest.chunks) {
+    if (skip.has(chunk.index)) continue;
+    const bytes = await store.read(config.workBucket, keys.part(chunk.index));
+    if (!bytes) throw new PipelineError('PART_MISSING', `part ${chunk.index} disappeared before the merge`);
+    accumulator.add(decodePart(bytes, batchId, chunk.index).partial);
+  }
+  if (manifest.framerRejected > 0) {
+    const rejected = await store.read(config.workBucket, keys.rejected);
+    if (!rejected) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
+    accumulator.addRejected(decodeRejected(rejected, keys.rejected));
+  }
+  return accumulator.finish(workBucketHistory(deps));
+}
+
+/** Publishes the report-ready message, when a topic is configured. */
+async function notifyReportReady(deps: MergeDeps, manifest: Manifest, summary: Summary): Promise<void> {
+  const { config, notifier } = deps;
+  if (!config.reportTopicArn || !notifier) return;
+  const { batchId } = manifest;
+  const notice: ReportReady = {
+    type: 'scrub62323.report-ready',
+    batchId,
+    status: summary.status,
+    asOf: summary.asOf,
+    reports: { bucket: config.reportsBucket, prefix: reportPrefix(batchId) },
+    source: {
+      bucket: manifest.source.bucket,
+      key: manifest.source.key,
+      ...(manifest.source.eTag ? { eTag: manifest.source.eTag } : {}),
+    },
+    lines: summary.counts.lines,
+    findings: summary.counts.findings,
+    ...(summary.missing ? { missing: summary.missing } : {}),
+  };
+  await notifier.publish(config.reportTopicArn, JSON.stringify(notice), { batchId, status: summary.status });
+}
 
 /**
  * Earlier sessions for FREQUENCY_EXCEEDED: every `history/*.csv` in the work bucket, read only when

@@ -1,23 +1,15 @@
 /**
- * What the pipeline counts for CloudWatch (names in topology.ts METRICS), behind a port: on Lambda
- * the counts go out as EMF log lines (functions/adapters/emf-metrics.ts), tests record them, and the
- * local runner drops them unless asked.
+ * What the pipeline counts for CloudWatch (names in topology.ts METRICS), through the PipelineMetrics
+ * port (ports.ts): on Lambda the counts go out as EMF log lines (functions/adapters/emf-metrics.ts),
+ * tests record them, and the local runner drops them unless asked.
  */
 import { z } from 'zod';
 import type { BatchStatus } from '../core/report/summary.js';
 import { SEVERITIES, type Severity } from '../core/rules/catalog.js';
+import { checkJson } from './checked.js';
 import { PipelineError } from './log.js';
+import type { PipelineMetrics } from './ports.js';
 import { METRICS, type MetricName } from './topology.js';
-
-export type MetricDimensions = Readonly<Record<string, string>>;
-
-/** What the pipeline uses of a metrics client. */
-export interface PipelineMetrics {
-  /** Adds to a count; `dimensions` (beyond the service) split it, e.g. by report status. */
-  count(name: MetricName, value: number, dimensions?: MetricDimensions): void;
-  /** Writes out what was counted since the last publish: once, at the end of each invocation. */
-  publish(): void;
-}
 
 export const quietMetrics: PipelineMetrics = { count: () => undefined, publish: () => undefined };
 
@@ -61,20 +53,11 @@ const ReportedBatchSchema = z.object({
 
 /** Reads the metrics facts from a summary.json, or says which field is wrong. */
 export function decodeReportedBatch(body: string | Uint8Array, key: string): ReportedBatch {
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
-  } catch {
-    throw new PipelineError('BAD_SUMMARY', `${key} is not JSON`);
-  }
-  const parsed = ReportedBatchSchema.safeParse(json);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || '(root)';
-    throw new PipelineError('BAD_SUMMARY', `${key}: field ${field} is missing or not valid`);
-  }
-  return {
-    status: parsed.data.status,
-    checked: parsed.data.counts.checked,
-    findings: parsed.data.counts.findings,
-  };
+  const checked = checkJson(
+    ReportedBatchSchema,
+    typeof body === 'string' ? body : Buffer.from(body).toString('utf8'),
+  );
+  if (!checked.ok) throw new PipelineError('BAD_SUMMARY', `${key}: ${checked.problem}`);
+  const { status, counts } = checked.value;
+  return { status, checked: counts.checked, findings: counts.findings };
 }

@@ -2,7 +2,15 @@
  * S3 event notifications as they arrive on the intake queue: the `s3:TestEvent` S3 sends when a
  * notification is configured, and ObjectCreated records whose keys are URL-encoded (`+` = space).
  * Also builds such events, for the local runner (the embedded emulator does not send them).
+ *
+ * Records are checked with Powertools' S3 record schema only where every sender agrees with it:
+ * moto writes no userIdentity, requestParameters or ownerIdentity and event times without a zone,
+ * and S3 itself may name an IPv6 source, so the whole Powertools record would refuse real events.
  */
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
+import { z } from 'zod';
+import { ScrubError } from '../core/errors.js';
+import { type Checked, check, checkJson } from './checked.js';
 import { BATCH_SUFFIXES, PREFIX } from './topology.js';
 
 /** One uploaded object, as the event describes it. */
@@ -22,20 +30,28 @@ export type IntakeMessage =
   | { readonly kind: 'test-event' }
   | { readonly kind: 'uploads'; readonly uploads: readonly Upload[]; readonly ignoredRecords: number };
 
-export class UnreadableMessageError extends Error {
+/** An intake message that is no S3 notification (or one this pipeline cannot use). */
+export class UnreadableMessageError extends ScrubError {
   constructor(reason: string) {
-    super(`the intake message is not an S3 event notification: ${reason}`);
+    super('UNREADABLE_MESSAGE', `the intake message is not an S3 event notification: ${reason}`);
     this.name = 'UnreadableMessageError';
+  }
+}
+
+/** `+` is a space, everything else percent-encoded UTF-8; undefined when the encoding is broken. */
+function decodedKey(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
   }
 }
 
 /** S3 event keys are form-encoded: `+` is a space, everything else percent-encoded UTF-8. */
 export function decodeEventKey(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    throw new UnreadableMessageError('the object key is not valid URL encoding');
-  }
+  const key = decodedKey(raw);
+  if (key === undefined) throw new UnreadableMessageError('the object key is not valid URL encoding');
+  return key;
 }
 
 /** Encodes a key the way S3 writes it into events (spaces as `+`, slashes kept). */
@@ -46,54 +62,77 @@ export const encodeEventKey = (key: string): string =>
 export const isBatchKey = (key: string): boolean =>
   key.startsWith(PREFIX.incoming) && BATCH_SUFFIXES.some((suffix) => key.endsWith(suffix));
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
+const S3Record = S3Schema.shape.Records.element;
+const S3Object = S3Record.shape.s3.shape.object;
+
+/** What S3 sends when a notification configuration is saved. */
+const TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
+
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+const NotificationSchema = z.object({ Records: z.array(z.unknown()) });
+
+/** Enough of any S3 record (created, removed, restored…) to tell which kind it is. */
+const AnyS3RecordSchema = z.object({
+  eventSource: S3Record.shape.eventSource,
+  eventName: z.string().optional(),
+  s3: z.object({}),
+});
+
+const nonEmpty = z.string().min(1);
+const present = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+/** An ObjectCreated record, as the Upload split needs. */
+const ObjectCreatedRecordSchema = z
+  .object({
+    eventTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T/, { error: 'expected an ISO 8601 date-time' }),
+    s3: z.object({
+      bucket: z.object({ name: nonEmpty }),
+      object: S3Object.pick({ size: true, eTag: true, sequencer: true, versionId: true }).extend({
+        key: nonEmpty.refine((raw) => decodedKey(raw) !== undefined, {
+          error: 'expected URL-encoded UTF-8',
+        }),
+      }),
+    }),
+  })
+  .transform(({ eventTime, s3: { bucket, object } }): Upload => {
+    const eTag = object.eTag?.replace(/"/g, '');
+    return {
+      bucket: bucket.name,
+      key: decodedKey(object.key)!,
+      eventTime,
+      ...(present(eTag) ? { eTag } : {}),
+      // S3 writes "null" for an object of an unversioned bucket.
+      ...(present(object.versionId) && object.versionId !== 'null' ? { versionId: object.versionId } : {}),
+      ...(present(object.sequencer) ? { sequencer: object.sequencer } : {}),
+      ...(object.size !== undefined ? { size: object.size } : {}),
+    };
+  });
+
+/** The value of a check, or an UnreadableMessageError: `lead`, then the field and the problem. */
+function valueOr<T>(checked: Checked<T>, lead: string): T {
+  if (!checked.ok) throw new UnreadableMessageError(`${lead} (${checked.problem})`);
+  return checked.value;
+}
 
 export function parseIntakeMessage(body: string): IntakeMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new UnreadableMessageError('the body is not JSON');
-  }
-  if (!isRecord(parsed)) throw new UnreadableMessageError('the body is not a JSON object');
-  if (parsed.Event === 's3:TestEvent') return { kind: 'test-event' };
-  if (!Array.isArray(parsed.Records)) throw new UnreadableMessageError('it has no Records');
+  const json = checkJson(z.unknown(), body);
+  if (!json.ok) throw new UnreadableMessageError('the body is not JSON');
+  valueOr(check(JsonObjectSchema, json.value), 'the body is not a JSON object');
+  if (check(TestEventSchema, json.value).ok) return { kind: 'test-event' };
+  const { Records } = valueOr(check(NotificationSchema, json.value), 'it has no Records');
 
   const uploads: Upload[] = [];
   let ignoredRecords = 0;
-  for (const record of parsed.Records as unknown[]) {
-    if (!isRecord(record) || record.eventSource !== 'aws:s3' || !isRecord(record.s3)) {
-      throw new UnreadableMessageError('a record is not an S3 record');
-    }
-    const eventName = optionalString(record.eventName) ?? '';
-    if (!eventName.startsWith('ObjectCreated:')) {
+  for (const [index, record] of Records.entries()) {
+    const at = ['Records', index];
+    const { eventName } = valueOr(check(AnyS3RecordSchema, record, at), 'a record is not an S3 record');
+    if (!eventName?.startsWith('ObjectCreated:')) {
       ignoredRecords += 1;
       continue;
     }
-    const { bucket, object } = record.s3;
-    const bucketName = isRecord(bucket) ? optionalString(bucket.name) : undefined;
-    const rawKey = isRecord(object) ? optionalString(object.key) : undefined;
-    const eventTime = optionalString(record.eventTime);
-    if (!isRecord(object) || bucketName === undefined || rawKey === undefined || eventTime === undefined) {
-      throw new UnreadableMessageError('a record lacks the bucket, key or event time');
-    }
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(eventTime))
-      throw new UnreadableMessageError('a record has no ISO event time');
-    const eTag = optionalString(object.eTag)?.replace(/"/g, '');
-    const versionId = optionalString(object.versionId);
-    const sequencer = optionalString(object.sequencer);
-    uploads.push({
-      bucket: bucketName,
-      key: decodeEventKey(rawKey),
-      eventTime,
-      ...(eTag !== undefined ? { eTag } : {}),
-      ...(versionId !== undefined && versionId !== 'null' ? { versionId } : {}),
-      ...(sequencer !== undefined ? { sequencer } : {}),
-      ...(typeof object.size === 'number' ? { size: object.size } : {}),
-    });
+    uploads.push(
+      valueOr(check(ObjectCreatedRecordSchema, record, at), 'an ObjectCreated record lacks a usable field'),
+    );
   }
   return { kind: 'uploads', uploads, ignoredRecords };
 }

@@ -5,8 +5,6 @@
  * resumes from the last step that finished and never produces a second batch.
  */
 import type { SQSRecord } from 'aws-lambda';
-import type { ObjectStore } from '../adapters/s3.js';
-import type { MessageSender } from '../adapters/sqs.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type IntakeResult, readBatch } from '../core/intake/reader.js';
 import type { BatchError } from '../core/report/summary.js';
@@ -14,17 +12,20 @@ import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
 import type { SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
-import { errorFacts, type PipelineLogger } from './log.js';
+import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
+import type { MessageSender, ObjectStore } from './ports.js';
 import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import { AS_OF_METADATA } from './topology.js';
 import {
   type ChunkMessage,
   type ChunkRange,
+  type DispatchedMarker,
   decodeManifest,
   encodeChunk,
   encodeJson,
   type Manifest,
+  type RejectedFile,
 } from './work-files.js';
 
 export interface SplitDeps {
@@ -61,7 +62,7 @@ export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<Spli
   const stored = await store.read(config.workBucket, keys.manifest);
   let manifest: Manifest;
   if (stored) {
-    manifest = decodeManifest(stored); // an earlier attempt stored every chunk, then stopped
+    manifest = decodeManifest(stored, keys.manifest); // an earlier attempt stored every chunk, then stopped
   } else {
     const written = await storeChunks(deps, upload, batchId);
     if (written === 'superseded') return { status: 'superseded', batchId };
@@ -76,7 +77,7 @@ export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<Spli
   await store.write(
     config.workBucket,
     keys.dispatched,
-    encodeJson({ version: 1, messages: messages.length }),
+    encodeJson({ version: 1, messages: messages.length } satisfies DispatchedMarker),
   );
   logger.info('batch dispatched', {
     batchId,
@@ -140,7 +141,11 @@ async function storeChunks(
   const chunks = rejection ? [] : ranges;
   const framerRejected = rejection ? 0 : intake.rejected.length;
   if (framerRejected > 0) {
-    await store.write(config.workBucket, keys.rejected, encodeJson({ version: 1, records: intake.rejected }));
+    await store.write(
+      config.workBucket,
+      keys.rejected,
+      encodeJson({ version: 1, records: intake.rejected } satisfies RejectedFile),
+    );
   }
   const manifest: Manifest = {
     version: 1,
@@ -168,7 +173,10 @@ async function storeChunks(
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   };
   if (!rejection && chunks.length !== intake.chunks) {
-    throw new Error(`split stored ${chunks.length} chunks but the reader made ${intake.chunks}`);
+    throw new PipelineError(
+      'CHUNK_COUNT_MISMATCH',
+      `split stored ${chunks.length} chunks but the reader made ${intake.chunks}`,
+    );
   }
   await store.write(config.workBucket, keys.manifest, encodeJson(manifest), {
     contentType: 'application/json',

@@ -8,7 +8,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PipelineLogger } from './log.js';
-import type { PipelineMetrics } from './metrics.js';
+import type { PipelineMetrics } from './ports.js';
 
 /** A Lambda handler for an SQS event source with ReportBatchItemFailures. */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

@@ -84,6 +84,10 @@ export const WORK_EXPIRY_DAYS = 3;
 /** Default report retention: six years (HIPAA documentation retention). */
 export const DEFAULT_REPORT_RETENTION_DAYS = 6 * 365;
 
+/** Log levels a function accepts (LOG_LEVEL, and the stack's `logLevel` context). */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /**
  * Environment variables the handlers read (validated once at cold start) and the stack sets.
  * Keys are the variable names; values say what they hold.
@@ -97,7 +101,7 @@ export const ENV = {
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
   CHUNK_LINES: 'optional: records per chunk (default 20000)',
   FREQUENCY_LIMIT: 'optional: sessions allowed in a rolling 12 months (default from the rule pack)',
-  LOG_LEVEL: 'optional: DEBUG, INFO, WARN or ERROR',
+  LOG_LEVEL: `optional: ${LOG_LEVELS.join(', ')}`,
 } as const;
 
 export type EnvName = keyof typeof ENV;

@@ -4,13 +4,13 @@
  * messages and retries after a crash cost a HEAD request and change nothing.
  */
 import type { SQSRecord } from 'aws-lambda';
-import type { ObjectStore } from '../adapters/s3.js';
 import { checkChunk } from '../core/engine/check-chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { reportKey, workKeys } from './keys.js';
 import { errorFacts, PipelineError } from './log.js';
 import { type CompletionOutcome, completeIfLast, type MergeDeps } from './merge.js';
-import { countChunkFailed, countReport, decodeReportedBatch, type PipelineMetrics } from './metrics.js';
+import { countChunkFailed, countReport, decodeReportedBatch } from './metrics.js';
+import type { ObjectStore, PipelineMetrics } from './ports.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import {
   type ChunkMessage,
@@ -34,9 +34,10 @@ type Manifests = Map<string, Promise<Manifest>>;
 async function manifestOf(deps: ValidateDeps, batchId: string, cache: Manifests): Promise<Manifest> {
   let pending = cache.get(batchId);
   if (!pending) {
-    pending = deps.store.read(deps.config.workBucket, workKeys(batchId).manifest).then((bytes) => {
+    const key = workKeys(batchId).manifest;
+    pending = deps.store.read(deps.config.workBucket, key).then((bytes) => {
       if (!bytes) throw new PipelineError('MANIFEST_MISSING', `batch ${batchId} has no manifest`);
-      return decodeManifest(bytes);
+      return decodeManifest(bytes, key);
     });
     cache.set(batchId, pending);
   }

@@ -1,64 +1,148 @@
 /**
  * The files split and validate hand each other, and the messages between them. All are versioned so
  * a deployment can tell an old file from a new one; all but the chunk payloads and part files are JSON.
+ * Each has a schema, its type is inferred from it, and everything read back is checked against it:
+ * a file that does not fit stops with BAD_WORK_FILE naming the file and the field.
  */
+import { z } from 'zod';
 import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
 import type { RawChunk } from '../core/intake/chunk.js';
-import type { ColumnLayout } from '../core/intake/columns.js';
+import { type ColumnLayout, SCALAR_FIELDS } from '../core/intake/columns.js';
 import type { RejectedRecord } from '../core/intake/framer.js';
 import type { BatchError } from '../core/report/summary.js';
+import { type Checked, checkJson, type Parsed } from './checked.js';
+import { workKeys } from './keys.js';
 import { PipelineError } from './log.js';
 
-const VERSION = 1;
 /**
  * Part files have their own version: 1 was JSON with four numbers per fact; 2 is bytes, with five
  * numbers per fact and each line's line_no as a number.
  */
 export const PART_VERSION = 2;
 
+const version1 = z.literal(1);
+const count = z.int().min(0);
+const text = z.string().min(1);
+/** What Date.toISOString writes. */
+const timestamp = z.iso.datetime();
+/** Event times as S3 writes them; some emulators leave out the zone (see eventDateOf). */
+const eventTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T/, { error: 'expected an ISO 8601 date-time' });
+
 /** Lines a chunk covers, for the manifest and for naming a missing chunk. */
-export interface ChunkRange {
-  readonly index: number;
-  readonly firstLine: number;
-  readonly lastLine: number;
-  readonly records: number;
-}
+export const ChunkRangeSchema = z.object({ index: count, firstLine: count, lastLine: count, records: count });
+export type ChunkRange = Parsed<typeof ChunkRangeSchema>;
+
+export const BatchErrorSchema = z.object({ code: text, message: z.string() }) satisfies z.ZodType<BatchError>;
+
+const columnList = z.array(count);
+export const ColumnLayoutSchema = z.object({
+  width: count,
+  scalar: z.record(z.enum(SCALAR_FIELDS), z.int().min(-1)),
+  modifierColumns: columnList,
+  modifierListColumns: columnList,
+  diagnosisColumns: columnList,
+  diagnosisListColumns: columnList,
+  unknownColumns: z.array(z.string()),
+}) satisfies z.ZodType<ColumnLayout>;
 
 /** What split found in an upload; written after every chunk payload is stored. */
-export interface Manifest {
-  readonly version: 1;
-  readonly batchId: string;
-  readonly source: {
-    readonly bucket: string;
-    readonly key: string;
-    readonly eTag?: string;
-    readonly versionId?: string;
-    readonly sequencer?: string;
+export const ManifestSchema = z.object({
+  version: version1,
+  batchId: text,
+  source: z.object({
+    bucket: text,
+    key: text,
+    eTag: z.string().optional(),
+    versionId: z.string().optional(),
+    sequencer: z.string().optional(),
     /** File name, as the summary shows it. */
-    readonly name: string;
-    readonly bytes: number;
-    readonly sha256: string;
-    readonly gzipped: boolean;
-  };
-  readonly eventTime: string;
+    name: z.string(),
+    bytes: count,
+    sha256: z.string(),
+    gzipped: z.boolean(),
+  }),
+  eventTime,
   /** YYYY-MM-DD the batch is judged on. */
-  readonly asOf: string;
+  asOf: z.iso.date(),
   /** Why the whole batch was rejected (a reader code, or BAD_AS_OF). */
-  readonly rejection?: BatchError;
-  readonly layout?: ColumnLayout;
-  readonly unknownColumns: readonly string[];
-  readonly expectedChunks: number;
+  rejection: BatchErrorSchema.optional(),
+  layout: ColumnLayoutSchema.optional(),
+  unknownColumns: z.array(z.string()),
+  expectedChunks: count,
   /** Records in chunks plus records the framer rejected: `counts.lines` of a complete report. */
-  readonly expectedLines: number;
-  readonly framerRejected: number;
-  readonly chunks: readonly ChunkRange[];
-  readonly createdAt: string;
-}
+  expectedLines: count,
+  framerRejected: count,
+  chunks: z.array(ChunkRangeSchema),
+  createdAt: timestamp,
+});
+export type Manifest = Parsed<typeof ManifestSchema>;
 
-export type ChunkMessage =
-  | { readonly version: 1; readonly kind: 'chunk'; readonly batchId: string; readonly index: number }
-  /** For a batch with nothing to check (rejected, or every record rejected by the framer). */
-  | { readonly version: 1; readonly kind: 'finalize'; readonly batchId: string };
+/** On the chunk queue: one chunk to check, or a batch with nothing to check (rejected, or all rejected by the framer). */
+export const ChunkMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ version: version1, kind: z.literal('chunk'), batchId: text, index: count }),
+  z.object({ version: version1, kind: z.literal('finalize'), batchId: text }),
+]);
+export type ChunkMessage = Parsed<typeof ChunkMessageSchema>;
+
+/** `rejected.json`: the records the framer rejected (they are in no chunk). */
+export const RejectedRecordSchema = z.object({
+  line: count,
+  endLine: count,
+  reason: z.string(),
+  raw: z.string(),
+}) satisfies z.ZodType<RejectedRecord>;
+export const RejectedFileSchema = z.object({ version: version1, records: z.array(RejectedRecordSchema) });
+export type RejectedFile = Parsed<typeof RejectedFileSchema>;
+
+/** `dispatched`: split has sent every chunk message (only its presence is read). */
+export const DispatchedMarkerSchema = z.object({ version: version1, messages: count });
+export type DispatchedMarker = Parsed<typeof DispatchedMarkerSchema>;
+
+/** `failed/NNNNNN.json`: a chunk given up on after its last receive (only its presence is read). */
+export const FailureMarkerSchema = z.object({
+  version: version1,
+  batchId: text,
+  index: count,
+  receiveCount: count,
+  failedAt: timestamp,
+  /** errorFacts of the last failure: PHI-free by construction. */
+  error: z.record(z.string(), z.unknown()),
+});
+export type FailureMarker = Parsed<typeof FailureMarkerSchema>;
+
+/** The merge lock: who merges this state. A retry of the same message may take it again. */
+export const MergeLockSchema = z.object({ version: version1, owner: text, takenAt: timestamp });
+export type MergeLock = Parsed<typeof MergeLockSchema>;
+
+/** `merge/<state>.done`: the report of this state is written (only its presence is read). */
+export const MergeDoneSchema = z.object({ version: version1, state: text });
+export type MergeDone = Parsed<typeof MergeDoneSchema>;
+
+/** The "report ready" notification (no claim data: ids, status and counts). */
+export const ReportReadySchema = z.object({
+  type: z.literal('scrub62323.report-ready'),
+  batchId: text,
+  status: text,
+  asOf: z.iso.date(),
+  reports: z.object({ bucket: text, prefix: text }),
+  source: z.object({ bucket: text, key: text, eTag: z.string().optional() }),
+  lines: count,
+  findings: z.record(z.string(), count),
+  missing: z.array(z.string()).optional(),
+});
+export type ReportReady = Parsed<typeof ReportReadySchema>;
+
+/** First line of a part file; the partial follows in the core's own byte form. */
+export const PartHeaderSchema = z.object({ version: z.int(), batchId: z.string(), index: z.int() });
+
+/** First line of a chunk payload; the records' bytes follow. */
+export const ChunkHeaderSchema = z.object({
+  version: version1,
+  batchId: z.string(),
+  index: z.int(),
+  startLines: z.array(count),
+  endLines: z.array(count),
+});
 
 export interface PartFile {
   readonly version: typeof PART_VERSION;
@@ -67,64 +151,63 @@ export interface PartFile {
   readonly partial: ChunkPartial;
 }
 
-export interface FailureMarker {
-  readonly version: 1;
-  readonly batchId: string;
-  readonly index: number;
-  readonly receiveCount: number;
-  readonly failedAt: string;
-  readonly error: Readonly<Record<string, unknown>>;
-}
-
-/** The merge lock: who merges this state. A retry of the same message may take it again. */
-export interface MergeLock {
-  readonly version: 1;
-  readonly owner: string;
-  readonly takenAt: string;
-}
-
-/** The "report ready" notification (no claim data: ids, status and counts). */
-export interface ReportReady {
-  readonly type: 'scrub62323.report-ready';
-  readonly batchId: string;
-  readonly status: string;
-  readonly asOf: string;
-  readonly reports: { readonly bucket: string; readonly prefix: string };
-  readonly source: { readonly bucket: string; readonly key: string; readonly eTag?: string };
-  readonly lines: number;
-  readonly findings: Readonly<Record<string, number>>;
-  readonly missing?: readonly string[];
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function parseJson(bytes: Uint8Array | string, what: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new PipelineError('BAD_WORK_FILE', `the ${what} is not JSON`);
-  }
-  if (!isObject(parsed) || parsed.version !== VERSION) {
-    throw new PipelineError('BAD_WORK_FILE', `the ${what} is not version ${VERSION}`);
-  }
-  return parsed;
-}
-
 export const encodeJson = (value: unknown): string => JSON.stringify(value);
 
-export function decodeManifest(bytes: Uint8Array): Manifest {
-  const parsed = parseJson(bytes, 'manifest');
-  if (
-    typeof parsed.batchId !== 'string' ||
-    !Array.isArray(parsed.chunks) ||
-    typeof parsed.asOf !== 'string'
-  ) {
-    throw new PipelineError('BAD_WORK_FILE', 'the manifest lacks batchId, chunks or asOf');
-  }
-  return parsed as unknown as Manifest;
+const badFile = (file: string, problem: string): PipelineError =>
+  new PipelineError('BAD_WORK_FILE', `${file}: ${problem}`);
+
+const utf8 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+function checkedValue<T>(checked: Checked<T>, file: string): T {
+  if (!checked.ok) throw badFile(file, checked.problem);
+  return checked.value;
 }
+
+/** A JSON work file stored at `key`, checked against its schema. */
+const readJson = <T>(schema: z.ZodType<T>, bytes: Uint8Array, key: string): T =>
+  checkedValue(checkJson(schema, utf8(bytes)), key);
+
+export const decodeManifest = (bytes: Uint8Array, key: string): Manifest =>
+  readJson(ManifestSchema, bytes, key);
+
+export const decodeRejected = (bytes: Uint8Array, key: string): RejectedRecord[] =>
+  readJson(RejectedFileSchema, bytes, key).records;
+
+export const decodeLock = (bytes: Uint8Array, key: string): MergeLock =>
+  readJson(MergeLockSchema, bytes, key);
+
+/** A chunk queue message body; UNREADABLE_MESSAGE when it is not one. */
+export function decodeChunkMessage(body: string): ChunkMessage {
+  const checked = checkJson(ChunkMessageSchema, body);
+  if (checked.ok) return checked.value;
+  throw new PipelineError(
+    'UNREADABLE_MESSAGE',
+    `the chunk message is not a scrub62323 chunk message: ${checked.problem}`,
+  );
+}
+
+/** A "report ready" notice as published (the local runner reads them back from its queue). */
+export function decodeReportReady(body: string): ReportReady {
+  const checked = checkJson(ReportReadySchema, body);
+  if (checked.ok) return checked.value;
+  throw new PipelineError(
+    'UNREADABLE_MESSAGE',
+    `the report-ready notice is not readable: ${checked.problem}`,
+  );
+}
+
+/** Splits `header line \n rest`, the header checked as JSON; `undefined` when there is no newline. */
+function headerOf<T>(schema: z.ZodType<T>, buffer: Buffer): { header: Checked<T>; rest: Buffer } | undefined {
+  const newline = buffer.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  return {
+    header: checkJson(schema, buffer.toString('utf8', 0, newline)),
+    rest: buffer.subarray(newline + 1),
+  };
+}
+
+const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * Part file: one JSON header line (version, batch id, chunk index), then the partial in the core's
@@ -137,23 +220,20 @@ export const encodePart = (part: PartFile): Buffer =>
   ]);
 
 export function decodePart(bytes: Uint8Array, batchId: string, index: number): PartFile {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const newline = buffer.indexOf(0x0a);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(buffer.toString('utf8', 0, newline < 0 ? buffer.length : newline));
-  } catch {
-    throw new PipelineError('BAD_WORK_FILE', `part ${index} has no readable header`);
-  }
+  const key = workKeys(batchId).part(index);
+  const split = headerOf(PartHeaderSchema, bufferOf(bytes));
+  if (!split) throw badFile(key, `part ${index} has no readable header`);
+  if (!split.header.ok) throw badFile(key, `part ${index} has no readable header (${split.header.problem})`);
+  const header = split.header.value;
   if (header.version !== PART_VERSION) throw olderPart(index);
-  if (newline < 0 || header.batchId !== batchId || header.index !== index) {
-    throw new PipelineError('BAD_WORK_FILE', `part ${index} does not belong to this batch`);
+  if (header.batchId !== batchId || header.index !== index) {
+    throw badFile(key, `part ${index} does not belong to this batch`);
   }
   let partial: ChunkPartial;
   try {
-    partial = decodePartial(buffer.subarray(newline + 1));
+    partial = decodePartial(split.rest);
   } catch {
-    throw new PipelineError('BAD_WORK_FILE', `part ${index} holds no readable chunk result`);
+    throw badFile(key, `part ${index} holds no readable chunk result`);
   }
   return { version: PART_VERSION, batchId, index, partial };
 }
@@ -165,31 +245,6 @@ export const olderPart = (index: number): PipelineError =>
     `part ${index} was stored by an earlier release of scrub62323 (part format ${PART_VERSION} expected); upload the batch again`,
   );
 
-export const decodeRejected = (bytes: Uint8Array): RejectedRecord[] =>
-  (parseJson(bytes, 'rejected records file').records ?? []) as RejectedRecord[];
-
-export const decodeLock = (bytes: Uint8Array): MergeLock =>
-  parseJson(bytes, 'merge lock') as unknown as MergeLock;
-
-export function decodeChunkMessage(body: string): ChunkMessage {
-  const parsed = (() => {
-    try {
-      return parseJson(body, 'chunk message');
-    } catch {
-      throw new PipelineError('UNREADABLE_MESSAGE', 'the chunk message is not a scrub62323 chunk message');
-    }
-  })();
-  const { kind, batchId, index } = parsed;
-  if (typeof batchId !== 'string' || batchId === '') {
-    throw new PipelineError('UNREADABLE_MESSAGE', 'the chunk message has no batch id');
-  }
-  if (kind === 'finalize') return { version: 1, kind, batchId };
-  if (kind === 'chunk' && typeof index === 'number' && Number.isInteger(index) && index >= 0) {
-    return { version: 1, kind, batchId, index };
-  }
-  throw new PipelineError('UNREADABLE_MESSAGE', 'the chunk message has no valid kind and index');
-}
-
 /**
  * Chunk payload: one JSON line (batch id, index, the physical lines of each record), then the
  * records' bytes exactly as the reader framed them. Raw bytes keep the payload as small as the input
@@ -197,36 +252,27 @@ export function decodeChunkMessage(body: string): ChunkMessage {
  */
 export function encodeChunk(batchId: string, chunk: RawChunk): Buffer {
   const header = JSON.stringify({
-    version: VERSION,
+    version: 1,
     batchId,
     index: chunk.index,
     startLines: chunk.startLines,
     endLines: chunk.endLines,
-  });
+  } satisfies Parsed<typeof ChunkHeaderSchema>);
   return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), chunk.text]);
 }
 
 export function decodeChunk(bytes: Uint8Array, batchId: string, index: number): RawChunk {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const newline = buffer.indexOf(0x0a);
-  if (newline < 0) throw new PipelineError('BAD_WORK_FILE', `chunk ${index} has no header line`);
-  const header = parseJson(buffer.subarray(0, newline), `chunk ${index} header`);
-  const { startLines, endLines } = header;
-  if (
-    header.batchId !== batchId ||
-    header.index !== index ||
-    !Array.isArray(startLines) ||
-    !Array.isArray(endLines) ||
-    startLines.length !== endLines.length
-  ) {
-    throw new PipelineError('BAD_WORK_FILE', `chunk ${index} does not belong to this batch`);
+  const key = workKeys(batchId).chunk(index);
+  const split = headerOf(ChunkHeaderSchema, bufferOf(bytes));
+  if (!split) throw badFile(key, `chunk ${index} has no header line`);
+  const header = checkedValue(split.header, key);
+  if (header.batchId !== batchId || header.index !== index) {
+    throw badFile(key, `chunk ${index} does not belong to this batch`);
   }
-  return {
-    index,
-    text: buffer.subarray(newline + 1),
-    startLines: startLines as number[],
-    endLines: endLines as number[],
-  };
+  if (header.startLines.length !== header.endLines.length) {
+    throw badFile(key, 'endLines: expected one entry per startLines entry');
+  }
+  return { index, text: split.rest, startLines: header.startLines, endLines: header.endLines };
 }
 
 /** How a missing chunk is named in the summary. */

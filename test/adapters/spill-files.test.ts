@@ -48,4 +48,16 @@ describe('file spill store', () => {
       /^cannot use the temporary folder .*a-file \(a file is in the way\)$/,
     );
   });
+
+  it('codes its failures', () => {
+    const file = join(parent(), 'a-file');
+    writeFileSync(file, '');
+    expect(() => openFileSpill(1, file)).toThrow(
+      expect.objectContaining({ name: 'SpillFolderError', code: 'SPILL_FOLDER' }),
+    );
+    const spill = openFileSpill(1, parent());
+    spill.append('a', bytes(1));
+    spill.close();
+    expect(() => [...spill.records('a')]).toThrow(expect.objectContaining({ code: 'SPILL_CLOSED' }));
+  });
 });

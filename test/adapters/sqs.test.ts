@@ -61,3 +61,18 @@ describe('sqsMessageSender', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 });
+
+describe('sqs errors', () => {
+  it('codes what it refuses', async () => {
+    expect(() => batchesOf(['y'.repeat(SQS_BATCH_LIMITS.bytes + 1)])).toThrow(
+      expect.objectContaining({ code: 'SQS_MESSAGE_TOO_LARGE' }),
+    );
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: 'm0', Code: 'InvalidMessageContents', SenderFault: true }],
+    });
+    await expect(sender.sendAll('https://queue', ['a'])).rejects.toThrow(
+      expect.objectContaining({ name: 'SendFailedError', code: 'SQS_SEND_FAILED', failed: 1 }),
+    );
+  });
+});

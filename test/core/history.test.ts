@@ -1,7 +1,7 @@
 /** Earlier batches' sessions for FREQUENCY_EXCEEDED: parseHistoryCsv and inMemoryHistory. */
 import { describe, expect, it } from 'vitest';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
-import { epochDay } from '../support/batch.js';
+import { epochDay } from '../support/dates.js';
 
 describe('parseHistoryCsv', () => {
   it('keeps the dates of counted codes (62323, 64483, 64484) per member, upper-cased', () => {

@@ -12,20 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { BatchAccumulator, type MergedBatch } from '../../functions/core/engine/accumulator.js';
 import { checkChunk } from '../../functions/core/engine/check-chunk.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
-import {
-  addDays,
-  batch,
-  epochDay,
-  headerOf,
-  type LineInput,
-  lineOf,
-  lineSpecs,
-  NPI_A,
-  NPI_B,
-  NPI_C,
-  recordOf,
-} from '../support/batch.js';
+import { batch, headerOf, type LineInput, lineOf, lineSpecs, recordOf } from '../support/batch.js';
+import { addDays, epochDay } from '../support/dates.js';
 import { expectEveryLineAccounted, intake, regroup } from '../support/intake.js';
+import { NPI_A, NPI_B, NPI_C } from '../support/npi.js';
 import { type Random, seeded } from '../support/random.js';
 import { expectAccounting, type Run, scrub } from '../support/run.js';
 import { AS_OF } from '../support/spec.js';

@@ -1,8 +1,9 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS, DEFAULT_REPORT_RETENTION_DAYS } from '../../functions/pipeline/topology.js';
 import { readConfig } from '../../infra/config.js';
+import type { Scrub62323DataStack } from '../../infra/data-stack.js';
 import type { Scrub62323Stack } from '../../infra/stack.js';
 import { logicalId, removeOutdirs, resource, SYNTH_TIMEOUT_MS, synth, tempOutdir } from './helpers.js';
 
@@ -38,7 +39,14 @@ describe('readConfig', () => {
     });
   });
 
+  it('reads terminationProtection as `-c` (string) or cdk.json (boolean) passes it', () => {
+    expect(configOf({ terminationProtection: 'true' }).terminationProtection).toBe(true);
+    expect(configOf({ terminationProtection: false }).terminationProtection).toBe(false);
+    expect(configOf({})).not.toHaveProperty('terminationProtection');
+  });
+
   it.each([
+    [{ terminationProtection: 'yes' }, /terminationProtection/],
     [{ stage: 'Prod' }, /stage/],
     [{ stage: 'a-stage-name-too-long' }, /stage/],
     [{ reportRetentionDays: '0' }, /reportRetentionDays/],
@@ -54,32 +62,38 @@ describe('readConfig', () => {
 
 describe('stack with context values', () => {
   let stack: Scrub62323Stack;
+  let dataStack: Scrub62323DataStack;
   let template: Template;
 
   beforeAll(() => {
-    ({ stack, template } = synth({
+    ({ stack, dataStack, template } = synth({
       stage: 'prod',
       alertEmail: 'ops@example.org',
       reportEmail: 'billing@example.org',
       reportRetentionDays: '2555',
       logLevel: 'debug',
+      terminationProtection: 'true',
     }));
   }, SYNTH_TIMEOUT_MS);
 
-  const id = (construct: Parameters<typeof logicalId>[1]) => logicalId(stack, construct);
+  const id = (construct: Parameters<typeof logicalId>[1]) => logicalId(Stack.of(construct), construct);
 
   it('is named after the stage, and so are its buckets and people policies', () => {
     expect(stack.stackName).toBe('Scrub62323-prod');
-    expect(JSON.stringify(resource(template, id(stack.buckets.reports)).Properties.BucketName)).toContain(
+    expect(JSON.stringify(resource(template, id(dataStack.buckets.reports)).Properties.BucketName)).toContain(
       `"${BUCKETS.reports}-prod-"`,
     );
-    expect(resource(template, id(stack.peoplePolicies.auditor)).Properties.ManagedPolicyName).toBe(
+    expect(resource(template, id(dataStack.peoplePolicies.auditor)).Properties.ManagedPolicyName).toBe(
       'scrub62323-prod-auditor',
     );
   });
 
   it('keeps reports, uploads and access logs reportRetentionDays', () => {
-    for (const bucket of [stack.buckets.reports, stack.buckets.intake, stack.buckets.accessLogs]) {
+    for (const bucket of [
+      dataStack.buckets.reports,
+      dataStack.buckets.intake,
+      dataStack.buckets.accessLogs,
+    ]) {
       const rules = (
         resource(template, id(bucket)).Properties.LifecycleConfiguration as {
           Rules: { ExpirationInDays: number }[];
@@ -94,13 +108,19 @@ describe('stack with context values', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.org',
-      TopicArn: { Ref: id(stack.topics.alarm) },
+      TopicArn: { Ref: id(dataStack.topics.alarm) },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'billing@example.org',
-      TopicArn: { Ref: id(stack.topics.reportReady) },
+      TopicArn: { Ref: id(dataStack.topics.reportReady) },
     });
+  });
+
+  it('protects the data stack from deletion when terminationProtection is set, never the stateless one', () => {
+    expect(dataStack.stackName).toBe('Scrub62323-prod-data');
+    expect(dataStack.terminationProtection).toBe(true);
+    expect(stack.terminationProtection).toBe(false);
   });
 
   it('passes logLevel to the functions and to Lambda log filtering', () => {

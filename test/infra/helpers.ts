@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../infra/create-app.js';
-import type { Scrub62323Stack } from '../../infra/stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -28,11 +27,67 @@ export function removeOutdirs(): void {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Synthesizes the app as `cdk synth` does: cdk.json feature flags, plus `context` (as from `-c`). */
+/**
+ * Synthesizes the app as `cdk synth` does: cdk.json feature flags, plus `context` (as from `-c`).
+ * `template` is the whole stage (see stageTemplate); `dataTemplate` and `statelessTemplate` are the two
+ * stacks as deployed.
+ */
 export function synth(context: Record<string, unknown> = {}) {
   const built = createApp({ context: { ...cdkJson.context, ...context }, outdir: tempOutdir() });
   const assembly = built.app.synth();
-  return { ...built, assembly, template: Template.fromStack(built.stack) };
+  const dataTemplate = Template.fromStack(built.dataStack);
+  const statelessTemplate = Template.fromStack(built.stack);
+  return {
+    ...built,
+    assembly,
+    dataTemplate,
+    statelessTemplate,
+    template: stageTemplate(dataTemplate, statelessTemplate),
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface TemplateJson {
+  Resources: Record<string, Json>;
+  Outputs?: Record<string, { Value: Json; Export?: { Name: string } }>;
+  [section: string]: unknown;
+}
+
+/**
+ * The stage as one template: the resources of both stacks, with every `Fn::ImportValue` of the stateless
+ * stack replaced by the value the data stack exports under that name. A reference then reads as it would
+ * within one template (`{ Ref: <bucket> }`), whichever stack holds the resource. Outputs are the stateless
+ * stack's: the stage's interface (the data stack's outputs are only its exports). Throws when a logical
+ * id is in both stacks or an import has no export, so the merge cannot hide a broken reference.
+ */
+export function stageTemplate(data: Template, stateless: Template): Template {
+  const dataJson = data.toJSON() as TemplateJson;
+  const statelessJson = stateless.toJSON() as TemplateJson;
+  const exported = new Map<string, Json>();
+  for (const output of Object.values(dataJson.Outputs ?? {})) {
+    if (output.Export) exported.set(output.Export.Name, output.Value);
+  }
+  const resolveImports = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(resolveImports);
+    if (value === null || typeof value !== 'object') return value;
+    const imported = value['Fn::ImportValue'];
+    if (imported !== undefined) {
+      const found = typeof imported === 'string' ? exported.get(imported) : undefined;
+      if (found === undefined) throw new Error(`no export for ${JSON.stringify(imported)}`);
+      return found;
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolveImports(inner)]));
+  };
+  const resources: Record<string, Json> = { ...dataJson.Resources };
+  for (const [id, definition] of Object.entries(statelessJson.Resources)) {
+    if (id in resources) throw new Error(`logical id ${id} is in both stacks`);
+    resources[id] = resolveImports(definition);
+  }
+  return Template.fromJSON({
+    ...statelessJson,
+    Resources: resources,
+    Outputs: resolveImports((statelessJson.Outputs ?? {}) as Json),
+  });
 }
 
 export interface CfnResource {
@@ -56,7 +111,11 @@ export interface Statement {
 export const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-export function logicalId(stack: Scrub62323Stack, construct: IConstruct): string {
+/** The logical id of `construct` in `stack`, which must be the stack that holds it. */
+export function logicalId(stack: Stack, construct: IConstruct): string {
+  if (Stack.of(construct) !== stack) {
+    throw new Error(`${construct.node.path} is not in ${stack.stackName}`);
+  }
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Token } from 'aws-cdk-lib';
+import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -11,11 +11,13 @@ import {
   dlqName,
   ENV,
   FUNCTIONS,
+  type FunctionName,
   PREFIX,
   QUEUES,
   visibilityTimeoutSeconds,
   WORK_EXPIRY_DAYS,
 } from '../../functions/pipeline/topology.js';
+import type { Scrub62323DataStack } from '../../infra/data-stack.js';
 import type { Scrub62323Stack } from '../../infra/stack.js';
 import {
   asArray,
@@ -34,29 +36,33 @@ import {
 } from './helpers.js';
 
 let stack: Scrub62323Stack;
+let dataStack: Scrub62323DataStack;
+/** The whole stage, both stacks (helpers.ts stageTemplate). */
 let template: Template;
+let dataTemplate: Template;
+let statelessTemplate: Template;
 let assembly: CloudAssembly;
 /** Logical ids of the stack's resources, by role. */
 let ids: {
   buckets: Record<'intake' | 'reports' | 'work' | 'accessLogs', string>;
   queues: Record<'intake' | 'intakeDlq' | 'chunk' | 'chunkDlq', string>;
-  functions: Record<'split' | 'validate', string>;
+  functions: Record<FunctionName, string>;
   topics: Record<'reportReady' | 'alarm', string>;
   keys: Record<'data' | 'messaging' | 'logs', string>;
 };
 
 beforeAll(() => {
-  ({ stack, template, assembly } = synth());
-  const idsOf = <K extends string>(constructs: Record<K, IConstruct>) =>
+  ({ stack, dataStack, template, dataTemplate, statelessTemplate, assembly } = synth());
+  const idsOf = <K extends string>(owner: Stack, constructs: Record<K, IConstruct>) =>
     Object.fromEntries(
-      Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(stack, construct)]),
+      Object.entries<IConstruct>(constructs).map(([key, construct]) => [key, logicalId(owner, construct)]),
     ) as Record<K, string>;
   ids = {
-    buckets: idsOf(stack.buckets),
-    queues: idsOf(stack.queues),
-    functions: idsOf(stack.functions),
-    topics: idsOf(stack.topics),
-    keys: idsOf(stack.keys),
+    buckets: idsOf(dataStack, dataStack.buckets),
+    queues: idsOf(dataStack, dataStack.queues),
+    functions: idsOf(stack, stack.functions),
+    topics: idsOf(dataStack, dataStack.topics),
+    keys: idsOf(dataStack, dataStack.keys),
   };
 }, SYNTH_TIMEOUT_MS);
 afterAll(removeOutdirs);
@@ -228,7 +234,7 @@ describe('messaging', () => {
     expect(resource(template, ids.queues[pair.dlq]).Properties.MessageRetentionPeriod).toBe(
       pair.definition.dlqRetentionDays * 24 * 60 * 60,
     );
-    expect(stack.queues[pair.dlq].node.id).toBe(dlqName(pair.definition));
+    expect(dataStack.queues[pair.dlq].node.id).toBe(dlqName(pair.definition));
   });
 
   it.each(pairs)(
@@ -426,10 +432,10 @@ describe('compute', () => {
 });
 
 describe('access', () => {
-  const fnProps = (name: 'split' | 'validate') => resource(template, ids.functions[name]).Properties;
-  const logGroupOf = (name: 'split' | 'validate') =>
+  const fnProps = (name: FunctionName) => resource(template, ids.functions[name]).Properties;
+  const logGroupOf = (name: FunctionName) =>
     (fnProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-  const functionPolicy = (name: 'split' | 'validate'): CfnResource => {
+  const functionPolicy = (name: FunctionName): CfnResource => {
     const role = (fnProps(name).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const attached = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) =>
       mentions(p.Properties.Roles, role),
@@ -529,7 +535,7 @@ describe('access', () => {
   });
 
   it('billing uploader: may only put objects under incoming/ of the intake bucket', () => {
-    const policy = resource(template, logicalId(stack, stack.peoplePolicies.billingUploader));
+    const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.billingUploader));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-billing-uploader');
     expect(grants(statementsOf(policy))).toEqual([
       `kms:Decrypt ${arn(ids.keys.data)}`,
@@ -545,7 +551,7 @@ describe('access', () => {
   });
 
   it('auditor: may only list and read reports/ of the reports bucket', () => {
-    const policy = resource(template, logicalId(stack, stack.peoplePolicies.auditor));
+    const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.auditor));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-auditor');
     expect(grants(statementsOf(policy))).toEqual([
       `kms:Decrypt ${arn(ids.keys.data)}`,
@@ -627,7 +633,7 @@ describe('operations', () => {
     template.hasOutput('IntakeBucketName', { Value: { Ref: ids.buckets.intake } });
     template.hasOutput('ReportsBucketName', { Value: { Ref: ids.buckets.reports } });
     template.hasOutput('AuditorPolicyArn', {
-      Value: { Ref: logicalId(stack, stack.peoplePolicies.auditor) },
+      Value: { Ref: logicalId(dataStack, dataStack.peoplePolicies.auditor) },
     });
     template.hasOutput('BillingUploaderPolicyArn', { Value: Match.objectLike({ Ref: Match.anyValue() }) });
   });
@@ -635,5 +641,70 @@ describe('operations', () => {
   it('is environment-agnostic: no account or region, so synth needs no credentials', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
     expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+});
+
+describe('stages: a data stack and a stateless stack', () => {
+  const types = (t: Template) =>
+    new Set(Object.values(t.toJSON().Resources as Record<string, CfnResource>).map((r) => r.Type));
+
+  it('synthesizes Scrub62323-<stage>-data and Scrub62323-<stage>, the stateless one depending on the data one only', () => {
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Scrub62323-dev', 'Scrub62323-dev-data']);
+    const stackIds = new Set(assembly.stacks.map((s) => s.id));
+    const stackDependencies = (name: string) =>
+      assembly
+        .getStackByName(name)
+        .dependencies.map((d) => d.id)
+        .filter((id) => stackIds.has(id));
+    expect(stackDependencies('Scrub62323-dev')).toEqual(['Scrub62323-dev-data']);
+    expect(stackDependencies('Scrub62323-dev-data')).toEqual([]);
+  });
+
+  it('data stack references nothing of the stateless stack (no cycle can form)', () => {
+    const json = JSON.stringify(dataTemplate.toJSON());
+    expect(json).not.toContain('Fn::ImportValue');
+    expect(json).not.toContain('Fn::GetStackOutput');
+  });
+
+  it('data stack retains every bucket, log group and key, except the key of messages in flight', () => {
+    const retained = ['AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'].flatMap((type) =>
+      resourcesOfType(dataTemplate, type),
+    );
+    expect(retained.length).toBe(4 + 2 + 3);
+    for (const [id, found] of retained) {
+      const expected = id === ids.keys.messaging ? 'Delete' : 'Retain';
+      expect(
+        { DeletionPolicy: found.DeletionPolicy, UpdateReplacePolicy: found.UpdateReplacePolicy },
+        id,
+      ).toEqual({
+        DeletionPolicy: expected,
+        UpdateReplacePolicy: expected,
+      });
+    }
+  });
+
+  it('stateless stack holds no data: only functions, their event source mappings and alarms', () => {
+    const allowed = [
+      'AWS::CDK::Metadata',
+      'AWS::CloudWatch::Alarm',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::Lambda::Function',
+    ];
+    expect([...types(statelessTemplate)].filter((type) => !allowed.includes(type))).toEqual([]);
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::KMS::Key',
+      'AWS::Logs::LogGroup',
+      'AWS::DynamoDB::Table',
+      'AWS::SQS::Queue',
+    ]) {
+      statelessTemplate.resourceCountIs(type, 0);
+    }
+  });
+
+  it('keeps the stage outputs on the stateless stack, and termination protection off unless context asks', () => {
+    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(13);
+    expect(stack.terminationProtection).toBe(false);
+    expect(dataStack.terminationProtection).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ describe('loadSplitConfig', () => {
     const attempt = () =>
       loadSplitConfig({ CHUNK_QUEUE_URL: 'queue', CHUNK_LINES: '12.5', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(expect.objectContaining({ name: 'ConfigError', code: 'CONFIG_INVALID' }));
     expect(attempt).toThrow(
       'scrub62323 split function cannot start: WORK_BUCKET is not set (bucket for chunks, parts and manifests); ' +
         'CHUNK_QUEUE_URL must be an http(s) URL (got "queue"); ' +

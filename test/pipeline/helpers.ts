@@ -3,13 +3,12 @@
  * generator, store wrappers that inject faults, and a log recorder.
  */
 import { readFile } from 'node:fs/promises';
-import type { ObjectStore } from '../../functions/adapters/s3.js';
 import type { HistorySource } from '../../functions/core/engine/accumulator.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
 import type { ReportFileName } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 import type { PipelineLogger } from '../../functions/pipeline/log.js';
-import type { MetricDimensions, PipelineMetrics } from '../../functions/pipeline/metrics.js';
+import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../functions/pipeline/ports.js';
 import type { MetricName } from '../../functions/pipeline/topology.js';
 
 export const SAMPLE = 'samples/nightly-batch.csv';

@@ -99,4 +99,14 @@ describe('completeIfLast', () => {
     expect(await store.exists('work', keys.lock('rejected', 1))).toBe(true);
     expect(logs.some((line) => line.includes('taking over'))).toBe(true);
   });
+
+  it('stops on a lock without takenAt instead of reading it as alive forever', async () => {
+    const { store, deps, keys } = setup();
+    const key = keys.lock('rejected', 0);
+    await store.write('work', key, JSON.stringify({ version: 1, owner: 'message:dead' }));
+    await expect(completeIfLast(deps, rejected, 'message:b')).rejects.toThrow(
+      expect.objectContaining({ code: 'BAD_WORK_FILE', message: `${key}: takenAt: missing` }),
+    );
+    expect(await store.exists('work', keys.done('rejected'))).toBe(false);
+  });
 });

@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { type ChunkPartial, checkChunk } from '../../functions/core/engine/check-chunk.js';
+import { SCALAR_FIELDS, type ScalarField } from '../../functions/core/intake/columns.js';
 import { readBatch } from '../../functions/core/intake/reader.js';
 import { asOfDayOf } from '../../functions/core/scrub.js';
-import { PipelineError } from '../../functions/pipeline/log.js';
+import { workKeys } from '../../functions/pipeline/keys.js';
+import { errorFacts, PipelineError } from '../../functions/pipeline/log.js';
 import {
+  DispatchedMarkerSchema,
   decodeChunk,
   decodeChunkMessage,
+  decodeLock,
+  decodeManifest,
   decodePart,
+  decodeRejected,
+  decodeReportReady,
   describeChunk,
   encodeChunk,
+  encodeJson,
   encodePart,
+  type FailureMarker,
+  FailureMarkerSchema,
+  type Manifest,
+  MergeDoneSchema,
   PART_VERSION,
   type PartFile,
+  type ReportReady,
 } from '../../functions/pipeline/work-files.js';
 import { chunksOf } from './helpers.js';
 
@@ -99,5 +112,218 @@ describe('part file', () => {
     expect(() =>
       decodePart(Buffer.from('{"version":1,"batchId":"b","index":0}\n{"facts":[]}'), 'b', 0),
     ).toThrow(/earlier release/);
+  });
+});
+
+const BATCH = '2026-11-28-b-0123456789';
+const keys = workKeys(BATCH);
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const badFile = (message: unknown) => expect.objectContaining({ code: 'BAD_WORK_FILE', message });
+
+const validManifest: Manifest = {
+  version: 1,
+  batchId: BATCH,
+  source: {
+    bucket: 'intake',
+    key: 'incoming/b.csv',
+    eTag: 'abc',
+    sequencer: '00AB',
+    name: 'b.csv',
+    bytes: 300,
+    sha256: 'f'.repeat(64),
+    gzipped: false,
+  },
+  eventTime: '2026-11-28T01:02:03.000Z',
+  asOf: '2026-11-28',
+  layout: {
+    width: 3,
+    scalar: Object.fromEntries(
+      SCALAR_FIELDS.map((field, index) => [field, index < 3 ? index : -1]),
+    ) as Record<ScalarField, number>,
+    modifierColumns: [],
+    modifierListColumns: [],
+    diagnosisColumns: [],
+    diagnosisListColumns: [],
+    unknownColumns: ['extra'],
+  },
+  unknownColumns: ['extra'],
+  expectedChunks: 1,
+  expectedLines: 3,
+  framerRejected: 1,
+  chunks: [{ index: 0, firstLine: 2, lastLine: 3, records: 2 }],
+  createdAt: '2026-11-28T01:02:04.000Z',
+};
+
+describe('manifest', () => {
+  it('reads back exactly what split writes', () => {
+    const bytes = encodeJson(validManifest);
+    const decoded = decodeManifest(Buffer.from(bytes), keys.manifest);
+    expect(decoded).toEqual(validManifest);
+    expect(encodeJson(decoded)).toBe(bytes); // same fields, same order
+  });
+
+  it.each([
+    [{ ...validManifest, chunks: undefined }, 'chunks: missing'],
+    [{ ...validManifest, version: 2 }, 'version: expected 1'],
+    [{ ...validManifest, expectedLines: '3' }, 'expectedLines: expected a number'],
+    [{ ...validManifest, expectedLines: 2.5 }, 'expectedLines: expected a whole number'],
+    [{ ...validManifest, asOf: '2026-02-30' }, 'asOf: expected a YYYY-MM-DD date'],
+    [{ ...validManifest, chunks: [{ index: 0, firstLine: 2, lastLine: 3 }] }, 'chunks[0].records: missing'],
+    [
+      { ...validManifest, source: { ...validManifest.source, gzipped: 'no' } },
+      'source.gzipped: expected true or false',
+    ],
+    [
+      { ...validManifest, layout: { ...validManifest.layout, scalar: { claim_id: 0 } } },
+      /^work\/.*\/manifest\.json: layout\.scalar\.\w+: missing$/,
+    ],
+  ])('refuses a manifest with a bad field (%#)', (manifest, message) => {
+    const expected =
+      typeof message === 'string' ? `${keys.manifest}: ${message}` : expect.stringMatching(message);
+    expect(() => decodeManifest(json(manifest), keys.manifest)).toThrow(badFile(expected));
+  });
+
+  it('refuses a manifest that is not JSON, or not an object', () => {
+    expect(() => decodeManifest(Buffer.from('{"version":1,'), keys.manifest)).toThrow(
+      badFile(`${keys.manifest}: not JSON`),
+    );
+    expect(() => decodeManifest(json([1, 2]), keys.manifest)).toThrow(
+      badFile(`${keys.manifest}: expected an object`),
+    );
+  });
+});
+
+describe('merge lock', () => {
+  const lockKey = keys.lock('complete', 0);
+  const lock = { version: 1, owner: 'message:a', takenAt: '2026-11-28T10:00:00.000Z' };
+
+  it('reads a lock', () => {
+    expect(decodeLock(json(lock), lockKey)).toEqual(lock);
+  });
+
+  it.each([
+    [{ version: 1, owner: 'message:a' }, 'takenAt: missing'],
+    [{ ...lock, takenAt: 1_700_000_000_000 }, 'takenAt: expected a string'],
+    [{ ...lock, takenAt: 'yesterday' }, 'takenAt: expected a date-time'],
+    [{ ...lock, owner: '' }, 'owner: must not be empty'],
+    [{ ...lock, version: undefined }, 'version: missing'],
+  ])('refuses a lock with a bad field (%#): never "alive forever"', (bad, problem) => {
+    expect(() => decodeLock(json(bad), lockKey)).toThrow(badFile(`${lockKey}: ${problem}`));
+    expect(() => decodeLock(json(bad), lockKey)).toThrow(PipelineError);
+  });
+
+  it('refuses a lock that is not JSON', () => {
+    expect(() => decodeLock(Buffer.from('locked'), lockKey)).toThrow(badFile(`${lockKey}: not JSON`));
+  });
+});
+
+describe('rejected records file', () => {
+  const record = { line: 7, endLine: 8, reason: 'unclosed quote', raw: 'C9,1,"M-SECRET' };
+
+  it('reads the records', () => {
+    expect(decodeRejected(json({ version: 1, records: [record] }), keys.rejected)).toEqual([record]);
+  });
+
+  it('refuses a file without records instead of reading it as none', () => {
+    expect(() => decodeRejected(json({ version: 1 }), keys.rejected)).toThrow(
+      badFile(`${keys.rejected}: records: missing`),
+    );
+  });
+
+  it('names the field and never the value (claim data)', () => {
+    const bad = { version: 1, records: [record, { ...record, line: 'M-SECRET-42' }] };
+    expect(() => decodeRejected(json(bad), keys.rejected)).toThrow(
+      badFile(`${keys.rejected}: records[1].line: expected a number`),
+    );
+    expect(() => decodeRejected(Buffer.from('M-SECRET-42,1'), keys.rejected)).toThrow(
+      badFile(`${keys.rejected}: not JSON`),
+    );
+  });
+});
+
+describe('chunk payload header', () => {
+  it('names the chunk file and the field', () => {
+    const header = { version: 1, batchId: BATCH, index: 0, startLines: [2], endLines: ['2'] };
+    expect(() => decodeChunk(Buffer.from(`${JSON.stringify(header)}\nC1`), BATCH, 0)).toThrow(
+      badFile(`${keys.chunk(0)}: endLines[0]: expected a number`),
+    );
+    expect(() => decodeChunk(Buffer.from('{"version":1\nC1'), BATCH, 0)).toThrow(
+      badFile(`${keys.chunk(0)}: not JSON`),
+    );
+    const uneven = { ...header, endLines: [2, 3] };
+    expect(() => decodeChunk(Buffer.from(`${JSON.stringify(uneven)}\nC1`), BATCH, 0)).toThrow(
+      /endLines: expected one entry per startLines entry/,
+    );
+  });
+
+  it('names the part file when its header is broken', () => {
+    expect(() => decodePart(Buffer.from('{"version":2,"batchId":"b"}\n'), 'b', 0)).toThrow(
+      badFile(`${workKeys('b').part(0)}: part 0 has no readable header (index: missing)`),
+    );
+    expect(() => decodePart(Buffer.from('no newline at all'), 'b', 0)).toThrow(/no readable header/);
+  });
+});
+
+describe('chunk message problems', () => {
+  it.each([
+    ['{"version":1,"kind":"chunk","batchId":"b"}', 'index: missing'],
+    ['{"version":1,"kind":"chunk","batchId":"b","index":"4"}', 'index: expected a number'],
+    ['{"version":1,"kind":"merge","batchId":"b"}', 'kind: expected "chunk" or "finalize"'],
+    ['{"version":1,"kind":"finalize","batchId":""}', 'batchId: must not be empty'],
+    ['{"version":1,"kind":"chunk"', 'not JSON'],
+  ])('names the field of %s', (body, problem) => {
+    expect(() => decodeChunkMessage(body)).toThrow(
+      expect.objectContaining({
+        name: 'PipelineError',
+        code: 'UNREADABLE_MESSAGE',
+        message: `the chunk message is not a scrub62323 chunk message: ${problem}`,
+      }),
+    );
+  });
+});
+
+describe('report-ready notice', () => {
+  const notice: ReportReady = {
+    type: 'scrub62323.report-ready',
+    batchId: BATCH,
+    status: 'findings',
+    asOf: '2026-11-28',
+    reports: { bucket: 'reports', prefix: `reports/${BATCH}/` },
+    source: { bucket: 'intake', key: 'incoming/b.csv', eTag: 'abc' },
+    lines: 3,
+    findings: { error: 1, warning: 0 },
+  };
+
+  it('reads back what the merge publishes', () => {
+    expect(decodeReportReady(encodeJson(notice))).toEqual(notice);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => decodeReportReady(encodeJson({ ...notice, lines: undefined }))).toThrow(
+      expect.objectContaining({
+        code: 'UNREADABLE_MESSAGE',
+        message: expect.stringMatching(/lines: missing$/),
+      }),
+    );
+    expect(() => decodeReportReady(encodeJson({ ...notice, type: 'other' }))).toThrow(
+      /type: expected "scrub62323.report-ready"$/,
+    );
+  });
+});
+
+describe('markers', () => {
+  it('the failure marker, dispatched and done markers validate take the form their schemas give', () => {
+    const marker: FailureMarker = {
+      version: 1,
+      batchId: BATCH,
+      index: 3,
+      receiveCount: 3,
+      failedAt: '2026-11-28T10:00:00.000Z',
+      error: errorFacts(new PipelineError('CHUNK_MISSING', 'chunk 3 payload is missing')),
+    };
+    expect(FailureMarkerSchema.parse(JSON.parse(encodeJson(marker)))).toEqual(marker);
+    expect(FailureMarkerSchema.safeParse({ ...marker, failedAt: 'later' }).success).toBe(false);
+    expect(DispatchedMarkerSchema.parse({ version: 1, messages: 4 })).toEqual({ version: 1, messages: 4 });
+    expect(MergeDoneSchema.safeParse({ version: 1 }).success).toBe(false);
   });
 });

@@ -3,55 +3,18 @@
  * line built from `{}` is a 62323 line that fires no rule; a test states only what it is about.
  * All data is synthetic.
  */
+import type { ScalarField } from '../../functions/core/intake/columns.js';
+import { DIAGNOSIS_COLUMNS, FIELDS_AFTER_LISTS, FIELDS_BEFORE_LISTS, MODIFIER_COLUMNS } from './columns.js';
+import { csvField } from './csv.js';
+import { NPI_A } from './npi.js';
 
-/** One claim line, with the canonical column names of formats.md. List fields are arrays. */
-export interface LineSpec {
-  claim_id: string;
-  line_no: string;
-  member_id: string;
-  patient_dob: string;
-  date_of_service: string;
-  date_of_service_to: string;
-  procedure_code: string;
+/** One claim line: every scalar field of the header mapping (formats.md names), the list fields as arrays. */
+export type LineSpec = Record<ScalarField, string> & {
   modifiers: readonly string[];
   dx: readonly string[];
-  units: string;
-  place_of_service: string;
-  rendering_npi: string;
-  billing_npi: string;
-  charge: string;
-  prior_auth: string;
-  payer: string;
-}
+};
 
 export type LineInput = Partial<LineSpec>;
-
-/** A valid NPI (the NPPES example). */
-export const NPI_A = '1234567893';
-
-/** Luhn check digit of an NPI base (9 digits), with the 80840 prefix; written here independently of the engine. */
-export function npiCheckDigit(base: string): number {
-  const digits = `80840${base}`;
-  let sum = 0;
-  // From the right, the first digit of the base+prefix string (next to the check digit) is doubled.
-  for (let position = 0; position < digits.length; position += 1) {
-    let digit = Number(digits[digits.length - 1 - position]);
-    if (position % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-/** A valid 10-digit NPI from a 9-digit base starting with 1 or 2. */
-export const npi = (base: string): string => `${base}${npiCheckDigit(base)}`;
-
-export const NPI_B = npi('198765432');
-export const NPI_C = npi('245678901');
-/** NPI_A with a wrong check digit. */
-export const NPI_BAD_CHECK = '1234567890';
 
 export const DEFAULT_DOS = '2026-11-02';
 
@@ -95,38 +58,13 @@ export interface BatchOptions {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
-const SCALAR_BEFORE_LISTS = [
-  'claim_id',
-  'line_no',
-  'member_id',
-  'patient_dob',
-  'date_of_service',
-  'date_of_service_to',
-  'procedure_code',
-] as const;
-const SCALAR_AFTER_LISTS = [
-  'units',
-  'place_of_service',
-  'rendering_npi',
-  'billing_npi',
-  'charge',
-  'prior_auth',
-  'payer',
-] as const;
-
-/** RFC 4180 cell: quoted when it holds a comma, quote, CR or LF. */
-export const csvCell = (value: string): string =>
-  /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-
 interface Column {
   readonly name: string;
   readonly value: (line: LineSpec) => string;
 }
 
 function columnsFor(options: BatchOptions): Column[] {
-  const scalar = (
-    name: (typeof SCALAR_BEFORE_LISTS)[number] | (typeof SCALAR_AFTER_LISTS)[number],
-  ): Column => ({
+  const scalar = (name: ScalarField): Column => ({
     name,
     value: (line) => line[name],
   });
@@ -136,15 +74,18 @@ function columnsFor(options: BatchOptions): Column[] {
         { name: 'diagnosis_codes', value: (line) => line.dx.join('; ') },
       ]
     : [
-        ...[1, 2, 3, 4].map((k) => ({
-          name: `modifier_${k}`,
-          value: (line: LineSpec) => line.modifiers[k - 1] ?? '',
+        ...MODIFIER_COLUMNS.map((name, index) => ({
+          name,
+          value: (line: LineSpec) => line.modifiers[index] ?? '',
         })),
-        ...[1, 2, 3, 4].map((k) => ({ name: `dx_${k}`, value: (line: LineSpec) => line.dx[k - 1] ?? '' })),
+        ...DIAGNOSIS_COLUMNS.map((name, index) => ({
+          name,
+          value: (line: LineSpec) => line.dx[index] ?? '',
+        })),
       ];
   const extra = Object.entries(options.extra ?? {}).map(([name, value]) => ({ name, value: () => value }));
   const omit = new Set(options.omit ?? []);
-  return [...SCALAR_BEFORE_LISTS.map(scalar), ...lists, ...SCALAR_AFTER_LISTS.map(scalar), ...extra].filter(
+  return [...FIELDS_BEFORE_LISTS.map(scalar), ...lists, ...FIELDS_AFTER_LISTS.map(scalar), ...extra].filter(
     (column) => !omit.has(column.name),
   );
 }
@@ -156,13 +97,13 @@ export const lineSpecs = (lines: readonly LineInput[]): LineSpec[] =>
 /** The header line of a batch built with these options (no terminator). */
 export const headerOf = (options: BatchOptions = {}): string =>
   columnsFor(options)
-    .map((column) => csvCell(options.rename?.[column.name] ?? column.name))
+    .map((column) => csvField(options.rename?.[column.name] ?? column.name))
     .join(',');
 
 /** One data record of a batch built with these options (no terminator). */
 export const recordOf = (line: LineSpec, options: BatchOptions = {}): string =>
   columnsFor(options)
-    .map((column) => csvCell(column.value(line)))
+    .map((column) => csvField(column.value(line)))
     .join(',');
 
 /**
@@ -185,15 +126,3 @@ export const repeat = (count: number, line: LineInput): LineInput[] =>
     ...line,
     claim_id: `${line.claim_id ?? 'RPT'}-${index + 1}`,
   }));
-
-/** ISO date `days` after (or before, when negative) `iso`. */
-export function addDays(iso: string, days: number): string {
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Days since 1970-01-01 of an ISO date (for in-memory histories), computed independently of the engine. */
-export function epochDay(iso: string): number {
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  return Date.UTC(year, month - 1, day) / 86_400_000;
-}

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isValidNpi } from '../../functions/core/engine/values.js';
-import {
-  addDays,
-  batch,
-  defaultLine,
-  epochDay,
-  headerOf,
-  lineOf,
-  NPI_A,
-  NPI_B,
-  NPI_BAD_CHECK,
-  NPI_C,
-  npi,
-  npiCheckDigit,
-} from './batch.js';
+import { batch, defaultLine, headerOf, lineOf } from './batch.js';
+import { addDays, epochDay } from './dates.js';
+import { NPI_A, NPI_B, NPI_BAD_CHECK, NPI_C, npi, npiCheckDigit } from './npi.js';
 import { seeded } from './random.js';
 import { scrub } from './run.js';
 

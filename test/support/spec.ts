@@ -1,7 +1,8 @@
 /**
  * The contract as tests see it: the 33 rule ids of rule set 62323/v1 and their severities, copied from
- * the rule catalog in the specification (rules.md), not imported from the engine, so that a drift in the
- * engine's catalog shows up as a failing test.
+ * the rule catalog in the specification (rules.md), and the report columns of formats.md — deliberately
+ * not imported from the engine, so that a drift in the engine's catalog or report shows up as a failing
+ * test.
  */
 
 export type SpecSeverity = 'error' | 'warning' | 'info';

@@ -8,6 +8,7 @@ import { loadHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
+import { formatCount } from '../../core/report/format.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
@@ -84,11 +85,34 @@ export async function runCheckCommand(
   io: CommandIo,
   deps: CheckDeps,
 ): Promise<number> {
-  // Help wins over everything else on the line, even an unknown option.
-  if (args.includes('--help') || args.includes('-h')) {
+  const options = parseCheckArgs(args, deps);
+  if (options === 'help') {
     io.stdout(CHECK_HELP);
     return EXIT.processed;
   }
+  const size = await batchFileSize(options.file);
+  const workers = workerCount(size, options.workers);
+  const history = options.history === undefined ? undefined : await loadHistory(options.history, io);
+  const name = batchNameOf(options.file);
+  const folder = resolve(options.out ?? join('reports', name));
+  const summary = await scrubToFolder({ ...options, size, workers, name, folder, history }, io, deps);
+  return exitCodeFor(summary, options.failOn);
+}
+
+interface CheckOptions {
+  readonly file: string;
+  readonly asOf: string;
+  readonly failOn: 'error' | 'warning' | undefined;
+  readonly out: string | undefined;
+  readonly history: string | undefined;
+  /** The --workers value as given (checked once the file's size is known). */
+  readonly workers: string | undefined;
+}
+
+/** The command line, checked: every problem is a UsageError naming the option. */
+function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions | 'help' {
+  // Help wins over everything else on the line, even an unknown option.
+  if (args.includes('--help') || args.includes('-h')) return 'help';
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -101,19 +125,27 @@ export async function runCheckCommand(
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    io.stdout(CHECK_HELP);
-    return EXIT.processed;
-  }
+  if (values.help) return 'help';
   if (positionals.length !== 1)
     throw new UsageError('check needs exactly one batch file (see scrub62323 check --help)');
-  const file = positionals[0]!;
   const asOf = requireAsOf(values['as-of'] ?? todayUtc(deps.now?.()));
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') {
     throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
   }
-  const size = await stat(file).then(
+  return {
+    file: positionals[0]!,
+    asOf,
+    failOn,
+    out: values.out,
+    history: values.history,
+    workers: values.workers,
+  };
+}
+
+/** The batch file's size in bytes; a missing file or a folder is a UsageError. */
+function batchFileSize(file: string): Promise<number> {
+  return stat(file).then(
     (info) => {
       if (!info.isFile()) throw new UsageError(`${file} is not a file`);
       return info.size;
@@ -122,28 +154,43 @@ export async function runCheckCommand(
       throw new UsageError(`cannot read ${file}: no such file`);
     },
   );
-  let workers = size >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0;
-  if (values.workers !== undefined) {
-    workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
-      throw new UsageError(`--workers takes a whole number from 0 to 64, not "${values.workers}"`);
-    }
-  }
-  let history: HistorySource | undefined;
-  if (values.history !== undefined) {
-    try {
-      const loaded = await loadHistoryFile(values.history);
-      history = loaded.source;
-      if (loaded.skippedRows > 0)
-        io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
-    } catch (error) {
-      const reason = (error as { code?: string }).code ? describeFsError(error) : (error as Error).message;
-      throw new UsageError(`cannot use --history ${values.history}: ${reason}`);
-    }
-  }
+}
 
-  const name = batchNameOf(file);
-  const folder = resolve(values.out ?? join('reports', name));
+/** Worker threads: as --workers says, else one per core (up to 8) for big files, none for small ones. */
+function workerCount(size: number, given: string | undefined): number {
+  if (given === undefined) return size >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0;
+  const workers = Number(given);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    throw new UsageError(`--workers takes a whole number from 0 to 64, not "${given}"`);
+  }
+  return workers;
+}
+
+async function loadHistory(file: string, io: CommandIo): Promise<HistorySource> {
+  try {
+    const loaded = await loadHistoryFile(file);
+    if (loaded.skippedRows > 0)
+      io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
+    return loaded.source;
+  } catch (error) {
+    const reason = (error as { code?: string }).code ? describeFsError(error) : (error as Error).message;
+    throw new UsageError(`cannot use --history ${file}: ${reason}`);
+  }
+}
+
+interface CheckRun {
+  readonly file: string;
+  readonly asOf: string;
+  readonly size: number;
+  readonly workers: number;
+  readonly name: string;
+  readonly folder: string;
+  readonly history: HistorySource | undefined;
+}
+
+/** Scrubs the batch, writes the report folder and prints the summary; cleans up whatever happens. */
+async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Promise<Summary> {
+  const { file, size, workers, history } = run;
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
   const spills = size >= PARALLEL_FROM_BYTES;
   let spill: FileSpill | undefined;
@@ -158,10 +205,10 @@ export async function runCheckCommand(
     const result = await scrubBatch(
       createReadStream(file, { highWaterMark: 1 << 20 }),
       {
-        batchId: name,
+        batchId: run.name,
         sourceName: basename(file),
         recordsPerChunk: CHUNK_RECORDS,
-        asOf,
+        asOf: run.asOf,
         ...(deps.now ? { now: deps.now } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       },
@@ -172,11 +219,11 @@ export async function runCheckCommand(
       },
     );
     progress?.done();
-    await writeReportFolder(folder, result.pieces).catch((error: Error) => {
+    await writeReportFolder(run.folder, result.report).catch((error: Error) => {
       throw new UsageError(error.message);
     });
-    io.stdout(summaryText(result.summary, folder));
-    return exitCodeFor(result.summary, failOn);
+    io.stdout(summaryText(result.summary, run.folder));
+    return result.summary;
   } catch (error) {
     // A temporary folder that cannot be made or fills up is the user's to fix: say how.
     if (error instanceof SpillFolderError)
@@ -214,7 +261,7 @@ function progressPrinter(io: CommandIo): { update: (records: number) => void; do
       if (now - last < 500) return;
       last = now;
       const rate = Math.round(records / Math.max(0.001, (now - started) / 1000));
-      io.stderr(`\r${records.toLocaleString('en-US')} lines · ${rate.toLocaleString('en-US')} lines/s   `);
+      io.stderr(`\r${formatCount(records)} lines · ${formatCount(rate)} lines/s   `);
     },
     done() {
       if (last > 0) io.stderr('\n');

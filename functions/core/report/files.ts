@@ -1,6 +1,7 @@
 /**
- * The report folder: findings.csv, summary.json, rejected.csv and report.html. Each file renders as
- * a sequence of pieces, so a writer can stream a big batch's findings.csv instead of holding it
+ * The report folder, assembled in one place for every writer (check's folder, the pipeline's S3
+ * prefix): which files, their content types, their order, and how each renders. Each file renders
+ * as a sequence of pieces, so a writer can stream a big batch's findings.csv instead of holding it
  * (and every row on the way) in memory at once.
  */
 import type { MergedBatch } from '../engine/accumulator.js';
@@ -8,10 +9,25 @@ import type { RejectedRecord } from '../intake/framer.js';
 import { RULES } from '../rules/catalog.js';
 import { csvRow, numberCell, textCell } from './csv.js';
 import { renderHtml } from './html.js';
-import type { Summary } from './summary.js';
+import {
+  type BatchError,
+  buildSummary,
+  rejectedSummary,
+  type Summary,
+  type SummaryContext,
+} from './summary.js';
 
-export const REPORT_FILES = ['findings.csv', 'summary.json', 'rejected.csv', 'report.html'] as const;
+/** The files in writing order: summary.json last, so a folder that has a summary is whole. */
+export const REPORT_FILES = ['findings.csv', 'rejected.csv', 'report.html', 'summary.json'] as const;
 export type ReportFileName = (typeof REPORT_FILES)[number];
+
+/** What the pipeline sets as each S3 object's Content-Type. */
+export const CONTENT_TYPES: Readonly<Record<ReportFileName, string>> = {
+  'findings.csv': 'text/csv; charset=utf-8',
+  'rejected.csv': 'text/csv; charset=utf-8',
+  'report.html': 'text/html; charset=utf-8',
+  'summary.json': 'application/json',
+};
 
 export const FINDINGS_HEADER =
   'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge\n';
@@ -62,36 +78,56 @@ function rejectedCsvPieces(records: readonly RejectedRecord[]): Iterable<string>
 
 export const summaryJson = (summary: Summary): string => `${JSON.stringify(summary, null, 2)}\n`;
 
-/** Each file of a report folder as pieces, rendered only when iterated. */
-export type ReportPieces = Record<ReportFileName, () => Iterable<string>>;
+export interface ReportFile {
+  readonly name: ReportFileName;
+  readonly contentType: string;
+  /** The file's text, rendered piece by piece as it is iterated (a CSV: a few thousand rows a piece). */
+  readonly pieces: () => Iterable<string>;
+}
 
-/** All four files of a report folder, piece by piece. `batch` is absent when the whole batch was rejected. */
-export function reportPieces(summary: Summary, batch?: MergedBatch): ReportPieces {
-  return {
+export interface ReportFolder {
+  readonly summary: Summary;
+  /** In writing order (REPORT_FILES): summary.json last. */
+  readonly files: readonly ReportFile[];
+}
+
+/** How a batch ended: merged, or rejected as a whole before any line was checked. */
+export type BatchOutcome = { readonly batch: MergedBatch } | { readonly rejection: BatchError };
+
+/** The report folder of a batch: its summary, and every file, rendered only when iterated. */
+export function assembleReport(context: SummaryContext, outcome: BatchOutcome): ReportFolder {
+  const batch = 'batch' in outcome ? outcome.batch : undefined;
+  const summary =
+    'batch' in outcome ? buildSummary(outcome.batch, context) : rejectedSummary(context, outcome.rejection);
+  const render: Record<ReportFileName, () => Iterable<string>> = {
     'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
-    'summary.json': () => [summaryJson(summary)],
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),
     'report.html': () => [renderHtml(summary, batch)],
+    'summary.json': () => [summaryJson(summary)],
   };
+  const files = REPORT_FILES.map((name) => ({
+    name,
+    contentType: CONTENT_TYPES[name],
+    pieces: render[name],
+  }));
+  return { summary, files };
 }
 
-/** All four files of a report folder as text. */
-export function reportFiles(summary: Summary, batch?: MergedBatch): Record<ReportFileName, string> {
-  return joinPieces(reportPieces(summary, batch));
-}
+/** A file's whole text. */
+export const fileText = (file: ReportFile): string => [...file.pieces()].join('');
 
-/** The files as text, each rendered on first read (then kept). */
-export function joinPieces(pieces: ReportPieces): Record<ReportFileName, string> {
-  const files = {} as Record<ReportFileName, string>;
-  for (const name of REPORT_FILES) {
+/** The files as text by name, each rendered on first read (then kept). */
+export function filesAsText(files: readonly ReportFile[]): Record<ReportFileName, string> {
+  const texts = {} as Record<ReportFileName, string>;
+  for (const file of files) {
     let text: string | undefined;
-    Object.defineProperty(files, name, {
+    Object.defineProperty(texts, file.name, {
       enumerable: true,
       get: () => {
-        text ??= [...pieces[name]()].join('');
+        text ??= fileText(file);
         return text;
       },
     });
   }
-  return files;
+  return texts;
 }

@@ -5,6 +5,7 @@
 import type { MergedBatch } from '../engine/accumulator.js';
 import { parseCents } from '../engine/values.js';
 import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
+import { formatMoney } from './format.js';
 import type { Summary } from './summary.js';
 
 /** The table shows this many findings; findings.csv has them all. */
@@ -20,9 +21,6 @@ const ESCAPES: Record<string, string> = {
 };
 export const escapeHtml = (value: string | number): string =>
   String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-const money = (value: number): string =>
-  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 const SEVERITY_COLOR: Record<Severity, string> = { error: '#c0392b', warning: '#d68910', info: '#2e86c1' };
 
@@ -70,7 +68,7 @@ export function renderHtml(summary: Summary, batch?: MergedBatch): string {
     ['Flagged lines', String(counts.flaggedLines)],
     ['Errors', String(counts.findings.error)],
     ['Warnings', String(counts.findings.warning)],
-    ['Dollars at risk', money(summary.dollarsAtRisk)],
+    ['Dollars at risk', formatMoney(summary.dollarsAtRisk)],
   ];
   const ruleRows = (
     Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][]
@@ -91,14 +89,14 @@ export function renderHtml(summary: Summary, batch?: MergedBatch): string {
   )
     .map(
       ([ruleId, entry]) =>
-        `<tr><td><code>${ruleId}</code></td><td class="${entry.severity}">${entry.severity}</td><td>${escapeHtml(RULES[ruleId].title)}</td><td class="n">${entry.findings}</td><td class="n">${money(entry.charge)}</td></tr>`,
+        `<tr><td><code>${ruleId}</code></td><td class="${entry.severity}">${entry.severity}</td><td>${escapeHtml(RULES[ruleId].title)}</td><td class="n">${entry.findings}</td><td class="n">${formatMoney(entry.charge)}</td></tr>`,
     )
     .join('');
   const providerRows = batch
     ? providers(batch)
         .map(
           (p) =>
-            `<tr><td>${escapeHtml(p.npi)}</td><td class="n">${p.lines}</td><td class="n">${money(p.cents / 100)}</td></tr>`,
+            `<tr><td>${escapeHtml(p.npi)}</td><td class="n">${p.lines}</td><td class="n">${formatMoney(p.cents / 100)}</td></tr>`,
         )
         .join('')
     : '';

@@ -5,16 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
-import {
-  addDays,
-  batch,
-  epochDay,
-  type LineInput,
-  lineOf,
-  NPI_A,
-  NPI_B,
-  NPI_C,
-} from '../../support/batch.js';
+import { batch, type LineInput, lineOf } from '../../support/batch.js';
+import { addDays, epochDay } from '../../support/dates.js';
+import { NPI_A, NPI_B, NPI_C } from '../../support/npi.js';
 import {
   expectFinding,
   expectNoRule,

@@ -4,7 +4,9 @@
  * (line, related lines and severity read back from findings.csv) and near misses that must not fire.
  */
 import { describe, expect, it } from 'vitest';
-import { batch, type LineInput, lineOf, NPI_A, NPI_B, NPI_BAD_CHECK, npi } from '../../support/batch.js';
+import { REQUIRED_FIELDS } from '../../../functions/core/intake/columns.js';
+import { batch, type LineInput, lineOf } from '../../support/batch.js';
+import { NPI_A, NPI_B, NPI_BAD_CHECK, npi } from '../../support/npi.js';
 import {
   expectFinding,
   expectNoRule,
@@ -29,19 +31,7 @@ const one = (
 const OTHER: LineInput = { procedure_code: '99213', prior_auth: '' };
 
 describe('MISSING_FIELD', () => {
-  const REQUIRED = [
-    'claim_id',
-    'line_no',
-    'member_id',
-    'date_of_service',
-    'procedure_code',
-    'units',
-    'place_of_service',
-    'rendering_npi',
-    'charge',
-  ] as const;
-
-  it.each(REQUIRED)(
+  it.each(REQUIRED_FIELDS)(
     'fires once when %s is empty, names the field, and no INVALID_* judges the empty value',
     async (field) => {
       const run = await one({ [field]: '' });
@@ -52,17 +42,17 @@ describe('MISSING_FIELD', () => {
   );
 
   it('gives one finding per missing field', async () => {
-    const empty = Object.fromEntries(REQUIRED.map((field) => [field, '']));
+    const empty = Object.fromEntries(REQUIRED_FIELDS.map((field) => [field, '']));
     const run = await one(empty);
     const rows = rowsOf(run, 'MISSING_FIELD');
-    expect(rows).toHaveLength(REQUIRED.length);
-    for (const field of REQUIRED) {
+    expect(rows).toHaveLength(REQUIRED_FIELDS.length);
+    for (const field of REQUIRED_FIELDS) {
       expect(
         rows.filter((row) => new RegExp(`\\b${field}\\b`).test(row.message)),
         field,
       ).toHaveLength(1);
     }
-    expect(rulesOn(run, LINE)).toEqual(REQUIRED.map(() => 'MISSING_FIELD'));
+    expect(rulesOn(run, LINE)).toEqual(REQUIRED_FIELDS.map(() => 'MISSING_FIELD'));
   });
 
   it('fires on a 62323 line with no diagnosis code at all', async () => {

@@ -18,8 +18,10 @@ import {
 import { hashBytes } from '../../../functions/core/engine/string-table.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
-import { addDays, batch, epochDay, type LineInput, NPI_A, NPI_B } from '../../support/batch.js';
+import { batch, type LineInput } from '../../support/batch.js';
+import { addDays, epochDay } from '../../support/dates.js';
 import { intake } from '../../support/intake.js';
+import { NPI_A, NPI_B } from '../../support/npi.js';
 import { type Random, seeded } from '../../support/random.js';
 import { FIXED_NOW, source } from '../../support/run.js';
 import { AS_OF } from '../../support/spec.js';

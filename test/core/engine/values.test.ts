@@ -10,7 +10,8 @@ import {
   parseUnits,
   splitList,
 } from '../../../functions/core/engine/values.js';
-import { epochDay, npi } from '../../support/batch.js';
+import { epochDay } from '../../support/dates.js';
+import { npi } from '../../support/npi.js';
 import { seeded } from '../../support/random.js';
 
 describe('parseDate', () => {

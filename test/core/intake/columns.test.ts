@@ -4,19 +4,8 @@ import {
   type ColumnLayout,
   describeHeaderProblem,
   mapHeader,
+  REQUIRED_FIELDS,
 } from '../../../functions/core/intake/columns.js';
-
-const REQUIRED = [
-  'claim_id',
-  'line_no',
-  'member_id',
-  'date_of_service',
-  'procedure_code',
-  'units',
-  'place_of_service',
-  'rendering_npi',
-  'charge',
-];
 
 /** The accepted header names of formats.md, per field. */
 const ALIASES: Record<string, readonly string[]> = {
@@ -43,12 +32,12 @@ function layoutOf(names: readonly string[]): ColumnLayout {
 }
 
 /** A header holding every required field by its canonical name, plus `extra`. */
-const withRequired = (...extra: string[]): string[] => [...REQUIRED, ...extra];
+const withRequired = (...extra: string[]): string[] => [...REQUIRED_FIELDS, ...extra];
 
 describe('mapHeader', () => {
   for (const [field, aliases] of Object.entries(ALIASES)) {
     it.each(aliases)(`maps %s to ${field}`, (alias) => {
-      const names = [...REQUIRED.filter((name) => name !== field), alias];
+      const names = [...REQUIRED_FIELDS.filter((name) => name !== field), alias];
       const layout = layoutOf(names);
       expect(layout.scalar[field as keyof ColumnLayout['scalar']]).toBe(names.length - 1);
       expect(layout.unknownColumns).toEqual([]);
@@ -94,12 +83,12 @@ describe('mapHeader', () => {
   it('lists unknown columns as written, in order, and keeps the first of two columns for one field', () => {
     const layout = layoutOf(withRequired('Notes', 'npi', 'modifier_5', 'Rendering Provider Name'));
     expect(layout.unknownColumns).toEqual(['Notes', 'npi', 'modifier_5', 'Rendering Provider Name']);
-    expect(layout.scalar.rendering_npi).toBe(REQUIRED.indexOf('rendering_npi'));
-    expect(layout.width).toBe(REQUIRED.length + 4);
+    expect(layout.scalar.rendering_npi).toBe(REQUIRED_FIELDS.indexOf('rendering_npi'));
+    expect(layout.width).toBe(REQUIRED_FIELDS.length + 4);
   });
 
   it('marks optional fields without a column as absent', () => {
-    const layout = layoutOf(REQUIRED);
+    const layout = layoutOf(REQUIRED_FIELDS);
     for (const field of [
       'patient_dob',
       'date_of_service_to',
@@ -111,23 +100,26 @@ describe('mapHeader', () => {
     }
   });
 
-  it.each(REQUIRED)('rejects a header without %s, naming what is missing and what was seen', (field) => {
-    const names = [...REQUIRED.filter((name) => name !== field), 'notes'];
-    const result = mapHeader(names);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problem).toEqual({ code: 'MISSING_COLUMNS', missing: [field], seen: names });
-    const message = describeHeaderProblem(result.problem);
-    expect(message).toContain(field);
-    for (const name of names) expect(message).toContain(name);
-  });
+  it.each(REQUIRED_FIELDS)(
+    'rejects a header without %s, naming what is missing and what was seen',
+    (field) => {
+      const names = [...REQUIRED_FIELDS.filter((name) => name !== field), 'notes'];
+      const result = mapHeader(names);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problem).toEqual({ code: 'MISSING_COLUMNS', missing: [field], seen: names });
+      const message = describeHeaderProblem(result.problem);
+      expect(message).toContain(field);
+      for (const name of names) expect(message).toContain(name);
+    },
+  );
 
   it.each([
     [';', 'semicolon'],
     ['\t', 'tab'],
     ['|', 'pipe'],
   ])('recognises a %j-separated header as not comma-separated', (delimiter, word) => {
-    const result = mapHeader([REQUIRED.join(delimiter)]);
+    const result = mapHeader([REQUIRED_FIELDS.join(delimiter)]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problem.code).toBe('NOT_COMMA_SEPARATED');
@@ -137,7 +129,7 @@ describe('mapHeader', () => {
 
 describe('columns outside the contract', () => {
   it('ignores dx_5 and other unlisted list names, and lists them as unknown', () => {
-    const result = mapHeader([...REQUIRED, 'dx_1', 'dx_5', 'diagnoses', 'modifier']);
+    const result = mapHeader([...REQUIRED_FIELDS, 'dx_1', 'dx_5', 'diagnoses', 'modifier']);
     if (!result.ok) throw new Error('header should map');
     expect(result.layout.diagnosisColumns).toEqual([9]);
     expect(result.layout.unknownColumns).toEqual(['dx_5', 'diagnoses', 'modifier']);

@@ -1,7 +1,7 @@
 /** CSV cells (formats.md, findings.csv): RFC 4180 quoting and the spreadsheet formula guard. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRow, numberCell, textCell } from '../../../functions/core/report/csv.js';
+import { csvRow, numberCell, quoteCsv, textCell } from '../../../functions/core/report/csv.js';
 
 describe('textCell', () => {
   it.each([
@@ -46,5 +46,15 @@ describe('numberCell and csvRow', () => {
 
   it('joins cells with commas and ends the row with LF', () => {
     expect(csvRow(['a', textCell('b,c'), '3'])).toBe('a,"b,c",3\n');
+  });
+});
+
+describe('quoteCsv', () => {
+  it('quotes only fields with a comma, a quote or a line break, and never guards a formula', () => {
+    expect(quoteCsv('Acme Health')).toBe('Acme Health');
+    expect(quoteCsv('Acme Health, Inc.')).toBe('"Acme Health, Inc."');
+    expect(quoteCsv('The "Best" Plan')).toBe('"The ""Best"" Plan"');
+    expect(quoteCsv('two\nlines')).toBe('"two\nlines"');
+    expect(quoteCsv('=1+1')).toBe('=1+1');
   });
 });

@@ -3,9 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { batch, headerOf, type LineInput } from '../../support/batch.js';
 import { rowsOf, scrub } from '../../support/run.js';
+import { FINDINGS_COLUMNS } from '../../support/spec.js';
 
-const HEADER =
-  'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge';
+const HEADER = FINDINGS_COLUMNS.join(',');
 
 describe('findings.csv', () => {
   it('has the header of formats.md, in that order, even when there are no findings', async () => {

@@ -1,7 +1,8 @@
 /** report.html (formats.md): one self-contained file; every value from the input HTML-escaped. */
 import { describe, expect, it } from 'vitest';
 import { scrubBatch } from '../../../functions/core/scrub.js';
-import { batch, NPI_B } from '../../support/batch.js';
+import { batch } from '../../support/batch.js';
+import { NPI_B } from '../../support/npi.js';
 import { FIXED_NOW, scrub, source } from '../../support/run.js';
 
 const SCRIPT = '<script>alert(1)</script>';

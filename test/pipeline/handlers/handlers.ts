@@ -1,8 +1,7 @@
 /** The split and validate handlers on an in-memory store, fed typed SQS events, for handler tests. */
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { ObjectStore } from '../../../functions/adapters/s3.js';
-import type { MessageSender } from '../../../functions/adapters/sqs.js';
 import type { SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
+import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
 import { FUNCTIONS } from '../../../functions/pipeline/topology.js';
 import { createValidateHandler } from '../../../functions/pipeline/validate.js';

@@ -22,12 +22,12 @@ describe('decodeReportedBatch', () => {
     expect(() => decodeReportedBatch(JSON.stringify(bad), 'reports/b/summary.json')).toThrow(
       expect.objectContaining({
         code: 'BAD_SUMMARY',
-        message: 'reports/b/summary.json: field counts.findings.warning is missing or not valid',
+        message: 'reports/b/summary.json: counts.findings.warning: expected at least 0',
       }),
     );
     expect(() => decodeReportedBatch(JSON.stringify({ ...summary, status: 'done' }), 'k')).toThrow(
-      /field status/,
+      'k: status: expected "complete" or "rejected" or "incomplete"',
     );
-    expect(() => decodeReportedBatch('{', 'k')).toThrow('k is not JSON');
+    expect(() => decodeReportedBatch('{', 'k')).toThrow('k: not JSON');
   });
 });

@@ -1,0 +1,10 @@
+/** How numbers read in every report and command output: US English, thousands separated. */
+
+const COUNT = new Intl.NumberFormat('en-US');
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A count: 1234567 → `1,234,567`. */
+export const formatCount = (value: number): string => COUNT.format(value);
+
+/** Dollars to the cent: 1234.5 → `$1,234.50`. */
+export const formatMoney = (value: number): string => `$${CENTS.format(value)}`;

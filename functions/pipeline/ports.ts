@@ -1,0 +1,65 @@
+/**
+ * What the pipeline needs of the outside world, declared here by the code that uses it and
+ * implemented in functions/adapters/ (S3, SQS, SNS). Split and validate receive these, so the Lambda
+ * handlers, the local runner and the tests choose the clients (AWS, the embedded emulator, moto, an
+ * in-memory store) and inject faults without module mocking.
+ *
+ * The history store (earlier sessions for FREQUENCY_EXCEEDED) is the next port to be declared here.
+ */
+import type { MetricName } from './topology.js';
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+}
+
+export interface OpenedObject {
+  readonly body: AsyncIterable<Uint8Array>;
+  /** User metadata (x-amz-meta-*), keys in lower case. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface OpenOptions {
+  readonly versionId?: string;
+  /** ETag the object must still have (quoted or not). */
+  readonly ifMatch?: string;
+}
+
+export interface WriteOptions {
+  readonly contentType?: string;
+}
+
+/** Object storage: uploads, work files and reports. */
+export interface ObjectStore {
+  /** The whole object, or undefined when there is no such key. */
+  read(bucket: string, key: string): Promise<Uint8Array | undefined>;
+  /** Streams an object: 'missing' when there is none, 'changed' when `ifMatch` no longer holds. */
+  open(bucket: string, key: string, options?: OpenOptions): Promise<OpenedObject | 'missing' | 'changed'>;
+  write(bucket: string, key: string, body: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Creates the object only if the key is free (If-None-Match: *); false when it already exists. */
+  writeIfAbsent(bucket: string, key: string, body: string): Promise<boolean>;
+  exists(bucket: string, key: string): Promise<boolean>;
+  /** Every key under a prefix, in key order. */
+  list(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+/** Sending messages to a queue (split → the chunk queue). */
+export interface MessageSender {
+  /** Sends every body to the queue; resolves once the queue has accepted all of them. */
+  sendAll(queueUrl: string, bodies: readonly string[]): Promise<void>;
+}
+
+/** Telling subscribers something happened (the "report ready" notice). */
+export interface Notifier {
+  publish(topicArn: string, message: string, attributes?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export type MetricDimensions = Readonly<Record<string, string>>;
+
+/** Counting for CloudWatch (names in topology.ts METRICS): EMF on Lambda, a recorder in tests. */
+export interface PipelineMetrics {
+  /** Adds to a count; `dimensions` (beyond the service) split it, e.g. by report status. */
+  count(name: MetricName, value: number, dimensions?: MetricDimensions): void;
+  /** Writes out what was counted since the last publish: once, at the end of each invocation. */
+  publish(): void;
+}

@@ -1,0 +1,66 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { PREFIX } from '../../functions/pipeline/topology.js';
+import { LeastPrivilegePolicy } from './least-privilege-policy.js';
+import { dataKeyStatement, listStatement, objectStatement } from './statements.js';
+
+// Policies for people, to attach to the billing and auditor IAM groups or SSO permission sets. They live
+// with the data: people keep their access while the functions are redeployed, and CloudFormation could
+// not delete a policy that is still attached to a group anyway.
+
+const WILDCARD_REASON =
+  'Object ARNs scoped to one key prefix of one bucket; S3 object permissions need a trailing *.';
+
+export interface PeoplePolicyProps {
+  /** Deployment stage; part of the policy name. */
+  readonly stage: string;
+  /** The customer-managed key the bucket is encrypted with. */
+  readonly dataKey: kms.IKey;
+}
+
+export interface BillingUploaderPolicyProps extends PeoplePolicyProps {
+  readonly intakeBucket: s3.IBucket;
+}
+
+/** `scrub62323-<stage>-billing-uploader`: upload claim batches under incoming/ of the intake bucket, nothing else. */
+export class BillingUploaderPolicy extends LeastPrivilegePolicy {
+  constructor(scope: Construct, id: string, props: BillingUploaderPolicyProps) {
+    const { stage, dataKey, intakeBucket } = props;
+    super(scope, id, {
+      managedPolicyName: `scrub62323-${stage}-billing-uploader`,
+      description: `Upload claim batches to ${PREFIX.incoming} of the scrub62323 ${stage} intake bucket`,
+      wildcardReason: WILDCARD_REASON,
+      statements: [
+        // AbortMultipartUpload lets `aws s3 cp` clean up a failed large upload; it cannot read or delete.
+        objectStatement('UploadBatches', ['s3:PutObject', 's3:AbortMultipartUpload'], intakeBucket, [
+          PREFIX.incoming,
+        ]),
+        // Decrypt is needed because `aws s3 cp` uses multipart upload above 8 MB, and S3 decrypts the
+        // parts' data key to assemble them. Without s3:GetObject it cannot be used to read anything.
+        dataKeyStatement(dataKey, ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'], [intakeBucket]),
+      ],
+    });
+  }
+}
+
+export interface AuditorPolicyProps extends PeoplePolicyProps {
+  readonly reportsBucket: s3.IBucket;
+}
+
+/** `scrub62323-<stage>-auditor`: list and read the report folders under reports/, nothing else. */
+export class AuditorPolicy extends LeastPrivilegePolicy {
+  constructor(scope: Construct, id: string, props: AuditorPolicyProps) {
+    const { stage, dataKey, reportsBucket } = props;
+    super(scope, id, {
+      managedPolicyName: `scrub62323-${stage}-auditor`,
+      description: `Read reports under ${PREFIX.reports} of the scrub62323 ${stage} reports bucket`,
+      wildcardReason: WILDCARD_REASON,
+      statements: [
+        objectStatement('ReadReports', ['s3:GetObject'], reportsBucket, [PREFIX.reports]),
+        listStatement('ListReports', reportsBucket, [PREFIX.reports]),
+        dataKeyStatement(dataKey, ['kms:Decrypt'], [reportsBucket]),
+      ],
+    });
+  }
+}

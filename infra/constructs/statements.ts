@@ -1,0 +1,80 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** Object-level actions on the given key prefixes of a bucket. */
+export function objectStatement(
+  sid: string,
+  actions: string[],
+  bucket: s3.IBucket,
+  prefixes: string[],
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions,
+    resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+  });
+}
+
+/**
+ * ListBucket on a bucket, limited to the given key prefixes when there are any. The functions get it
+ * unlimited: S3 answers a read of a missing key with 404 (which the handlers rely on) only to callers
+ * allowed to list the bucket, and that check carries no s3:prefix to match a condition against.
+ */
+export function listStatement(sid: string, bucket: s3.IBucket, prefixes: string[] = []): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['s3:ListBucket'],
+    resources: [bucket.bucketArn],
+    ...(prefixes.length > 0
+      ? { conditions: { StringLike: { 's3:prefix': prefixes.flatMap((prefix) => [prefix, `${prefix}*`]) } } }
+      : {}),
+  });
+}
+
+/** Data-key use limited to S3 and to the given buckets (encryption context = bucket ARN with bucket keys). */
+export function dataKeyStatement(
+  key: kms.IKey,
+  actions: string[],
+  buckets: s3.IBucket[],
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions,
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
+      // The object ARN form covers objects written before bucket keys were enabled.
+      StringLike: {
+        'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
+      },
+    },
+  });
+}
+
+/** Key use limited to one service acting for the caller (SQS or SNS encrypting messages). */
+export function serviceKeyStatement(
+  sid: string,
+  key: kms.IKey,
+  actions: string[],
+  via: 'sqs' | 'sns',
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions,
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `${via}.${Aws.REGION}.amazonaws.com` } },
+  });
+}
+
+/** SendMessage to one queue. */
+export function sendStatement(sid: string, queue: sqs.IQueue): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: ['sqs:SendMessage'], resources: [queue.queueArn] });
+}
+
+/** Publish to one topic. */
+export function publishStatement(sid: string, topic: sns.ITopic): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: ['sns:Publish'], resources: [topic.topicArn] });
+}

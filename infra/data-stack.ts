@@ -1,0 +1,202 @@
+import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  BATCH_SUFFIXES,
+  BUCKETS,
+  FUNCTIONS,
+  type FunctionName,
+  PREFIX,
+  QUEUES,
+  type QueueDefinition,
+  WORK_EXPIRY_DAYS,
+} from '../functions/pipeline/topology.js';
+import type { StackConfig } from './config.js';
+import { AccessLogBucket, DataBucket } from './constructs/data-bucket.js';
+import { currentVersionRule, NONCURRENT_VERSION_DAYS } from './constructs/data-bucket-defaults.js';
+import { LeastPrivilegePolicy } from './constructs/least-privilege-policy.js';
+import { NotificationTopic } from './constructs/notification-topic.js';
+import { AuditorPolicy, BillingUploaderPolicy } from './constructs/people-policies.js';
+import { QueueFedFunctionState } from './constructs/queue-fed-function.js';
+import { StageKeys } from './constructs/stage-keys.js';
+import {
+  dataKeyStatement,
+  listStatement,
+  objectStatement,
+  publishStatement,
+  sendStatement,
+  serviceKeyStatement,
+} from './constructs/statements.js';
+
+export interface Scrub62323DataStackProps extends StackProps {
+  readonly config: StackConfig;
+}
+
+/**
+ * `Scrub62323-<stage>-data`: everything that holds data or decides who may touch it. Buckets, keys and log
+ * groups are retained; the queues and topics keep waiting messages and confirmed subscriptions across a
+ * redeploy of the code; roles and least-privilege policies sit beside what they grant.
+ *
+ * Why the queues, topics and roles are here and not in the stateless stack: a policy, and the S3 event
+ * notification, can only reference resources of their own template without a cross-stack cycle. The
+ * intake bucket notifies its queue natively (no custom resource), so that queue lives with the bucket;
+ * each function's single managed policy names its bucket prefixes, queues, topic and log group, so they
+ * live with it. This stack references nothing of the stateless one; the stateless stack imports its values.
+ */
+export class Scrub62323DataStack extends Stack {
+  readonly keys: { data: kms.Key; messaging: kms.Key; logs: kms.Key };
+  readonly buckets: { intake: DataBucket; reports: DataBucket; work: DataBucket; accessLogs: s3.Bucket };
+  readonly queues: { intake: sqs.Queue; intakeDlq: sqs.Queue; chunk: sqs.Queue; chunkDlq: sqs.Queue };
+  readonly topics: { reportReady: sns.Topic; alarm: sns.Topic };
+  /** Queue, log group and role of each function; its code is in the stateless stack. */
+  readonly functionStates: Record<FunctionName, QueueFedFunctionState>;
+  /** The one managed policy of each function's role. */
+  readonly functionPolicies: Record<FunctionName, iam.ManagedPolicy>;
+  readonly peoplePolicies: { billingUploader: iam.ManagedPolicy; auditor: iam.ManagedPolicy };
+
+  private readonly config: StackConfig;
+
+  constructor(scope: Construct, id: string, props: Scrub62323DataStackProps) {
+    super(scope, id, { terminationProtection: props.config.terminationProtection ?? false, ...props });
+    this.config = props.config;
+    const { stage, reportRetentionDays } = this.config;
+    Tags.of(this).add('project', 'scrub62323');
+    Tags.of(this).add('stage', stage);
+    Tags.of(this).add('data-classification', 'phi');
+
+    const { data, messaging, logs } = new StageKeys(this, 'Keys', { stage });
+    this.keys = { data, messaging, logs };
+
+    // Storage.
+    const accessLogs = new AccessLogBucket(this, 'AccessLogBucket', { retentionDays: reportRetentionDays });
+    const bucket = (bucketId: string, stem: string, lifecycleRules: s3.LifecycleRule[]) =>
+      new DataBucket(this, bucketId, { stem, stage, encryptionKey: data, accessLogs, lifecycleRules });
+    // Uploads are the source of the reports: kept exactly as long.
+    const intake = bucket('IntakeBucket', BUCKETS.intake, [
+      currentVersionRule('uploads', reportRetentionDays),
+    ]);
+    const reports = bucket('ReportsBucket', BUCKETS.reports, [
+      currentVersionRule('reports', reportRetentionDays),
+    ]);
+    const work = bucket('WorkBucket', BUCKETS.work, [
+      {
+        id: 'work-files',
+        prefix: PREFIX.work,
+        expiration: Duration.days(WORK_EXPIRY_DAYS),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+      // history/ feeds FREQUENCY_EXCEEDED across batches: never expires, only its old versions do.
+      {
+        id: 'history',
+        prefix: PREFIX.history,
+        noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+        expiredObjectDeleteMarker: true,
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+    ]);
+    this.buckets = { intake, reports, work, accessLogs };
+    // The history table comes here: a retained, KMS-encrypted DynamoDB table, granted to validate by a
+    // statement in its policy below, its name handed to the function through topology's ENV.
+
+    // Messaging.
+    const reportReady = new NotificationTopic(this, 'ReportReadyTopic', {
+      displayName: 'scrub62323 report ready',
+      stage,
+      masterKey: messaging,
+      email: this.config.reportEmail,
+    });
+    const alarm = new NotificationTopic(this, 'AlarmTopic', {
+      displayName: 'scrub62323 alarms',
+      stage,
+      masterKey: messaging,
+      email: this.config.alertEmail,
+    });
+    alarm.allowCloudWatchAlarms();
+    this.topics = { reportReady, alarm };
+
+    const split = this.functionState('split', QUEUES.intake);
+    const validate = this.functionState('validate', QUEUES.chunk);
+    intake.notifyOnUpload(split.queue, { prefix: PREFIX.incoming, suffixes: BATCH_SUFFIXES });
+    this.functionStates = { split, validate };
+    this.queues = {
+      intake: split.queue,
+      intakeDlq: split.deadLetterQueue,
+      chunk: validate.queue,
+      chunkDlq: validate.deadLetterQueue,
+    };
+
+    // What each function may do, beyond writing its logs and consuming its queue.
+    this.functionPolicies = {
+      split: this.functionPolicy('split', split, [
+        // GetObjectVersion: split reads exactly the version the S3 event announced.
+        objectStatement('ReadUploads', ['s3:GetObject', 's3:GetObjectVersion'], intake, [PREFIX.incoming]),
+        listStatement('ListUploads', intake),
+        // Reads back its own manifest and "dispatched" marker to make redelivered events idempotent.
+        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        listStatement('ListWorkFiles', work),
+        dataKeyStatement(data, ['kms:Decrypt'], [intake]),
+        dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work]),
+        sendStatement('SendChunks', validate.queue),
+        serviceKeyStatement('SendChunksEncrypted', messaging, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs'),
+      ]),
+      validate: this.functionPolicy('validate', validate, [
+        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        // Prior sessions for FREQUENCY_EXCEEDED: read only; people maintain history/.
+        objectStatement('ReadHistory', ['s3:GetObject'], work, [PREFIX.history]),
+        listStatement('ListWorkFiles', work),
+        objectStatement('WriteReports', ['s3:PutObject'], reports, [PREFIX.reports]),
+        dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work, reports]),
+        publishStatement('PublishReportReady', reportReady),
+        serviceKeyStatement(
+          'PublishReportReadyEncrypted',
+          messaging,
+          ['kms:GenerateDataKey', 'kms:Decrypt'],
+          'sns',
+        ),
+      ]),
+    };
+
+    this.peoplePolicies = {
+      billingUploader: new BillingUploaderPolicy(this, 'BillingUploaderPolicy', {
+        stage,
+        dataKey: data,
+        intakeBucket: intake,
+      }),
+      auditor: new AuditorPolicy(this, 'AuditorPolicy', { stage, dataKey: data, reportsBucket: reports }),
+    };
+  }
+
+  private functionState(name: FunctionName, queue: QueueDefinition): QueueFedFunctionState {
+    return new QueueFedFunctionState(this, constructId(name), {
+      queue,
+      consumer: FUNCTIONS[name],
+      queueKey: this.keys.messaging,
+      logGroupName: `/scrub62323/${this.config.stage}/${name}`,
+      logKey: this.keys.logs,
+      roleDescription: `scrub62323 ${this.config.stage} ${name} function`,
+    });
+  }
+
+  /** Every permission of a function in one customer-managed policy (HIPAA.Security-IAMNoInlinePolicy). */
+  private functionPolicy(
+    name: FunctionName,
+    state: QueueFedFunctionState,
+    statements: iam.PolicyStatement[],
+  ): iam.ManagedPolicy {
+    return new LeastPrivilegePolicy(this, `${constructId(name)}Policy`, {
+      description: `scrub62323 ${this.config.stage} ${name} function: least privilege`,
+      roles: [state.role],
+      statements: [...state.baseStatements(), ...statements],
+      wildcardReason:
+        'Object ARNs scoped to the key prefixes this function owns; S3 object permissions need a trailing *.',
+    });
+  }
+}
+
+/** `split` -> `Split`: the construct id of a function's parts in both stacks. */
+export const constructId = (name: FunctionName): string => name.charAt(0).toUpperCase() + name.slice(1);

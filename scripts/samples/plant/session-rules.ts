@@ -1,0 +1,216 @@
+/** Session rules (other spinal procedures, E/M, sedation, drugs) and place of service, prior auth, spans. */
+
+import { compactDate, isoDate } from '../../../test/support/dates.js';
+import type { Planter } from '../planter.js';
+
+export function plantSessionRules(p: Planter): void {
+  p.begin('Another spinal region in the same session', 'ONE_REGION_PER_SESSION, whoever bills it.');
+  let patient = p.patient();
+  let dos = p.day();
+  let c = p.claim(patient, p.world.painDoctors[2] ?? p.doctor(), '24');
+  c.add('62323', dos);
+  p.place([c]);
+  c = p.claim(patient, p.world.painDoctors[3] ?? p.doctor(), '24');
+  c.add('62321', dos, {
+    dx: ['M54.12'],
+    expect: ['ONE_REGION_PER_SESSION'],
+    note: 'cervical epidural, other provider',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor(), '22');
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('64479', dos, { expect: ['ONE_REGION_PER_SESSION'], note: 'cervical transforaminal' });
+  p.place([c]);
+
+  p.begin('Other spinal procedures in the same session', 'SAME_SESSION_OTHER_SPINAL (warning).');
+  c = p.claim(p.patient(), p.doctor(), '24');
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('64483', dos, { expect: ['SAME_SESSION_OTHER_SPINAL'], note: 'lumbar transforaminal' });
+  c.add('64493', dos, { expect: ['SAME_SESSION_OTHER_SPINAL'], note: 'facet injection' });
+  p.place([c]);
+
+  patient = p.patient();
+  dos = p.day();
+  c = p.claim(patient, p.world.painDoctors[4] ?? p.doctor());
+  c.add('62323', dos);
+  c.drug(dos);
+  p.place([c]);
+  c = p.claim(patient, p.world.painDoctors[5] ?? p.doctor());
+  c.add('20553', dos, { expect: ['SAME_SESSION_OTHER_SPINAL'], note: 'trigger points, same day' });
+  p.place([c]);
+
+  p.begin('E/M on the injection day', 'EM_SAME_DAY_NO_25 only when the same provider bills it without 25.');
+  c = p.claim(p.patient(), p.doctor());
+  const emDay = p.world.day('2026-03-02', '2026-10-30');
+  c.add('99213', compactDate(emDay), {
+    dosTo: '',
+    expect: ['EM_SAME_DAY_NO_25'],
+    note: 'no 25; date written YYYYMMDD',
+  });
+  c.add('62323', isoDate(emDay));
+  c.add('J0702', isoDate(emDay), { units: '2', charge: '28.00' });
+  p.place([c]);
+
+  patient = p.patient();
+  dos = p.day();
+  c = p.claim(patient, p.world.painDoctors[6] ?? p.doctor());
+  c.add('62323', dos);
+  c.drug(dos);
+  p.place([c]);
+  c = p.claim(patient, p.world.painDoctors[7] ?? p.doctor());
+  c.add('99204', dos, {
+    mustNot: ['EM_SAME_DAY_NO_25'],
+    why: 'billed by another provider (another encounter)',
+    note: 'E/M without 25, other provider',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('99214', dos, {
+    mods: ['GC', '25'],
+    mustNot: ['EM_SAME_DAY_NO_25'],
+    why: 'modifier 25 present (second position)',
+    note: 'E/M GC 25',
+  });
+  c.add('62323', dos);
+  c.drug(dos);
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('99213', dos, {
+    mods: ['25'],
+    mustNot: ['EM_SAME_DAY_NO_25'],
+    why: 'modifier 25 present',
+    note: 'E/M with 25',
+  });
+  c.add('62323', dos);
+  c.drug(dos, {
+    mustNot: ['DRUG_IN_FACILITY'],
+    why: 'office (POS 11): the physician buys the drug',
+    note: 'steroid in the office',
+  });
+  p.place([c]);
+
+  p.begin('Sedation in the injection session', 'SEDATION_SAME_SESSION (warning), whoever bills it.');
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('99152', dos, { expect: ['SEDATION_SAME_SESSION'], note: 'moderate sedation' });
+  c.add('99153', dos, { expect: ['SEDATION_SAME_SESSION'], note: 'sedation add-on' });
+  p.place([c]);
+
+  patient = p.patient();
+  dos = p.day();
+  c = p.claim(patient, p.doctor(), '24');
+  c.add('62323', dos);
+  p.place([c]);
+  c = p.claim(patient, p.world.rng.pick(p.world.anesthesiologists), '24');
+  c.add('01938', dos, {
+    mods: ['AA'],
+    units: '4',
+    expect: ['SEDATION_SAME_SESSION'],
+    note: 'anesthesia, other provider',
+  });
+  p.place([c]);
+
+  p.begin('Steroid billed by the physician in a facility', 'DRUG_IN_FACILITY (warning) on the drug line.');
+  c = p.claim(p.patient(), p.doctor(), '22');
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('J3301', dos, { units: '4', charge: '26.00', expect: ['DRUG_IN_FACILITY'], note: 'J3301 at POS 22' });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor(), '19');
+  dos = p.day();
+  c.add('62323', dos, {
+    mustNot: ['POS_NOT_ALLOWED', 'POS_UNUSUAL'],
+    why: 'POS 19 (off-campus outpatient hospital) is allowed',
+    note: 'POS 19',
+  });
+  c.add('J1040', dos, {
+    units: '1',
+    expect: ['CODE_RETIRED', 'DRUG_IN_FACILITY'],
+    note: 'J1040 (retired 2024-04-01) at POS 19',
+  });
+  p.place([c]);
+
+  p.begin('Retired steroid code in the office', 'CODE_RETIRED only: POS 11 is not a facility.');
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('J1030', dos, { units: '1', expect: ['CODE_RETIRED'], note: 'J1030 at POS 11' });
+  p.place([c]);
+}
+
+export function plantPlaceAndAuth(p: Planter): void {
+  p.begin(
+    'Missing prior authorization',
+    'PRIOR_AUTH_MISSING (warning); the only 62323 lines without an auth number.',
+  );
+  let c = p.claim(p.patient(), p.doctor(), '24');
+  c.add('62323', p.day(), {
+    auth: '',
+    set: { payer: 'Contoso Health Plan\nAttn: Prior Authorization Unit' },
+    expect: ['PRIOR_AUTH_MISSING'],
+    note: 'payer field holds a line break, so this record spans two physical lines',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(['M54.50']), p.doctor(), '12');
+  c.add('62323', p.day(), {
+    units: '2',
+    mods: ['50'],
+    auth: '',
+    expect: [
+      'BILATERAL_MODIFIER',
+      'DX_AXIAL_ONLY',
+      'POS_NOT_ALLOWED',
+      'PRIOR_AUTH_MISSING',
+      'UNITS_EXCEED_MUE',
+    ],
+    note: 'everything wrong: home, bilateral, 2 units, axial dx, no auth',
+  });
+  p.place([c]);
+
+  p.begin(
+    'Unusual or wrong places of service',
+    'POS_UNUSUAL for 21/23, POS_NOT_ALLOWED for others, INVALID_POS for 00.',
+  );
+  c = p.claim(p.patient(), p.doctor(), '21');
+  c.add('62323', p.day(), { expect: ['POS_UNUSUAL'], note: 'inpatient (21)' });
+  p.place([c]);
+  c = p.claim(p.patient(), p.doctor(), '23');
+  c.add('62323', p.day(), { expect: ['POS_UNUSUAL'], note: 'emergency room (23)' });
+  p.place([c]);
+  c = p.claim(p.patient(), p.doctor(), '49');
+  c.add('62323', p.day(), { expect: ['POS_NOT_ALLOWED'], note: 'independent clinic (49)' });
+  p.place([c]);
+  c = p.claim(p.patient(), p.doctor(), '00');
+  c.add('62323', p.day(), {
+    expect: ['INVALID_POS'],
+    mustNot: ['POS_NOT_ALLOWED'],
+    why: '00 is not a valid-shaped POS, so only INVALID_POS',
+    note: 'POS 00',
+  });
+  p.place([c]);
+
+  p.begin(
+    '62323 spanning more than one day',
+    'MULTI_DAY_SPAN (warning); a span that ends first is also out of range.',
+  );
+  c = p.claim(p.patient(), p.doctor(), '24');
+  c.add('62323', '2026-05-04', { dosTo: '2026-05-05', expect: ['MULTI_DAY_SPAN'], note: 'May 4 to May 5' });
+  p.place([c]);
+  c = p.claim(p.patient(), p.doctor(), '22');
+  c.add('62323', '2026-08-12', {
+    dosTo: '2026-08-11',
+    expect: ['DATE_OUT_OF_RANGE', 'MULTI_DAY_SPAN'],
+    note: 'August 12 to August 11',
+  });
+  p.place([c]);
+}
