@@ -8,19 +8,13 @@ import { memberKeyOf } from './engine/claim-line.js';
 import { SETS } from './engine/code-sets.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
-import { normalizeHeaderName } from './intake/columns.js';
+import { normalizeHeaderName, SCALAR_ALIASES, type ScalarField } from './intake/columns.js';
 
 export interface ParsedHistory {
   readonly sessions: Map<string, number[]>;
   /** Rows skipped because a value was missing or invalid (counted, never logged: they hold member ids). */
   readonly skippedRows: number;
 }
-
-const HISTORY_COLUMNS = {
-  member: ['member_id', 'patient_id', 'subscriber_id', 'mbi'],
-  date: ['date_of_service', 'dos', 'service_date', 'dos_from'],
-  code: ['procedure_code', 'cpt', 'cpt_code', 'hcpcs', 'hcpcs_code'],
-} as const;
 
 export function parseHistoryCsv(text: string): ParsedHistory {
   const rows = parse(text.replace(/^\uFEFF/, ''), {
@@ -29,10 +23,11 @@ export function parseHistoryCsv(text: string): ParsedHistory {
     skip_records_with_error: true,
   }) as string[][];
   const header = (rows[0] ?? []).map(normalizeHeaderName);
-  const column = (names: readonly string[]) => header.findIndex((name) => names.includes(name));
-  const member = column(HISTORY_COLUMNS.member);
-  const date = column(HISTORY_COLUMNS.date);
-  const code = column(HISTORY_COLUMNS.code);
+  // As in a batch header: the first column named like the field wins.
+  const column = (field: ScalarField) => header.findIndex((name) => SCALAR_ALIASES[field].includes(name));
+  const member = column('member_id');
+  const date = column('date_of_service');
+  const code = column('procedure_code');
   if (member < 0 || date < 0 || code < 0) {
     throw new Error('the history file needs columns member_id, date_of_service and procedure_code');
   }

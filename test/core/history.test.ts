@@ -29,6 +29,18 @@ describe('parseHistoryCsv', () => {
     expect(history.sessions.get('X1')).toEqual([epochDay('2026-01-05')]);
   });
 
+  it('reads the batch header aliases, written as billing systems write them', () => {
+    const history = parseHistoryCsv('Subscriber ID,Service-Date,HCPCS Code\nX2,2026-02-01,64483\n');
+    expect(history.sessions.get('X2')).toEqual([epochDay('2026-02-01')]);
+  });
+
+  it('reads the first of two columns for the same field, as a batch header does', () => {
+    const history = parseHistoryCsv(
+      'member_id,mbi,dos,service_date,cpt\nA1,B1,2026-03-01,2026-04-01,62323\n',
+    );
+    expect(history.sessions).toEqual(new Map([['A1', [epochDay('2026-03-01')]]]));
+  });
+
   it('skips and counts rows with a missing or invalid value', () => {
     const history = parseHistoryCsv(
       [

@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
+import { LF } from './chars.js';
 import { splitRecord } from './fields.js';
 import type { FrameSink, RejectedRecord } from './framer.js';
 import { preview } from './framer.js';
@@ -47,7 +48,7 @@ export class ChunkBuilder implements FrameSink {
       this.text.copy(bigger, 0, 0, this.used);
       this.text = bigger;
     }
-    if (this.startLines.length > 0) this.text[this.used++] = 0x0a;
+    if (this.startLines.length > 0) this.text[this.used++] = LF;
     this.used += bytes.copy(this.text, this.used, start, end);
     this.startLines.push(startLine);
     this.endLines.push(endLine);

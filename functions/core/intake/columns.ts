@@ -35,7 +35,8 @@ export const REQUIRED_FIELDS = [
   'charge',
 ] as const satisfies readonly ScalarField[];
 
-const SCALAR_ALIASES: Record<ScalarField, readonly string[]> = {
+/** The header names (normalized) each field is read from; the history file reuses them. */
+export const SCALAR_ALIASES: Record<ScalarField, readonly string[]> = {
   claim_id: ['claim_id', 'claim_number', 'claim', 'patient_account_number'],
   line_no: ['line_no', 'line_number', 'line'],
   member_id: ['member_id', 'patient_id', 'subscriber_id', 'mbi'],

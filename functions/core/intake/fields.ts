@@ -9,9 +9,10 @@
  * for the same record; a property test (test/core/intake/fields.test.ts) holds it to that.
  */
 
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const LF = 0x0a;
+import { COMMA, LF, QUOTE } from './chars.js';
+
+/** What a field reader returns when the record is not for the fast path. */
+const DECLINED = -1;
 
 /**
  * Splits the record `text[start, end)` into exactly `width` fields, written into `fields`.
@@ -31,31 +32,43 @@ export function splitRecord(
   let count = 0;
   for (;;) {
     if (count === width) return false;
-    if (position < end && text.charCodeAt(position) === QUOTE) {
-      // Quoted: up to the quote that is not doubled; `""` inside stands for one quote.
-      let close = text.indexOf('"', position + 1);
-      let doubled = false;
-      while (close !== -1 && close + 1 < end && text.charCodeAt(close + 1) === QUOTE) {
-        doubled = true;
-        close = text.indexOf('"', close + 2);
-      }
-      if (close === -1 || close >= end) return false;
-      const value = text.slice(position + 1, close);
-      fields[count++] = doubled ? value.replaceAll('""', '"') : value;
-      position = close + 1;
-      if (position < end && text.charCodeAt(position) !== COMMA) return false;
-    } else {
-      let stop = position;
-      while (stop < end) {
-        const code = text.charCodeAt(stop);
-        if (code === COMMA) break;
-        if (code === QUOTE || code === LF) return false;
-        stop += 1;
-      }
-      fields[count++] = text.slice(position, stop);
-      position = stop;
-    }
-    if (position >= end) return count === width;
-    position += 1; // past the comma
+    const stop =
+      position < end && text.charCodeAt(position) === QUOTE
+        ? readQuoted(text, position, end, fields, count)
+        : readPlain(text, position, end, fields, count);
+    if (stop === DECLINED) return false;
+    count += 1;
+    if (stop >= end) return count === width;
+    position = stop + 1; // past the comma
   }
+}
+
+/**
+ * Reads the quoted field opening at `open` into `fields[index]`: up to the quote that is not doubled;
+ * `""` inside stands for one quote. Returns where the field ends (the record's end or a comma), or DECLINED.
+ */
+function readQuoted(text: string, open: number, end: number, fields: string[], index: number): number {
+  const first = text.indexOf('"', open + 1);
+  let close = first;
+  while (close !== -1 && close + 1 < end && text.charCodeAt(close + 1) === QUOTE) {
+    close = text.indexOf('"', close + 2);
+  }
+  if (close === -1 || close >= end) return DECLINED;
+  const value = text.slice(open + 1, close);
+  fields[index] = close === first ? value : value.replaceAll('""', '"');
+  const stop = close + 1;
+  return stop < end && text.charCodeAt(stop) !== COMMA ? DECLINED : stop;
+}
+
+/** Reads the unquoted field starting at `from` into `fields[index]`; a quote or a line feed in it is DECLINED. */
+function readPlain(text: string, from: number, end: number, fields: string[], index: number): number {
+  let stop = from;
+  while (stop < end) {
+    const code = text.charCodeAt(stop);
+    if (code === COMMA) break;
+    if (code === QUOTE || code === LF) return DECLINED;
+    stop += 1;
+  }
+  fields[index] = text.slice(from, stop);
+  return stop;
 }

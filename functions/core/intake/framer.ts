@@ -8,6 +8,8 @@
  * is a literal quote. A quote anywhere else is left for the field parser to judge.
  */
 
+import { COMMA, CR, LF, QUOTE, SPACE, TAB, UTF8_BOM } from './chars.js';
+
 export interface RejectedRecord {
   /** Physical line where the record starts. */
   readonly line: number;
@@ -26,19 +28,18 @@ export interface FrameSink {
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 const RAW_PREVIEW_CHARS = 500;
+/** What startOfText returns while the first bytes cannot yet tell whether a byte-order mark is there. */
+const NOT_YET = -1;
 
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const SPACE = 0x20;
-const TAB = 0x09;
-
-type Scan =
-  | { readonly kind: 'record'; readonly end: number; readonly next: number; readonly lines: number }
-  | { readonly kind: 'incomplete' }
-  /** The record reached the byte limit without ending; `inQuotes` is the state at the limit. */
-  | { readonly kind: 'runaway'; readonly inQuotes: boolean; readonly atEnd: boolean };
+type RecordScan = {
+  readonly kind: 'record';
+  readonly end: number;
+  readonly next: number;
+  readonly lines: number;
+};
+/** The record reached the byte limit without ending; `inQuotes` is the state at the limit. */
+type RunawayScan = { readonly kind: 'runaway'; readonly inQuotes: boolean; readonly atEnd: boolean };
+type Scan = RecordScan | { readonly kind: 'incomplete' } | RunawayScan;
 
 export const preview = (text: string): string =>
   text.length > RAW_PREVIEW_CHARS ? `${text.slice(0, RAW_PREVIEW_CHARS)}…` : text;
@@ -70,43 +71,24 @@ export class RecordFramer {
   }
 
   private process(bytes: Buffer, final: boolean): void {
-    let position = 0;
-    if (this.atFileStart) {
-      if (bytes.length < 3 && !final) {
-        this.tail = bytes;
-        return;
-      }
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) position = 3;
-      this.atFileStart = false;
+    let position = this.atFileStart ? this.startOfText(bytes, final) : 0;
+    if (position === NOT_YET) {
+      this.tail = bytes;
+      return;
     }
     let nextQuote = -2; // cached position of the next quote at or after `position`; -2 = unknown
 
     while (position < bytes.length) {
       if (this.skippingLine) {
-        const newline = bytes.indexOf(LF, position);
-        if (newline === -1) {
-          position = bytes.length;
-          break;
-        }
-        this.skippingLine = false;
-        this.line += 1;
-        position = newline + 1;
+        position = this.skipRestOfLine(bytes, position);
         continue;
       }
-
       const newline = bytes.indexOf(LF, position);
       if (nextQuote !== -1 && nextQuote < position) nextQuote = bytes.indexOf(QUOTE, position);
-      const limit = this.maxRecordBytes;
-      let scan: Scan;
-      if (nextQuote === -1 || (newline !== -1 && nextQuote > newline)) {
-        // Fast path: no quote before the line feed, so the record is this one physical line.
-        const end = newline === -1 ? bytes.length : newline;
-        if (end - position > limit) scan = { kind: 'runaway', inQuotes: false, atEnd: false };
-        else if (newline !== -1) scan = { kind: 'record', end: newline, next: newline + 1, lines: 0 };
-        else scan = final ? { kind: 'record', end, next: end, lines: 0 } : { kind: 'incomplete' };
-      } else {
-        scan = scanQuoted(bytes, position, nextQuote, final, limit);
-      }
+      const scan =
+        nextQuote === -1 || (newline !== -1 && nextQuote > newline)
+          ? scanUnquoted(bytes, position, newline, final, this.maxRecordBytes)
+          : scanQuoted(bytes, position, nextQuote, newline, final, this.maxRecordBytes);
 
       if (scan.kind === 'incomplete') break;
       if (scan.kind === 'runaway') {
@@ -116,20 +98,41 @@ export class RecordFramer {
         nextQuote = -2;
         continue;
       }
-
-      let end = scan.end;
-      if (end > position && bytes[end - 1] === CR) end -= 1;
-      const startLine = this.line;
-      const endLine = startLine + scan.lines;
-      this.line = endLine + (scan.next > scan.end ? 1 : 0);
-      if (!isBlank(bytes, position, end)) this.sink.frame(bytes, position, end, startLine, endLine);
-      position = scan.next;
+      position = this.frameRecord(bytes, position, scan);
     }
     this.tail = position < bytes.length ? bytes.subarray(position) : Buffer.alloc(0);
   }
 
+  /** Where the text starts, past a byte-order mark; NOT_YET until its length in bytes (or the end) has come. */
+  private startOfText(bytes: Buffer, final: boolean): number {
+    if (bytes.length < UTF8_BOM.length && !final) return NOT_YET;
+    this.atFileStart = false;
+    const bom = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+    return bom ? UTF8_BOM.length : 0;
+  }
+
+  /** Drops the rest of an over-long line; returns where framing resumes. */
+  private skipRestOfLine(bytes: Buffer, position: number): number {
+    const newline = bytes.indexOf(LF, position);
+    if (newline === -1) return bytes.length;
+    this.skippingLine = false;
+    this.line += 1;
+    return newline + 1;
+  }
+
+  /** Hands the record starting at `start` to the sink, unless it is blank; returns where the next one starts. */
+  private frameRecord(bytes: Buffer, start: number, scan: RecordScan): number {
+    let end = scan.end;
+    if (end > start && bytes[end - 1] === CR) end -= 1;
+    const startLine = this.line;
+    const endLine = startLine + scan.lines;
+    this.line = endLine + (scan.next > scan.end ? 1 : 0);
+    if (!isBlank(bytes, start, end)) this.sink.frame(bytes, start, end, startLine, endLine);
+    return scan.next;
+  }
+
   /** Rejects the record starting at `start` that ran away; returns where framing resumes. */
-  private rejectRunaway(bytes: Buffer, start: number, scan: { inQuotes: boolean; atEnd: boolean }): number {
+  private rejectRunaway(bytes: Buffer, start: number, scan: RunawayScan): number {
     const newline = bytes.indexOf(LF, start);
     const firstLineEnd = newline === -1 ? bytes.length : newline;
     const startLine = this.line;
@@ -155,40 +158,89 @@ export class RecordFramer {
 }
 
 /**
- * Scans one record that contains a quote, from its first quote `firstQuote` (the bytes before it
- * hold no quote and no line feed), for at most `limit` bytes from `start`.
+ * Scans one record that holds no quote before its line feed `newline` (-1: none in the buffer yet):
+ * the record is this one physical line.
  */
-function scanQuoted(bytes: Buffer, start: number, firstQuote: number, final: boolean, limit: number): Scan {
+function scanUnquoted(bytes: Buffer, start: number, newline: number, final: boolean, limit: number): Scan {
+  const end = newline === -1 ? bytes.length : newline;
+  if (end - start > limit) return { kind: 'runaway', inQuotes: false, atEnd: false };
+  if (newline !== -1) return { kind: 'record', end: newline, next: newline + 1, lines: 0 };
+  return final ? { kind: 'record', end, next: end, lines: 0 } : { kind: 'incomplete' };
+}
+
+/**
+ * Scans one record that contains a quote, from its first quote `firstQuote` (the bytes before it
+ * hold no quote and no line feed), for at most `limit` bytes from `start`. `newline` is the first
+ * line feed at or after `start` (-1: none in the buffer).
+ */
+function scanQuoted(
+  bytes: Buffer,
+  start: number,
+  firstQuote: number,
+  newline: number,
+  final: boolean,
+  limit: number,
+): Scan {
   if (firstQuote - start > limit) return { kind: 'runaway', inQuotes: false, atEnd: false };
-  let inQuotes = false;
+  const stopAt = start + limit;
   // Whether the quote opens a field: only at the record's start or right after a comma.
   let fieldStart = firstQuote === start || bytes[firstQuote - 1] === COMMA;
-  let lines = 0;
   for (let index = firstQuote; index < bytes.length; index += 1) {
     const byte = bytes[index];
-    if (!inQuotes && byte === LF) return { kind: 'record', end: index, next: index + 1, lines };
-    if (index - start >= limit) return { kind: 'runaway', inQuotes, atEnd: false };
-    if (inQuotes) {
-      if (byte === QUOTE) {
-        if (index + 1 === bytes.length && !final) return { kind: 'incomplete' };
-        if (bytes[index + 1] === QUOTE) index += 1;
-        else inQuotes = false;
-      } else if (byte === LF) {
-        lines += 1;
-      }
-      continue;
+    if (byte === LF)
+      return { kind: 'record', end: index, next: index + 1, lines: lineFeeds(bytes, newline, index) };
+    if (index >= stopAt) return { kind: 'runaway', inQuotes: false, atEnd: false };
+    if (byte === QUOTE && fieldStart) {
+      index = closingQuote(bytes, index + 1, stopAt, final);
+      if (index < 0) return quotedScanEnd(index);
     }
-    if (byte === COMMA) {
-      fieldStart = true;
-      continue;
-    }
-    if (byte === QUOTE && fieldStart) inQuotes = true;
-    fieldStart = false;
+    fieldStart = byte === COMMA;
   }
   if (!final) return { kind: 'incomplete' };
-  return inQuotes
-    ? { kind: 'runaway', inQuotes, atEnd: true }
-    : { kind: 'record', end: bytes.length, next: bytes.length, lines };
+  return {
+    kind: 'record',
+    end: bytes.length,
+    next: bytes.length,
+    lines: lineFeeds(bytes, newline, bytes.length),
+  };
+}
+
+/** What closingQuote returns when the quoted field does not close in the buffer. */
+const QUOTE_OPEN_AT_LIMIT = -1;
+const QUOTE_OPEN_NEEDS_MORE = -2;
+const QUOTE_OPEN_AT_FILE_END = -3;
+
+/**
+ * Finds the quote that closes the quoted field whose content starts at `from` (`""` inside is a
+ * literal quote), looking no further than `stopAt`; or says why it is not there.
+ */
+function closingQuote(bytes: Buffer, from: number, stopAt: number, final: boolean): number {
+  for (let index = from; index < bytes.length; index += 1) {
+    if (index >= stopAt) return QUOTE_OPEN_AT_LIMIT;
+    if (bytes[index] !== QUOTE) continue;
+    // Whether this quote is doubled depends on the next byte.
+    if (index + 1 === bytes.length && !final) return QUOTE_OPEN_NEEDS_MORE;
+    if (bytes[index + 1] !== QUOTE) return index;
+    index += 1;
+  }
+  return final ? QUOTE_OPEN_AT_FILE_END : QUOTE_OPEN_NEEDS_MORE;
+}
+
+/** The record's scan when a quoted field in it does not close: `open` is closingQuote's reason. */
+function quotedScanEnd(open: number): Scan {
+  if (open === QUOTE_OPEN_NEEDS_MORE) return { kind: 'incomplete' };
+  return { kind: 'runaway', inQuotes: true, atEnd: open === QUOTE_OPEN_AT_FILE_END };
+}
+
+/**
+ * Physical line breaks inside the record ending at `end`: every line feed from the first one,
+ * `newline`, up to `end` lies inside a quoted field. Most records have none, and cost one comparison.
+ */
+function lineFeeds(bytes: Buffer, newline: number, end: number): number {
+  if (newline === -1 || newline >= end) return 0;
+  let count = 0;
+  for (let index = newline; index < end; index += 1) if (bytes[index] === LF) count += 1;
+  return count;
 }
 
 function isBlank(bytes: Buffer, start: number, end: number): boolean {

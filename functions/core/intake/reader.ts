@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { UTF8_BOM } from './chars.js';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
 import { type ColumnLayout, describeHeaderProblem, mapHeader } from './columns.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FrameSink, RecordFramer, type RejectedRecord } from './framer.js';
@@ -55,155 +56,212 @@ export async function readBatch(
   onChunk: ChunkHandler,
   options: ReadOptions = {},
 ): Promise<IntakeResult> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  /** Errors that are not the gzip's fault: the upload's own read errors and the chunk handler's. */
-  const notGzipFaults = new Set<unknown>();
-  async function* counted(): AsyncGenerator<Buffer> {
-    try {
-      for await (const piece of source) {
-        const buffer = Buffer.isBuffer(piece)
-          ? piece
-          : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-        hash.update(buffer);
-        bytes += buffer.length;
-        yield buffer;
-      }
-    } catch (error) {
-      notGzipFaults.add(error);
-      throw error;
-    }
-  }
-  const raw = counted();
-  const next = async (): Promise<IteratorResult<Buffer>> => raw.next();
-  // Gather at least the two bytes of the gzip signature, however small the first pieces are.
-  let head: Buffer = Buffer.alloc(0);
-  let ended = false;
-  while (head.length < 2 && !ended) {
-    const piece = await next();
-    if (piece.done) ended = true;
-    else head = head.length === 0 ? piece.value : Buffer.concat([head, piece.value]);
-  }
-  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  async function* replay(): AsyncGenerator<Buffer> {
-    if (head.length === 0) return;
-    yield head;
-    if (ended) return;
-    // next() rather than yield*: stopping early must not close the upload stream, which is drained below.
-    for (let piece = await next(); !piece.done; piece = await next()) yield piece.value;
-  }
-  // pipeline, not pipe: an upload that fails mid-read must fail the gunzip too, not crash the process.
-  const decoded: AsyncIterable<Buffer> = gzipped
-    ? pipeline(Readable.from(replay()), createGunzip(), () => undefined)
-    : replay();
-
-  const rejected: RejectedRecord[] = [];
-  const pending: RawChunk[] = [];
-  let header: string[] | undefined;
-  let layout: ColumnLayout | undefined;
-  let rejection: BatchRejection | undefined;
-  let records = 0;
-  let sniffed = 0;
-
-  const builder = new ChunkBuilder(
-    (chunk) => pending.push(chunk),
-    (record) => rejected.push(record),
-    options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS,
-  );
-  const sink: FrameSink = {
-    frame(buffer, start, end, startLine, endLine) {
-      if (rejection) return;
-      if (header === undefined) {
-        const parsedHeader = parseHeader(buffer.subarray(start, end));
-        if ('rejection' in parsedHeader) {
-          rejection = parsedHeader.rejection;
-          return;
-        }
-        header = parsedHeader.names;
-        const mapped = mapHeader(header);
-        if (mapped.ok) layout = mapped.layout;
-        else rejection = { code: mapped.problem.code, message: describeHeaderProblem(mapped.problem) };
-        return;
-      }
-      records += 1;
-      builder.frame(buffer, start, end, startLine, endLine);
-    },
-    reject(record) {
-      if (rejection) return;
-      if (header === undefined) {
-        rejection = { code: 'BAD_HEADER', message: `The header line cannot be read: ${record.reason}.` };
-        return;
-      }
-      records += 1;
-      rejected.push(record);
-    },
-  };
-  const framer = new RecordFramer(sink, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  const upload = new Upload(source);
+  const { gzipped, decoded } = await decode(upload);
+  const batch = new BatchSink(options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS);
+  const framer = new RecordFramer(batch, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
 
   const drain = async () => {
     try {
-      while (pending.length > 0 && !rejection) await onChunk(pending.shift()!, layout!);
+      while (batch.pending.length > 0 && !batch.rejection)
+        await onChunk(batch.pending.shift()!, batch.layout!);
     } catch (error) {
-      notGzipFaults.add(error);
+      upload.notGzipFaults.add(error);
       throw error;
     }
   };
 
   try {
     for await (const piece of decoded) {
-      if (sniffed < SNIFF_BYTES) {
-        const window = piece.subarray(0, SNIFF_BYTES - sniffed);
-        sniffed += window.length;
-        if (window.includes(0)) rejection ??= notText();
-      }
-      if (rejection) break;
+      batch.sniff(piece);
+      if (batch.rejection) break;
       framer.push(piece);
       await drain();
-      if (rejection) break;
+      if (batch.rejection) break;
     }
-    if (!rejection) {
+    if (!batch.rejection) {
       framer.end();
-      builder.flush();
+      batch.flush();
       await drain();
     }
   } catch (error) {
-    if (!gzipped || notGzipFaults.has(error)) throw error;
-    rejection = {
+    if (!gzipped || upload.notGzipFaults.has(error)) throw error;
+    batch.rejection = {
       code: 'UNREADABLE_GZIP',
       message: `The file looks gzip-compressed but cannot be decompressed (${(error as Error).message}).`,
     };
   }
-  // Finish reading the upload so the hash and size describe the whole object.
-  while (!(await next()).done) {
-    // hash the rest
+  await upload.readToEnd();
+
+  const rejection = batch.rejection ?? batch.nothingToCheck(upload.bytes);
+  return {
+    bytes: upload.bytes,
+    sha256: upload.hash.digest('hex'),
+    gzipped,
+    ...(rejection ? { rejection } : { layout: batch.layout }),
+    rejected: batch.rejected,
+    chunks: batch.chunksEmitted,
+    header: batch.header ?? [],
+  };
+}
+
+/** The upload as read: hashed and counted piece by piece. */
+class Upload {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  /** Errors that are not the gzip's fault: the upload's own read errors and the chunk handler's. */
+  readonly notGzipFaults = new Set<unknown>();
+  private readonly pieces: AsyncGenerator<Buffer>;
+
+  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.pieces = this.counted(source);
   }
 
-  if (!rejection) {
-    if (header === undefined) {
-      rejection =
-        bytes === 0 || sniffed <= 3
-          ? {
-              code: 'EMPTY_FILE',
-              message: 'The file is empty: a batch needs a header line and at least one record.',
-            }
-          : {
-              code: 'EMPTY_FILE',
-              message: 'The file holds only blank lines: a batch needs a header line and records.',
-            };
-    } else if (records === 0) {
-      rejection = { code: 'NO_RECORDS', message: 'The file has a header line but no records.' };
+  async next(): Promise<IteratorResult<Buffer>> {
+    return this.pieces.next();
+  }
+
+  /** Reads the rest, so the hash and size describe the whole object however early reading stopped. */
+  async readToEnd(): Promise<void> {
+    while (!(await this.next()).done) {
+      // hash the rest
     }
   }
 
-  return {
-    bytes,
-    sha256: hash.digest('hex'),
-    gzipped,
-    ...(rejection ? { rejection } : { layout }),
-    rejected,
-    chunks: builder.chunksEmitted,
-    header: header ?? [],
-  };
+  private async *counted(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+    try {
+      for await (const piece of source) {
+        const buffer = Buffer.isBuffer(piece)
+          ? piece
+          : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        this.hash.update(buffer);
+        this.bytes += buffer.length;
+        yield buffer;
+      }
+    } catch (error) {
+      this.notGzipFaults.add(error);
+      throw error;
+    }
+  }
+}
+
+/** The upload's text: gunzipped when it starts with the gzip signature. */
+async function decode(upload: Upload): Promise<{ gzipped: boolean; decoded: AsyncIterable<Buffer> }> {
+  // Gather at least the two bytes of the gzip signature, however small the first pieces are.
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < 2 && !ended) {
+    const piece = await upload.next();
+    if (piece.done) ended = true;
+    else head = head.length === 0 ? piece.value : Buffer.concat([head, piece.value]);
+  }
+  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const replayed = replay(upload, head, ended);
+  // pipeline, not pipe: an upload that fails mid-read must fail the gunzip too, not crash the process.
+  const decoded = gzipped ? pipeline(Readable.from(replayed), createGunzip(), () => undefined) : replayed;
+  return { gzipped, decoded };
+}
+
+/** The bytes read to sniff the signature, then the rest of the upload. */
+async function* replay(upload: Upload, head: Buffer, ended: boolean): AsyncGenerator<Buffer> {
+  if (head.length === 0) return;
+  yield head;
+  if (ended) return;
+  // next() rather than yield*: stopping early must not close the upload stream, which is drained after.
+  for (let piece = await upload.next(); !piece.done; piece = await upload.next()) yield piece.value;
+}
+
+/**
+ * Takes the framer's records: the first is the header, the others go into chunks (and the ones the
+ * framer rejects, into `rejected`). Once the batch is rejected as a whole, it takes nothing more.
+ */
+class BatchSink implements FrameSink {
+  header: string[] | undefined;
+  layout: ColumnLayout | undefined;
+  rejection: BatchRejection | undefined;
+  readonly rejected: RejectedRecord[] = [];
+  /** Chunks filled and not yet handed to the caller. */
+  readonly pending: RawChunk[] = [];
+  /** Records after the header, rejected ones included. */
+  private records = 0;
+  /** Bytes of decoded text looked at for NUL bytes. */
+  private sniffed = 0;
+  private readonly builder: ChunkBuilder;
+
+  constructor(recordsPerChunk: number) {
+    this.builder = new ChunkBuilder(
+      (chunk) => this.pending.push(chunk),
+      (record) => this.rejected.push(record),
+      recordsPerChunk,
+    );
+  }
+
+  get chunksEmitted(): number {
+    return this.builder.chunksEmitted;
+  }
+
+  /** Rejects the batch as NOT_TEXT when its first bytes hold a NUL. */
+  sniff(piece: Buffer): void {
+    if (this.sniffed >= SNIFF_BYTES) return;
+    const window = piece.subarray(0, SNIFF_BYTES - this.sniffed);
+    this.sniffed += window.length;
+    if (window.includes(0)) this.rejection ??= notText();
+  }
+
+  frame(buffer: Buffer, start: number, end: number, startLine: number, endLine: number): void {
+    if (this.rejection) return;
+    if (this.header === undefined) {
+      this.readHeader(buffer.subarray(start, end));
+      return;
+    }
+    this.records += 1;
+    this.builder.frame(buffer, start, end, startLine, endLine);
+  }
+
+  reject(record: RejectedRecord): void {
+    if (this.rejection) return;
+    if (this.header === undefined) {
+      this.rejection = { code: 'BAD_HEADER', message: `The header line cannot be read: ${record.reason}.` };
+      return;
+    }
+    this.records += 1;
+    this.rejected.push(record);
+  }
+
+  flush(): void {
+    this.builder.flush();
+  }
+
+  /** Why a batch read without a problem still has nothing to check, if it has not. */
+  nothingToCheck(uploadBytes: number): BatchRejection | undefined {
+    if (this.header !== undefined) {
+      return this.records === 0
+        ? { code: 'NO_RECORDS', message: 'The file has a header line but no records.' }
+        : undefined;
+    }
+    // No more bytes than a byte-order mark: empty, not blank lines.
+    return uploadBytes === 0 || this.sniffed <= UTF8_BOM.length
+      ? {
+          code: 'EMPTY_FILE',
+          message: 'The file is empty: a batch needs a header line and at least one record.',
+        }
+      : {
+          code: 'EMPTY_FILE',
+          message: 'The file holds only blank lines: a batch needs a header line and records.',
+        };
+  }
+
+  private readHeader(bytes: Buffer): void {
+    const parsedHeader = parseHeader(bytes);
+    if ('rejection' in parsedHeader) {
+      this.rejection = parsedHeader.rejection;
+      return;
+    }
+    this.header = parsedHeader.names;
+    const mapped = mapHeader(this.header);
+    if (mapped.ok) this.layout = mapped.layout;
+    else this.rejection = { code: mapped.problem.code, message: describeHeaderProblem(mapped.problem) };
+  }
 }
 
 const notText = (): BatchRejection => ({

@@ -96,6 +96,19 @@ describe('RecordFramer', () => {
     });
   });
 
+  it('counts the line breaks of every quoted field in a record, up to a last record without a line feed', () => {
+    const text = 'h1,h2\n"a\nb","c""\nd"\nx"y,"p\nq"\n"e\n"';
+    expect(summary(frameEverywhere(text))).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [2, 4, '"a\nb","c""\nd"'],
+        [5, 6, 'x"y,"p\nq"'],
+        [7, 8, '"e\n"'],
+      ],
+      rejected: [],
+    });
+  });
+
   it('leaves a stray quote inside an unquoted field to the parser (one physical line)', () => {
     expect(summary(frameEverywhere('h1,h2\nab"c,d\ne,f\n')).frames).toEqual([
       [1, 1, 'h1,h2'],

@@ -1,0 +1,100 @@
+/**
+ * The local pipeline waits for its own batch: two `scrub62323 pipeline` runs at once on one
+ * --endpoint (moto_server, when installed; skipped otherwise) each get their own report and exit 0.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AS_OF,
+  accountingProblems,
+  csv,
+  describeRun,
+  HOSTILE,
+  readReport,
+  row,
+  runCli,
+  scratch,
+  sha256,
+} from './support.js';
+
+const hasMoto = HOSTILE && spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+let moto: ChildProcess | undefined;
+let endpoint = '';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  if (!hasMoto) return;
+  const port = await freePort();
+  endpoint = `http://127.0.0.1:${port}`;
+  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const up = await fetch(`${endpoint}/moto-api/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('moto_server did not start');
+});
+afterAll(() => {
+  moto?.kill();
+});
+
+/** Two different batches: their counts and findings tell the reports apart. */
+const batchA = () => csv(Array.from({ length: 40 }, (_, index) => row(index, { modifiers: '50' })));
+const batchB = () => csv(Array.from({ length: 7 }, (_, index) => row(index, { prior_auth: '' })));
+
+async function sideBySide(names: [string, string], folders: [string, string]) {
+  const space = await scratch('pipelines');
+  const files: string[] = [];
+  for (const [index, body] of [batchA(), batchB()].entries()) {
+    const folder = join(space.root, 'in', folders[index]!);
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, names[index]!);
+    await writeFile(file, body);
+    files.push(file);
+  }
+  const outs = [space.out('a'), space.out('b')];
+  const results = await Promise.all(
+    files.map((file, index) =>
+      runCli(['pipeline', file, '--out', outs[index]!, '--as-of', AS_OF, '--endpoint', endpoint], {
+        tmp: space.tmp,
+        timeoutMs: 80_000,
+      }),
+    ),
+  );
+  for (const result of results) expect(result.code, describeRun(result)).toBe(0);
+  const reports = await Promise.all(outs.map((out) => readReport(out)));
+  for (const [index, report] of reports.entries()) {
+    expect(report.summary.status).toBe('complete');
+    expect(accountingProblems(report)).toEqual([]);
+    expect(report.summary.source.sha256, `report ${index} is of its own batch`).toBe(
+      sha256(await readFile(files[index]!)),
+    );
+  }
+  expect(reports[0]!.summary.counts.lines).toBe(40);
+  expect(reports[0]!.findings.filter((finding) => finding.rule_id === 'BILATERAL_MODIFIER')).toHaveLength(40);
+  expect(reports[1]!.summary.counts.lines).toBe(7);
+  expect(reports[1]!.findings.map((finding) => finding.rule_id)).toEqual(Array(7).fill('PRIOR_AUTH_MISSING'));
+}
+
+describe.skipIf(!hasMoto)('hostile: pipelines side by side on one endpoint', () => {
+  it('two batches with different names at once: each run gets its own report and exits 0', async () => {
+    await sideBySide(['first.csv', 'second.csv'], ['one', 'two']);
+  }, 90_000);
+
+  it('two batches with the same file name (from different folders) at once: each its own report', async () => {
+    await sideBySide(['nightly.csv', 'nightly.csv'], ['one', 'two']);
+  }, 90_000);
+});
