@@ -4,6 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { emfMetrics } from '../adapters/emf-metrics.js';
 import { s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
 import { loadValidateConfig } from '../pipeline/config.js';
@@ -17,4 +18,5 @@ export const handler = createValidateHandler({
   store: s3ObjectStore(new S3Client({})),
   ...(config.reportTopicArn ? { notifier: snsNotifier(new SNSClient({})) } : {}),
   logger: createLogger('validate', config.logLevel),
+  metrics: emfMetrics(),
 });

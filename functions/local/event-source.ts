@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
+/** An invocation as the event source mapping makes it: the Lambda context is the function's business. */
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface ConsumerOptions {
@@ -24,7 +25,11 @@ export interface ConsumerOptions {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly region: string;
-  readonly handler: SqsHandler;
+  /**
+   * Called once per poller: each poller is one execution environment (one Lambda instance), which
+   * runs one invocation at a time with its own handler, logger and metrics.
+   */
+  readonly createHandler: () => SqsHandler;
   readonly batchSize: number;
   readonly concurrency: number;
   readonly retryDelaySeconds: number;
@@ -93,6 +98,7 @@ export class QueueConsumer {
   };
   private running = false;
   private inFlight = 0;
+  private handlers: SqsHandler[] | undefined;
   private loops: Promise<void>[] = [];
   private failure: unknown;
   private abort = new AbortController();
@@ -113,7 +119,8 @@ export class QueueConsumer {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    this.handlers ??= Array.from({ length: this.options.concurrency }, () => this.options.createHandler());
+    this.loops = this.handlers.map((handler) => this.loop(handler));
   }
 
   /**
@@ -128,10 +135,10 @@ export class QueueConsumer {
     this.loops = [];
   }
 
-  private async loop(): Promise<void> {
+  private async loop(handler: SqsHandler): Promise<void> {
     while (this.running) {
       try {
-        await this.pollOnce();
+        await this.pollOnce(handler);
       } catch (error) {
         if (!this.running) break; // the long poll was aborted by stop()
         this.failure ??= error;
@@ -140,7 +147,7 @@ export class QueueConsumer {
     }
   }
 
-  private async pollOnce(): Promise<void> {
+  private async pollOnce(handler: SqsHandler): Promise<void> {
     const { sqs, queueUrl, batchSize, waitSeconds } = this.options;
     const received = await sqs.send(
       new ReceiveMessageCommand({
@@ -160,14 +167,14 @@ export class QueueConsumer {
     // Until the receive returns, SQS counts the messages as not visible; from here on, this does.
     this.inFlight += 1;
     try {
-      await this.invoke(messages);
+      await this.invoke(handler, messages);
     } finally {
       this.inFlight -= 1;
     }
   }
 
-  private async invoke(messages: Message[]): Promise<void> {
-    const { sqs, queueUrl, handler, retryDelaySeconds } = this.options;
+  private async invoke(handler: SqsHandler, messages: Message[]): Promise<void> {
+    const { sqs, queueUrl, retryDelaySeconds } = this.options;
     const records = messages.map((message) => toRecord(message, this.options));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();

@@ -20,7 +20,8 @@ export interface UploadOptions {
   readonly contentType?: string;
 }
 
-const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
+/** An ETag without its quotes, as S3 events write it. */
+export const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
 
 export async function uploadBytes(
   s3: S3Client,

@@ -5,6 +5,7 @@
  * the name.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { isScrubError, ScrubError } from '../core/errors.js';
 import type { LogLevel } from './config.js';
 import type { FunctionName } from './topology.js';
@@ -15,6 +16,11 @@ export interface PipelineLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
+  /**
+   * Tags the lines that follow with this invocation (request id, function name, cold start). A logger
+   * serves one execution environment, which runs one invocation at a time.
+   */
+  addContext(context: Context): void;
 }
 
 export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): PipelineLogger {
@@ -24,6 +30,7 @@ export function createLogger(fn: FunctionName, level: LogLevel | 'SILENT'): Pipe
     info: (message, attributes = {}) => logger.info({ message, ...attributes }),
     warn: (message, attributes = {}) => logger.warn({ message, ...attributes }),
     error: (message, attributes = {}) => logger.error({ message, ...attributes }),
+    addContext: (context) => logger.addContext(context),
   };
 }
 

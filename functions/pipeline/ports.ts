@@ -6,6 +6,7 @@
  *
  * The history store (earlier sessions for FREQUENCY_EXCEEDED) is the next port to be declared here.
  */
+import type { MetricName } from './topology.js';
 
 export interface ListedObject {
   readonly key: string;
@@ -51,4 +52,14 @@ export interface MessageSender {
 /** Telling subscribers something happened (the "report ready" notice). */
 export interface Notifier {
   publish(topicArn: string, message: string, attributes?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export type MetricDimensions = Readonly<Record<string, string>>;
+
+/** Counting for CloudWatch (names in topology.ts METRICS): EMF on Lambda, a recorder in tests. */
+export interface PipelineMetrics {
+  /** Adds to a count; `dimensions` (beyond the service) split it, e.g. by report status. */
+  count(name: MetricName, value: number, dimensions?: MetricDimensions): void;
+  /** Writes out what was counted since the last publish: once, at the end of each invocation. */
+  publish(): void;
 }

@@ -4,7 +4,7 @@
  * and the `dispatched` marker only after every message is sent, so a retry (or a duplicate event)
  * resumes from the last step that finished and never produces a second batch.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type IntakeResult, readBatch } from '../core/intake/reader.js';
 import type { BatchError } from '../core/report/summary.js';
@@ -15,6 +15,7 @@ import { workKeys } from './keys.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
 import type { MessageSender, ObjectStore } from './ports.js';
 import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
+import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import { AS_OF_METADATA } from './topology.js';
 import {
   type ChunkMessage,
@@ -188,26 +189,23 @@ async function storeChunks(
  * cannot be read, or whose upload cannot be split, is reported as failed so SQS retries it and, after
  * maxReceiveCount, moves it to the intake DLQ.
  */
-export function createSplitHandler(deps: SplitDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      try {
-        const message = parseIntakeMessage(record.body);
-        if (message.kind === 'test-event') {
-          deps.logger.info('s3:TestEvent ignored');
-          continue;
-        }
-        for (const upload of message.uploads) await splitUpload(deps, upload);
-      } catch (error) {
-        deps.logger.error('intake message failed', {
-          messageId: record.messageId,
-          receiveCount: Number(record.attributes.ApproximateReceiveCount),
-          ...errorFacts(error),
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+export function createSplitHandler(deps: SplitDeps): SqsBatchHandler {
+  const splitRecord = async (record: SQSRecord): Promise<void> => {
+    try {
+      const message = parseIntakeMessage(record.body);
+      if (message.kind === 'test-event') {
+        deps.logger.info('s3:TestEvent ignored');
+        return;
       }
+      for (const upload of message.uploads) await splitUpload(deps, upload);
+    } catch (error) {
+      deps.logger.error('intake message failed', {
+        messageId: record.messageId,
+        receiveCount: receiveCountOf(record),
+        ...errorFacts(error),
+      });
+      throw error;
     }
-    return { batchItemFailures };
   };
+  return sqsBatchHandler(deps, () => splitRecord);
 }

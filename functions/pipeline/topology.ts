@@ -136,3 +136,31 @@ export function environmentOf(
   }
   return picked;
 }
+
+/**
+ * The CloudWatch metrics the functions emit (embedded metric format), by name, so alarms and
+ * dashboards refer to the same strings the code writes. Every metric carries the `service` dimension;
+ * BatchesReported also carries `status`, one of `batchStatuses` (an alarm on "no batch reported" sums
+ * the three).
+ */
+export const METRICS = {
+  namespace: 'scrub62323',
+  service: 'scrub62323',
+  /** Dimension of BatchesReported: the status of the report written. */
+  statusDimension: 'status',
+  batchStatuses: ['complete', 'rejected', 'incomplete'],
+  names: {
+    /** A report folder written (validate, when it merges a batch): 1 per report. */
+    batchesReported: 'BatchesReported',
+    /** Lines of that report that were checked (not rejected by the reader). */
+    linesChecked: 'LinesChecked',
+    /** Findings of that report, by severity. */
+    findingsError: 'FindingsError',
+    findingsWarning: 'FindingsWarning',
+    findingsInfo: 'FindingsInfo',
+    /** A chunk given up on after its last receive (the report lists it as missing). */
+    chunksFailed: 'ChunksFailed',
+  },
+} as const;
+
+export type MetricName = (typeof METRICS.names)[keyof typeof METRICS.names];

@@ -3,12 +3,15 @@
  * the batch merges the report (see merge.ts). A part already stored is not recomputed, so redelivered
  * messages and retries after a crash cost a HEAD request and change nothing.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { checkChunk } from '../core/engine/check-chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
-import { workKeys } from './keys.js';
+import { reportKey, workKeys } from './keys.js';
 import { errorFacts, PipelineError } from './log.js';
 import { type CompletionOutcome, completeIfLast, type MergeDeps } from './merge.js';
+import { countChunkFailed, countReport, decodeReportedBatch } from './metrics.js';
+import type { ObjectStore, PipelineMetrics } from './ports.js';
+import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import {
   type ChunkMessage,
   decodeChunk,
@@ -22,7 +25,9 @@ import {
   type PartFile,
 } from './work-files.js';
 
-export type ValidateDeps = MergeDeps;
+export interface ValidateDeps extends MergeDeps {
+  readonly metrics: PipelineMetrics;
+}
 
 type Manifests = Map<string, Promise<Manifest>>;
 
@@ -98,6 +103,61 @@ async function recordFailure(
     chunk: index,
     receiveCount,
   });
+  countChunkFailed(deps.metrics);
+}
+
+/** Merges the batch if this message completes it; a report written is counted in the metrics. */
+async function completeAndCount(
+  deps: ValidateDeps,
+  manifest: Manifest,
+  owner: string,
+): Promise<CompletionOutcome> {
+  const summaryKey = reportKey(manifest.batchId, 'summary.json');
+  let summary: string | Uint8Array | undefined;
+  // The counts come from the summary.json the merge writes, as it writes it: no read of the reports
+  // bucket (validate may only write there), no second request.
+  const store = afterWrite(deps.store, (bucket, key, body) => {
+    if (bucket === deps.config.reportsBucket && key === summaryKey) summary = body;
+  });
+  const outcome = await completeIfLast({ ...deps, store }, manifest, owner);
+  if (outcome === 'merged') countWrittenReport(deps, manifest.batchId, summaryKey, summary);
+  return outcome;
+}
+
+/**
+ * Counts the report just written. The report is out and the merge marked done, so a failure here only
+ * loses the counts: it is logged, never retried.
+ */
+function countWrittenReport(
+  deps: ValidateDeps,
+  batchId: string,
+  key: string,
+  summary: string | Uint8Array | undefined,
+): void {
+  try {
+    if (summary === undefined) throw new PipelineError('SUMMARY_MISSING', `the merge wrote no ${key}`);
+    countReport(deps.metrics, decodeReportedBatch(summary, key));
+  } catch (error) {
+    deps.logger.warn('report written but not counted in the metrics', { batchId, ...errorFacts(error) });
+  }
+}
+
+/** The store, telling `written` about every write once it has succeeded. */
+function afterWrite(
+  store: ObjectStore,
+  written: (bucket: string, key: string, body: string | Uint8Array) => void,
+): ObjectStore {
+  return {
+    read: (bucket, key) => store.read(bucket, key),
+    open: (bucket, key, options) => store.open(bucket, key, options),
+    write: async (bucket, key, body, options) => {
+      await store.write(bucket, key, body, options);
+      written(bucket, key, body);
+    },
+    writeIfAbsent: (bucket, key, body) => store.writeIfAbsent(bucket, key, body),
+    exists: (bucket, key) => store.exists(bucket, key),
+    list: (bucket, prefix) => store.list(bucket, prefix),
+  };
 }
 
 export interface Delivery {
@@ -121,12 +181,12 @@ export async function processChunkMessage(
     } catch (error) {
       if (delivery.receiveCount >= deps.config.chunkMaxReceiveCount) {
         await recordFailure(deps, manifest, message.index, delivery.receiveCount, error);
-        await completeIfLast(deps, manifest, owner);
+        await completeAndCount(deps, manifest, owner);
       }
       throw error; // the message stays failed: retried, or moved to the DLQ after this last receive
     }
   }
-  const outcome = await completeIfLast(deps, manifest, owner);
+  const outcome = await completeAndCount(deps, manifest, owner);
   if (outcome === 'merged') {
     deps.logger.info('batch merged', {
       batchId: message.batchId,
@@ -137,28 +197,28 @@ export async function processChunkMessage(
 }
 
 /** The validate Lambda: SQS batch of chunk messages in, partial batch response out. */
-export function createValidateHandler(deps: ValidateDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    const manifests: Manifests = new Map();
-    for (const record of event.Records) {
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-      let message: ChunkMessage | undefined;
-      try {
-        message = decodeChunkMessage(record.body);
-        await processChunkMessage(deps, message, { messageId: record.messageId, receiveCount }, manifests);
-      } catch (error) {
-        deps.logger.error('chunk message failed', {
-          messageId: record.messageId,
-          receiveCount,
-          ...(message
-            ? { batchId: message.batchId, ...(message.kind === 'chunk' ? { chunk: message.index } : {}) }
-            : {}),
-          ...errorFacts(error),
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures };
-  };
+export function createValidateHandler(deps: ValidateDeps): SqsBatchHandler {
+  return sqsBatchHandler(deps, () => {
+    const manifests: Manifests = new Map(); // the messages of one batch mostly share a manifest
+    return (record) => validateRecord(deps, record, manifests);
+  });
+}
+
+async function validateRecord(deps: ValidateDeps, record: SQSRecord, manifests: Manifests): Promise<void> {
+  const receiveCount = receiveCountOf(record);
+  let message: ChunkMessage | undefined;
+  try {
+    message = decodeChunkMessage(record.body);
+    await processChunkMessage(deps, message, { messageId: record.messageId, receiveCount }, manifests);
+  } catch (error) {
+    deps.logger.error('chunk message failed', {
+      messageId: record.messageId,
+      receiveCount,
+      ...(message
+        ? { batchId: message.batchId, ...(message.kind === 'chunk' ? { chunk: message.index } : {}) }
+        : {}),
+      ...errorFacts(error),
+    });
+    throw error;
+  }
 }

@@ -8,7 +8,8 @@ import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.j
 import type { ReportFileName } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 import type { PipelineLogger } from '../../functions/pipeline/log.js';
-import type { ObjectStore } from '../../functions/pipeline/ports.js';
+import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../functions/pipeline/ports.js';
+import type { MetricName } from '../../functions/pipeline/topology.js';
 
 export const SAMPLE = 'samples/nightly-batch.csv';
 export const SAMPLE_HISTORY = 'samples/prior-sessions.csv';
@@ -79,15 +80,47 @@ export function syntheticBatch(records: number): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** Keeps every log line, as the JSON the logger would print, to look for claim data in it. */
+/**
+ * Keeps every log line, as the JSON the logger would print, to look for claim data in it. Lines after
+ * addContext carry the invocation's request id, as Powertools' do.
+ */
 export function recordingLogger(lines: string[]): (fn: string) => PipelineLogger {
   return (fn) => {
+    let context: Record<string, unknown> = {};
     const record =
       (level: string) =>
       (message: string, attributes: Record<string, unknown> = {}) => {
-        lines.push(JSON.stringify({ level, function: fn, message, ...attributes }));
+        lines.push(JSON.stringify({ level, function: fn, message, ...context, ...attributes }));
       };
-    return { debug: record('DEBUG'), info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
+    return {
+      debug: record('DEBUG'),
+      info: record('INFO'),
+      warn: record('WARN'),
+      error: record('ERROR'),
+      addContext: (lambda) => {
+        context = { function_name: lambda.functionName, function_request_id: lambda.awsRequestId };
+      },
+    };
+  };
+}
+
+export interface RecordedMetric {
+  readonly name: MetricName;
+  readonly value: number;
+  readonly dimensions?: MetricDimensions;
+}
+
+/** Metrics kept in `published` as each invocation publishes them. */
+export function recordingMetrics(published: RecordedMetric[][]): PipelineMetrics {
+  let pending: RecordedMetric[] = [];
+  return {
+    count: (name, value, dimensions) => {
+      pending.push({ name, value, ...(dimensions ? { dimensions } : {}) });
+    },
+    publish: () => {
+      published.push(pending);
+      pending = [];
+    },
   };
 }
 

@@ -78,7 +78,8 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
 
     // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { runPipeline, PipelineRunError } = await import('../../local/runner.js');
+    const { runPipeline } = await import('../../local/run.js');
+    const { PipelineRunError } = await import('../../local/runner.js');
     try {
       const run = await runPipeline({
         file,

@@ -1,6 +1,7 @@
 /** The Lambda entry files: configuration is checked when the module loads (cold start). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../../functions/pipeline/topology.js';
+import { lambdaContext, s3TestEventBody, sqsEvent, sqsRecord } from '../../support/events.js';
 
 const saved = { ...process.env };
 beforeEach(() => {
@@ -40,8 +41,7 @@ describe('handler entry files', () => {
     expect(typeof split.handler).toBe('function');
     expect(typeof validate.handler).toBe('function');
     // An s3:TestEvent needs no AWS call: the handler says all went well.
-    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' });
-    const record = { messageId: 'm1', body, attributes: { ApproximateReceiveCount: '1' } };
-    await expect(split.handler({ Records: [record] } as never)).resolves.toEqual({ batchItemFailures: [] });
+    const event = sqsEvent(sqsRecord(s3TestEventBody('b'), { messageId: 'm1' }));
+    await expect(split.handler(event, lambdaContext('split'))).resolves.toEqual({ batchItemFailures: [] });
   });
 });

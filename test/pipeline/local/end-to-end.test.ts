@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../functions/cli/commands/check.js';
 import { REPORT_FILES } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
-import { type LocalPipeline, runPipeline } from '../../../functions/local/runner.js';
+import { runPipeline } from '../../../functions/local/run.js';
+import type { LocalPipeline } from '../../../functions/local/runner.js';
 import { BATCH_ID_PATTERN } from '../../../functions/pipeline/batch-id.js';
 import { testEvent } from '../../../functions/pipeline/s3-event.js';
 import {

@@ -1,8 +1,8 @@
-import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { failedIds } from '../../../functions/local/event-source.js';
+import { sqsRecord } from '../../support/events.js';
 
-const records = ['a', 'b', 'c'].map((messageId) => ({ messageId }) as SQSRecord);
+const records = ['a', 'b', 'c'].map((messageId) => sqsRecord('{}', { messageId }));
 
 describe('failedIds (what Lambda leaves on the queue)', () => {
   it('is nothing for an empty or absent response', () => {

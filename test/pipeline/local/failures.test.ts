@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { REPORT_FILES } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
 import type { LocalPipeline } from '../../../functions/local/runner.js';
+import { sleep } from '../../../functions/pipeline/sleep.js';
 import {
   AS_OF,
   faultyStore,
@@ -241,5 +242,3 @@ describe('failure is visible', () => {
     expect(await pipeline.queueDepth('chunkDlq')).toBe(5);
   });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runPipeline } from '../../../functions/local/runner.js';
+import { runPipeline } from '../../../functions/local/run.js';
+import { sleep } from '../../../functions/pipeline/sleep.js';
 import { AS_OF, referenceReport, SAMPLE } from '../helpers.js';
 
 const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -34,7 +35,7 @@ beforeAll(async () => {
       )
     )
       return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error('moto_server did not start');
 });

@@ -1,0 +1,122 @@
+/**
+ * The split and validate functions as Lambda runs them: each gets exactly the environment variables
+ * topology.ts gives it (FUNCTION_ENV, as the stack sets them), checked by the same config code; each
+ * poller of its queue is one execution environment with its own handler, logger and metrics; each
+ * invocation gets a Lambda context of its own.
+ */
+import { s3ObjectStore } from '../adapters/s3.js';
+import { snsNotifier } from '../adapters/sns.js';
+import { sqsMessageSender } from '../adapters/sqs.js';
+import { type LogLevel, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
+import { createLogger, type PipelineLogger } from '../pipeline/log.js';
+import { quietMetrics } from '../pipeline/metrics.js';
+import type { ObjectStore, PipelineMetrics } from '../pipeline/ports.js';
+import { createSplitHandler } from '../pipeline/split.js';
+import type { SqsBatchHandler } from '../pipeline/sqs-batch.js';
+import { type EnvName, environmentOf, FUNCTIONS, type FunctionName, QUEUES } from '../pipeline/topology.js';
+import { createValidateHandler } from '../pipeline/validate.js';
+import { lambdaContext, newLogStreamName } from './context.js';
+import { QueueConsumer, type SqsHandler } from './event-source.js';
+import type { AwsClients, PipelineResources, QueueRef } from './resources.js';
+
+export interface FunctionOptions {
+  readonly region?: string;
+  /** CHUNK_LINES for split (default: the Lambda default, 20000). */
+  readonly chunkLines?: number;
+  /** FREQUENCY_LIMIT for validate (default: the rule pack's). */
+  readonly frequencyLimit?: number;
+  /** Concurrent pollers per function (Lambda: up to its reserved concurrency). */
+  readonly concurrency?: { readonly split?: number; readonly validate?: number };
+  /** Seconds before a failed message is visible again (Lambda: the visibility timeout). */
+  readonly retryDelaySeconds?: number;
+  readonly logLevel?: LogLevel | 'SILENT';
+  /** A logger for each execution environment (default: the Powertools logger at `logLevel`). */
+  readonly logger?: (fn: FunctionName) => PipelineLogger;
+  /** Metrics for each execution environment (default: none written). */
+  readonly metrics?: (fn: FunctionName) => PipelineMetrics;
+  /** Test seams: wrap a function's object store or its handler, e.g. to inject a crash. */
+  readonly wrapStore?: (store: ObjectStore, fn: FunctionName) => ObjectStore;
+  readonly wrapHandler?: (handler: SqsHandler, fn: FunctionName) => SqsHandler;
+  readonly now?: () => Date;
+}
+
+export type LocalFunctions = Readonly<Record<FunctionName, QueueConsumer>>;
+
+/** The values the functions' environment variables take on this endpoint. */
+function environmentValues(
+  resources: PipelineResources,
+  options: FunctionOptions,
+): Partial<Record<EnvName, string>> {
+  return {
+    WORK_BUCKET: resources.buckets.work,
+    REPORTS_BUCKET: resources.buckets.reports,
+    CHUNK_QUEUE_URL: resources.queues.chunk.url,
+    CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
+    REPORT_TOPIC_ARN: resources.reportTopicArn,
+    ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
+    ...(options.frequencyLimit !== undefined ? { FREQUENCY_LIMIT: String(options.frequencyLimit) } : {}),
+  };
+}
+
+/** Sets up both functions on their queues (configuration checked now, as at a cold start). */
+export function deployFunctions(
+  clients: AwsClients,
+  resources: PipelineResources,
+  options: FunctionOptions,
+): LocalFunctions {
+  const values = environmentValues(resources, options);
+  const splitConfig = loadSplitConfig(environmentOf('split', values));
+  const validateConfig = loadValidateConfig(environmentOf('validate', values));
+  const region = options.region ?? 'us-east-1';
+  const level = options.logLevel ?? 'WARN';
+  const loggerOf = options.logger ?? ((fn: FunctionName) => createLogger(fn, level));
+  const metricsOf = options.metrics ?? (() => quietMetrics);
+  const storeOf = (fn: FunctionName) => {
+    const store = s3ObjectStore(clients.s3);
+    return options.wrapStore ? options.wrapStore(store, fn) : store;
+  };
+  const now = options.now ? { now: options.now } : {};
+  const handlerOf: Record<FunctionName, () => SqsBatchHandler> = {
+    split: () =>
+      createSplitHandler({
+        config: splitConfig,
+        store: storeOf('split'),
+        sender: sqsMessageSender(clients.sqs),
+        logger: loggerOf('split'),
+        ...now,
+      }),
+    validate: () =>
+      createValidateHandler({
+        config: validateConfig,
+        store: storeOf('validate'),
+        notifier: snsNotifier(clients.sns),
+        logger: loggerOf('validate'),
+        metrics: metricsOf('validate'),
+        ...now,
+      }),
+  };
+
+  /** One execution environment: a handler of its own, and a fresh context for every invocation. */
+  const environmentOfFunction = (fn: FunctionName): SqsHandler => {
+    const handler = handlerOf[fn]();
+    const logStreamName = newLogStreamName();
+    const invoke: SqsHandler = (event) => handler(event, lambdaContext(fn, { region, logStreamName }));
+    return options.wrapHandler ? options.wrapHandler(invoke, fn) : invoke;
+  };
+  const consumer = (fn: FunctionName, queue: QueueRef, concurrency: number) =>
+    new QueueConsumer({
+      sqs: clients.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      region,
+      createHandler: () => environmentOfFunction(fn),
+      batchSize: FUNCTIONS[fn].batchSize,
+      concurrency: Math.max(1, Math.min(concurrency, FUNCTIONS[fn].reservedConcurrency)),
+      retryDelaySeconds: options.retryDelaySeconds ?? 0,
+      waitSeconds: 1,
+    });
+  return {
+    split: consumer('split', resources.queues.intake, options.concurrency?.split ?? 1),
+    validate: consumer('validate', resources.queues.chunk, options.concurrency?.validate ?? 2),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What the runner reads off the queues while it drains them: how many messages each holds, the
+ * "report ready" notices on the watch queue, and, when a run cannot finish, which queue says why.
+ */
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { decodeReportReady, type ReportReady } from '../pipeline/work-files.js';
+import type { PipelineResources } from './resources.js';
+
+export type QueueName = keyof PipelineResources['queues'];
+
+/** Messages in a queue: visible, in flight and delayed. */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}
+
+/** Moves every notice waiting on the watch queue into `notices`. */
+export async function collectNotices(
+  sqs: SQSClient,
+  watchUrl: string,
+  notices: ReportReady[],
+): Promise<void> {
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: watchUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return;
+    for (const message of Messages) {
+      try {
+        notices.push(decodeReportReady(message.Body ?? ''));
+      } catch {
+        // not ours: the watch queue only hears the report-ready topic
+      }
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: watchUrl,
+        Entries: Messages.map((message, index) => ({
+          Id: `w${index}`,
+          ReceiptHandle: message.ReceiptHandle!,
+        })),
+      }),
+    );
+  }
+}
+
+type DepthOf = (queue: QueueName) => Promise<number>;
+
+/** The depths of the work queues and their dead-letter queues, for an error message. */
+export async function describeQueues(depthOf: DepthOf): Promise<string> {
+  const depths = await Promise.all(
+    (['intake', 'intakeDlq', 'chunk', 'chunkDlq'] as const).map(
+      async (queue) => `${queue} ${await depthOf(queue)}`,
+    ),
+  );
+  return `messages: ${depths.join(', ')}`;
+}
+
+/** Why queues that went idle left no report: what the dead-letter queues hold. */
+export async function stalledReason(depthOf: DepthOf): Promise<string> {
+  if ((await depthOf('intakeDlq')) > 0) {
+    return 'the upload could not be split: its event is in the intake dead-letter queue (see the split logs)';
+  }
+  if ((await depthOf('chunkDlq')) > 0) {
+    return 'chunks failed and no report was written: see the chunk dead-letter queue and the validate logs';
+  }
+  return `the queues are idle but no report arrived (${await describeQueues(depthOf)})`;
+}

@@ -1,0 +1,96 @@
+/** The split and validate handlers on an in-memory store, fed typed SQS events, for handler tests. */
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
+import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
+import { createSplitHandler } from '../../../functions/pipeline/split.js';
+import { FUNCTIONS } from '../../../functions/pipeline/topology.js';
+import { createValidateHandler } from '../../../functions/pipeline/validate.js';
+import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
+import { memoryStore, type RecordedMetric, recordingLogger, recordingMetrics } from '../helpers.js';
+
+export const INTAKE_BUCKET = 'intake';
+export const CHUNK_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:scrub62323-chunks';
+
+export const splitConfig: SplitConfig = {
+  workBucket: 'work',
+  chunkQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-chunks',
+  chunkLines: 10,
+  logLevel: 'INFO',
+};
+
+export const validateConfig: ValidateConfig = {
+  workBucket: 'work',
+  reportsBucket: 'reports',
+  chunkMaxReceiveCount: 3,
+  frequencyLimit: 4,
+  logLevel: 'INFO',
+};
+
+/** A message sender that keeps what it is given. */
+export function keepingSender(): MessageSender & { readonly sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    async sendAll(_queueUrl, bodies) {
+      sent.push(...bodies);
+    },
+  };
+}
+
+export interface Harness {
+  readonly store: ReturnType<typeof memoryStore>;
+  readonly sender: ReturnType<typeof keepingSender>;
+  readonly logs: string[];
+  /** What each validate invocation published. */
+  readonly published: RecordedMetric[][];
+  readonly split: ReturnType<typeof createSplitHandler>;
+  readonly validate: ReturnType<typeof createValidateHandler>;
+}
+
+/** Both handlers on one in-memory store; `wrapStore` changes what validate sees (e.g. to fail reads). */
+export function harness(wrapStore: (store: ObjectStore) => ObjectStore = (store) => store): Harness {
+  const store = memoryStore();
+  const sender = keepingSender();
+  const logs: string[] = [];
+  const published: RecordedMetric[][] = [];
+  const loggerOf = recordingLogger(logs);
+  return {
+    store,
+    sender,
+    logs,
+    published,
+    split: createSplitHandler({ config: splitConfig, store, sender, logger: loggerOf('split') }),
+    validate: createValidateHandler({
+      config: validateConfig,
+      store: wrapStore(store),
+      logger: loggerOf('validate'),
+      metrics: recordingMetrics(published),
+    }),
+  };
+}
+
+/** Uploads `csv` under incoming/, runs split on its S3 event, returns the chunk messages it sent. */
+export async function dispatch(h: Harness, csv: string, key = 'incoming/nightly.csv'): Promise<string[]> {
+  await h.store.write(INTAKE_BUCKET, key, csv);
+  const event = sqsEvent(sqsRecord(s3EventBody(s3EventRecord({ bucket: INTAKE_BUCKET, key }))));
+  const response = await h.split(event, lambdaContext('split'));
+  if (response.batchItemFailures.length > 0) throw new Error('split failed in a test that needs it to work');
+  return h.sender.sent.splice(0);
+}
+
+/** Delivers chunk messages to validate in invocations of the deployed batch size. */
+export async function deliver(
+  h: Harness,
+  bodies: readonly string[],
+  receiveCount = 1,
+): Promise<SQSBatchResponse[]> {
+  const responses: SQSBatchResponse[] = [];
+  const size = FUNCTIONS.validate.batchSize;
+  for (let start = 0; start < bodies.length; start += size) {
+    const records = bodies
+      .slice(start, start + size)
+      .map((body) => sqsRecord(body, { receiveCount, queueArn: CHUNK_QUEUE_ARN }));
+    responses.push(await h.validate(sqsEvent(...records), lambdaContext('validate')));
+  }
+  return responses;
+}

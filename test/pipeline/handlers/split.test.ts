@@ -1,0 +1,92 @@
+/** The split handler on typed SQS events: partial batch responses, and logs tagged with the request id. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../functions/pipeline/log.js';
+import { createSplitHandler } from '../../../functions/pipeline/split.js';
+import {
+  lambdaContext,
+  s3EventBody,
+  s3EventRecord,
+  s3TestEventBody,
+  sqsEvent,
+  sqsRecord,
+} from '../../support/events.js';
+import { memoryStore, syntheticBatch } from '../helpers.js';
+import { harness, INTAKE_BUCKET, keepingSender, splitConfig } from './handlers.js';
+
+/** A log line as JSON (any JSON object: the assertions say what it must hold). */
+const parsed = (line: string): Record<string, unknown> => JSON.parse(line);
+
+const upload = (key: string) => sqsRecord(s3EventBody(s3EventRecord({ bucket: INTAKE_BUCKET, key })));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the split handler', () => {
+  it('reports only the messages that failed, and splits the others', async () => {
+    const h = harness();
+    await h.store.write(INTAKE_BUCKET, 'incoming/nightly.csv', syntheticBatch(30));
+    const good = upload('incoming/nightly.csv');
+    const unreadable = sqsRecord('not an S3 event');
+    const test = sqsRecord(s3TestEventBody());
+    const notRecords = sqsRecord(JSON.stringify({ Records: 'none' }));
+    const response = await h.split(sqsEvent(good, unreadable, test, notRecords), lambdaContext('split'));
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: unreadable.messageId }, { itemIdentifier: notRecords.messageId }],
+    });
+    expect(h.sender.sent).toHaveLength(3); // 30 records, 10 a chunk
+  });
+
+  it('reports a batch whose every message failed instead of throwing', async () => {
+    const h = harness();
+    const first = sqsRecord('{');
+    const second = sqsRecord('[]');
+    await expect(h.split(sqsEvent(first, second), lambdaContext('split'))).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: first.messageId }, { itemIdentifier: second.messageId }],
+    });
+  });
+
+  it('tags every log line with the request id of its invocation', async () => {
+    const h = harness();
+    await h.store.write(INTAKE_BUCKET, 'incoming/nightly.csv', syntheticBatch(30));
+    await h.split(
+      sqsEvent(upload('incoming/nightly.csv'), sqsRecord('not JSON')),
+      lambdaContext('split', { awsRequestId: 'request-1' }),
+    );
+    await h.split(
+      sqsEvent(sqsRecord(s3TestEventBody())),
+      lambdaContext('split', { awsRequestId: 'request-2' }),
+    );
+    const lines = h.logs.map(parsed);
+    const failed = lines.find((line) => line.message === 'intake message failed');
+    expect(failed).toMatchObject({ function_request_id: 'request-1', function_name: 'scrub62323-split' });
+    expect(
+      lines.filter((line) => line.function_request_id === 'request-2').map((line) => line.message),
+    ).toEqual(['s3:TestEvent ignored']);
+    expect(lines.every((line) => typeof line.function_request_id === 'string')).toBe(true);
+  });
+
+  it('prints the request id on the Powertools log lines', async () => {
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const handler = createSplitHandler({
+      config: splitConfig,
+      store: memoryStore(),
+      sender: keepingSender(),
+      logger: createLogger('split', 'INFO'),
+    });
+    const context = lambdaContext('split', { awsRequestId: 'c0ffee00-0000-4000-8000-000000000001' });
+    await handler(sqsEvent(sqsRecord(s3TestEventBody())), context);
+    const line = printed.map(parsed).find((entry) => entry.message);
+    expect(line).toMatchObject({
+      message: 's3:TestEvent ignored',
+      function: 'split',
+      function_request_id: 'c0ffee00-0000-4000-8000-000000000001',
+      function_name: 'scrub62323-split',
+      function_memory_size: '1024',
+    });
+  });
+});
