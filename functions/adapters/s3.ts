@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ScrubError } from '../core/errors.js';
 import type { ListedObject, ObjectStore } from '../pipeline/ports.js';
+import { sleep } from '../pipeline/sleep.js';
 
 interface ServiceError {
   readonly name?: string;
@@ -158,7 +159,7 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
         } catch (error) {
           if (isPreconditionFailed(error)) return false;
           if (!isConditionalConflict(error) || attempt >= CONFLICT_RETRIES) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          await sleep(50 * attempt);
         }
       }
     },

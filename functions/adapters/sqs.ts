@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ScrubError } from '../core/errors.js';
 import type { MessageSender } from '../pipeline/ports.js';
+import { sleep as wait } from '../pipeline/sleep.js';
 
 /** SQS limits for SendMessageBatch (the classic 256 KiB; newer queues allow more, older ones do not). */
 export const SQS_BATCH_LIMITS = { entries: 10, bytes: 256 * 1024 } as const;
@@ -55,11 +56,9 @@ export class SendFailedError extends ScrubError {
   }
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function sqsMessageSender(client: SQSClient, options: SqsSenderOptions = {}): MessageSender {
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? wait;
   return {
     async sendAll(queueUrl, bodies) {
       for (const batch of batchesOf(bodies)) {

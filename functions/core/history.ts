@@ -7,6 +7,7 @@ import type { HistorySource } from './engine/accumulator.js';
 import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
+import { ScrubError } from './errors.js';
 import { normalizeHeaderName, SCALAR_ALIASES, type ScalarField } from './intake/columns.js';
 import { SETS } from './rules/code-sets.js';
 
@@ -29,7 +30,10 @@ export function parseHistoryCsv(text: string): ParsedHistory {
   const date = column('date_of_service');
   const code = column('procedure_code');
   if (member < 0 || date < 0 || code < 0) {
-    throw new Error('the history file needs columns member_id, date_of_service and procedure_code');
+    throw new ScrubError(
+      'BAD_HISTORY',
+      'the history file needs columns member_id, date_of_service and procedure_code',
+    );
   }
   const sessions = new Map<string, number[]>();
   let skippedRows = 0;

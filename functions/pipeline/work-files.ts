@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
+import { isScrubError } from '../core/errors.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type ColumnLayout, SCALAR_FIELDS } from '../core/intake/columns.js';
 import type { RejectedRecord } from '../core/intake/framer.js';
@@ -232,8 +233,10 @@ export function decodePart(bytes: Uint8Array, batchId: string, index: number): P
   let partial: ChunkPartial;
   try {
     partial = decodePartial(split.rest);
-  } catch {
-    throw badFile(key, `part ${index} holds no readable chunk result`);
+  } catch (error) {
+    // A ScrubError's message names the field and never a value, so it is safe to pass on.
+    const detail = isScrubError(error) ? ` (${error.message})` : '';
+    throw badFile(key, `part ${index} holds no readable chunk result${detail}`);
   }
   return { version: PART_VERSION, batchId, index, partial };
 }
