@@ -40,7 +40,7 @@ export interface SummaryJson {
   status: 'complete' | 'rejected' | 'incomplete';
   error?: { code: string; message: string };
   missing?: string[];
-  source: { name: string; bytes: number; sha256: string };
+  source: { name: string; bytes: number; sha256: string; encoding: string };
   counts: {
     lines: number;
     checked: number;

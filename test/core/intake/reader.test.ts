@@ -168,17 +168,40 @@ describe('records that cannot be parsed', () => {
     expectRuleLines(run, 'PRIOR_AUTH_MISSING', [3]);
   });
 
-  it('rejects a record with invalid UTF-8 bytes; the others are checked', async () => {
+  it('rejects a record with invalid UTF-8 bytes after the first 64 KiB (a UTF-8 file stays UTF-8); the others are checked', async () => {
+    const padding = records(Array.from({ length: 1500 }, () => ({})));
     const [a, b, c] = records([VISIBLE, { ...VISIBLE, member_id: 'XXX' }, VISIBLE]);
+    const head = `${headerOf()}\n${padding.join('\n')}\n${a}\n`;
+    expect(head.length).toBeGreaterThan(64 * 1024);
     const bytes = Buffer.concat([
-      Buffer.from(`${headerOf()}\n${a}\n`),
+      Buffer.from(head),
       Buffer.from(b!.replace('XXX', 'X\xffX'), 'latin1'),
       Buffer.from(`\n${c}\n`),
     ]);
     const run = await scrubAccounted(bytes);
-    expect(run.rejected.map(({ line, end_line }) => [line, end_line])).toEqual([[3, 3]]);
+    const first = padding.length + 2;
+    expect(run.summary.source.encoding).toBe('utf-8');
+    expect(run.rejected.map(({ line, end_line }) => [line, end_line])).toEqual([[first + 1, first + 1]]);
     expect(run.rejected[0]!.reason).toMatch(/UTF-8/);
-    expectRuleLines(run, 'PRIOR_AUTH_MISSING', [2, 4]);
+    expectRuleLines(run, 'PRIOR_AUTH_MISSING', [first, first + 2]);
+  });
+
+  it('reads a file whose first 64 KiB are not UTF-8 but hold bytes 0x80–0xFF as Windows-1252', async () => {
+    const [a, b] = records([VISIBLE, { ...VISIBLE, member_id: 'XXX', payer: 'PPP' }]);
+    const text = `${headerOf()}\n${a}\n${b!.replace('XXX', 'X\u00ffX').replace('PPP', '\u20ac \u201cAcme\u201d')}\n`;
+    const bytes = Buffer.from(
+      text.replace(
+        /[\u20ac\u201c\u201d]/g,
+        (char) => ({ '\u20ac': '\x80', '\u201c': '\x93', '\u201d': '\x94' })[char]!,
+      ),
+      'latin1',
+    );
+    const run = await scrubAccounted(bytes);
+    const reference = await scrub(text);
+    expect(run.summary.source.encoding).toBe('windows-1252');
+    expect(run.rejected).toEqual([]);
+    expect(run.result.files['findings.csv']).toBe(reference.result.files['findings.csv']);
+    expect(rowsOf(run, 'PRIOR_AUTH_MISSING')[1]!.member_id).toBe('X\u00ffX');
   });
 
   it('skips blank lines without counting them; line numbers stay physical', async () => {
@@ -320,9 +343,17 @@ describe('whole-batch rejections', () => {
     });
   });
 
-  it('rejects a UTF-16 export as NOT_TEXT', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(batch([{}]), 'utf16le')]);
-    expectRejectedBatch(await scrub(utf16), 'NOT_TEXT');
+  it.each(['utf-16le', 'utf-16be'] as const)('reads a %s export with a byte-order mark', async (encoding) => {
+    const text = batch([VISIBLE, { ...VISIBLE, payer: 'Caf\u00e9 \u{1F600}' }]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const run = await scrub(encoding === 'utf-16le' ? le : Buffer.from(le).swap16());
+    expect(run.summary.source.encoding).toBe(encoding);
+    expect(run.result.files['findings.csv']).toBe((await scrub(text)).result.files['findings.csv']);
+  });
+
+  it('still rejects binary as NOT_TEXT', async () => {
+    const binary = Buffer.concat([Buffer.from([0x00, 0x01, 0xff, 0x00]), Buffer.alloc(300, 0)]);
+    expectRejectedBatch(await scrub(binary), 'NOT_TEXT');
   });
 
   it('rejects a semicolon-separated file as NOT_COMMA_SEPARATED', async () => {
@@ -338,9 +369,12 @@ describe('whole-batch rejections', () => {
     expectRejectedBatch(await scrub(`claim_id,"line_no\n${records([{}])[0]}\n`), 'BAD_HEADER');
   });
 
-  it('rejects a header that is not UTF-8 (a Latin-1 export) as NOT_TEXT', async () => {
+  it('reads a header that is not UTF-8 (a Latin-1 export) as Windows-1252', async () => {
     const latin1 = Buffer.from(batch([{ payer: 'Caf\u00e9' }]).replace('payer', 'pay\u00e9r'), 'latin1');
-    expectRejectedBatch(await scrub(latin1), 'NOT_TEXT');
+    const run = await scrub(latin1);
+    expect(run.summary.status).toBe('complete');
+    expect(run.summary.source.encoding).toBe('windows-1252');
+    expect(run.summary.unknownColumns).toEqual(['pay\u00e9r']);
   });
 
   it('keeps the source size and hash of a rejected upload', async () => {
