@@ -511,3 +511,93 @@ describe('a messy file', () => {
     }
   });
 });
+
+describe('limits (BATCH_TOO_LARGE)', () => {
+  const read = (data: string | Uint8Array, options: Parameters<typeof readBatch>[2] = {}) => {
+    let handed = 0;
+    return readBatch(
+      source(data, 64 * 1024),
+      (chunk) => {
+        handed += chunk.startLines.length;
+      },
+      { recordsPerChunk: 1000, ...options },
+    ).then((result) => ({ result, handed }));
+  };
+
+  it('rejects a batch of more than maxRecords records, and takes one of exactly maxRecords', async () => {
+    const text = batch(Array.from({ length: 5 }, () => ({})));
+    expect((await read(text, { maxRecords: 5 })).result.rejection).toBeUndefined();
+    const { result } = await read(text, { maxRecords: 4 });
+    expect(result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect(result.rejection?.message).toMatch(/more than 4 records/);
+    expect(result.bytes).toBe(Buffer.byteLength(text));
+  });
+
+  it('counts rejected records against maxRecords too', async () => {
+    const text = `${headerOf()}\nx\ny\nz\n`;
+    expect((await read(text, { maxRecords: 2 })).result.rejection?.code).toBe('BATCH_TOO_LARGE');
+  });
+
+  it('stops a gzip bomb early, once past 1 MiB unpacked, and still hashes the whole upload', async () => {
+    const [line] = records([{}]);
+    const text = `${headerOf()}\n${`${line}\n`.repeat(200_000)}`;
+    const packed = gzipSync(text, { level: 9 });
+    expect(text.length / packed.length).toBeGreaterThan(50);
+    const { result, handed } = await read(packed);
+    expect(result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect(result.rejection?.message).toMatch(/gzip/);
+    expect(handed, 'records read before the limit stopped it').toBeLessThan(50_000);
+    expect(result.sha256).toBe(createHash('sha256').update(packed).digest('hex'));
+    const allowed = await read(packed, { maxGzipRatio: 100_000 });
+    expect(allowed.result.rejection).toBeUndefined();
+    expect(allowed.handed).toBe(200_000);
+  });
+
+  it('judges a small gzip on its totals once it is read', async () => {
+    const [line] = records([{}]);
+    const packed = gzipSync(`${headerOf()}\n${`${line}\n`.repeat(2000)}`, { level: 9 });
+    expect((await read(packed)).result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect((await read(packed, { maxGzipRatio: 1000 })).result.rejection).toBeUndefined();
+  });
+
+  it('leaves ordinary claim gzip (about 6:1) alone', async () => {
+    const packed = gzipSync(
+      batch(Array.from({ length: 3000 }, (_, index) => ({ member_id: `M${index * 7919}` }))),
+    );
+    expect((await read(packed)).result.rejection).toBeUndefined();
+  });
+});
+
+describe('trailing empty cells, batches with no valid record, headers that are records', () => {
+  it('reads a header with empty cells at its end and records with trailing commas', async () => {
+    const [a, b] = records([VISIBLE, VISIBLE]);
+    const run = await scrubAccounted(`${headerOf()},,\n${a}\n${b},,\n${a},\n`);
+    expect(run.summary.counts).toMatchObject({ lines: 3, checked: 3, rejected: 0 });
+    expect(run.summary.unknownColumns).toEqual([]);
+  });
+
+  it('rejects a record whose extra field is not empty', async () => {
+    const [a] = records([VISIBLE]);
+    const run = await scrubAccounted(`${headerOf()}\n${a},,x\n${a}\n`);
+    expect(run.rejected.map(({ line }) => line)).toEqual([2]);
+  });
+
+  it('refuses a batch whose every record is rejected as NO_VALID_RECORDS, listing them all', async () => {
+    const run = await scrub(`${headerOf()}\nx,y\n"open\nz\n`);
+    expect(run.summary.status).toBe('rejected');
+    expect(run.summary.error?.code).toBe('NO_VALID_RECORDS');
+    expect(run.summary.counts).toMatchObject({ lines: 3, checked: 0, rejected: 3 });
+    expect(run.rejected.map(({ line }) => line)).toEqual([2, 3, 4]);
+    expect(run.result.files['report.html']).toContain('rejected');
+  });
+
+  it('says a first line of record values does not look like a header, without echoing it', async () => {
+    const [a, b] = records([{ member_id: 'SECRET-M-1' }, {}]);
+    const run = await scrub(`${a}\n${b}\n`);
+    expect(run.summary.error?.code).toBe('MISSING_COLUMNS');
+    expect(run.summary.error?.message).toMatch(/does not look like a header/);
+    expect(run.summary.error?.message).toContain('member_id');
+    expect(JSON.stringify(run.summary)).not.toContain('SECRET');
+    expect(run.result.files['report.html']).not.toContain('SECRET');
+  });
+});
