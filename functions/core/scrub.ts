@@ -87,7 +87,12 @@ export async function scrubBatch(
   const context: SummaryContext = {
     batchId: options.batchId,
     asOf: options.asOf,
-    source: { name: options.sourceName, bytes: intake.bytes, sha256: intake.sha256 },
+    source: {
+      name: options.sourceName,
+      bytes: intake.bytes,
+      sha256: intake.sha256,
+      encoding: intake.encoding,
+    },
     unknownColumns: intake.layout?.unknownColumns ?? [],
     generatedAt: (options.now ?? (() => new Date()))(),
   };

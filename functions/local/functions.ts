@@ -55,7 +55,18 @@ function environmentValues(
     REPORT_TOPIC_ARN: resources.reportTopicArn,
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
     ...(options.frequencyLimit !== undefined ? { FREQUENCY_LIMIT: String(options.frequencyLimit) } : {}),
+    // The batch limits are the user's settings, as for `check`: taken from this process's environment.
+    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO']),
   };
+}
+
+function passThrough(names: readonly EnvName[]): Partial<Record<EnvName, string>> {
+  const values: Partial<Record<EnvName, string>> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
 }
 
 /** Sets up both functions on their queues (configuration checked now, as at a cold start). */

@@ -5,6 +5,7 @@
  */
 import { ScrubError } from '../core/errors.js';
 import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
+import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS, parseLimit } from '../core/intake/reader.js';
 import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
 import { ENV, type EnvName, type FunctionName, LOG_LEVELS, type LogLevel } from './topology.js';
 
@@ -16,6 +17,9 @@ export interface SplitConfig {
   readonly workBucket: string;
   readonly chunkQueueUrl: string;
   readonly chunkLines: number;
+  /** BATCH_TOO_LARGE limits handed to the reader. */
+  readonly maxRecords: number;
+  readonly maxGzipRatio: number;
   readonly logLevel: LogLevel;
 }
 
@@ -71,6 +75,15 @@ class Reader {
     return parsed;
   }
 
+  /** A BATCH_TOO_LARGE limit (see parseLimit). */
+  limit(name: EnvName, fallback: number, kind: 'records' | 'ratio'): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = parseLimit(value, kind);
+    if (typeof parsed === 'string') this.problems.push(`${name} ${parsed}`);
+    return typeof parsed === 'number' ? parsed : fallback;
+  }
+
   url(name: EnvName): string {
     const value = this.required(name);
     if (value !== '' && !/^https?:\/\/\S+$/.test(value))
@@ -97,6 +110,8 @@ export function loadSplitConfig(env: Environment): SplitConfig {
     workBucket: read.required('WORK_BUCKET'),
     chunkQueueUrl: read.url('CHUNK_QUEUE_URL'),
     chunkLines: read.wholeNumber('CHUNK_LINES', DEFAULT_CHUNK_RECORDS, 1, MAX_CHUNK_LINES),
+    maxRecords: read.limit('MAX_RECORDS', DEFAULT_MAX_RECORDS, 'records'),
+    maxGzipRatio: read.limit('MAX_GZIP_RATIO', DEFAULT_MAX_GZIP_RATIO, 'ratio'),
     logLevel: read.logLevel(),
   });
 }

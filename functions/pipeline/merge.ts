@@ -197,7 +197,12 @@ function summaryContextOf(manifest: Manifest, missing: readonly ChunkRange[], no
   return {
     batchId: manifest.batchId,
     asOf: manifest.asOf,
-    source: { name: manifest.source.name, bytes: manifest.source.bytes, sha256: manifest.source.sha256 },
+    source: {
+      name: manifest.source.name,
+      bytes: manifest.source.bytes,
+      sha256: manifest.source.sha256,
+      encoding: manifest.source.encoding,
+    },
     unknownColumns: manifest.unknownColumns,
     generatedAt: now,
     ...(missing.length > 0 ? { missing: missing.map(describeChunk) } : {}),

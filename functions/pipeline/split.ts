@@ -129,7 +129,7 @@ async function storeChunks(
       });
       logger.debug('chunk stored', { batchId, chunk: chunk.index, records: chunk.startLines.length });
     },
-    { recordsPerChunk: config.chunkLines },
+    { recordsPerChunk: config.chunkLines, maxRecords: config.maxRecords, maxGzipRatio: config.maxGzipRatio },
   );
 
   const rejection: BatchError | undefined = badAsOf
@@ -160,6 +160,7 @@ async function storeChunks(
       bytes: intake.bytes,
       sha256: intake.sha256,
       gzipped: intake.gzipped,
+      encoding: intake.encoding,
     },
     eventTime: upload.eventTime,
     asOf: badAsOf ? eventDateOf(upload.eventTime) : asOf,

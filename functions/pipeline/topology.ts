@@ -100,6 +100,9 @@ export const ENV = {
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
   CHUNK_LINES: 'optional: records per chunk (default 20000)',
+  MAX_RECORDS: 'optional: a batch with more records is rejected as BATCH_TOO_LARGE (default 100000000)',
+  MAX_GZIP_RATIO:
+    'optional: a gzip upload that unpacks to more than this many times its size is rejected as BATCH_TOO_LARGE (default 50)',
   FREQUENCY_LIMIT: 'optional: sessions allowed in a rolling 12 months (default from the rule pack)',
   LOG_LEVEL: `optional: ${LOG_LEVELS.join(', ')}`,
 } as const;
@@ -113,7 +116,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
  * the local runner hands exactly these to each handler, so the two cannot drift apart.
  */
 export const FUNCTION_ENV = {
-  split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'LOG_LEVEL'],
+  split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'MAX_RECORDS', 'MAX_GZIP_RATIO', 'LOG_LEVEL'],
   validate: [
     'WORK_BUCKET',
     'REPORTS_BUCKET',

@@ -61,6 +61,8 @@ export const ManifestSchema = z.object({
     bytes: count,
     sha256: z.string(),
     gzipped: z.boolean(),
+    /** The text encoding it was read in (manifests written before encodings were read say nothing: UTF-8). */
+    encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('utf-8'),
   }),
   eventTime,
   /** YYYY-MM-DD the batch is judged on. */

@@ -258,3 +258,30 @@ describe('scrub62323 check', () => {
     expect(batchNameOf('...csv')).toBe('batch');
   });
 });
+
+describe('scrub62323 check: BATCH_TOO_LARGE limits', () => {
+  const summaryOf = async (out: string) => JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+
+  it('takes MAX_RECORDS from the environment, and --max-records over it', async () => {
+    const file = await batchFile('limits.csv', [CLEAN, WARNING_ONLY, ERROR_LINE]);
+    const deps = { workerUrl: WORKER_URL, now: FIXED_NOW, env: { MAX_RECORDS: '2' } };
+    const limited = join(dir, 'limit-env');
+    expect(await runCheckCommand([file, '--out', limited, '--as-of', '2026-11-28'], capture(), deps)).toBe(2);
+    expect((await summaryOf(limited)).error.code).toBe('BATCH_TOO_LARGE');
+    const raised = join(dir, 'limit-flag');
+    const args = [file, '--out', raised, '--as-of', '2026-11-28', '--max-records', '3'];
+    expect(await runCheckCommand(args, capture(), deps)).toBe(0);
+    expect((await summaryOf(raised)).status).toBe('complete');
+  });
+
+  it('refuses a limit that is not a number of at least 1, naming the flag or the variable', async () => {
+    const file = await batchFile('limits-bad.csv', [CLEAN]);
+    const deps = { workerUrl: WORKER_URL, now: FIXED_NOW, env: { MAX_GZIP_RATIO: 'lots' } };
+    await expect(runCheckCommand([file, '--max-records', '0'], capture(), deps)).rejects.toThrow(
+      '--max-records must be a whole number of at least 1 (got "0")',
+    );
+    await expect(runCheckCommand([file], capture(), deps)).rejects.toThrow(
+      'MAX_GZIP_RATIO must be a number of at least 1 (got "lots")',
+    );
+  });
+});

@@ -15,7 +15,6 @@ import {
   csv,
   describeRun,
   HEADER,
-  HOSTILE,
   plantedIn,
   readReport,
   readSummary,
@@ -152,7 +151,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.skipIf(!HOSTILE)('hostile: no claim data in messages', () => {
+describe('hostile: no claim data in messages', () => {
   it.each(CASES)('$name: nothing planted comes back in a message', async (item) => {
     const space = await scratch('phi');
     const file = await space.file(item.file, item.data());

@@ -9,8 +9,21 @@ describe('loadSplitConfig', () => {
       workBucket: 'w',
       chunkQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/q',
       chunkLines: 20_000,
+      maxRecords: 100_000_000,
+      maxGzipRatio: 50,
       logLevel: 'INFO',
     });
+  });
+
+  it('reads the BATCH_TOO_LARGE limits, and names a bad one', () => {
+    const env = { WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' };
+    expect(loadSplitConfig({ ...env, MAX_RECORDS: '10', MAX_GZIP_RATIO: '7.5' })).toMatchObject({
+      maxRecords: 10,
+      maxGzipRatio: 7.5,
+    });
+    expect(() => loadSplitConfig({ ...env, MAX_RECORDS: '1e3', MAX_GZIP_RATIO: '0' })).toThrow(
+      'MAX_RECORDS must be a whole number of at least 1 (got "1e3"); MAX_GZIP_RATIO must be a number of at least 1 (got "0")',
+    );
   });
 
   it('names every problem in one clear error', () => {

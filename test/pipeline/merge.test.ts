@@ -19,7 +19,15 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
     version: 1,
     batchId: '2026-11-28-b-0123456789',
-    source: { bucket: 'intake', key: 'incoming/b.csv', name: 'b.csv', bytes: 3, sha256: 'x', gzipped: false },
+    source: {
+      bucket: 'intake',
+      key: 'incoming/b.csv',
+      name: 'b.csv',
+      bytes: 3,
+      sha256: 'x',
+      gzipped: false,
+      encoding: 'utf-8',
+    },
     eventTime: NOW.toISOString(),
     asOf: '2026-11-28',
     unknownColumns: [],

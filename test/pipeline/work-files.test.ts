@@ -132,6 +132,7 @@ const validManifest: Manifest = {
     bytes: 300,
     sha256: 'f'.repeat(64),
     gzipped: false,
+    encoding: 'utf-8',
   },
   eventTime: '2026-11-28T01:02:03.000Z',
   asOf: '2026-11-28',

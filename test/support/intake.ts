@@ -23,7 +23,7 @@ export interface Framed {
 /** Frames `data` with a RecordFramer, fed in pieces of `piece` bytes (default: one piece). */
 export function frameText(
   data: string | Uint8Array,
-  options: { piece?: number; maxRecordBytes?: number } = {},
+  options: { piece?: number; maxRecordBytes?: number; width?: number } = {},
 ): Framed {
   const frames: Frame[] = [];
   const rejected: RejectedRecord[] = [];
@@ -35,6 +35,7 @@ export function frameText(
     },
     options.maxRecordBytes,
   );
+  if (options.width !== undefined) framer.expectFields(options.width);
   const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
   const size = options.piece ?? Math.max(1, bytes.length);
   for (let start = 0; start < bytes.length; start += size) framer.push(bytes.subarray(start, start + size));

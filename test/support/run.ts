@@ -40,7 +40,7 @@ export interface SummaryJson {
   status: 'complete' | 'rejected' | 'incomplete';
   error?: { code: string; message: string };
   missing?: string[];
-  source: { name: string; bytes: number; sha256: string };
+  source: { name: string; bytes: number; sha256: string; encoding: string };
   counts: {
     lines: number;
     checked: number;
@@ -156,10 +156,13 @@ export function expectAccounting(run: Run): void {
 
   if (summary.status === 'rejected') {
     expect(rows, 'a rejected batch has no findings').toEqual([]);
+    // A batch with no valid record still counts (and lists) the records it rejected.
+    const rejected = summary.error?.code === 'NO_VALID_RECORDS' ? counts.rejected : 0;
+    if (summary.error?.code === 'NO_VALID_RECORDS') expect(rejected).toBeGreaterThan(0);
     expect(counts).toEqual({
-      lines: 0,
+      lines: rejected,
       checked: 0,
-      rejected: 0,
+      rejected,
       claims: 0,
       members: 0,
       indexLines: 0,

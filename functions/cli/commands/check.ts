@@ -8,6 +8,7 @@ import { loadHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
+import { parseLimit } from '../../core/intake/reader.js';
 import { formatCount } from '../../core/report/format.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
@@ -27,6 +28,10 @@ Options:
   --history FILE       earlier sessions (member_id,date_of_service,procedure_code) for the frequency rule
   --workers N          worker threads (default: one per core, up to 8, for files of 4 MB or more;
                        0 = this thread only)
+  --max-records N      reject a batch of more than N records as BATCH_TOO_LARGE
+                       (default 100000000, or MAX_RECORDS)
+  --max-gzip-ratio R   reject a .gz that unpacks to more than R times its size as BATCH_TOO_LARGE
+                       (default 50, or MAX_GZIP_RATIO)
   -h, --help           this help
 
 Exit codes: 0 batch processed, 1 findings at the --fail-on level, 2 batch rejected or bad arguments.
@@ -56,6 +61,8 @@ export interface CheckDeps {
   readonly now?: () => Date;
   /** Where big batches spill their merge tables (default: the system's temporary folder). */
   readonly tempFolder?: string;
+  /** Where MAX_RECORDS and MAX_GZIP_RATIO are read (default: process.env); flags win over them. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
@@ -107,6 +114,7 @@ interface CheckOptions {
   readonly history: string | undefined;
   /** The --workers value as given (checked once the file's size is known). */
   readonly workers: string | undefined;
+  readonly limits: { readonly maxRecords?: number; readonly maxGzipRatio?: number };
 }
 
 /** The command line, checked: every problem is a UsageError naming the option. */
@@ -122,6 +130,8 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
       'fail-on': { type: 'string' },
       history: { type: 'string' },
       workers: { type: 'string' },
+      'max-records': { type: 'string' },
+      'max-gzip-ratio': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,6 +150,28 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
     out: values.out,
     history: values.history,
     workers: values.workers,
+    limits: limitsOf(values, deps.env ?? process.env),
+  };
+}
+
+/** The BATCH_TOO_LARGE limits: a flag wins over its environment variable; unset ones keep the reader's defaults. */
+function limitsOf(
+  values: { 'max-records'?: string; 'max-gzip-ratio'?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): CheckOptions['limits'] {
+  const limit = (flag: string, name: string, kind: 'records' | 'ratio', given: string | undefined) => {
+    const fromEnv = env[name]?.trim() || undefined;
+    const value = given ?? fromEnv;
+    if (value === undefined) return undefined;
+    const parsed = parseLimit(value, kind);
+    if (typeof parsed === 'number') return parsed;
+    throw new UsageError(`${given === undefined ? name : flag} ${parsed}`);
+  };
+  const maxRecords = limit('--max-records', 'MAX_RECORDS', 'records', values['max-records']);
+  const maxGzipRatio = limit('--max-gzip-ratio', 'MAX_GZIP_RATIO', 'ratio', values['max-gzip-ratio']);
+  return {
+    ...(maxRecords !== undefined ? { maxRecords } : {}),
+    ...(maxGzipRatio !== undefined ? { maxGzipRatio } : {}),
   };
 }
 
@@ -186,6 +218,7 @@ interface CheckRun {
   readonly name: string;
   readonly folder: string;
   readonly history: HistorySource | undefined;
+  readonly limits: CheckOptions['limits'];
 }
 
 /** Scrubs the batch, writes the report folder and prints the summary; cleans up whatever happens. */
@@ -208,6 +241,7 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
         batchId: run.name,
         sourceName: basename(file),
         recordsPerChunk: CHUNK_RECORDS,
+        ...run.limits,
         asOf: run.asOf,
         ...(deps.now ? { now: deps.now } : {}),
         ...(progress ? { onProgress: progress.update } : {}),

@@ -172,11 +172,19 @@ function visitParsed(
   const fields = rows[0];
   if (problem !== undefined || rows.length !== 1 || fields === undefined) {
     visitor.reject({ line, endLine, reason: describeCsvError(problem), raw: preview(raw) });
-  } else if (fields.length !== width) {
+  } else if (!fitsWidth(fields, width)) {
     visitor.reject(wrongWidth(fields.length, width, line, endLine, raw));
   } else {
+    fields.length = width;
     visitor.record(fields, line, endLine);
   }
+}
+
+/** `width` fields, or more whose extra ones are all empty (trailing commas read as if not there). */
+function fitsWidth(fields: readonly string[], width: number): boolean {
+  if (fields.length < width) return false;
+  for (let index = width; index < fields.length; index += 1) if (fields[index] !== '') return false;
+  return true;
 }
 
 /** Records are joined by `\n`; one spanning k lines holds k-1 embedded line feeds. */
@@ -214,6 +222,7 @@ function describeCsvError(error: CsvError | undefined): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'unterminated quote';
     default:
-      return error ? `malformed record: ${error.message.replace(/ at line \d+/, '')}` : 'malformed record';
+      // csv-parse's own messages may quote the record's values: name the code only.
+      return code ? `malformed record (${code})` : 'malformed record';
   }
 }

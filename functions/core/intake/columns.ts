@@ -102,7 +102,10 @@ export type HeaderProblem =
   | {
       readonly code: 'MISSING_COLUMNS';
       readonly missing: readonly string[];
+      /** The names as written; empty when no cell is a known name (the line is likely a record: not echoed). */
       readonly seen: readonly string[];
+      /** No cell of the line is a known column name: it does not look like a header at all. */
+      readonly notAHeader: boolean;
     }
   | { readonly code: 'NOT_COMMA_SEPARATED'; readonly delimiter: string; readonly seen: readonly string[] };
 
@@ -116,7 +119,23 @@ const OTHER_DELIMITERS: readonly [string, string][] = [
   ['|', 'pipe'],
 ];
 
-export function mapHeader(names: readonly string[]): HeaderResult {
+/** Whether a (normalized) header name is one this tool reads. */
+const isKnownName = (name: string): boolean =>
+  ALIAS_TO_FIELD.has(name) ||
+  MODIFIER_COLUMN.test(name) ||
+  DIAGNOSIS_COLUMN.test(name) ||
+  MODIFIER_LIST_COLUMN.has(name) ||
+  DIAGNOSIS_LIST_COLUMN.has(name);
+
+/** The header without its empty cells at the end: those are not columns (spreadsheets export them). */
+export function withoutTrailingEmpty(names: readonly string[]): readonly string[] {
+  let length = names.length;
+  while (length > 1 && (names[length - 1] ?? '').trim() === '') length -= 1;
+  return length === names.length ? names : names.slice(0, length);
+}
+
+export function mapHeader(written: readonly string[]): HeaderResult {
+  const names = withoutTrailingEmpty(written);
   const scalar = Object.fromEntries(SCALAR_FIELDS.map((field) => [field, -1])) as Record<ScalarField, number>;
   const modifierColumns: [number, number][] = [];
   const diagnosisColumns: [number, number][] = [];
@@ -142,14 +161,7 @@ export function mapHeader(names: readonly string[]): HeaderResult {
   }
 
   const missing = REQUIRED_FIELD_NAMES.filter((field) => scalar[field] === -1);
-  if (missing.length > 0) {
-    const seen = [...names];
-    if (names.length === 1) {
-      const other = OTHER_DELIMITERS.find(([delimiter]) => (names[0] ?? '').includes(delimiter));
-      if (other) return { ok: false, problem: { code: 'NOT_COMMA_SEPARATED', delimiter: other[1], seen } };
-    }
-    return { ok: false, problem: { code: 'MISSING_COLUMNS', missing, seen } };
-  }
+  if (missing.length > 0) return { ok: false, problem: headerProblem(names, missing) };
 
   const byNumber = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
   return {
@@ -166,8 +178,30 @@ export function mapHeader(names: readonly string[]): HeaderResult {
   };
 }
 
+/**
+ * Why a header with required columns missing is refused. Names are echoed only when the line holds
+ * at least one known column name: a line with none is most likely a record (a file exported without
+ * its header), and its cells are claim data.
+ */
+function headerProblem(names: readonly string[], missing: readonly string[]): HeaderProblem {
+  const known = names.some((name) => isKnownName(normalizeHeaderName(name)));
+  if (names.length === 1) {
+    const line = names[0] ?? '';
+    for (const [delimiter, label] of OTHER_DELIMITERS) {
+      const cells = line.split(delimiter);
+      if (cells.length < 2) continue;
+      if (cells.some((cell) => isKnownName(normalizeHeaderName(cell))))
+        return { code: 'NOT_COMMA_SEPARATED', delimiter: label, seen: [line] };
+    }
+  }
+  return { code: 'MISSING_COLUMNS', missing, seen: known ? [...names] : [], notAHeader: !known };
+}
+
 export function describeHeaderProblem(problem: HeaderProblem): string {
   const seen = problem.seen.length > 0 ? problem.seen.map((name) => JSON.stringify(name)).join(', ') : 'none';
+  if (problem.code === 'MISSING_COLUMNS' && problem.notAHeader) {
+    return `The first line does not look like a header: none of its cells is a known column name (was the file exported without its header?). Line 1 must name the columns; the required ones are ${REQUIRED_FIELD_NAMES.join(', ')}.`;
+  }
   if (problem.code === 'NOT_COMMA_SEPARATED') {
     return `The file is not comma-separated: its header looks ${problem.delimiter}-separated (one column seen: ${seen}). Export the batch as CSV with commas.`;
   }

@@ -15,9 +15,10 @@ import { COMMA, LF, QUOTE } from './chars.js';
 const DECLINED = -1;
 
 /**
- * Splits the record `text[start, end)` into exactly `width` fields, written into `fields`.
- * The range is one framed record, so a line feed may appear only inside a quoted field.
- * Returns false, with `fields` partly written, when the record is not plain RFC 4180 with `width` fields.
+ * Splits the record `text[start, end)` into exactly `width` fields, written into `fields`; empty
+ * fields after those (trailing commas) are dropped. The range is one framed record, so a line feed
+ * may appear only inside a quoted field. Returns false, with `fields` partly written, when the record
+ * is not plain RFC 4180 with `width` fields.
  */
 export function splitRecord(
   text: string,
@@ -31,7 +32,7 @@ export function splitRecord(
   let position = start;
   let count = 0;
   for (;;) {
-    if (count === width) return false;
+    if (count === width) return onlyCommas(text, position, end);
     const stop =
       position < end && text.charCodeAt(position) === QUOTE
         ? readQuoted(text, position, end, fields, count)
@@ -71,4 +72,10 @@ function readPlain(text: string, from: number, end: number, fields: string[], in
   }
   fields[index] = text.slice(from, stop);
   return stop;
+}
+
+/** Whether `text[from, end)` holds nothing but commas: the empty fields a trailing comma makes. */
+function onlyCommas(text: string, from: number, end: number): boolean {
+  for (let index = from; index < end; index += 1) if (text.charCodeAt(index) !== COMMA) return false;
+  return true;
 }

@@ -6,6 +6,12 @@
  *
  * Quoting follows RFC 4180: a quote opens a quoted field only at the start of a field; inside, `""`
  * is a literal quote. A quote anywhere else is left for the field parser to judge.
+ *
+ * A stray opening quote would make everything up to the next quote one record. So a record that
+ * spans lines must also parse into the header's columns (each closing quote followed by a comma or
+ * the record's end, and the header's number of fields); when it does not, its first line is
+ * rejected and framing resumes on the next line. That is decided on the whole record, however the
+ * upload is cut into pieces.
  */
 
 import { COMMA, CR, LF, QUOTE, SPACE, TAB, UTF8_BOM } from './chars.js';
@@ -27,7 +33,9 @@ export interface FrameSink {
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
-const RAW_PREVIEW_CHARS = 500;
+const RAW_PREVIEW_CHARS = 2000;
+const MISPLACED_QUOTE =
+  'unterminated or misplaced quote: a quoted field opened on this line does not end where a field ends';
 /** What startOfText returns while the first bytes cannot yet tell whether a byte-order mark is there. */
 const NOT_YET = -1;
 
@@ -50,11 +58,18 @@ export class RecordFramer {
   private atFileStart = true;
   /** After an over-long line: drop bytes up to the next line feed. */
   private skippingLine = false;
+  /** Fields a record must have (undefined until the header is read). */
+  private width: number | undefined;
 
   constructor(
     private readonly sink: FrameSink,
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
   ) {}
+
+  /** From now on, a record spanning lines must parse into `width` fields (trailing empty ones aside). */
+  expectFields(width: number): void {
+    this.width = width;
+  }
 
   /** The physical line the next record would start on. */
   get currentLine(): number {
@@ -91,6 +106,11 @@ export class RecordFramer {
           : scanQuoted(bytes, position, nextQuote, newline, final, this.maxRecordBytes);
 
       if (scan.kind === 'incomplete') break;
+      if (scan.kind === 'record' && scan.lines > 0 && !this.parses(bytes, position, scan)) {
+        position = this.rejectFirstLine(bytes, position, MISPLACED_QUOTE);
+        nextQuote = -2;
+        continue;
+      }
       if (scan.kind === 'runaway') {
         // Decided at the byte limit, whatever the buffer holds, so every way of cutting the upload
         // gives the same result: reject the record's first line and resume on the next one.
@@ -129,6 +149,24 @@ export class RecordFramer {
     this.line = endLine + (scan.next > scan.end ? 1 : 0);
     if (!isBlank(bytes, start, end)) this.sink.frame(bytes, start, end, startLine, endLine);
     return scan.next;
+  }
+
+  /** Whether the multi-line record of `scan`, starting at `start`, parses into the header's columns. */
+  private parses(bytes: Buffer, start: number, scan: RecordScan): boolean {
+    let end = scan.end;
+    if (end > start && bytes[end - 1] === CR) end -= 1;
+    return parsesIntoFields(bytes, start, end, this.width);
+  }
+
+  /** Rejects the first physical line of the record starting at `start` (whole in `bytes`); returns where framing resumes. */
+  private rejectFirstLine(bytes: Buffer, start: number, reason: string): number {
+    const newline = bytes.indexOf(LF, start);
+    let end = newline === -1 ? bytes.length : newline;
+    if (end > start && bytes[end - 1] === CR) end -= 1;
+    const shown = bytes.toString('utf8', start, Math.min(end, start + RAW_PREVIEW_CHARS * 4));
+    this.sink.reject({ line: this.line, endLine: this.line, reason, raw: preview(shown) });
+    this.line += 1;
+    return newline === -1 ? bytes.length : newline + 1;
   }
 
   /** Rejects the record starting at `start` that ran away; returns where framing resumes. */
@@ -203,6 +241,43 @@ function scanQuoted(
     next: bytes.length,
     lines: lineFeeds(bytes, newline, bytes.length),
   };
+}
+
+/**
+ * Whether the record `bytes[start, end)` parses into `width` fields (any number when undefined):
+ * every quoted field's closing quote is followed by a comma or the end, and fields past `width` are
+ * empty (trailing commas). The record is whole, so every quote that opens a field closes in it or
+ * the record is broken. Used on records that span lines only: they are rare, so a second pass is cheap.
+ */
+export function parsesIntoFields(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  width: number | undefined,
+): boolean {
+  let fields = 1;
+  let lastFilled = -1;
+  let index = start;
+  while (index < end) {
+    const byte = bytes[index];
+    if (byte === COMMA) {
+      fields += 1;
+      index += 1;
+      continue;
+    }
+    if (byte !== QUOTE || (index !== start && bytes[index - 1] !== COMMA)) {
+      lastFilled = fields - 1;
+      index += 1;
+      continue;
+    }
+    const close = closingQuote(bytes, index + 1, end, true);
+    if (close < 0 || close >= end) return false;
+    if (close > index + 1) lastFilled = fields - 1; // `""` is an empty field
+    index = close + 1;
+    if (index < end && bytes[index] !== COMMA) return false;
+  }
+  if (width === undefined) return true;
+  return fields >= width && lastFilled < width;
 }
 
 /** What closingQuote returns when the quoted field does not close in the buffer. */

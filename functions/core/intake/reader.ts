@@ -1,8 +1,9 @@
 /**
- * Reads a claim batch from a byte stream: hashes what was uploaded, gunzips when it is gzip, frames
- * records, maps the header, and hands chunks to the caller as they fill. Never holds the whole file.
- * Whole-batch problems (empty, not text, not comma-separated, missing columns) come back as a
- * rejection with a code and a sentence; broken records come back one by one.
+ * Reads a claim batch from a byte stream: hashes what was uploaded, gunzips when it is gzip,
+ * re-encodes UTF-16 and Windows-1252 text to UTF-8, frames records, maps the header, and hands
+ * chunks to the caller as they fill. Never holds the whole file. Whole-batch problems (empty, not
+ * text, not comma-separated, missing columns, too large) come back as a rejection with a code and a
+ * sentence; broken records come back one by one.
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { UTF8_BOM } from './chars.js';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
 import { type ColumnLayout, describeHeaderProblem, mapHeader } from './columns.js';
+import { type SourceEncoding, Utf8Text } from './encoding.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FrameSink, RecordFramer, type RejectedRecord } from './framer.js';
 
 export type RejectionCode =
@@ -21,7 +23,8 @@ export type RejectionCode =
   | 'NOT_COMMA_SEPARATED'
   | 'MISSING_COLUMNS'
   | 'BAD_HEADER'
-  | 'UNREADABLE_GZIP';
+  | 'UNREADABLE_GZIP'
+  | 'BATCH_TOO_LARGE';
 
 export interface BatchRejection {
   readonly code: RejectionCode;
@@ -32,6 +35,8 @@ export interface IntakeResult {
   readonly bytes: number;
   readonly sha256: string;
   readonly gzipped: boolean;
+  /** The text encoding the batch was read in (chunks always carry UTF-8). */
+  readonly encoding: SourceEncoding;
   /** Set when the batch as a whole was rejected: then no chunk result may be reported. */
   readonly rejection?: BatchRejection;
   readonly layout?: ColumnLayout;
@@ -45,6 +50,29 @@ export interface IntakeResult {
 export interface ReadOptions {
   readonly recordsPerChunk?: number;
   readonly maxRecordBytes?: number;
+  /** More records than this reject the batch as BATCH_TOO_LARGE. */
+  readonly maxRecords?: number;
+  /** A gzip upload that unpacks to more than this many times its size is BATCH_TOO_LARGE. */
+  readonly maxGzipRatio?: number;
+}
+
+export const DEFAULT_MAX_RECORDS = 100_000_000;
+export const DEFAULT_MAX_GZIP_RATIO = 50;
+/**
+ * The gzip ratio is judged while reading only once this much has unpacked, so a small file is not
+ * judged on its first bytes; once the whole upload is read, it is judged on its totals.
+ */
+export const GZIP_JUDGED_FROM_BYTES = 1024 * 1024;
+
+/**
+ * A limit setting as written (flag or environment variable): the number, or what is wrong with it.
+ * Records are a whole number; a ratio may have a fraction. Both are at least 1.
+ */
+export function parseLimit(value: string, kind: 'records' | 'ratio'): number | string {
+  const pattern = kind === 'records' ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  const parsed = Number(value);
+  if (pattern.test(value.trim()) && Number.isFinite(parsed) && parsed >= 1) return parsed;
+  return `must be ${kind === 'records' ? 'a whole number' : 'a number'} of at least 1 (got "${value}")`;
 }
 
 export type ChunkHandler = (chunk: RawChunk, layout: ColumnLayout) => void | Promise<void>;
@@ -58,8 +86,14 @@ export async function readBatch(
 ): Promise<IntakeResult> {
   const upload = new Upload(source);
   const { gzipped, decoded } = await decode(upload);
-  const batch = new BatchSink(options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS);
+  const text = new Utf8Text(decoded);
+  const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  const batch = new BatchSink(options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS, maxRecords);
   const framer = new RecordFramer(batch, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  batch.onLayout = (layout) => framer.expectFields(layout.width);
+  const ratio = options.maxGzipRatio ?? DEFAULT_MAX_GZIP_RATIO;
+  // Packed bytes are counted as the gunzip reads them, which is ahead of what it has unpacked.
+  const inflated = (floor: number) => gzipped && text.bytesIn > floor && text.bytesIn > ratio * upload.bytes;
 
   const drain = async () => {
     try {
@@ -72,7 +106,8 @@ export async function readBatch(
   };
 
   try {
-    for await (const piece of decoded) {
+    for await (const piece of text) {
+      if (inflated(GZIP_JUDGED_FROM_BYTES)) batch.rejection ??= tooInflated(ratio);
       batch.sniff(piece);
       if (batch.rejection) break;
       framer.push(piece);
@@ -92,12 +127,14 @@ export async function readBatch(
     };
   }
   await upload.readToEnd();
+  if (inflated(0)) batch.rejection ??= tooInflated(ratio);
 
   const rejection = batch.rejection ?? batch.nothingToCheck(upload.bytes);
   return {
     bytes: upload.bytes,
     sha256: upload.hash.digest('hex'),
     gzipped,
+    encoding: text.encoding,
     ...(rejection ? { rejection } : { layout: batch.layout }),
     rejected: batch.rejected,
     chunks: batch.chunksEmitted,
@@ -178,6 +215,8 @@ async function* replay(upload: Upload, head: Buffer, ended: boolean): AsyncGener
 class BatchSink implements FrameSink {
   header: string[] | undefined;
   layout: ColumnLayout | undefined;
+  /** Told the layout once the header is read (the framer judges multi-line records by its width). */
+  onLayout: ((layout: ColumnLayout) => void) | undefined;
   rejection: BatchRejection | undefined;
   readonly rejected: RejectedRecord[] = [];
   /** Chunks filled and not yet handed to the caller. */
@@ -188,7 +227,10 @@ class BatchSink implements FrameSink {
   private sniffed = 0;
   private readonly builder: ChunkBuilder;
 
-  constructor(recordsPerChunk: number) {
+  constructor(
+    recordsPerChunk: number,
+    private readonly maxRecords: number,
+  ) {
     this.builder = new ChunkBuilder(
       (chunk) => this.pending.push(chunk),
       (record) => this.rejected.push(record),
@@ -214,8 +256,7 @@ class BatchSink implements FrameSink {
       this.readHeader(buffer.subarray(start, end));
       return;
     }
-    this.records += 1;
-    this.builder.frame(buffer, start, end, startLine, endLine);
+    if (this.counted()) this.builder.frame(buffer, start, end, startLine, endLine);
   }
 
   reject(record: RejectedRecord): void {
@@ -224,8 +265,15 @@ class BatchSink implements FrameSink {
       this.rejection = { code: 'BAD_HEADER', message: `The header line cannot be read: ${record.reason}.` };
       return;
     }
+    if (this.counted()) this.rejected.push(record);
+  }
+
+  /** Counts one more record; false (and the batch rejected) once there are too many. */
+  private counted(): boolean {
     this.records += 1;
-    this.rejected.push(record);
+    if (this.records <= this.maxRecords) return true;
+    this.rejection = tooManyRecords(this.maxRecords);
+    return false;
   }
 
   flush(): void {
@@ -259,10 +307,22 @@ class BatchSink implements FrameSink {
     }
     this.header = parsedHeader.names;
     const mapped = mapHeader(this.header);
-    if (mapped.ok) this.layout = mapped.layout;
-    else this.rejection = { code: mapped.problem.code, message: describeHeaderProblem(mapped.problem) };
+    if (mapped.ok) {
+      this.layout = mapped.layout;
+      this.onLayout?.(mapped.layout);
+    } else this.rejection = { code: mapped.problem.code, message: describeHeaderProblem(mapped.problem) };
   }
 }
+
+const tooManyRecords = (limit: number): BatchRejection => ({
+  code: 'BATCH_TOO_LARGE',
+  message: `The batch has more than ${limit.toLocaleString('en-US')} records, the most one batch may hold (the max-records limit: --max-records or MAX_RECORDS). Split it into smaller batches.`,
+});
+
+const tooInflated = (ratio: number): BatchRejection => ({
+  code: 'BATCH_TOO_LARGE',
+  message: `The gzip file unpacks to more than ${ratio.toLocaleString('en-US')} times its size (the max-gzip-ratio limit: --max-gzip-ratio or MAX_GZIP_RATIO); claim CSV packs about 6:1, so this is a gzip bomb or a runaway export.`,
+});
 
 const notText = (): BatchRejection => ({
   code: 'NOT_TEXT',

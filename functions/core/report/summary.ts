@@ -1,14 +1,17 @@
 /** summary.json: the figures an auditor and a dashboard read first. */
 import type { MergedBatch } from '../engine/accumulator.js';
 import { parseCents } from '../engine/values.js';
+import type { SourceEncoding } from '../intake/encoding.js';
 import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
 
 export type BatchStatus = 'complete' | 'rejected' | 'incomplete';
 
 export interface BatchSource {
   readonly name: string;
+  /** Size and hash of the upload as stored (gzipped or not, before any re-encoding). */
   readonly bytes: number;
   readonly sha256: string;
+  readonly encoding: SourceEncoding;
 }
 
 export interface BatchError {
@@ -86,11 +89,13 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
   }
 
   const incomplete = context.missing !== undefined && context.missing.length > 0;
+  const noValidRecord = !incomplete && batch.checked === 0 && batch.rejectedRecords.length > 0;
   return {
     batchId: context.batchId,
     ruleSet: RULE_SET_ID,
     asOf: context.asOf,
-    status: incomplete ? 'incomplete' : 'complete',
+    status: incomplete ? 'incomplete' : noValidRecord ? 'rejected' : 'complete',
+    ...(noValidRecord ? { error: noValidRecords(batch.rejectedRecords.length) } : {}),
     ...(incomplete ? { missing: context.missing } : {}),
     source: context.source,
     counts: {
@@ -109,6 +114,15 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
     generatedAt: timestamp(context.generatedAt),
   };
 }
+
+/**
+ * A batch none of whose records could be read is refused as a whole, not reported as a clean batch
+ * with nothing checked; its records are still counted and listed in rejected.csv.
+ */
+const noValidRecords = (rejected: number): BatchError => ({
+  code: 'NO_VALID_RECORDS',
+  message: `No record of the batch could be read: all ${rejected.toLocaleString('en-US')} are rejected (see rejected.csv for why).`,
+});
 
 /** The summary of a batch rejected as a whole: nothing was checked. */
 export function rejectedSummary(context: SummaryContext, error: BatchError): Summary {

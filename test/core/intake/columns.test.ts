@@ -107,7 +107,12 @@ describe('mapHeader', () => {
       const result = mapHeader(names);
       expect(result.ok).toBe(false);
       if (result.ok) return;
-      expect(result.problem).toEqual({ code: 'MISSING_COLUMNS', missing: [field], seen: names });
+      expect(result.problem).toEqual({
+        code: 'MISSING_COLUMNS',
+        missing: [field],
+        seen: names,
+        notAHeader: false,
+      });
       const message = describeHeaderProblem(result.problem);
       expect(message).toContain(field);
       for (const name of names) expect(message).toContain(name);
@@ -124,6 +129,41 @@ describe('mapHeader', () => {
     if (result.ok) return;
     expect(result.problem.code).toBe('NOT_COMMA_SEPARATED');
     expect(describeHeaderProblem(result.problem)).toContain(word);
+  });
+});
+
+describe('headers that are not headers, and trailing empty cells', () => {
+  it('a first line with no known column name is not echoed: it says it does not look like a header', () => {
+    const record = ['C1', '1', 'M-SECRET-77', '2026-03-02', '62323', '', 'M54.16', '1', '11', '1234567893'];
+    const result = mapHeader(record);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem).toMatchObject({ code: 'MISSING_COLUMNS', seen: [], notAHeader: true });
+    const message = describeHeaderProblem(result.problem);
+    expect(message).toMatch(/does not look like a header/);
+    for (const field of REQUIRED_FIELD_NAMES) expect(message).toContain(field);
+    for (const cell of ['C1', 'M-SECRET-77', '2026-03-02', '62323', 'M54.16', '1234567893'])
+      expect(message).not.toContain(cell);
+  });
+
+  it('a semicolon-separated record (not a header) is not echoed either', () => {
+    const result = mapHeader(['C1;1;M-SECRET-77;2026-03-02']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(describeHeaderProblem(result.problem)).not.toContain('SECRET');
+  });
+
+  it('empty cells at the end of the header are not columns', () => {
+    const result = mapHeader([...REQUIRED_FIELD_NAMES, '', ' ', '']);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.layout.width).toBe(REQUIRED_FIELD_NAMES.length);
+    expect(result.layout.unknownColumns).toEqual([]);
+  });
+
+  it('an empty cell between columns stays a column', () => {
+    const result = mapHeader(['', ...REQUIRED_FIELD_NAMES]);
+    expect(result.ok && result.layout.width).toBe(REQUIRED_FIELD_NAMES.length + 1);
   });
 });
 

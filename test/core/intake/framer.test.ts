@@ -3,7 +3,7 @@
  * themselves only; the result does not depend on how the bytes arrive.
  */
 import { describe, expect, it } from 'vitest';
-import { RecordFramer } from '../../../functions/core/intake/framer.js';
+import { parsesIntoFields, RecordFramer } from '../../../functions/core/intake/framer.js';
 import { frameText } from '../../support/intake.js';
 
 const PIECES = [1, 2, 3, 5, 8, 13, 64];
@@ -188,5 +188,98 @@ describe('RecordFramer', () => {
     expect(framer.currentLine).toBe(4);
     framer.end();
     expect(framed).toHaveLength(2);
+  });
+});
+
+describe('multi-line records that do not parse into the header columns', () => {
+  /** Frames with the header's width known, in one piece and in many piece sizes; all must agree. */
+  function frameWide(text: string, width: number) {
+    const whole = frameText(text, { width });
+    for (const piece of PIECES)
+      expect(structure(frameText(text, { piece, width })), `fed in ${piece}-byte pieces`).toEqual(
+        structure(whole),
+      );
+    return whole;
+  }
+
+  it('rejects the first line of a stray opening quote and resumes on the next line', () => {
+    const text = 'h1,h2,h3\n"a,b,c\nd,e,f\ng,"x,1",h\ni,j,k\n';
+    const framed = frameWide(text, 3);
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2,h3'],
+        [3, 3, 'd,e,f'],
+        [4, 4, 'g,"x,1",h'],
+        [5, 5, 'i,j,k'],
+      ],
+      rejected: [[2, 2]],
+    });
+    expect(framed.rejected[0]!.reason).toMatch(/unterminated or misplaced quote/);
+    expect(framed.rejected[0]!.raw).toBe('"a,b,c');
+  });
+
+  it('does the same with CRLF line ends, and the raw line has no CR', () => {
+    const framed = frameWide('h1,h2\r\n"a,b\r\nc,"d"\r\ne,f\r\n', 2);
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2'],
+        [3, 3, 'c,"d"'],
+        [4, 4, 'e,f'],
+      ],
+      rejected: [[2, 2]],
+    });
+    expect(framed.rejected[0]!.raw).toBe('"a,b');
+  });
+
+  it('keeps a well-formed multi-line field of the right width, with or without trailing empty fields', () => {
+    expect(summary(frameWide('h1,h2,h3\na,"x\ny",b\nc,"p\r\nq",d,,\n', 3)).frames).toEqual([
+      [1, 1, 'h1,h2,h3'],
+      [2, 3, 'a,"x\ny",b'],
+      [4, 5, 'c,"p\r\nq",d,,'],
+    ]);
+  });
+
+  it('re-reads line by line a well-formed multi-line record of the wrong width', () => {
+    const framed = frameWide('h1,h2,h3\n"a\nb",c\nd,e,f\n', 3);
+    expect(summary(framed)).toEqual({
+      frames: [
+        [1, 1, 'h1,h2,h3'],
+        [3, 3, 'b",c'],
+        [4, 4, 'd,e,f'],
+      ],
+      rejected: [[2, 2]],
+    });
+  });
+
+  it('rejects a non-empty field past the width, and a stray quote that reaches the last record', () => {
+    const framed = frameWide('h1,h2\na,"x\ny",z\n"b,c\nd,"e"', 2);
+    expect(summary(framed).rejected).toEqual([
+      [2, 2],
+      [4, 4],
+    ]);
+    expect(summary(framed).frames.map(([line]) => line)).toEqual([1, 3, 5]);
+  });
+
+  it('judges a multi-line header by its quotes only (its width is not known yet)', () => {
+    expect(summary(frameText('"h\n1",h2\na,b\n')).frames[0]).toEqual([1, 2, '"h\n1",h2']);
+  });
+});
+
+describe('parsesIntoFields', () => {
+  const parses = (text: string, width?: number) =>
+    parsesIntoFields(Buffer.from(text), 0, Buffer.byteLength(text), width);
+
+  it('accepts RFC 4180 records of the width, trailing empty fields aside', () => {
+    expect(parses('a,"b\nc",d', 3)).toBe(true);
+    expect(parses('a,"say ""hi""\n",d', 3)).toBe(true);
+    expect(parses('a,"b\nc",d,,""', 3)).toBe(true);
+    expect(parses('a,"b\nc"', undefined)).toBe(true);
+  });
+
+  it('declines text after a closing quote, an open quote, too few fields, a filled extra field', () => {
+    expect(parses('"a\nb,"c",d', 3)).toBe(false);
+    expect(parses('a,"b\nc', 2)).toBe(false);
+    expect(parses('a,"b\nc"', 3)).toBe(false);
+    expect(parses('a,"b\nc",d,x', 3)).toBe(false);
   });
 });

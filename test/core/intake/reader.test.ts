@@ -168,17 +168,40 @@ describe('records that cannot be parsed', () => {
     expectRuleLines(run, 'PRIOR_AUTH_MISSING', [3]);
   });
 
-  it('rejects a record with invalid UTF-8 bytes; the others are checked', async () => {
+  it('rejects a record with invalid UTF-8 bytes after the first 64 KiB (a UTF-8 file stays UTF-8); the others are checked', async () => {
+    const padding = records(Array.from({ length: 1500 }, () => ({})));
     const [a, b, c] = records([VISIBLE, { ...VISIBLE, member_id: 'XXX' }, VISIBLE]);
+    const head = `${headerOf()}\n${padding.join('\n')}\n${a}\n`;
+    expect(head.length).toBeGreaterThan(64 * 1024);
     const bytes = Buffer.concat([
-      Buffer.from(`${headerOf()}\n${a}\n`),
+      Buffer.from(head),
       Buffer.from(b!.replace('XXX', 'X\xffX'), 'latin1'),
       Buffer.from(`\n${c}\n`),
     ]);
     const run = await scrubAccounted(bytes);
-    expect(run.rejected.map(({ line, end_line }) => [line, end_line])).toEqual([[3, 3]]);
+    const first = padding.length + 2;
+    expect(run.summary.source.encoding).toBe('utf-8');
+    expect(run.rejected.map(({ line, end_line }) => [line, end_line])).toEqual([[first + 1, first + 1]]);
     expect(run.rejected[0]!.reason).toMatch(/UTF-8/);
-    expectRuleLines(run, 'PRIOR_AUTH_MISSING', [2, 4]);
+    expectRuleLines(run, 'PRIOR_AUTH_MISSING', [first, first + 2]);
+  });
+
+  it('reads a file whose first 64 KiB are not UTF-8 but hold bytes 0x80–0xFF as Windows-1252', async () => {
+    const [a, b] = records([VISIBLE, { ...VISIBLE, member_id: 'XXX', payer: 'PPP' }]);
+    const text = `${headerOf()}\n${a}\n${b!.replace('XXX', 'X\u00ffX').replace('PPP', '\u20ac \u201cAcme\u201d')}\n`;
+    const bytes = Buffer.from(
+      text.replace(
+        /[\u20ac\u201c\u201d]/g,
+        (char) => ({ '\u20ac': '\x80', '\u201c': '\x93', '\u201d': '\x94' })[char]!,
+      ),
+      'latin1',
+    );
+    const run = await scrubAccounted(bytes);
+    const reference = await scrub(text);
+    expect(run.summary.source.encoding).toBe('windows-1252');
+    expect(run.rejected).toEqual([]);
+    expect(run.result.files['findings.csv']).toBe(reference.result.files['findings.csv']);
+    expect(rowsOf(run, 'PRIOR_AUTH_MISSING')[1]!.member_id).toBe('X\u00ffX');
   });
 
   it('skips blank lines without counting them; line numbers stay physical', async () => {
@@ -320,9 +343,17 @@ describe('whole-batch rejections', () => {
     });
   });
 
-  it('rejects a UTF-16 export as NOT_TEXT', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(batch([{}]), 'utf16le')]);
-    expectRejectedBatch(await scrub(utf16), 'NOT_TEXT');
+  it.each(['utf-16le', 'utf-16be'] as const)('reads a %s export with a byte-order mark', async (encoding) => {
+    const text = batch([VISIBLE, { ...VISIBLE, payer: 'Caf\u00e9 \u{1F600}' }]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const run = await scrub(encoding === 'utf-16le' ? le : Buffer.from(le).swap16());
+    expect(run.summary.source.encoding).toBe(encoding);
+    expect(run.result.files['findings.csv']).toBe((await scrub(text)).result.files['findings.csv']);
+  });
+
+  it('still rejects binary as NOT_TEXT', async () => {
+    const binary = Buffer.concat([Buffer.from([0x00, 0x01, 0xff, 0x00]), Buffer.alloc(300, 0)]);
+    expectRejectedBatch(await scrub(binary), 'NOT_TEXT');
   });
 
   it('rejects a semicolon-separated file as NOT_COMMA_SEPARATED', async () => {
@@ -338,9 +369,12 @@ describe('whole-batch rejections', () => {
     expectRejectedBatch(await scrub(`claim_id,"line_no\n${records([{}])[0]}\n`), 'BAD_HEADER');
   });
 
-  it('rejects a header that is not UTF-8 (a Latin-1 export) as NOT_TEXT', async () => {
+  it('reads a header that is not UTF-8 (a Latin-1 export) as Windows-1252', async () => {
     const latin1 = Buffer.from(batch([{ payer: 'Caf\u00e9' }]).replace('payer', 'pay\u00e9r'), 'latin1');
-    expectRejectedBatch(await scrub(latin1), 'NOT_TEXT');
+    const run = await scrub(latin1);
+    expect(run.summary.status).toBe('complete');
+    expect(run.summary.source.encoding).toBe('windows-1252');
+    expect(run.summary.unknownColumns).toEqual(['pay\u00e9r']);
   });
 
   it('keeps the source size and hash of a rejected upload', async () => {
@@ -475,5 +509,95 @@ describe('a messy file', () => {
         whole.result.files['findings.csv'],
       );
     }
+  });
+});
+
+describe('limits (BATCH_TOO_LARGE)', () => {
+  const read = (data: string | Uint8Array, options: Parameters<typeof readBatch>[2] = {}) => {
+    let handed = 0;
+    return readBatch(
+      source(data, 64 * 1024),
+      (chunk) => {
+        handed += chunk.startLines.length;
+      },
+      { recordsPerChunk: 1000, ...options },
+    ).then((result) => ({ result, handed }));
+  };
+
+  it('rejects a batch of more than maxRecords records, and takes one of exactly maxRecords', async () => {
+    const text = batch(Array.from({ length: 5 }, () => ({})));
+    expect((await read(text, { maxRecords: 5 })).result.rejection).toBeUndefined();
+    const { result } = await read(text, { maxRecords: 4 });
+    expect(result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect(result.rejection?.message).toMatch(/more than 4 records/);
+    expect(result.bytes).toBe(Buffer.byteLength(text));
+  });
+
+  it('counts rejected records against maxRecords too', async () => {
+    const text = `${headerOf()}\nx\ny\nz\n`;
+    expect((await read(text, { maxRecords: 2 })).result.rejection?.code).toBe('BATCH_TOO_LARGE');
+  });
+
+  it('stops a gzip bomb early, once past 1 MiB unpacked, and still hashes the whole upload', async () => {
+    const [line] = records([{}]);
+    const text = `${headerOf()}\n${`${line}\n`.repeat(200_000)}`;
+    const packed = gzipSync(text, { level: 9 });
+    expect(text.length / packed.length).toBeGreaterThan(50);
+    const { result, handed } = await read(packed);
+    expect(result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect(result.rejection?.message).toMatch(/gzip/);
+    expect(handed, 'records read before the limit stopped it').toBeLessThan(50_000);
+    expect(result.sha256).toBe(createHash('sha256').update(packed).digest('hex'));
+    const allowed = await read(packed, { maxGzipRatio: 100_000 });
+    expect(allowed.result.rejection).toBeUndefined();
+    expect(allowed.handed).toBe(200_000);
+  });
+
+  it('judges a small gzip on its totals once it is read', async () => {
+    const [line] = records([{}]);
+    const packed = gzipSync(`${headerOf()}\n${`${line}\n`.repeat(2000)}`, { level: 9 });
+    expect((await read(packed)).result.rejection?.code).toBe('BATCH_TOO_LARGE');
+    expect((await read(packed, { maxGzipRatio: 1000 })).result.rejection).toBeUndefined();
+  });
+
+  it('leaves ordinary claim gzip (about 6:1) alone', async () => {
+    const packed = gzipSync(
+      batch(Array.from({ length: 3000 }, (_, index) => ({ member_id: `M${index * 7919}` }))),
+    );
+    expect((await read(packed)).result.rejection).toBeUndefined();
+  });
+});
+
+describe('trailing empty cells, batches with no valid record, headers that are records', () => {
+  it('reads a header with empty cells at its end and records with trailing commas', async () => {
+    const [a, b] = records([VISIBLE, VISIBLE]);
+    const run = await scrubAccounted(`${headerOf()},,\n${a}\n${b},,\n${a},\n`);
+    expect(run.summary.counts).toMatchObject({ lines: 3, checked: 3, rejected: 0 });
+    expect(run.summary.unknownColumns).toEqual([]);
+  });
+
+  it('rejects a record whose extra field is not empty', async () => {
+    const [a] = records([VISIBLE]);
+    const run = await scrubAccounted(`${headerOf()}\n${a},,x\n${a}\n`);
+    expect(run.rejected.map(({ line }) => line)).toEqual([2]);
+  });
+
+  it('refuses a batch whose every record is rejected as NO_VALID_RECORDS, listing them all', async () => {
+    const run = await scrub(`${headerOf()}\nx,y\n"open\nz\n`);
+    expect(run.summary.status).toBe('rejected');
+    expect(run.summary.error?.code).toBe('NO_VALID_RECORDS');
+    expect(run.summary.counts).toMatchObject({ lines: 3, checked: 0, rejected: 3 });
+    expect(run.rejected.map(({ line }) => line)).toEqual([2, 3, 4]);
+    expect(run.result.files['report.html']).toContain('rejected');
+  });
+
+  it('says a first line of record values does not look like a header, without echoing it', async () => {
+    const [a, b] = records([{ member_id: 'SECRET-M-1' }, {}]);
+    const run = await scrub(`${a}\n${b}\n`);
+    expect(run.summary.error?.code).toBe('MISSING_COLUMNS');
+    expect(run.summary.error?.message).toMatch(/does not look like a header/);
+    expect(run.summary.error?.message).toContain('member_id');
+    expect(JSON.stringify(run.summary)).not.toContain('SECRET');
+    expect(run.result.files['report.html']).not.toContain('SECRET');
   });
 });

@@ -8,7 +8,7 @@ import { FIXED_NOW, scrub } from '../../support/run.js';
 const CONTEXT: SummaryContext = {
   batchId: 'b1',
   asOf: '2026-11-28',
-  source: { name: 'b1.csv', bytes: 10, sha256: '0'.repeat(64) },
+  source: { name: 'b1.csv', bytes: 10, sha256: '0'.repeat(64), encoding: 'utf-8' },
   unknownColumns: [],
   generatedAt: FIXED_NOW,
 };

@@ -158,12 +158,15 @@ describe('rejected.csv', () => {
     const text = `${batch([{}, {}])}x,y\n"a\nb",c\n=cmd|' /C calc'!A0,1\n`;
     const run = await scrub(text);
     expect(run.result.files['rejected.csv'].split('\n')[0]).toBe('line,end_line,reason,raw');
+    // A multi-line record that does not parse into the header's columns is re-read line by line.
     expect(run.rejected.map(({ line, end_line }) => [line, end_line])).toEqual([
       [4, 4],
-      [5, 6],
+      [5, 5],
+      [6, 6],
       [7, 7],
     ]);
-    expect(run.rejected[1]!.raw).toBe('"a\nb",c');
+    expect(run.rejected[1]!.raw).toBe('"a');
+    expect(run.rejected[1]!.reason).toMatch(/misplaced quote/);
   });
 
   it('guards a raw record that starts like a formula', async () => {

@@ -54,7 +54,9 @@ describe('summary.json', () => {
       name: 'nightly.csv',
       bytes: Buffer.byteLength(text),
       sha256: createHash('sha256').update(text).digest('hex'),
+      encoding: 'utf-8',
     });
+    expect(Object.keys(summary.source)).toEqual(['name', 'bytes', 'sha256', 'encoding']);
     expect(summary.generatedAt).toBe('2026-11-28T03:12:09Z');
     expect(summary.generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(FIXED_NOW.toISOString().startsWith(summary.generatedAt.slice(0, 19))).toBe(true);
@@ -133,6 +135,7 @@ describe('summary.json', () => {
       name: 'nightly.csv.gz',
       bytes: gz.length,
       sha256: createHash('sha256').update(gz).digest('hex'),
+      encoding: 'utf-8',
     });
   });
 

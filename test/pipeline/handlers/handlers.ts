@@ -1,5 +1,6 @@
 /** The split and validate handlers on an in-memory store, fed typed SQS events, for handler tests. */
 import type { SQSBatchResponse } from 'aws-lambda';
+import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS } from '../../../functions/core/intake/reader.js';
 import type { SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
@@ -15,6 +16,8 @@ export const splitConfig: SplitConfig = {
   workBucket: 'work',
   chunkQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-chunks',
   chunkLines: 10,
+  maxRecords: DEFAULT_MAX_RECORDS,
+  maxGzipRatio: DEFAULT_MAX_GZIP_RATIO,
   logLevel: 'INFO',
 };
 
