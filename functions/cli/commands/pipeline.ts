@@ -4,7 +4,7 @@
  * lazily, so `check` never loads it.
  */
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
 import { EXIT, requireAsOf, UsageError } from '../io.js';
@@ -60,6 +60,9 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
       throw new UsageError('pipeline needs exactly one batch file (see scrub62323 pipeline --help)');
     const file = positionals[0]!;
     await requireFile(file, 'batch');
+    if (!/\.csv(\.gz)?$/.test(file)) {
+      throw new UsageError(`${basename(file)} is not a .csv or .csv.gz file (the pipeline takes only those)`);
+    }
     const asOf = values['as-of'] === undefined ? undefined : requireAsOf(values['as-of']);
     const endpoint = values.endpoint;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
