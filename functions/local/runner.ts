@@ -90,6 +90,15 @@ export interface AwaitReportOptions {
   readonly timeoutMs?: number;
 }
 
+/** What awaitReport keeps track of while it waits. */
+interface ReportWatch {
+  readonly batchIds: readonly string[];
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  lookedInDlqs: number;
+  idleSince?: number | undefined;
+}
+
 /** How often the runner looks for its summary.json, and for its messages in the dead-letter queues. */
 const REPORT_POLL_MS = 200;
 const DLQ_POLL_MS = 2_000;
@@ -334,10 +343,12 @@ export class LocalPipeline {
    */
   async awaitReport(upload: UploadedObject, options: AwaitReportOptions = {}): Promise<string> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const deadline = Date.now() + timeoutMs;
-    const batchIds = this.batchIdsOf(upload);
-    let lookedInDlqs = Date.now();
-    let idleSince: number | undefined;
+    const watch: ReportWatch = {
+      batchIds: this.batchIdsOf(upload),
+      deadline: Date.now() + timeoutMs,
+      timeoutMs,
+      lookedInDlqs: Date.now(),
+    };
     this.split.start();
     this.validate.start();
     try {
@@ -345,25 +356,13 @@ export class LocalPipeline {
         const failure = this.split.error ?? this.validate.error;
         if (failure) throw failure;
         await this.collectNotices();
-        const found = await this.reportOf(batchIds);
+        const found = await this.reportOf(watch.batchIds);
         if (found) return found;
-        let reason: string | undefined;
-        if (Date.now() - lookedInDlqs >= DLQ_POLL_MS) {
-          lookedInDlqs = Date.now();
-          reason = await this.deadLettered(batchIds);
-        }
-        if (this.emulator && !reason) {
-          idleSince = (await this.idle()) ? (idleSince ?? Date.now()) : undefined;
-          if (idleSince !== undefined && Date.now() - idleSince > IDLE_MS)
-            reason = await stalledReason(this.depthOf);
-        }
-        if (!reason && Date.now() > deadline) {
-          reason = `no report for ${batchIds[0]} arrived within ${Math.round(timeoutMs / 1000)} s (${await describeQueues(this.depthOf)})`;
-        }
+        const reason = await this.whyNoReport(watch);
         if (reason) {
           // The report may have landed just as a message of the batch moved to a dead-letter queue.
           await sleep(REPORT_POLL_MS);
-          const late = await this.reportOf(batchIds);
+          const late = await this.reportOf(watch.batchIds);
           if (late) return late;
           throw new PipelineRunError(reason);
         }
@@ -372,6 +371,24 @@ export class LocalPipeline {
     } finally {
       await this.collectNotices();
     }
+  }
+
+  /** Why the report cannot come (a dead-letter queue, stuck queues, the timeout), if it cannot. */
+  private async whyNoReport(watch: ReportWatch): Promise<string | undefined> {
+    if (Date.now() - watch.lookedInDlqs >= DLQ_POLL_MS) {
+      watch.lookedInDlqs = Date.now();
+      const reason = await this.deadLettered(watch.batchIds);
+      if (reason) return reason;
+    }
+    if (this.emulator) {
+      watch.idleSince = (await this.idle()) ? (watch.idleSince ?? Date.now()) : undefined;
+      if (watch.idleSince !== undefined && Date.now() - watch.idleSince > IDLE_MS)
+        return stalledReason(this.depthOf);
+    }
+    if (Date.now() > watch.deadline) {
+      return `no report for ${watch.batchIds[0]} arrived within ${Math.round(watch.timeoutMs / 1000)} s (${await describeQueues(this.depthOf)})`;
+    }
+    return undefined;
   }
 
   /** The first of `batchIds` whose summary.json is in the reports bucket. */

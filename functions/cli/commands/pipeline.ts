@@ -14,7 +14,8 @@ export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
 
 Runs the serverless pipeline locally: uploads the batch (.csv or .csv.gz) to incoming/ in the intake
 bucket, delivers the S3 event, and runs the split and validate functions on real SQS messages until
-the report is in the reports bucket; then downloads it and prints the summary. The report is the
+this upload's report is in the reports bucket (other runs may share the endpoint); then downloads it
+and prints the summary. The report is the
 same as \`scrub62323 check\` gives for the same file and as-of date.
 
 Options:
