@@ -3,8 +3,11 @@
  * "report ready" notices on the watch queue, and, when a run cannot finish, which queue says why.
  */
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -60,6 +63,55 @@ export async function collectNotices(
       }),
     );
   }
+}
+
+/**
+ * Up to ten bodies from a queue, left visible to everyone else (visibility timeout 0): how the runner
+ * looks for its own messages in a dead-letter queue it may share with other runs.
+ */
+export async function peekBodies(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: 0,
+    }),
+  );
+  return Messages.map((message) => message.Body ?? '');
+}
+
+/** Up to ten messages, hidden from everyone else for a few seconds (then visible again by themselves). */
+export async function receiveBriefly(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: 5,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return Messages;
+}
+
+/** Makes received messages visible again at once, for whoever polls next. */
+export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[]) {
+  if (messages.length === 0) return;
+  await sqs.send(
+    new ChangeMessageVisibilityBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: messages.map((message, index) => ({
+        Id: `r${index}`,
+        ReceiptHandle: message.ReceiptHandle!,
+        VisibilityTimeout: 0,
+      })),
+    }),
+  );
+}
+
+export async function deleteMessage(sqs: SQSClient, queueUrl: string, message: Message): Promise<void> {
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
 }
 
 type DepthOf = (queue: QueueName) => Promise<number>;

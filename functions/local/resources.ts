@@ -4,7 +4,12 @@
  * topology.ts), plus a "watch" queue subscribed to the report-ready topic so the runner hears when a
  * report is done.
  */
-import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -104,8 +109,24 @@ async function createBucket(s3: S3Client, name: string): Promise<void> {
   }
 }
 
+/**
+ * Versions the intake bucket, as the stack does: every upload is then an object version of its own,
+ * so uploads of one file name by runs side by side (or a rerun) are separate batches. An endpoint that
+ * keeps no versions (the embedded emulator) gives none: batches are then told apart by ETag.
+ */
+async function versionBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+  } catch {
+    // not supported here: the ETag names the upload instead
+  }
+}
+
 export async function provision(clients: AwsClients): Promise<PipelineResources> {
   await Promise.all(Object.values(BUCKETS).map((name) => createBucket(clients.s3, name)));
+  await versionBucket(clients.s3, BUCKETS.intake);
   const intake = await queueWithDlq(clients.sqs, QUEUES.intake, FUNCTIONS.split);
   const chunk = await queueWithDlq(clients.sqs, QUEUES.chunk, FUNCTIONS.validate);
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: TOPICS.reportReady }));

@@ -1,13 +1,16 @@
 /**
  * One batch through the local pipeline, as `scrub62323 pipeline` runs it: history files first, the
  * upload, its S3 event (the endpoint's own if it sends one, else the runner's), the functions until
- * the "report ready" notice, and the report downloaded.
+ * the upload's own summary.json is in the reports bucket, and the report downloaded.
  */
+import { basename } from 'node:path';
 import { writeReportFolder } from '../adapters/report-folder.js';
 import type { ReportFileName } from '../core/report/files.js';
 import type { Summary } from '../core/report/summary.js';
-import { sleep } from '../pipeline/sleep.js';
-import { LocalPipeline, type LocalPipelineOptions, type RunStats } from './runner.js';
+import { isBatchKey } from '../pipeline/s3-event.js';
+import { PREFIX } from '../pipeline/topology.js';
+import { LocalPipeline, type LocalPipelineOptions, PipelineRunError, type RunStats } from './runner.js';
+import { parseSummary } from './summary.js';
 import type { UploadedObject } from './upload.js';
 
 export interface RunPipelineOptions extends LocalPipelineOptions {
@@ -29,7 +32,10 @@ export interface PipelineRun {
   readonly files: Record<ReportFileName, string>;
   readonly folder?: string;
   readonly upload: UploadedObject;
-  /** Who sent the S3 event: the endpoint's own bucket notification, or the runner. */
+  /**
+   * Who sent the S3 event: the endpoint's own bucket notification (completed by the runner where it
+   * named no object version), or the runner.
+   */
   readonly eventSource: 'endpoint' | 'runner';
   readonly stats: RunStats;
   readonly wallMs: number;
@@ -38,6 +44,11 @@ export interface PipelineRun {
 /** Uploads one file, runs the pipeline until its report is in S3, downloads the report. */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineRun> {
   const started = performance.now();
+  if (!isBatchKey(`${PREFIX.incoming}${basename(options.file)}`)) {
+    throw new PipelineRunError(
+      `${basename(options.file)} is not a .csv or .csv.gz file: split would ignore it`,
+    );
+  }
   const pipeline = await LocalPipeline.start(options);
   try {
     if (!pipeline.conditionalWrites) {
@@ -46,25 +57,24 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       );
     }
     for (const path of options.history ?? []) await pipeline.uploadHistory(path);
-    const before = pipeline.nativeNotifications ? await pipeline.queueDepth('intake') : 0;
     const upload = await pipeline.uploadFile(options.file, options.asOf ? { asOf: options.asOf } : {});
-    const eventSource =
-      pipeline.nativeNotifications && (await eventArrived(pipeline, before)) ? 'endpoint' : 'runner';
+    // An endpoint that sends notifications does so at once (moto) or within seconds (S3).
+    const endpointEvent = pipeline.nativeNotifications ? await pipeline.awaitEndpointEvent(upload) : 'none';
+    const eventSource = endpointEvent === 'none' ? 'runner' : 'endpoint';
     if (eventSource === 'runner') await pipeline.announce(upload);
-    await pipeline.drain({
-      until: () => pipeline.noticeFor(upload) !== undefined,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    });
-    const notice = pipeline.noticeFor(upload)!;
-    const files = await pipeline.readReport(notice.batchId);
-    const summary = JSON.parse(files['summary.json']) as Summary;
+    const batchId = await pipeline.awaitReport(
+      upload,
+      options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+    );
+    const files = await pipeline.readReport(batchId);
+    const summary = summaryOf(files['summary.json'], batchId);
     let folder: string | undefined;
     if (options.outDir !== undefined) {
-      folder = typeof options.outDir === 'function' ? options.outDir(notice.batchId) : options.outDir;
+      folder = typeof options.outDir === 'function' ? options.outDir(batchId) : options.outDir;
       await writeReportFolder(folder, files);
     }
     return {
-      batchId: notice.batchId,
+      batchId,
       summary,
       files,
       ...(folder !== undefined ? { folder } : {}),
@@ -78,11 +88,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   }
 }
 
-/** An endpoint that sends notifications does so at once (moto) or within seconds (S3). */
-async function eventArrived(pipeline: LocalPipeline, before: number): Promise<boolean> {
-  for (let waited = 0; waited < 3000; waited += 100) {
-    if ((await pipeline.queueDepth('intake')) > before) return true;
-    await sleep(100);
-  }
-  return false;
+function summaryOf(text: string, batchId: string): Summary {
+  const parsed = parseSummary(text);
+  if (!parsed.ok)
+    throw new PipelineRunError(`the summary.json of ${batchId} is not readable (${parsed.problem})`);
+  if (parsed.value.batchId !== batchId)
+    throw new PipelineRunError(`the summary.json under ${batchId} is of another batch`);
+  return parsed.value;
 }

@@ -2,24 +2,40 @@
  * The pipeline on this machine: the embedded emulator (or an endpoint you name), the same buckets and
  * queues as the stack, the same split and validate handlers driven by real SQS messages, and S3 event
  * notifications published as S3 would (the emulator does not send them). Bounded: long polls are
- * short, a run stops by itself once the queues are idle, and a global timeout ends a stuck run.
+ * short, and a global timeout ends a stuck run.
+ *
+ * A run waits for its own report (awaitReport): the summary.json of the batch id split derives from
+ * the upload. The queues may be shared with other runs on one endpoint, or hold messages of a run that
+ * was killed; this run's pollers handle whatever arrives, as Lambda would, but how busy or idle the
+ * queues are says nothing about this run's batch.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { s3ObjectStore } from '../adapters/s3.js';
 import { ScrubError } from '../core/errors.js';
 import { REPORT_FILES, type ReportFileName } from '../core/report/files.js';
+import { batchIdOf } from '../pipeline/batch-id.js';
 import { reportKey } from '../pipeline/keys.js';
-import { objectCreatedEvent } from '../pipeline/s3-event.js';
+import { objectCreatedEvent, parseIntakeMessage, type Upload } from '../pipeline/s3-event.js';
 import { sleep } from '../pipeline/sleep.js';
 import { AS_OF_METADATA, PREFIX } from '../pipeline/topology.js';
-import type { ReportReady } from '../pipeline/work-files.js';
+import { decodeChunkMessage, type ReportReady } from '../pipeline/work-files.js';
 import { type Emulator, startEmulator } from './emulator.js';
 import type { QueueConsumer } from './event-source.js';
 import { deployFunctions, type FunctionOptions } from './functions.js';
-import { collectNotices, describeQueues, type QueueName, queueDepth, stalledReason } from './queues.js';
+import {
+  collectNotices,
+  deleteMessage,
+  describeQueues,
+  peekBodies,
+  type QueueName,
+  queueDepth,
+  receiveBriefly,
+  releaseMessages,
+  stalledReason,
+} from './queues.js';
 import { countRequests } from './requests.js';
 import {
   type AwsClients,
@@ -70,9 +86,38 @@ export interface DrainOptions {
   readonly stallMs?: number;
 }
 
+export interface AwaitReportOptions {
+  readonly timeoutMs?: number;
+}
+
+/** What awaitReport keeps track of while it waits. */
+interface ReportWatch {
+  readonly batchIds: readonly string[];
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  lookedInDlqs: number;
+  idleSince?: number | undefined;
+}
+
+/** How often the runner looks for its summary.json, and for its messages in the dead-letter queues. */
+const REPORT_POLL_MS = 200;
+const DLQ_POLL_MS = 2_000;
+/** The embedded emulator's queues are this run's alone: idle this long with no report, the run is stuck. */
+const IDLE_MS = 5_000;
+const DAY_MS = 86_400_000;
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+const sameObject = (a: UploadedObject, b: UploadedObject): boolean =>
+  a.bucket === b.bucket &&
+  a.key === b.key &&
+  (a.versionId ?? '') === (b.versionId ?? '') &&
+  a.eTag === b.eTag;
+
 export class LocalPipeline {
   readonly notices: ReportReady[] = [];
   private readonly requestCounts = new Map<string, number>();
+  /** The event times the runner stamped on the events it published, by upload. */
+  private readonly announced: { readonly upload: UploadedObject; readonly eventTime: Date }[] = [];
   private sequence = 0;
   private readonly split: QueueConsumer;
   private readonly validate: QueueConsumer;
@@ -176,8 +221,44 @@ export class LocalPipeline {
       ...(upload.versionId ? { versionId: upload.versionId } : {}),
       ...(this.options.region ? { region: this.options.region } : {}),
     });
+    this.announced.push({ upload, eventTime });
     await this.publishIntake(body);
     return body;
+  }
+
+  /**
+   * Waits up to `waitMs` for the endpoint's own event for an upload on the intake queue (other runs'
+   * messages are put back at once). 'complete' when it names the upload as S3 would; 'replaced' when
+   * it named no version of a versioned upload (moto's do not): it is then swapped for the full event,
+   * since split would read it by ETag and lose it to a newer upload of the same name; 'none' when no
+   * event came (or another run's split took it first).
+   */
+  async awaitEndpointEvent(
+    upload: UploadedObject,
+    waitMs = 3_000,
+  ): Promise<'complete' | 'replaced' | 'none'> {
+    const { sqs } = this.admin;
+    const url = this.resources.queues.intake.url;
+    for (const until = Date.now() + waitMs; Date.now() < until; ) {
+      const messages = await receiveBriefly(sqs, url);
+      let outcome: 'complete' | 'replaced' | undefined;
+      const others: Message[] = [];
+      for (const message of messages) {
+        const event = intakeUploads(message.Body ?? '').find((named) => namesUpload(named, upload));
+        if (event && outcome === undefined) {
+          outcome = (event.versionId ?? '') === (upload.versionId ?? '') ? 'complete' : 'replaced';
+          if (outcome === 'complete') others.push(message);
+          else await deleteMessage(sqs, url, message);
+        } else {
+          others.push(message);
+        }
+      }
+      await releaseMessages(sqs, url, others);
+      if (outcome === 'replaced') await this.announce(upload);
+      if (outcome) return outcome;
+      await sleep(100);
+    }
+    return 'none';
   }
 
   /** Sends any body to the intake queue (as S3 would, or as a broken sender would). */
@@ -230,6 +311,124 @@ export class LocalPipeline {
     } finally {
       await this.collectNotices();
     }
+  }
+
+  /**
+   * The batch ids split may give an upload, most likely first: split dates a batch by its event, and
+   * the event is either one the runner stamped or the endpoint's own, stamped by the endpoint's clock
+   * (some emulators write local time without a zone), so the days around now are tried as well.
+   */
+  batchIdsOf(upload: UploadedObject, around: Date = new Date()): string[] {
+    const times = [
+      ...this.announced.filter((entry) => sameObject(entry.upload, upload)).map((entry) => entry.eventTime),
+      around,
+      new Date(around.getTime() - DAY_MS),
+      new Date(around.getTime() + DAY_MS),
+    ];
+    const byEtag = { bucket: upload.bucket, key: upload.key, eTag: upload.eTag };
+    // An endpoint whose events name no version (moto) has split name the batch by ETag.
+    const objects = upload.versionId ? [{ ...byEtag, versionId: upload.versionId }, byEtag] : [byEtag];
+    const ids = objects.flatMap((object) =>
+      times.map((time) => batchIdOf({ ...object, eventTime: time.toISOString() })),
+    );
+    return [...new Set(ids)];
+  }
+
+  /**
+   * Runs the functions until the upload's report is in the reports bucket (its summary.json is written
+   * last), and returns its batch id. Fails, in one sentence, when the upload's event or one of its
+   * chunk messages is found in a dead-letter queue with no report written, when a poller itself
+   * fails, or at the timeout. With the embedded emulator, whose queues no one else uses, queues that
+   * stay idle with no report also end the run.
+   */
+  async awaitReport(upload: UploadedObject, options: AwaitReportOptions = {}): Promise<string> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const watch: ReportWatch = {
+      batchIds: this.batchIdsOf(upload),
+      deadline: Date.now() + timeoutMs,
+      timeoutMs,
+      lookedInDlqs: Date.now(),
+    };
+    this.split.start();
+    this.validate.start();
+    try {
+      for (;;) {
+        const failure = this.split.error ?? this.validate.error;
+        if (failure) throw failure;
+        await this.collectNotices();
+        const found = await this.reportOf(watch.batchIds);
+        if (found) return found;
+        const reason = await this.whyNoReport(watch);
+        if (reason) {
+          // The report may have landed just as a message of the batch moved to a dead-letter queue.
+          await sleep(REPORT_POLL_MS);
+          const late = await this.reportOf(watch.batchIds);
+          if (late) return late;
+          throw new PipelineRunError(reason);
+        }
+        await sleep(REPORT_POLL_MS);
+      }
+    } finally {
+      await this.collectNotices();
+    }
+  }
+
+  /** Why the report cannot come (a dead-letter queue, stuck queues, the timeout), if it cannot. */
+  private async whyNoReport(watch: ReportWatch): Promise<string | undefined> {
+    if (Date.now() - watch.lookedInDlqs >= DLQ_POLL_MS) {
+      watch.lookedInDlqs = Date.now();
+      const reason = await this.deadLettered(watch.batchIds);
+      if (reason) return reason;
+    }
+    if (this.emulator) {
+      watch.idleSince = (await this.idle()) ? (watch.idleSince ?? Date.now()) : undefined;
+      if (watch.idleSince !== undefined && Date.now() - watch.idleSince > IDLE_MS)
+        return stalledReason(this.depthOf);
+    }
+    if (Date.now() > watch.deadline) {
+      return `no report for ${watch.batchIds[0]} arrived within ${Math.round(watch.timeoutMs / 1000)} s (${await describeQueues(this.depthOf)})`;
+    }
+    return undefined;
+  }
+
+  /** The first of `batchIds` whose summary.json is in the reports bucket. */
+  private async reportOf(batchIds: readonly string[]): Promise<string | undefined> {
+    const store = s3ObjectStore(this.admin.s3);
+    for (const batchId of batchIds) {
+      if (await store.exists(this.resources.buckets.reports, reportKey(batchId, 'summary.json')))
+        return batchId;
+    }
+    return undefined;
+  }
+
+  /** Why the upload can have no report, if one of its messages is in a dead-letter queue. */
+  private async deadLettered(batchIds: readonly string[]): Promise<string | undefined> {
+    const ours = new Set(batchIds);
+    const { sqs } = this.admin;
+    const { queues } = this.resources;
+    if ((await this.queueDepth('intakeDlq')) > 0) {
+      for (const body of await peekBodies(sqs, queues.intakeDlq.url)) {
+        if (intakeUploads(body).some((event) => ours.has(batchIdOf(event))))
+          return 'the upload could not be split: its S3 event is in the intake dead-letter queue (see the split logs)';
+      }
+    }
+    if ((await this.queueDepth('chunkDlq')) > 0) {
+      for (const body of await peekBodies(sqs, queues.chunkDlq.url)) {
+        if (ours.has(chunkBatchOf(body) ?? ''))
+          return 'a message of the batch is in the chunk dead-letter queue and no report was written (see the validate logs)';
+      }
+    }
+    return undefined;
+  }
+
+  /** No message waiting or being handled. */
+  private async idle(): Promise<boolean> {
+    return (
+      !this.split.busy &&
+      !this.validate.busy &&
+      (await this.queueDepth('intake')) === 0 &&
+      (await this.queueDepth('chunk')) === 0
+    );
   }
 
   /** The "report ready" notice for an upload, once validate has published it. */
@@ -294,4 +493,29 @@ async function probeConditionalWrites(clients: AwsClients, resources: PipelineRe
   const key = `${PREFIX.work}_probe/${randomBytes(8).toString('hex')}`;
   await store.writeIfAbsent(resources.buckets.work, key, 'probe');
   return !(await store.writeIfAbsent(resources.buckets.work, key, 'probe'));
+}
+
+/** Whether an event's upload is this object (an event without a version id names it by ETag). */
+const namesUpload = (event: Upload, upload: UploadedObject): boolean =>
+  event.bucket === upload.bucket &&
+  event.key === upload.key &&
+  (event.versionId !== undefined ? event.versionId === upload.versionId : event.eTag === upload.eTag);
+
+/** The uploads an intake message names; none when it is no S3 event. */
+function intakeUploads(body: string) {
+  try {
+    const message = parseIntakeMessage(body);
+    return message.kind === 'uploads' ? message.uploads : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The batch a chunk-queue message is for, when it is one. */
+function chunkBatchOf(body: string): string | undefined {
+  try {
+    return decodeChunkMessage(body).batchId;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,15 @@
 /**
  * Batch ids: `<event date>-<file stem>-<hash>`, e.g. `2026-11-28-nightly-batch-3f9c2a1b7e`.
  * Safe anywhere a path segment goes (only [A-Za-z0-9._-], never `..`, at most 64 characters), readable
- * (the date and the file name), and one per upload: the hash covers bucket, key, version, ETag and the
- * event sequencer (S3 gives each upload of a key a new one), so the same event delivered twice gives
- * the same id and a re-upload under the same name gives a new one.
+ * (the date and the file name), and one per uploaded object: the hash covers bucket, key and the
+ * object's version id (or its ETag where the bucket is unversioned), so every event for one upload —
+ * redelivered, or sent twice with different sequencers — names the same batch, and a re-upload under
+ * the same name (a new version, or new bytes) names a new one. Only an event that carries neither a
+ * version id nor an ETag (some emulators) falls back to its sequencer, or else its event time. The
+ * date is the event's: S3 stamps every event of one upload with the time of the upload.
+ *
+ * Split and the local runner both derive the id here, so what the runner waits for is what split
+ * writes.
  */
 import { createHash } from 'node:crypto';
 import { UnreadableMessageError, type Upload } from './s3-event.js';
@@ -40,11 +46,18 @@ export function eventDateOf(eventTime: string): string {
   return day;
 }
 
+/** What makes one uploaded object one batch (the tags keep the three kinds from ever colliding). */
+function identityOf(upload: Upload): readonly string[] {
+  if (upload.versionId) return ['version', upload.bucket, upload.key, upload.versionId];
+  if (upload.eTag) return ['etag', upload.bucket, upload.key, upload.eTag];
+  // Neither: only the event tells uploads apart. A redelivered event repeats its sequencer and time.
+  return ['event', upload.bucket, upload.key, upload.sequencer ?? `t:${upload.eventTime}`];
+}
+
 export function batchIdOf(upload: Upload): string {
-  // S3 always sends a sequencer; some emulators do not, and then the event time tells uploads apart
-  // (a redelivered event repeats its time, a new upload of the same bytes does not).
-  const occurrence = upload.sequencer ?? `t:${upload.eventTime}`;
-  const identity = [upload.bucket, upload.key, upload.versionId ?? '', upload.eTag ?? '', occurrence];
-  const hash = createHash('sha256').update(identity.join('\u0000')).digest('hex').slice(0, HASH_CHARS);
+  const hash = createHash('sha256')
+    .update(identityOf(upload).join('\u0000'))
+    .digest('hex')
+    .slice(0, HASH_CHARS);
   return `${eventDateOf(upload.eventTime)}-${stemOf(upload.key)}-${hash}`;
 }

@@ -1,26 +1,30 @@
 /**
  * The local pipeline waits for its own batch: two `scrub62323 pipeline` runs at once on one
- * --endpoint (moto_server, when installed; skipped otherwise) each get their own report and exit 0.
+ * --endpoint (moto_server, when installed; skipped otherwise) each get their own report and exit 0,
+ * and a rerun after `kill -9` does not wait for the messages the dead run left in flight.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AS_OF,
   accountingProblems,
   csv,
   describeRun,
-  HOSTILE,
   readReport,
   row,
   runCli,
   scratch,
   sha256,
+  startCli,
+  waitFor,
+  writeRows,
 } from './support.js';
 
-const hasMoto = HOSTILE && spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 let moto: ChildProcess | undefined;
 let endpoint = '';
 
@@ -97,4 +101,52 @@ describe.skipIf(!hasMoto)('hostile: pipelines side by side on one endpoint', () 
   it('two batches with the same file name (from different folders) at once: each its own report', async () => {
     await sideBySide(['nightly.csv', 'nightly.csv'], ['one', 'two']);
   }, 90_000);
+});
+
+/** Messages received by a poller and not yet deleted, on the endpoint's chunk queue. */
+async function chunksInFlight(): Promise<number> {
+  const sqs = new SQSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'scrub62323-chunks' }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  } catch {
+    return 0; // not created yet
+  } finally {
+    sqs.destroy();
+  }
+}
+
+describe.skipIf(!hasMoto)('hostile: a rerun after kill -9', () => {
+  it("does not wait for the dead run's messages (invisible for the 12-minute visibility timeout)", async () => {
+    const space = await scratch('pipeline-rerun');
+    const file = join(space.root, 'in', 'rerun.csv');
+    await writeRows(file, 1000, (index) => row(index, { modifiers: '50' }));
+    const args = ['pipeline', file, '--as-of', AS_OF, '--endpoint', endpoint, '--chunk-lines', '10'];
+    const dead = startCli([...args, '--out', space.out('dead')], { tmp: space.tmp, timeoutMs: 60_000 });
+    // Killed while its pollers hold chunk messages: those stay invisible until the visibility timeout.
+    const holding = await waitFor(async () => (await chunksInFlight()) > 0, 40_000);
+    dead.child.kill('SIGKILL');
+    await dead.done;
+    expect(holding, 'the first run had chunk messages in flight when it was killed').toBe(true);
+
+    const started = Date.now();
+    const rerun = await runCli([...args, '--out', space.out('rerun')], { tmp: space.tmp, timeoutMs: 80_000 });
+    expect(rerun.code, describeRun(rerun)).toBe(0);
+    expect(Date.now() - started, "well within the dead messages' visibility timeout").toBeLessThan(60_000);
+    const report = await readReport(space.out('rerun'));
+    expect(report.summary.status).toBe('complete');
+    expect(report.summary.counts.lines).toBe(1000);
+    expect(accountingProblems(report)).toEqual([]);
+    expect(report.summary.source.sha256).toBe(sha256(await readFile(file)));
+  }, 120_000);
 });

@@ -20,16 +20,32 @@ describe('batchIdOf', () => {
     expect(batchIdOf(upload())).toBe(batchIdOf(upload()));
   });
 
-  it('differs for a re-upload under the same name (new sequencer, ETag or version)', () => {
+  it('is one batch per uploaded object, whatever the sequencer of its event', () => {
     const first = batchIdOf(upload());
-    expect(batchIdOf(upload({ sequencer: '0055AED6DCD90281F0' }))).not.toBe(first);
-    expect(batchIdOf(upload({ eTag: 'def456' }))).not.toBe(first);
-    expect(batchIdOf(upload({ versionId: 'v2' }))).not.toBe(first);
+    expect(batchIdOf(upload({ sequencer: '0055AED6DCD90281F0' }))).toBe(first);
+    expect(batchIdOf(upload({ sequencer: undefined }))).toBe(first);
+    expect(batchIdOf(upload({ eventTime: '2026-11-28T03:12:11.000Z' }))).toBe(first);
+    const versioned = upload({ versionId: 'v1' });
+    expect(batchIdOf({ ...versioned, sequencer: '0055AED6DCD90281F0' })).toBe(batchIdOf(versioned));
+    // The version names the object: an ETag missing from one event changes nothing.
+    expect(batchIdOf({ ...versioned, eTag: undefined })).toBe(batchIdOf(versioned));
   });
 
-  it('tells apart uploads of identical bytes by event time when there is no sequencer (emulators)', () => {
-    const a = upload({ sequencer: undefined, eventTime: '2026-11-28T03:12:09.000Z' });
-    const b = upload({ sequencer: undefined, eventTime: '2026-11-28T03:15:00.000Z' });
+  it('differs for a re-upload under the same name (new ETag or version) and for another key', () => {
+    const first = batchIdOf(upload());
+    expect(batchIdOf(upload({ eTag: 'def456' }))).not.toBe(first);
+    expect(batchIdOf(upload({ versionId: 'v2' }))).not.toBe(batchIdOf(upload({ versionId: 'v1' })));
+    expect(batchIdOf(upload({ versionId: 'v1' }))).not.toBe(first);
+    expect(batchIdOf(upload({ key: 'incoming/other/nightly-batch.csv' }))).not.toBe(first);
+    expect(batchIdOf(upload({ bucket: 'elsewhere' }))).not.toBe(first);
+  });
+
+  it('falls back to the sequencer, then the event time, when an event names no version or ETag', () => {
+    const bare = upload({ eTag: undefined });
+    expect(batchIdOf(bare)).toBe(batchIdOf({ ...bare }));
+    expect(batchIdOf({ ...bare, sequencer: '0055AED6DCD90281F0' })).not.toBe(batchIdOf(bare));
+    const a = upload({ eTag: undefined, sequencer: undefined, eventTime: '2026-11-28T03:12:09.000Z' });
+    const b = upload({ eTag: undefined, sequencer: undefined, eventTime: '2026-11-28T03:15:00.000Z' });
     expect(batchIdOf(a)).not.toBe(batchIdOf(b));
     expect(batchIdOf(a)).toBe(batchIdOf({ ...a }));
   });

@@ -4,7 +4,7 @@
  * lazily, so `check` never loads it.
  */
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
 import { EXIT, requireAsOf, UsageError } from '../io.js';
@@ -14,7 +14,8 @@ export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
 
 Runs the serverless pipeline locally: uploads the batch (.csv or .csv.gz) to incoming/ in the intake
 bucket, delivers the S3 event, and runs the split and validate functions on real SQS messages until
-the report is in the reports bucket; then downloads it and prints the summary. The report is the
+this upload's report is in the reports bucket (other runs may share the endpoint); then downloads it
+and prints the summary. The report is the
 same as \`scrub62323 check\` gives for the same file and as-of date.
 
 Options:
@@ -60,6 +61,9 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
       throw new UsageError('pipeline needs exactly one batch file (see scrub62323 pipeline --help)');
     const file = positionals[0]!;
     await requireFile(file, 'batch');
+    if (!/\.csv(\.gz)?$/.test(file)) {
+      throw new UsageError(`${basename(file)} is not a .csv or .csv.gz file (the pipeline takes only those)`);
+    }
     const asOf = values['as-of'] === undefined ? undefined : requireAsOf(values['as-of']);
     const endpoint = values.endpoint;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {

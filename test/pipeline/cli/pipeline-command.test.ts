@@ -41,6 +41,7 @@ describe('scrub62323 pipeline', () => {
     [[SAMPLE, '--endpoint', 'localhost:4566'], '--endpoint "localhost:4566" is not an http(s) URL'],
     [[SAMPLE, '--chunk-lines', '0'], '--chunk-lines takes a whole number'],
     [[SAMPLE, '--bogus'], "Unknown option '--bogus'"],
+    [['package.json'], 'package.json is not a .csv or .csv.gz file'],
   ])('refuses %j with exit code 2 and one sentence', async (args, message) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);

@@ -167,6 +167,30 @@ describe('the local pipeline', () => {
     expect(logs.filter((line) => line.includes('"report written"'))).toHaveLength(1);
   });
 
+  it('makes one batch and one report of two events for one upload with different sequencers', async () => {
+    const pipeline = await start({ concurrency: { split: 2 } });
+    const body = Buffer.from(syntheticBatch(300));
+    const upload = await pipeline.uploadBatch('incoming/twice.csv', body, { asOf: AS_OF });
+    const first = await pipeline.announce(upload);
+    const second = await pipeline.announce(upload); // a new sequencer, as a second sender would write
+    const sequencerOf = (event: string) => /"sequencer":"([0-9A-F]+)"/.exec(event)?.[1];
+    expect(sequencerOf(second)).not.toBe(sequencerOf(first));
+    const batchId = await pipeline.awaitReport(upload, { timeoutMs: 60_000 });
+    await pipeline.drain({ timeoutMs: 30_000 });
+
+    expect(pipeline.batchIdsOf(upload)[0]).toBe(batchId);
+    expect(pipeline.notices.map((notice) => notice.batchId)).toEqual([batchId]);
+    const batchIds = new Set(
+      (await pipeline.listKeys(pipeline.resources.buckets.work, 'work/')).map((key) => key.split('/')[1]),
+    );
+    expect([...batchIds]).toEqual([batchId]);
+    expect(await pipeline.listKeys(pipeline.resources.buckets.reports, 'reports/')).toHaveLength(
+      REPORT_FILES.length,
+    );
+    const files = await pipeline.readReport(batchId);
+    await expectSameAsCheck(files, body, JSON.parse(files['summary.json']) as Summary);
+  });
+
   it('makes a new batch of a corrected file re-uploaded under the same name', async () => {
     const pipeline = await start();
     const first = await process(pipeline, 'incoming/nightly.csv', Buffer.from(syntheticBatch(120)), {

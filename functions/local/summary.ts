@@ -1,0 +1,40 @@
+/**
+ * summary.json as the runner reads it back from the reports bucket: checked against a schema, since
+ * the bucket is shared with whatever else uses the endpoint. Fields the runner does not know are kept.
+ */
+import { z } from 'zod';
+import type { Summary } from '../core/report/summary.js';
+import { RULE_IDS } from '../core/rules/catalog.js';
+import { checkJson } from '../pipeline/checked.js';
+
+const count = z.int().min(0);
+const severity = z.enum(['error', 'warning', 'info']);
+
+export const SummarySchema = z.looseObject({
+  batchId: z.string().min(1),
+  ruleSet: z.string(),
+  asOf: z.iso.date(),
+  status: z.enum(['complete', 'rejected', 'incomplete']),
+  error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
+  missing: z.array(z.string()).optional(),
+  source: z.looseObject({ name: z.string(), bytes: count, sha256: z.string() }),
+  counts: z.looseObject({
+    lines: count,
+    checked: count,
+    rejected: count,
+    claims: count,
+    members: count,
+    indexLines: count,
+    flaggedLines: count,
+    findings: z.object({ error: count, warning: count, info: count }),
+  }),
+  byRule: z.partialRecord(z.enum(RULE_IDS), z.object({ severity, findings: count, charge: z.number() })),
+  dollarsAtRisk: z.number(),
+  unknownColumns: z.array(z.string()),
+  generatedAt: z.string(),
+}) satisfies z.ZodType<Summary>;
+
+/** The summary, or the problem (a field and what was expected; never the value found). */
+export function parseSummary(text: string): { ok: true; value: Summary } | { ok: false; problem: string } {
+  return checkJson(SummarySchema, text);
+}
