@@ -3,6 +3,7 @@
  * the bucket is shared with whatever else uses the endpoint. Fields the runner does not know are kept.
  */
 import { z } from 'zod';
+import { SOURCE_ENCODINGS } from '../core/intake/encoding.js';
 import type { Summary } from '../core/report/summary.js';
 import { RULE_IDS } from '../core/rules/catalog.js';
 import { checkJson } from '../pipeline/checked.js';
@@ -17,7 +18,12 @@ export const SummarySchema = z.looseObject({
   status: z.enum(['complete', 'rejected', 'incomplete']),
   error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
   missing: z.array(z.string()).optional(),
-  source: z.looseObject({ name: z.string(), bytes: count, sha256: z.string() }),
+  source: z.looseObject({
+    name: z.string(),
+    bytes: count,
+    sha256: z.string(),
+    encoding: z.enum(SOURCE_ENCODINGS),
+  }),
   counts: z.looseObject({
     lines: count,
     checked: count,

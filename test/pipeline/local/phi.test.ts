@@ -32,11 +32,6 @@ interface Case {
   readonly data: () => string | Uint8Array;
   /** Refused before any record is read. */
   readonly refusedWhole: boolean;
-  /**
-   * Header rejections quote the first line today; the reader's fix (issue 10, point 7) lands with the
-   * intake work. Until then these cases run with the parked hostile suite (SCRUB_HOSTILE=1).
-   */
-  readonly awaitsReaderFix?: boolean;
 }
 
 const CASES: Case[] = [
@@ -70,7 +65,6 @@ const CASES: Case[] = [
     key: 'incoming/no-header.csv',
     data: () => `${phiRows(5).join('\n')}\n`,
     refusedWhole: true,
-    awaitsReaderFix: true,
   },
   {
     name: 'a first line of patient text',
@@ -78,7 +72,6 @@ const CASES: Case[] = [
     data: () =>
       `${MARK} Jane Roe,born ${MARK}-DOB-19610417,member ${MARK}-M-1001\n${phiRows(3).join('\n')}\n`,
     refusedWhole: true,
-    awaitsReaderFix: true,
   },
   {
     name: 'a file that is not text',
@@ -141,8 +134,7 @@ const headings = (html: string): string =>
     .join('\n');
 
 describe('the local pipeline says nothing of the claims in a batch', () => {
-  const runnable = CASES.filter((item) => !item.awaitsReaderFix || process.env.SCRUB_HOSTILE === '1');
-  it.each(runnable)('$name: nothing planted in the notice, the logs or the summary', async (item) => {
+  it.each(CASES)('$name: nothing planted in the notice, the logs or the summary', async (item) => {
     const pipeline = await start();
     const upload = await pipeline.uploadBatch(item.key, Buffer.from(item.data()), { asOf: '2026-11-28' });
     await pipeline.announce(upload);
