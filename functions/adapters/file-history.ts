@@ -33,7 +33,8 @@ export async function appendHistoryFile(
   const sessions = distinctRecords(parseSessionRecords(records));
   const text = (await readIfPresent(path)).replace(/^\uFEFF/, '');
   if (text.trim() === '') {
-    await appendFile(path, historyHeader() + sessions.map((record) => historyRowOf(record)).join(''));
+    const lines = [historyHeader(), ...sessions.map((record) => historyRowOf(record))];
+    await appendFile(path, lines.map((line) => `${line}\n`).join(''));
     return { appended: sessions.length };
   }
   const rows = parse(text, {
@@ -56,7 +57,12 @@ export async function appendHistoryFile(
   }
   const fresh = sessions.filter((record) => !present.has(`${record.batchId}#${record.line}`));
   if (fresh.length === 0) return { appended: 0 };
-  const separator = text.endsWith('\n') ? '' : '\n';
-  await appendFile(path, separator + fresh.map((record) => historyRowOf(record, columns)).join(''));
+  // The reader takes the first line's ending for every record: a CRLF file must stay CRLF.
+  const eol = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n') ? '\r\n' : '\n';
+  const separator = text.endsWith('\n') ? '' : eol;
+  await appendFile(
+    path,
+    separator + fresh.map((record) => `${historyRowOf(record, columns)}${eol}`).join(''),
+  );
   return { appended: fresh.length };
 }

@@ -5,7 +5,7 @@
 
 import type { SessionRecord } from './history-port.js';
 import { normalizeHeaderName, SCALAR_ALIASES } from './intake/columns.js';
-import { csvRow, quoteCsv } from './report/csv.js';
+import { quoteCsv } from './report/csv.js';
 
 export const HISTORY_COLUMNS = [
   'member_id',
@@ -65,10 +65,11 @@ const CELLS: Record<HistoryColumn, (record: SessionRecord) => string> = {
   line: (r) => String(r.line),
 };
 
-export const historyHeader = (): string => csvRow([...HISTORY_COLUMNS]);
+/** Rows come without their line end: an appended row must end as the file's own lines do. */
+export const historyHeader = (): string => HISTORY_COLUMNS.join(',');
 
 /** A record as a row under `columns`; a column that is no history field stays empty. */
 export const historyRowOf = (
   record: SessionRecord,
   columns: readonly (HistoryColumn | undefined)[] = HISTORY_COLUMNS,
-): string => csvRow(columns.map((column) => (column === undefined ? '' : quoteCsv(CELLS[column](record)))));
+): string => columns.map((column) => (column === undefined ? '' : quoteCsv(CELLS[column](record)))).join(',');
