@@ -105,7 +105,10 @@ export interface DynamoHistoryOptions {
   readonly tableName: string;
   /** Requests in flight at once, lookups and writes alike (default 16). */
   readonly concurrency?: number;
-  /** Attempts per request, the first included, for throttling and for unprocessed items (default 8). */
+  /**
+   * Attempts per request, the first included, for throttling and for unprocessed items (default 8).
+   * The SDK client retries throttling on its own first (3 attempts by default): these come on top.
+   */
   readonly maxAttempts?: number;
   /** Backoff: full jitter over base × 2^attempt, capped (defaults 50 ms and 5 s). */
   readonly baseDelayMs?: number;
