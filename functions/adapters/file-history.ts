@@ -1,9 +1,68 @@
-/** History of earlier sessions from a local CSV file (`--history prior.csv`). */
-import { readFile } from 'node:fs/promises';
+/** History of earlier sessions from a local CSV file (`--history prior.csv`), and appending to it (`--record`). */
+import { appendFile, readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { HistorySource } from '../core/engine/accumulator.js';
+import { ScrubError } from '../core/errors.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
+import { hasRequiredColumns, historyColumnsOf, historyHeader, historyRowOf } from '../core/history-csv.js';
+import { distinctRecords, parseSessionRecords, type SessionRecordInput } from '../core/history-port.js';
 
 export async function loadHistoryFile(path: string): Promise<{ source: HistorySource; skippedRows: number }> {
   const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'));
   return { source: inMemoryHistory(sessions), skippedRows };
+}
+
+async function readIfPresent(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+/**
+ * Appends sessions to a history file, creating it with the full header when it is missing or empty.
+ * Rows go under the file's own columns. When the file has batch_id and line, a record already there
+ * (same batch and line) is not written again, so recording a batch twice changes nothing.
+ */
+export async function appendHistoryFile(
+  path: string,
+  records: readonly SessionRecordInput[],
+): Promise<{ appended: number }> {
+  const sessions = distinctRecords(parseSessionRecords(records));
+  const text = (await readIfPresent(path)).replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    const lines = [historyHeader(), ...sessions.map((record) => historyRowOf(record))];
+    await appendFile(path, lines.map((line) => `${line}\n`).join(''));
+    return { appended: sessions.length };
+  }
+  const rows = parse(text, {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  }) as string[][];
+  const columns = historyColumnsOf(rows[0] ?? []);
+  if (!hasRequiredColumns(columns)) {
+    throw new ScrubError(
+      'BAD_HISTORY',
+      'the history file needs columns member_id, date_of_service and procedure_code',
+    );
+  }
+  const batchColumn = columns.indexOf('batch_id');
+  const lineColumn = columns.indexOf('line');
+  const present = new Set<string>();
+  if (batchColumn >= 0 && lineColumn >= 0) {
+    for (const row of rows.slice(1)) present.add(`${row[batchColumn]?.trim()}#${row[lineColumn]?.trim()}`);
+  }
+  const fresh = sessions.filter((record) => !present.has(`${record.batchId}#${record.line}`));
+  if (fresh.length === 0) return { appended: 0 };
+  // The reader takes the first line's ending for every record: a CRLF file must stay CRLF.
+  const eol = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n') ? '\r\n' : '\n';
+  const separator = text.endsWith('\n') ? '' : eol;
+  await appendFile(
+    path,
+    separator + fresh.map((record) => `${historyRowOf(record, columns)}${eol}`).join(''),
+  );
+  return { appended: fresh.length };
 }

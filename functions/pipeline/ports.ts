@@ -4,9 +4,17 @@
  * handlers, the local runner and the tests choose the clients (AWS, the embedded emulator, moto, an
  * in-memory store) and inject faults without module mocking.
  *
- * The history store (earlier sessions for FREQUENCY_EXCEEDED) is the next port to be declared here.
+ * The history store (earlier batches' sessions) is declared in the core, whose rules read its
+ * records, and re-exported here with the other ports.
  */
 import type { MetricName } from './topology.js';
+
+export type {
+  HistoryStore,
+  RecordOptions,
+  SessionRecord,
+  SessionRecordInput,
+} from '../core/history-port.js';
 
 export interface ListedObject {
   readonly key: string;

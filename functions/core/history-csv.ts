@@ -1,0 +1,75 @@
+/**
+ * The columns of a history file, for writing (`check --history FILE --record`) and for matching the
+ * header of a file that already exists, so appended rows land under the right columns.
+ */
+
+import type { SessionRecord } from './history-port.js';
+import { normalizeHeaderName, SCALAR_ALIASES } from './intake/columns.js';
+import { quoteCsv } from './report/csv.js';
+
+export const HISTORY_COLUMNS = [
+  'member_id',
+  'date_of_service',
+  'procedure_code',
+  'provider_npi',
+  'claim_id',
+  'line_no',
+  'claim_frequency',
+  'batch_id',
+  'line',
+] as const;
+
+export type HistoryColumn = (typeof HISTORY_COLUMNS)[number];
+
+const REQUIRED: readonly HistoryColumn[] = ['member_id', 'date_of_service', 'procedure_code'];
+
+/**
+ * Names each column may have. The first three and claim_id take the batch header aliases, as the
+ * reader does; `line` is the batch's line here, never an alias of line_no as it is in a batch.
+ */
+const NAMES: Record<HistoryColumn, readonly string[]> = {
+  member_id: SCALAR_ALIASES.member_id,
+  date_of_service: SCALAR_ALIASES.date_of_service,
+  procedure_code: SCALAR_ALIASES.procedure_code,
+  provider_npi: SCALAR_ALIASES.rendering_npi,
+  claim_id: SCALAR_ALIASES.claim_id,
+  line_no: ['line_no', 'line_number'],
+  claim_frequency: ['claim_frequency'],
+  batch_id: ['batch_id'],
+  line: ['line'],
+};
+
+/** For each column of a header, the history field it holds (the first column named like a field wins). */
+export function historyColumnsOf(header: readonly string[]): (HistoryColumn | undefined)[] {
+  const taken = new Set<HistoryColumn>();
+  return header.map((raw) => {
+    const name = normalizeHeaderName(raw);
+    const field = HISTORY_COLUMNS.find((column) => !taken.has(column) && NAMES[column].includes(name));
+    if (field !== undefined) taken.add(field);
+    return field;
+  });
+}
+
+export const hasRequiredColumns = (columns: readonly (HistoryColumn | undefined)[]): boolean =>
+  REQUIRED.every((field) => columns.includes(field));
+
+const CELLS: Record<HistoryColumn, (record: SessionRecord) => string> = {
+  member_id: (r) => r.memberKey,
+  date_of_service: (r) => r.dateOfService,
+  procedure_code: (r) => r.procedureCode,
+  provider_npi: (r) => r.providerNpi,
+  claim_id: (r) => r.claimId,
+  line_no: (r) => r.lineNo,
+  claim_frequency: (r) => r.claimFrequency,
+  batch_id: (r) => r.batchId,
+  line: (r) => String(r.line),
+};
+
+/** Rows come without their line end: an appended row must end as the file's own lines do. */
+export const historyHeader = (): string => HISTORY_COLUMNS.join(',');
+
+/** A record as a row under `columns`; a column that is no history field stays empty. */
+export const historyRowOf = (
+  record: SessionRecord,
+  columns: readonly (HistoryColumn | undefined)[] = HISTORY_COLUMNS,
+): string => columns.map((column) => (column === undefined ? '' : quoteCsv(CELLS[column](record)))).join(',');

@@ -1,0 +1,93 @@
+/** `--record`: appending a batch's sessions to a history file, which the history reader reads back. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendHistoryFile } from '../../functions/adapters/file-history.js';
+import { parseHistoryCsv } from '../../functions/core/history.js';
+import { historyColumnsOf } from '../../functions/core/history-csv.js';
+import { epochDay } from '../support/dates.js';
+import { session } from './history/contract.js';
+
+let folder: string;
+let files = 0;
+const fresh = () => join(folder, `history-${++files}.csv`);
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'history-'));
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+describe('appendHistoryFile', () => {
+  it('creates the file with every history column, quoted as RFC 4180 wants', async () => {
+    const path = fresh();
+    const result = await appendHistoryFile(path, [
+      session({ memberKey: 'mem-1', claimId: 'C,1 "a"', batchId: 'b1', line: 2 }),
+    ]);
+    expect(result).toEqual({ appended: 1 });
+    expect(await readFile(path, 'utf8')).toBe(
+      'member_id,date_of_service,procedure_code,provider_npi,claim_id,line_no,claim_frequency,batch_id,line\n' +
+        'MEM-1,2026-03-01,62323,1234567893,"C,1 ""a""",1,1,b1,2\n',
+    );
+  });
+
+  it('appends nothing for a batch already recorded (same batch and line)', async () => {
+    const path = fresh();
+    const records = [session({ batchId: 'b1', line: 2 }), session({ batchId: 'b1', line: 3 })];
+    await appendHistoryFile(path, records.slice(0, 1));
+    expect(await appendHistoryFile(path, records)).toEqual({ appended: 1 });
+    const once = await readFile(path, 'utf8');
+    expect(await appendHistoryFile(path, records)).toEqual({ appended: 0 });
+    expect(await readFile(path, 'utf8')).toBe(once);
+    expect(once.trim().split('\n')).toHaveLength(3);
+  });
+
+  it("writes under an existing file's own columns, after its last line even without a newline", async () => {
+    const path = fresh();
+    await writeFile(path, '\uFEFFMBI,Notes,DOS,CPT\r\nX1,hi,2026-01-05,62323');
+    await appendHistoryFile(path, [session({ memberKey: 'X2', dateOfService: '2026-02-01', line: 9 })]);
+    expect(await readFile(path, 'utf8')).toBe(
+      '\uFEFFMBI,Notes,DOS,CPT\r\nX1,hi,2026-01-05,62323\r\nX2,,2026-02-01,62323\r\n',
+    );
+    const history = parseHistoryCsv(await readFile(path, 'utf8'));
+    expect(history.sessions.get('X2')).toEqual([epochDay('2026-02-01')]);
+    expect(history.skippedRows).toBe(0);
+  });
+
+  it('refuses a file without the required columns, and a bad record, before writing', async () => {
+    const path = fresh();
+    await writeFile(path, 'a,b\n1,2\n');
+    await expect(appendHistoryFile(path, [session()])).rejects.toMatchObject({ code: 'BAD_HISTORY' });
+    await expect(appendHistoryFile(fresh(), [session({ line: 0 })])).rejects.toMatchObject({
+      code: 'BAD_HISTORY_RECORD',
+    });
+    expect(await readFile(path, 'utf8')).toBe('a,b\n1,2\n');
+  });
+
+  it('reads back through the history reader', async () => {
+    const path = fresh();
+    await appendHistoryFile(path, [
+      session({ memberKey: 'A', dateOfService: '2026-01-01', line: 2 }),
+      session({ memberKey: 'A', dateOfService: '2026-02-01', procedureCode: '64484', line: 3 }),
+    ]);
+    expect(parseHistoryCsv(await readFile(path, 'utf8')).sessions).toEqual(
+      new Map([['A', [epochDay('2026-01-01'), epochDay('2026-02-01')]]]),
+    );
+  });
+});
+
+describe('historyColumnsOf', () => {
+  it('takes `line` as the batch line and the batch aliases for the rest; the first column wins', () => {
+    expect(
+      historyColumnsOf(['Subscriber ID', 'line', 'Service-Date', 'cpt', 'NPI', 'member_id', 'Line No']),
+    ).toEqual([
+      'member_id',
+      'line',
+      'date_of_service',
+      'procedure_code',
+      'provider_npi',
+      undefined,
+      'line_no',
+    ]);
+  });
+});
