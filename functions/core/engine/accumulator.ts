@@ -226,29 +226,7 @@ export class BatchAccumulator {
   }
 }
 
-/**
- * One batch from results of disjoint parts (partitions of one merge): counts add up, findings are
- * sorted again, and a line's echo comes from the first part that has it.
- */
-export function combineMerged(parts: readonly MergedBatch[]): MergedBatch {
-  const findings = parts.flatMap((part) => part.findings);
-  findings.sort(byLineThenRule);
-  const echoes = new Map<number, LineEcho>();
-  for (const part of parts)
-    for (const [line, echo] of part.echoes) if (!echoes.has(line)) echoes.set(line, echo);
-  const sum = (count: (part: MergedBatch) => number) => parts.reduce((total, part) => total + count(part), 0);
-  return {
-    checked: sum((part) => part.checked),
-    rejectedRecords: parts.flatMap((part) => part.rejectedRecords).sort((a, b) => a.line - b.line),
-    claims: sum((part) => part.claims),
-    members: sum((part) => part.members),
-    indexLines: sum((part) => part.indexLines),
-    findings,
-    echoes,
-  };
-}
-
-const byLineThenRule = (a: Finding, b: Finding): number =>
+export const byLineThenRule = (a: Finding, b: Finding): number =>
   a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
 function echoAt(keys: PackedKeys, position: number): LineEcho {

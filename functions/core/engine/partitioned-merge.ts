@@ -14,11 +14,11 @@ import { hashBytes } from '../memory/string-table.js';
 import {
   type AccumulatorOptions,
   BatchAccumulator,
-  combineMerged,
   type HistorySource,
   type MergedBatch,
   NO_HISTORY,
 } from './accumulator.js';
+import { FindingRuns, type ReportBatch } from './batch-findings.js';
 import {
   type CheckOptions,
   type ChunkPartial,
@@ -26,14 +26,19 @@ import {
   decodePartial,
   encodePartial,
 } from './check-chunk.js';
+import type { LineEcho } from './claim-line.js';
+import type { Finding } from './finding.js';
 
 /** Append-only record streams, by name. The CLI keeps them in temporary files; tests in memory. */
 export interface SpillStore {
   /** How many partitions each side is cut into. */
   readonly partitions: number;
   append(stream: string, record: Uint8Array): void;
-  /** The stream's records in the order appended (none if nothing was appended). */
-  records(stream: string): Iterable<Uint8Array>;
+  /**
+   * The stream's records in the order appended (none if nothing was appended). A stream is read
+   * once and then dropped, unless `keep` (it is read again).
+   */
+  records(stream: string, options?: { readonly keep?: boolean }): Iterable<Uint8Array>;
 }
 
 /** A spill store that keeps its records in memory (tests). */
@@ -62,8 +67,10 @@ export interface CutPartial {
 }
 
 export class PartitionedAccumulator {
-  /** Counts, rejected records and the findings decided inside chunks. */
+  /** Counts and rejected records. */
   private readonly root: BatchAccumulator;
+  /** Every finding, spilled as it is decided: chunks' findings as they come, partitions' as each ends. */
+  private readonly found: FindingRuns;
   private lines = 0;
 
   constructor(
@@ -73,6 +80,7 @@ export class PartitionedAccumulator {
     if (!Number.isInteger(spill.partitions) || spill.partitions < 1)
       throw new Error(`a spill store needs at least one partition, not ${spill.partitions}`);
     this.root = new BatchAccumulator(options);
+    this.found = new FindingRuns(spill);
   }
 
   addRejected(records: readonly RejectedRecord[]): void {
@@ -88,7 +96,8 @@ export class PartitionedAccumulator {
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
     this.lines += cut.root.checked;
-    this.root.add(cut.root);
+    this.found.addChunk(cut.root.findings, cut.root.echoes);
+    this.root.add({ ...cut.root, findings: [], echoes: [] });
     cut.claimPieces.forEach((piece, index) => {
       if (piece) this.spill.append(claimStream(index), piece);
     });
@@ -97,17 +106,38 @@ export class PartitionedAccumulator {
     });
   }
 
+  /** The batch, its findings left in the spill store (read them before the store is closed). */
+  async finishReport(history: HistorySource = NO_HISTORY): Promise<ReportBatch> {
+    const root = await this.root.finish();
+    let claims = root.claims;
+    let members = root.members;
+    const sides = [
+      ['duplicates', claimStream, NO_HISTORY],
+      ['members', memberStream, history],
+    ] as const;
+    for (const [scope, streamOf, source] of sides) {
+      for (let index = 0; index < this.spill.partitions; index += 1) {
+        const part = await this.mergeStream(streamOf(index), scope, source);
+        this.found.addSorted(part.findings, part.echoes);
+        claims += part.claims;
+        members += part.members;
+        await nextTurn();
+      }
+    }
+    const { checked, rejectedRecords, indexLines } = root;
+    return { checked, rejectedRecords, claims, members, indexLines, flagged: this.found.finish() };
+  }
+
+  /** The batch with its findings in memory (tests; a big batch reads them from finishReport). */
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
-    const parts = [await this.root.finish()];
-    for (let index = 0; index < this.spill.partitions; index += 1) {
-      parts.push(await this.mergeStream(claimStream(index), 'duplicates', NO_HISTORY));
-      await nextTurn();
+    const { flagged, ...counts } = await this.finishReport(history);
+    const findings: Finding[] = [];
+    const echoes = new Map<number, LineEcho>();
+    for (const { finding, echo } of flagged.rows()) {
+      findings.push(finding);
+      if (!echoes.has(finding.line)) echoes.set(finding.line, echo);
     }
-    for (let index = 0; index < this.spill.partitions; index += 1) {
-      parts.push(await this.mergeStream(memberStream(index), 'members', history));
-      await nextTurn();
-    }
-    return combineMerged(parts);
+    return { ...counts, findings, echoes };
   }
 
   private async mergeStream(
