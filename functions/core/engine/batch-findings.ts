@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ScrubError } from '../errors.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { LineSet } from '../memory/line-set.js';
-import { RULES, type RuleId, type Severity } from '../rules/catalog.js';
+import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { byLineThenRule, type MergedBatch } from './accumulator.js';
 import { FINDING, LINE_ECHO } from './check-chunk.js';
 import type { LineEcho } from './claim-line.js';
@@ -79,11 +79,31 @@ export class FindingsTally {
       rule.lastLine = line;
     }
     if (severity === 'error' && this.errorLines.add(line)) this.errorCents += charge();
-    if (this.flagged.add(line)) this.addProviderLine(echo, line, charge());
+    if (this.flagged.add(line)) this.addProviderLine(echo.renderingNpi, line, charge());
   }
 
-  private addProviderLine(echo: LineEcho, line: number, cents: number): void {
-    const npi = echo.renderingNpi || '(none)';
+  /** The figures of a chunk's findings (their lines are no other chunk's). */
+  addChunk(chunk: ChunkFindings): void {
+    this.count += chunk.count;
+    for (const severity of SEVERITIES) this.severities[severity] += chunk.severities[severity];
+    for (const { ruleId, findings, cents } of chunk.rules) {
+      const rule = this.rules.get(ruleId);
+      if (rule === undefined) this.rules.set(ruleId, { findings, cents, lastLine: -1 });
+      else {
+        rule.findings += findings;
+        rule.cents += cents;
+      }
+    }
+    const { lines, cents, errors, npis, npiOf } = chunk;
+    for (let at = 0; at < lines.length; at += 1) {
+      const line = lines[at]!;
+      if (errors[at] === 1 && this.errorLines.add(line)) this.errorCents += cents[at]!;
+      if (this.flagged.add(line)) this.addProviderLine(npis[npiOf[at]!]!, line, cents[at]!);
+    }
+  }
+
+  private addProviderLine(renderingNpi: string, line: number, cents: number): void {
+    const npi = renderingNpi || '(none)';
     const entry = this.providers.get(npi);
     if (entry === undefined) {
       this.providers.set(npi, { npi, lines: 1, cents, firstLine: line });
@@ -101,6 +121,11 @@ export class FindingsTally {
   /** Findings of a rule and the charges of its distinct lines (cents); undefined when it never fired. */
   rule(ruleId: RuleId): { readonly findings: number; readonly cents: number } | undefined {
     return this.rules.get(ruleId);
+  }
+
+  /** Every rule's figures, in the order rules first fired. */
+  ruleFigures(): { ruleId: RuleId; findings: number; cents: number }[] {
+    return [...this.rules].map(([ruleId, { findings, cents }]) => ({ ruleId, findings, cents }));
   }
 
   /** The `count` providers with the most flagged lines, then the most charges. */
@@ -134,7 +159,7 @@ export function reportBatchOf(batch: MergedBatch | ReportBatch): ReportBatch {
 }
 
 /** Findings per spilled record: a merge holds one record of every run at once. */
-const FINDINGS_PER_RECORD = 256;
+const FINDINGS_PER_RECORD = 64;
 
 const RECORD = z.object({
   findings: z.array(FINDING),
@@ -142,10 +167,101 @@ const RECORD = z.object({
 });
 
 /**
+ * A chunk's findings ready for the spill, made where the chunk is checked (a worker thread) so the
+ * merge only appends bytes: the records of its run, sorted, and the figures they add to the tally.
+ */
+export interface ChunkFindings {
+  readonly records: Uint8Array[];
+  readonly count: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly severities: Readonly<Record<Severity, number>>;
+  /** Findings and charges of distinct lines, by rule. */
+  readonly rules: readonly { readonly ruleId: RuleId; readonly findings: number; readonly cents: number }[];
+  /** Each flagged line once, ascending, with its charge in cents, 1 when it has an error finding … */
+  readonly lines: Int32Array;
+  readonly cents: Float64Array;
+  readonly errors: Uint8Array;
+  /** … and its rendering NPI (an index into `npis`). */
+  readonly npiOf: Int32Array;
+  readonly npis: string[];
+}
+
+/** The findings of one chunk (in its order) with the echo of each flagged line; null when none. */
+export function chunkFindings(
+  findings: readonly Finding[],
+  echoes: readonly { line: number; echo: LineEcho }[],
+): ChunkFindings | null {
+  if (findings.length === 0) return null;
+  const sorted = [...findings].sort(byLineThenRule);
+  const echoOf = new Map(echoes.map(({ line, echo }) => [line, echo]));
+  const tally = new FindingsTally();
+  for (const item of sorted) tally.add(item, echoOf.get(item.line)!);
+  const lineCount = echoOf.size;
+  const lines = new Int32Array(lineCount);
+  const cents = new Float64Array(lineCount);
+  const errors = new Uint8Array(lineCount);
+  const npiOf = new Int32Array(lineCount);
+  const npis: string[] = [];
+  const npiIds = new Map<string, number>();
+  let at = -1;
+  for (const item of sorted) {
+    if (at < 0 || lines[at] !== item.line) {
+      at += 1;
+      const echo = echoOf.get(item.line)!;
+      lines[at] = item.line;
+      cents[at] = parseCents(echo.charge) ?? 0;
+      let npi = npiIds.get(echo.renderingNpi);
+      if (npi === undefined) {
+        npi = npis.push(echo.renderingNpi) - 1;
+        npiIds.set(echo.renderingNpi, npi);
+      }
+      npiOf[at] = npi;
+    }
+    if (RULES[item.ruleId].severity === 'error') errors[at] = 1;
+  }
+  return {
+    records: encodeRecords(sorted, (line) => echoOf.get(line)!),
+    count: sorted.length,
+    firstLine: sorted[0]!.line,
+    lastLine: sorted.at(-1)!.line,
+    severities: tally.severities,
+    rules: tally.ruleFigures(),
+    lines: lines.subarray(0, at + 1),
+    cents: cents.subarray(0, at + 1),
+    errors: errors.subarray(0, at + 1),
+    npiOf: npiOf.subarray(0, at + 1),
+    npis,
+  };
+}
+
+/** Sorted findings as spill records: a few dozen findings each, and the echo of each line they are on. */
+function encodeRecords(findings: readonly Finding[], echoOf: (line: number) => LineEcho): Uint8Array[] {
+  const records: Uint8Array[] = [];
+  for (let start = 0; start < findings.length; start += FINDINGS_PER_RECORD) {
+    const block = findings.slice(start, start + FINDINGS_PER_RECORD);
+    const echoes: LineEcho[] = [];
+    let last = -1;
+    for (const item of block) {
+      if (item.line !== last) echoes.push(echoOf(item.line));
+      last = item.line;
+    }
+    records.push(Buffer.from(JSON.stringify({ findings: block, echoes }), 'utf8'));
+  }
+  return records;
+}
+
+/** Where a merge hands its findings when they are not to be held (a FindingRuns). */
+export interface FindingSink {
+  /** Findings in any order; `echoOf` gives the echo of each of their lines, during the call only. */
+  addRun(findings: readonly Finding[], echoOf: (line: number) => LineEcho): void;
+}
+
+/**
  * Findings written to a spill store as sorted runs, counted as they are written. A run is one
  * stream; each record holds a few hundred findings and the echo of each line they are on.
  */
-export class FindingRuns {
+export class FindingRuns implements FindingSink {
   readonly tally = new FindingsTally();
   private readonly runs: string[] = [];
   /** The open run of chunks' findings, and its last line: chunks in line order extend one run. */
@@ -157,20 +273,19 @@ export class FindingRuns {
     private readonly prefix = 'findings',
   ) {}
 
-  /** A chunk's findings (in the chunk's order) with the echo of each flagged line. */
-  addChunk(findings: readonly Finding[], echoes: readonly { line: number; echo: LineEcho }[]): void {
-    if (findings.length === 0) return;
-    const sorted = [...findings].sort(byLineThenRule);
-    const echoOf = new Map(echoes.map(({ line, echo }) => [line, echo]));
-    if (this.chunkRun === undefined || sorted[0]!.line <= this.lastChunkLine) this.chunkRun = this.newRun();
-    this.lastChunkLine = sorted.at(-1)!.line;
-    this.write(this.chunkRun, sorted, (line) => echoOf.get(line)!);
+  /** A chunk's findings (see chunkFindings). Chunks in line order extend one run. */
+  addChunk(chunk: ChunkFindings | null): void {
+    if (chunk === null) return;
+    if (this.chunkRun === undefined || chunk.firstLine <= this.lastChunkLine) this.chunkRun = this.newRun();
+    this.lastChunkLine = chunk.lastLine;
+    for (const record of chunk.records) this.spill.append(this.chunkRun, record);
+    this.tally.addChunk(chunk);
   }
 
-  /** Findings sorted by line then rule id (a partition's merge), as one run. */
-  addSorted(findings: readonly Finding[], echoes: ReadonlyMap<number, LineEcho>): void {
+  /** Findings in any order (a partition's merge, a part of it), as one run. */
+  addRun(findings: readonly Finding[], echoOf: (line: number) => LineEcho): void {
     if (findings.length === 0) return;
-    this.write(this.newRun(), findings, (line) => echoes.get(line)!);
+    this.write(this.newRun(), [...findings].sort(byLineThenRule), echoOf);
   }
 
   /** Every finding written so far. The runs are re-read on each pass, so the store must keep them. */
@@ -190,18 +305,8 @@ export class FindingRuns {
   }
 
   private write(run: string, findings: readonly Finding[], echoOf: (line: number) => LineEcho): void {
-    for (let start = 0; start < findings.length; start += FINDINGS_PER_RECORD) {
-      const block = findings.slice(start, start + FINDINGS_PER_RECORD);
-      const echoes: LineEcho[] = [];
-      let last = -1;
-      for (const item of block) {
-        const echo = echoOf(item.line);
-        this.tally.add(item, echo);
-        if (item.line !== last) echoes.push(echo);
-        last = item.line;
-      }
-      this.spill.append(run, Buffer.from(JSON.stringify({ findings: block, echoes }), 'utf8'));
-    }
+    for (const item of findings) this.tally.add(item, echoOf(item.line));
+    for (const record of encodeRecords(findings, echoOf)) this.spill.append(run, record);
   }
 }
 

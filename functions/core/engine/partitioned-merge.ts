@@ -18,7 +18,7 @@ import {
   type MergedBatch,
   NO_HISTORY,
 } from './accumulator.js';
-import { FindingRuns, type ReportBatch } from './batch-findings.js';
+import { type ChunkFindings, chunkFindings, FindingRuns, type ReportBatch } from './batch-findings.js';
 import {
   type CheckOptions,
   type ChunkPartial,
@@ -61,7 +61,9 @@ export function memorySpill(partitions: number): SpillStore {
  * no line of the chunk falls in that partition). Worker threads cut, so the main thread only writes.
  */
 export interface CutPartial {
+  /** The partial without its lines and findings. */
   readonly root: ChunkPartial;
+  readonly findings: ChunkFindings | null;
   readonly claimPieces: (Uint8Array | null)[];
   readonly memberPieces: (Uint8Array | null)[];
 }
@@ -96,8 +98,8 @@ export class PartitionedAccumulator {
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
     this.lines += cut.root.checked;
-    this.found.addChunk(cut.root.findings, cut.root.echoes);
-    this.root.add({ ...cut.root, findings: [], echoes: [] });
+    this.found.addChunk(cut.findings);
+    this.root.add(cut.root);
     cut.claimPieces.forEach((piece, index) => {
       if (piece) this.spill.append(claimStream(index), piece);
     });
@@ -118,7 +120,6 @@ export class PartitionedAccumulator {
     for (const [scope, streamOf, source] of sides) {
       for (let index = 0; index < this.spill.partitions; index += 1) {
         const part = await this.mergeStream(streamOf(index), scope, source);
-        this.found.addSorted(part.findings, part.echoes);
         claims += part.claims;
         members += part.members;
         await nextTurn();
@@ -147,7 +148,7 @@ export class PartitionedAccumulator {
   ): Promise<MergedBatch> {
     // Keys spread evenly over partitions; the claims and members of a partition are at most its lines.
     const expectedLines = Math.ceil((this.lines * 1.1) / this.spill.partitions);
-    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines });
+    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines, sink: this.found });
     for (const record of this.spill.records(stream)) accumulator.add(decodePartial(record));
     return accumulator.finish(history);
   }
@@ -169,7 +170,16 @@ export function cutPartial(partial: ChunkPartial, partitions: number): CutPartia
   const { byClaim, byMember } = partitionPartial(partial, partitions);
   const encode = (piece: ChunkPartial) => (piece.lines.length === 0 ? null : encodePartial(piece));
   return {
-    root: { ...partial, lines: [], keys: NO_KEYS, plainLineNos: new Int32Array(0), facts: new Int32Array(0) },
+    root: {
+      ...partial,
+      findings: [],
+      echoes: [],
+      lines: [],
+      keys: NO_KEYS,
+      plainLineNos: new Int32Array(0),
+      facts: new Int32Array(0),
+    },
+    findings: chunkFindings(partial.findings, partial.echoes),
     claimPieces: byClaim.map(encode),
     memberPieces: byMember.map(encode),
   };
