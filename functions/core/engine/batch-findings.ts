@@ -120,7 +120,8 @@ export class FindingsTally {
 
   /** Findings of a rule and the charges of its distinct lines (cents); undefined when it never fired. */
   rule(ruleId: RuleId): { readonly findings: number; readonly cents: number } | undefined {
-    return this.rules.get(ruleId);
+    const rule = this.rules.get(ruleId);
+    return rule && { findings: rule.findings, cents: rule.cents };
   }
 
   /** Every rule's figures, in the order rules first fired. */
