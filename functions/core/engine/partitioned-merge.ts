@@ -56,9 +56,10 @@ export function memorySpill(partitions: number): SpillStore {
 }
 
 /**
- * A partial cut for a partitioned merge: what is decided inside the chunk (counts, findings,
- * rejected records), plus each partition's piece of the lines, encoded for the spill store (null:
- * no line of the chunk falls in that partition). Worker threads cut, so the main thread only writes.
+ * A partial cut for a partitioned merge: what is decided inside the chunk (counts, rejected
+ * records, and its findings encoded for the spill store), plus each partition's piece of the lines,
+ * encoded for the spill store (null: no line of the chunk falls in that partition). Worker threads
+ * cut, so the main thread only writes.
  */
 export interface CutPartial {
   /** The partial without its lines and findings. */

@@ -13,6 +13,7 @@ import {
 import type { LineEcho } from '../../../functions/core/engine/claim-line.js';
 import { type Finding, finding } from '../../../functions/core/engine/finding.js';
 import { memorySpill } from '../../../functions/core/engine/partitioned-merge.js';
+import { LineSet } from '../../../functions/core/memory/line-set.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
 import { batch, type LineInput } from '../../support/batch.js';
 import { FIXED_NOW, source } from '../../support/run.js';
@@ -33,6 +34,21 @@ const row = (line: number, ruleId: Finding['ruleId']): FlaggedFinding => ({
 });
 const keys = (rows: Iterable<FlaggedFinding>) =>
   [...rows].map(({ finding }) => `${finding.line} ${finding.ruleId}`);
+
+describe('LineSet', () => {
+  it('adds each line once, across pages, up to a hundred million', () => {
+    const set = new LineSet();
+    expect([2, 3, 2, 1_048_577, 100_000_000, 3].map((line) => set.add(line))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(set.size).toBe(4);
+  });
+});
 
 describe('mergeRuns', () => {
   it('merges sorted runs by line then rule id, and closes every run when stopped early', () => {
