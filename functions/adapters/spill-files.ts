@@ -51,11 +51,12 @@ export function openFileSpill(partitions: number, parent: string = tmpdir()): Fi
         }
       }, folder);
     },
-    *records(stream) {
+    *records(stream, options) {
       // After close (an interrupted run) the files are gone: reading on would give a partial report.
       if (closed) throw new ScrubError('SPILL_CLOSED', 'the spill store is closed');
-      if (!written.delete(stream)) return;
-      yield* readRecords(pathOf(stream));
+      const keep = options?.keep === true;
+      if (!(keep ? written.has(stream) : written.delete(stream))) return;
+      yield* readRecords(pathOf(stream), keep);
     },
     close() {
       closed = true;
@@ -75,8 +76,8 @@ function writeFully(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
-/** The records of a stream's file, in order; the file is deleted once read (or on failure). */
-function* readRecords(path: string): Generator<Uint8Array> {
+/** The records of a stream's file, in order; the file is deleted once read (or on failure), unless kept. */
+function* readRecords(path: string, keep: boolean): Generator<Uint8Array> {
   const fd = attempt(() => openSync(path, 'r'), dirname(path));
   try {
     const length = Buffer.alloc(4);
@@ -91,9 +92,10 @@ function* readRecords(path: string): Generator<Uint8Array> {
   } finally {
     closeSync(fd);
     // A file that cannot be deleted now goes with the folder (close), which reports its own failure.
-    try {
-      rmSync(path, { force: true });
-    } catch {}
+    if (!keep)
+      try {
+        rmSync(path, { force: true });
+      } catch {}
   }
 }
 

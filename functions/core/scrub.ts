@@ -4,6 +4,7 @@
  * pipeline runs the same steps split across Lambdas.
  */
 import { BatchAccumulator, type HistorySource, type MergedBatch, NO_HISTORY } from './engine/accumulator.js';
+import type { ReportBatch } from './engine/batch-findings.js';
 import type { ChunkPartial } from './engine/check-chunk.js';
 import {
   type CutPartial,
@@ -67,6 +68,7 @@ export interface ScrubResult {
   readonly report: readonly ReportFile[];
   /** The same files as text, rendered on first read. */
   readonly files: Record<ReportFileName, string>;
+  /** The merged batch, when its findings are held in memory (not spilled). */
   readonly batch?: MergedBatch;
 }
 
@@ -101,7 +103,7 @@ export async function scrubBatch(
     summary,
     report: files,
     files: filesAsText(files),
-    ...('batch' in merged ? { batch: merged.batch } : {}),
+    ...('batch' in merged && !('flagged' in merged.batch) ? { batch: merged.batch } : {}),
   };
 }
 
@@ -114,7 +116,8 @@ async function checkAndMerge(
   options: ScrubOptions,
   ports: ScrubPorts,
 ): Promise<
-  { intake: IntakeResult; batch: MergedBatch } | { intake: IntakeResult; rejection: BatchRejection }
+  | { intake: IntakeResult; batch: MergedBatch | ReportBatch }
+  | { intake: IntakeResult; rejection: BatchRejection }
 > {
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
@@ -153,5 +156,8 @@ async function checkAndMerge(
   await checker.release?.();
   if (intake.rejection) return { intake, rejection: intake.rejection };
   accumulator.addRejected(intake.rejected);
-  return { intake, batch: await accumulator.finish(ports.history ?? NO_HISTORY) };
+  const history = ports.history ?? NO_HISTORY;
+  // A spilled batch's findings stay in the spill store until the report is written.
+  const batch = partitioned ? await partitioned.finishReport(history) : await accumulator.finish(history);
+  return { intake, batch };
 }

@@ -11,6 +11,7 @@ import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from '../memory/packe
 import { StringTable } from '../memory/string-table.js';
 import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
 import { duplicateLine } from '../rules/history.js';
+import type { FindingSink } from './batch-findings.js';
 import type { ChunkPartial } from './check-chunk.js';
 import { echoFromRaw, type LineEcho } from './claim-line.js';
 import { crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
@@ -41,6 +42,9 @@ export interface MergedBatch {
  * each partition one side: `duplicates` (lines grouped by claim id: DUPLICATE_LINE and the claim
  * count) or `members` (lines grouped by member: the cross-line rules and the member count).
  */
+/** Findings a merge with a sink holds before it hands them on. */
+const FLUSH_FINDINGS = 10_000;
+
 export type AccumulatorScope = 'batch' | 'duplicates' | 'members';
 
 export interface AccumulatorOptions {
@@ -50,6 +54,11 @@ export interface AccumulatorOptions {
   readonly scope?: AccumulatorScope;
   /** About how many lines will be added: sizes the tables up front. */
   readonly expectedLines?: number;
+  /**
+   * Where findings go, a few thousand at a time, instead of into the result: a partition whose
+   * every line is flagged then holds no more than that.
+   */
+  readonly sink?: FindingSink;
 }
 
 export class BatchAccumulator {
@@ -75,11 +84,13 @@ export class BatchAccumulator {
   private readonly linesInOrder: boolean;
   private readonly rulePack: RulePack;
   private readonly scope: AccumulatorScope;
+  private readonly sink: FindingSink | undefined;
 
   constructor(options: AccumulatorOptions = {}) {
     this.linesInOrder = options.linesInOrder ?? false;
     this.rulePack = options.rulePack ?? DEFAULT_RULE_PACK;
     this.scope = options.scope ?? 'batch';
+    this.sink = options.sink;
     this.claims = new StringTable(this.scope === 'members' ? 0 : options.expectedLines);
     this.members = new StringTable(this.scope === 'duplicates' ? 0 : options.expectedLines);
     this.facts = new FactStore(this.members, this.claims);
@@ -177,8 +188,12 @@ export class BatchAccumulator {
       return;
     }
     if (line > first) {
-      this.repeats.push({ line, key });
       this.echoes.set(line, this.echoes.get(line) ?? echoAt(keys, position));
+      // In line order a first occurrence stays first: the finding is final now.
+      if (this.linesInOrder) {
+        this.findings.push(duplicateLine(line, first));
+        this.flush(FLUSH_FINDINGS);
+      } else this.repeats.push({ line, key });
       return;
     }
     // An earlier occurrence arrived late: the old first becomes a repeat.
@@ -188,9 +203,20 @@ export class BatchAccumulator {
     this.firstEchoes.set(key, echoAt(keys, position));
   }
 
+  /** Hands the findings so far to the sink, once there are `atLeast` of them. */
+  private flush(atLeast: number): void {
+    const { findings, sink } = this;
+    if (sink === undefined || findings.length < atLeast) return;
+    sink.addRun(findings, (line) => this.echoes.get(line)!);
+    // A line's findings of this merge are all in one flush: one repeat, or one member's.
+    for (const { line } of findings) this.echoes.delete(line);
+    findings.length = 0;
+  }
+
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const findings = this.findings;
     for (const { line, key } of this.repeats) findings.push(duplicateLine(line, this.first(key)!));
+    this.flush(FLUSH_FINDINGS);
     const facts = this.facts;
     const earlier: SessionHistory = await history.sessionDates(facts.membersWhere(isIndexFact));
     facts.forEachMemberWhere(isIndexFact, (rows, from, to) => {
@@ -205,7 +231,9 @@ export class BatchAccumulator {
         const { line } = findings[index]!;
         if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
       }
+      this.flush(FLUSH_FINDINGS);
     });
+    this.flush(1);
 
     findings.sort(byLineThenRule);
     const echoes = new Map<number, LineEcho>();
@@ -226,29 +254,7 @@ export class BatchAccumulator {
   }
 }
 
-/**
- * One batch from results of disjoint parts (partitions of one merge): counts add up, findings are
- * sorted again, and a line's echo comes from the first part that has it.
- */
-export function combineMerged(parts: readonly MergedBatch[]): MergedBatch {
-  const findings = parts.flatMap((part) => part.findings);
-  findings.sort(byLineThenRule);
-  const echoes = new Map<number, LineEcho>();
-  for (const part of parts)
-    for (const [line, echo] of part.echoes) if (!echoes.has(line)) echoes.set(line, echo);
-  const sum = (count: (part: MergedBatch) => number) => parts.reduce((total, part) => total + count(part), 0);
-  return {
-    checked: sum((part) => part.checked),
-    rejectedRecords: parts.flatMap((part) => part.rejectedRecords).sort((a, b) => a.line - b.line),
-    claims: sum((part) => part.claims),
-    members: sum((part) => part.members),
-    indexLines: sum((part) => part.indexLines),
-    findings,
-    echoes,
-  };
-}
-
-const byLineThenRule = (a: Finding, b: Finding): number =>
+export const byLineThenRule = (a: Finding, b: Finding): number =>
   a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
 function echoAt(keys: PackedKeys, position: number): LineEcho {

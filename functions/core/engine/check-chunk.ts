@@ -115,14 +115,14 @@ const REJECTED_RECORD = z.object({
   raw: z.string(),
 }) satisfies z.ZodType<RejectedRecord>;
 
-const FINDING = z.object({
+export const FINDING = z.object({
   line: z.number().int(),
   ruleId: z.enum(RULE_IDS),
   message: z.string(),
   related: z.array(z.number().int()),
 }) satisfies z.ZodType<Finding>;
 
-const LINE_ECHO = z.object({
+export const LINE_ECHO = z.object({
   claimId: z.string(),
   lineNo: z.string(),
   memberId: z.string(),

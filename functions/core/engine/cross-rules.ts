@@ -11,12 +11,14 @@ import { CODE_LIST_RULES, type CodeListRule, ENCOUNTER_RULES } from '../rules/se
 import type { CrossFact } from './cross-facts.js';
 import { type Finding, finding } from './finding.js';
 import { ascending, groupBy } from './grouping.js';
+import { RelatedLines } from './related.js';
 
 /** Member → dates (day numbers) of earlier sessions that count toward the frequency limit. */
 export type SessionHistory = ReadonlyMap<string, readonly number[]>;
 
 const isIndex = (fact: CrossFact): boolean => fact.code === INDEX_CODE;
-const linesOf = (facts: readonly CrossFact[]): number[] => facts.map((fact) => fact.line).sort(ascending);
+const linesOf = (facts: readonly CrossFact[]): RelatedLines =>
+  new RelatedLines(facts.map((fact) => fact.line).sort(ascending));
 
 /** A code-list rule with its codes, as the catalog names them. */
 interface ListedCodes extends CodeListRule {
@@ -43,8 +45,9 @@ export function evaluateMember(
 }
 
 function checkSession(session: readonly CrossFact[], out: Finding[]): void {
-  const indexLines = linesOf(session.filter(isIndex));
-  if (indexLines.length === 0) return;
+  const indexFacts = session.filter(isIndex);
+  if (indexFacts.length === 0) return;
+  const indexLines = linesOf(indexFacts);
   for (const encounter of groupBy(session, (fact) => fact.npi).values()) checkEncounter(encounter, out);
   flagListed(session, SESSION_LISTS, indexLines, out);
 }
@@ -60,13 +63,13 @@ function checkEncounter(encounter: readonly CrossFact[], out: Finding[]): void {
 function flagListed(
   facts: readonly CrossFact[],
   rules: readonly ListedCodes[],
-  indexLines: readonly number[],
+  indexLines: RelatedLines,
   out: Finding[],
 ): void {
   for (const fact of facts) {
     for (const rule of rules) {
       if (rule.codes.has(fact.code) && (rule.when === undefined || rule.when(fact)))
-        out.push(finding(fact.line, rule.ruleId, rule.message(fact), indexLines));
+        out.push(finding(fact.line, rule.ruleId, indexLines.message(rule.message(fact)), indexLines.of()));
     }
   }
 }

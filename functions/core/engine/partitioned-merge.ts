@@ -14,11 +14,11 @@ import { hashBytes } from '../memory/string-table.js';
 import {
   type AccumulatorOptions,
   BatchAccumulator,
-  combineMerged,
   type HistorySource,
   type MergedBatch,
   NO_HISTORY,
 } from './accumulator.js';
+import { type ChunkFindings, chunkFindings, FindingRuns, type ReportBatch } from './batch-findings.js';
 import {
   type CheckOptions,
   type ChunkPartial,
@@ -26,14 +26,19 @@ import {
   decodePartial,
   encodePartial,
 } from './check-chunk.js';
+import type { LineEcho } from './claim-line.js';
+import type { Finding } from './finding.js';
 
 /** Append-only record streams, by name. The CLI keeps them in temporary files; tests in memory. */
 export interface SpillStore {
   /** How many partitions each side is cut into. */
   readonly partitions: number;
   append(stream: string, record: Uint8Array): void;
-  /** The stream's records in the order appended (none if nothing was appended). */
-  records(stream: string): Iterable<Uint8Array>;
+  /**
+   * The stream's records in the order appended (none if nothing was appended). A stream is read
+   * once and then dropped, unless `keep` (it is read again).
+   */
+  records(stream: string, options?: { readonly keep?: boolean }): Iterable<Uint8Array>;
 }
 
 /** A spill store that keeps its records in memory (tests). */
@@ -51,19 +56,24 @@ export function memorySpill(partitions: number): SpillStore {
 }
 
 /**
- * A partial cut for a partitioned merge: what is decided inside the chunk (counts, findings,
- * rejected records), plus each partition's piece of the lines, encoded for the spill store (null:
- * no line of the chunk falls in that partition). Worker threads cut, so the main thread only writes.
+ * A partial cut for a partitioned merge: what is decided inside the chunk (counts, rejected
+ * records, and its findings encoded for the spill store), plus each partition's piece of the lines,
+ * encoded for the spill store (null: no line of the chunk falls in that partition). Worker threads
+ * cut, so the main thread only writes.
  */
 export interface CutPartial {
+  /** The partial without its lines and findings. */
   readonly root: ChunkPartial;
+  readonly findings: ChunkFindings | null;
   readonly claimPieces: (Uint8Array | null)[];
   readonly memberPieces: (Uint8Array | null)[];
 }
 
 export class PartitionedAccumulator {
-  /** Counts, rejected records and the findings decided inside chunks. */
+  /** Counts and rejected records. */
   private readonly root: BatchAccumulator;
+  /** Every finding, spilled as it is decided: chunks' findings as they come, partitions' as each ends. */
+  private readonly found: FindingRuns;
   private lines = 0;
 
   constructor(
@@ -73,6 +83,7 @@ export class PartitionedAccumulator {
     if (!Number.isInteger(spill.partitions) || spill.partitions < 1)
       throw new Error(`a spill store needs at least one partition, not ${spill.partitions}`);
     this.root = new BatchAccumulator(options);
+    this.found = new FindingRuns(spill);
   }
 
   addRejected(records: readonly RejectedRecord[]): void {
@@ -88,6 +99,7 @@ export class PartitionedAccumulator {
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
     this.lines += cut.root.checked;
+    this.found.addChunk(cut.findings);
     this.root.add(cut.root);
     cut.claimPieces.forEach((piece, index) => {
       if (piece) this.spill.append(claimStream(index), piece);
@@ -97,17 +109,37 @@ export class PartitionedAccumulator {
     });
   }
 
+  /** The batch, its findings left in the spill store (read them before the store is closed). */
+  async finishReport(history: HistorySource = NO_HISTORY): Promise<ReportBatch> {
+    const root = await this.root.finish();
+    let claims = root.claims;
+    let members = root.members;
+    const sides = [
+      ['duplicates', claimStream, NO_HISTORY],
+      ['members', memberStream, history],
+    ] as const;
+    for (const [scope, streamOf, source] of sides) {
+      for (let index = 0; index < this.spill.partitions; index += 1) {
+        const part = await this.mergeStream(streamOf(index), scope, source);
+        claims += part.claims;
+        members += part.members;
+        await nextTurn();
+      }
+    }
+    const { checked, rejectedRecords, indexLines } = root;
+    return { checked, rejectedRecords, claims, members, indexLines, flagged: this.found.finish() };
+  }
+
+  /** The batch with its findings in memory (tests; a big batch reads them from finishReport). */
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
-    const parts = [await this.root.finish()];
-    for (let index = 0; index < this.spill.partitions; index += 1) {
-      parts.push(await this.mergeStream(claimStream(index), 'duplicates', NO_HISTORY));
-      await nextTurn();
+    const { flagged, ...counts } = await this.finishReport(history);
+    const findings: Finding[] = [];
+    const echoes = new Map<number, LineEcho>();
+    for (const { finding, echo } of flagged.rows()) {
+      findings.push(finding);
+      if (!echoes.has(finding.line)) echoes.set(finding.line, echo);
     }
-    for (let index = 0; index < this.spill.partitions; index += 1) {
-      parts.push(await this.mergeStream(memberStream(index), 'members', history));
-      await nextTurn();
-    }
-    return combineMerged(parts);
+    return { ...counts, findings, echoes };
   }
 
   private async mergeStream(
@@ -117,7 +149,7 @@ export class PartitionedAccumulator {
   ): Promise<MergedBatch> {
     // Keys spread evenly over partitions; the claims and members of a partition are at most its lines.
     const expectedLines = Math.ceil((this.lines * 1.1) / this.spill.partitions);
-    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines });
+    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines, sink: this.found });
     for (const record of this.spill.records(stream)) accumulator.add(decodePartial(record));
     return accumulator.finish(history);
   }
@@ -139,7 +171,16 @@ export function cutPartial(partial: ChunkPartial, partitions: number): CutPartia
   const { byClaim, byMember } = partitionPartial(partial, partitions);
   const encode = (piece: ChunkPartial) => (piece.lines.length === 0 ? null : encodePartial(piece));
   return {
-    root: { ...partial, lines: [], keys: NO_KEYS, plainLineNos: new Int32Array(0), facts: new Int32Array(0) },
+    root: {
+      ...partial,
+      findings: [],
+      echoes: [],
+      lines: [],
+      keys: NO_KEYS,
+      plainLineNos: new Int32Array(0),
+      facts: new Int32Array(0),
+    },
+    findings: chunkFindings(partial.findings, partial.echoes),
     claimPieces: byClaim.map(encode),
     memberPieces: byMember.map(encode),
   };

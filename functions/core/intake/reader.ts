@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { formatCount } from '../report/format.js';
 import { UTF8_BOM } from './chars.js';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
 import { type ColumnLayout, describeHeaderProblem, mapHeader } from './columns.js';
@@ -316,12 +317,12 @@ class BatchSink implements FrameSink {
 
 const tooManyRecords = (limit: number): BatchRejection => ({
   code: 'BATCH_TOO_LARGE',
-  message: `The batch has more than ${limit.toLocaleString('en-US')} records, the most one batch may hold (the max-records limit: --max-records or MAX_RECORDS). Split it into smaller batches.`,
+  message: `The batch has more than ${formatCount(limit)} records, the most one batch may hold (the max-records limit: --max-records or MAX_RECORDS). Split it into smaller batches.`,
 });
 
 const tooInflated = (ratio: number): BatchRejection => ({
   code: 'BATCH_TOO_LARGE',
-  message: `The gzip file unpacks to more than ${ratio.toLocaleString('en-US')} times its size (the max-gzip-ratio limit: --max-gzip-ratio or MAX_GZIP_RATIO); claim CSV packs about 6:1, so this is a gzip bomb or a runaway export.`,
+  message: `The gzip file unpacks to more than ${formatCount(ratio)} times its size (the max-gzip-ratio limit: --max-gzip-ratio or MAX_GZIP_RATIO); claim CSV packs about 6:1, so this is a gzip bomb or a runaway export.`,
 });
 
 const notText = (): BatchRejection => ({

@@ -5,6 +5,7 @@
  * (and every row on the way) in memory at once.
  */
 import type { MergedBatch } from '../engine/accumulator.js';
+import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { RULES } from '../rules/catalog.js';
 import { csvRow, numberCell, textCell } from './csv.js';
@@ -37,19 +38,22 @@ export const REJECTED_HEADER = 'line,end_line,reason,raw\n';
 const ROWS_PER_PIECE = 2000;
 
 /** Yields `header`, then the rows of `items` joined a few thousand at a time. */
-function* csvPieces<T>(header: string, items: readonly T[], row: (item: T) => string): Generator<string> {
+function* csvPieces<T>(header: string, items: Iterable<T>, row: (item: T) => string): Generator<string> {
   yield header;
-  for (let start = 0; start < items.length; start += ROWS_PER_PIECE) {
-    const rows: string[] = [];
-    for (const item of items.slice(start, start + ROWS_PER_PIECE)) rows.push(row(item));
-    yield rows.join('');
+  let rows: string[] = [];
+  for (const item of items) {
+    rows.push(row(item));
+    if (rows.length === ROWS_PER_PIECE) {
+      yield rows.join('');
+      rows = [];
+    }
   }
+  if (rows.length > 0) yield rows.join('');
 }
 
-function findingsCsvPieces(batch: MergedBatch): Iterable<string> {
-  return csvPieces(FINDINGS_HEADER, batch.findings, (item) => {
-    const echo = batch.echoes.get(item.line)!;
-    return csvRow([
+function findingsCsvPieces(batch: ReportBatch): Iterable<string> {
+  return csvPieces(FINDINGS_HEADER, batch.flagged.rows(), ({ finding: item, echo }: FlaggedFinding) =>
+    csvRow([
       numberCell(item.line),
       textCell(echo.claimId),
       textCell(echo.lineNo),
@@ -61,8 +65,8 @@ function findingsCsvPieces(batch: MergedBatch): Iterable<string> {
       textCell(item.message),
       item.related.join(' '),
       echo.charge,
-    ]);
-  });
+    ]),
+  );
 }
 
 function rejectedCsvPieces(records: readonly RejectedRecord[]): Iterable<string> {
@@ -91,14 +95,17 @@ export interface ReportFolder {
   readonly files: readonly ReportFile[];
 }
 
-/** How a batch ended: merged, or rejected as a whole before any line was checked. */
-export type BatchOutcome = { readonly batch: MergedBatch } | { readonly rejection: BatchError };
+/**
+ * How a batch ended: merged (its findings in memory or spilled), or rejected as a whole before any
+ * line was checked.
+ */
+export type BatchOutcome = { readonly batch: MergedBatch | ReportBatch } | { readonly rejection: BatchError };
 
 /** The report folder of a batch: its summary, and every file, rendered only when iterated. */
 export function assembleReport(context: SummaryContext, outcome: BatchOutcome): ReportFolder {
-  const batch = 'batch' in outcome ? outcome.batch : undefined;
+  const batch = 'batch' in outcome ? reportBatchOf(outcome.batch) : undefined;
   const summary =
-    'batch' in outcome ? buildSummary(outcome.batch, context) : rejectedSummary(context, outcome.rejection);
+    'batch' in outcome ? buildSummary(batch!, context) : rejectedSummary(context, outcome.rejection);
   const render: Record<ReportFileName, () => Iterable<string>> = {
     'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),

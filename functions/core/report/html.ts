@@ -2,8 +2,7 @@
  * report.html: the auditor's view in one self-contained file (inline CSS and SVG, no scripts, no
  * fetches). Every value that comes from the input is HTML-escaped.
  */
-import type { MergedBatch } from '../engine/accumulator.js';
-import { parseCents } from '../engine/values.js';
+import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { formatMoney } from './format.js';
 import type { Summary } from './summary.js';
@@ -38,19 +37,18 @@ function barChart(title: string, rows: readonly { label: string; value: number; 
   return `<h3>${escapeHtml(title)}</h3><svg role="img" aria-label="${escapeHtml(title)}" width="720" height="${rows.length * rowHeight + 6}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
 }
 
-function providers(batch: MergedBatch): { npi: string; lines: number; cents: number }[] {
-  const byNpi = new Map<string, { npi: string; lines: number; cents: number }>();
-  for (const [, echo] of batch.echoes) {
-    const key = echo.renderingNpi || '(none)';
-    const entry = byNpi.get(key) ?? { npi: key, lines: 0, cents: 0 };
-    entry.lines += 1;
-    entry.cents += parseCents(echo.charge) ?? 0;
-    byNpi.set(key, entry);
+/** The first `count` findings of the batch (the rows' pass stops there). */
+function firstRows(batch: ReportBatch, count: number): FlaggedFinding[] {
+  const rows: FlaggedFinding[] = [];
+  if (count === 0) return rows;
+  for (const row of batch.flagged.rows()) {
+    rows.push(row);
+    if (rows.length === count) break;
   }
-  return [...byNpi.values()].sort((a, b) => b.lines - a.lines || b.cents - a.cents).slice(0, TOP_PROVIDERS);
+  return rows;
 }
 
-export function renderHtml(summary: Summary, batch?: MergedBatch): string {
+export function renderHtml(summary: Summary, batch?: ReportBatch): string {
   const { counts } = summary;
   const statusNote =
     summary.status === 'rejected'
@@ -93,24 +91,25 @@ export function renderHtml(summary: Summary, batch?: MergedBatch): string {
     )
     .join('');
   const providerRows = batch
-    ? providers(batch)
+    ? batch.flagged.tally
+        .topProviders(TOP_PROVIDERS)
         .map(
           (p) =>
             `<tr><td>${escapeHtml(p.npi)}</td><td class="n">${p.lines}</td><td class="n">${formatMoney(p.cents / 100)}</td></tr>`,
         )
         .join('')
     : '';
-  const shown = batch ? batch.findings.slice(0, HTML_FINDINGS_LIMIT) : [];
+  const total = batch?.flagged.tally.count ?? 0;
+  const shown = batch ? firstRows(batch, Math.min(total, HTML_FINDINGS_LIMIT)) : [];
   const findingRows = shown
-    .map((item) => {
-      const echo = batch!.echoes.get(item.line)!;
+    .map(({ finding: item, echo }) => {
       const { severity } = RULES[item.ruleId];
       return `<tr><td class="n">${item.line}</td><td>${escapeHtml(echo.claimId)}</td><td>${escapeHtml(echo.lineNo)}</td><td>${escapeHtml(echo.dateOfService)}</td><td>${escapeHtml(echo.procedureCode)}</td><td>${escapeHtml(echo.renderingNpi)}</td><td><code>${item.ruleId}</code></td><td class="${severity}">${severity}</td><td>${escapeHtml(item.message)}</td><td>${escapeHtml(item.related.join(' '))}</td><td class="n">${escapeHtml(echo.charge)}</td></tr>`;
     })
     .join('');
   const more =
-    batch && batch.findings.length > shown.length
-      ? `<p class="muted">Showing the first ${shown.length} of ${batch.findings.length} findings; findings.csv has them all.</p>`
+    total > shown.length
+      ? `<p class="muted">Showing the first ${shown.length} of ${total} findings; findings.csv has them all.</p>`
       : '';
 
   return `<!doctype html>

@@ -1,8 +1,8 @@
 /** summary.json: the figures an auditor and a dashboard read first. */
-import type { MergedBatch } from '../engine/accumulator.js';
-import { parseCents } from '../engine/values.js';
+import type { ReportBatch } from '../engine/batch-findings.js';
 import type { SourceEncoding } from '../intake/encoding.js';
 import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
+import { formatCount } from './format.js';
 
 export type BatchStatus = 'complete' | 'rejected' | 'incomplete';
 
@@ -56,35 +56,16 @@ export const timestamp = (date: Date): string => `${date.toISOString().slice(0, 
 
 const dollars = (cents: number): number => Math.round(cents) / 100;
 
-export function buildSummary(batch: MergedBatch, context: SummaryContext): Summary {
-  const severityCounts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  const ruleFindings = new Map<RuleId, number>();
-  const ruleLines = new Map<RuleId, Set<number>>();
-  const errorLines = new Set<number>();
-  for (const item of batch.findings) {
-    const { severity } = RULES[item.ruleId];
-    severityCounts[severity] += 1;
-    ruleFindings.set(item.ruleId, (ruleFindings.get(item.ruleId) ?? 0) + 1);
-    const lines = ruleLines.get(item.ruleId) ?? new Set<number>();
-    ruleLines.set(item.ruleId, lines);
-    lines.add(item.line);
-    if (severity === 'error') errorLines.add(item.line);
-  }
-  const chargeOf = (line: number): number => parseCents(batch.echoes.get(line)?.charge ?? '') ?? 0;
-  const sumCharges = (lines: Iterable<number>): number => {
-    let cents = 0;
-    for (const line of lines) cents += chargeOf(line);
-    return cents;
-  };
-
+export function buildSummary(batch: ReportBatch, context: SummaryContext): Summary {
+  const { tally } = batch.flagged;
   const byRule: Summary['byRule'] = {};
   for (const ruleId of RULE_IDS) {
-    const count = ruleFindings.get(ruleId);
-    if (count === undefined) continue;
+    const figures = tally.rule(ruleId);
+    if (figures === undefined) continue;
     byRule[ruleId] = {
       severity: RULES[ruleId].severity,
-      findings: count,
-      charge: dollars(sumCharges(ruleLines.get(ruleId)!)),
+      findings: figures.findings,
+      charge: dollars(figures.cents),
     };
   }
 
@@ -105,11 +86,11 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
       claims: batch.claims,
       members: batch.members,
       indexLines: batch.indexLines,
-      flaggedLines: batch.echoes.size,
-      findings: severityCounts,
+      flaggedLines: tally.flaggedLines,
+      findings: { ...tally.severities },
     },
     byRule,
-    dollarsAtRisk: dollars(sumCharges(errorLines)),
+    dollarsAtRisk: dollars(tally.errorCents),
     unknownColumns: context.unknownColumns,
     generatedAt: timestamp(context.generatedAt),
   };
@@ -121,7 +102,7 @@ export function buildSummary(batch: MergedBatch, context: SummaryContext): Summa
  */
 const noValidRecords = (rejected: number): BatchError => ({
   code: 'NO_VALID_RECORDS',
-  message: `No record of the batch could be read: all ${rejected.toLocaleString('en-US')} are rejected (see rejected.csv for why).`,
+  message: `No record of the batch could be read: all ${formatCount(rejected)} are rejected (see rejected.csv for why).`,
 });
 
 /** The summary of a batch rejected as a whole: nothing was checked. */

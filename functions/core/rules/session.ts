@@ -4,6 +4,7 @@
  */
 import type { CrossFact } from '../engine/cross-facts.js';
 import { type Finding, finding } from '../engine/finding.js';
+import type { RelatedLines } from '../engine/related.js';
 import type { ListedRuleId } from './catalog.js';
 import { SETS } from './code-sets.js';
 
@@ -64,27 +65,25 @@ export const CODE_LIST_RULES: readonly CodeListRule[] = [
   },
 ];
 
-/** A rule over the 62323 lines of one encounter (`indexLines`: their line numbers, ascending). */
+/** A rule over the 62323 lines of one encounter (`indexLines`: their line numbers). */
 export type EncounterRule = (
   indexFacts: readonly CrossFact[],
-  indexLines: readonly number[],
+  indexLines: RelatedLines,
   out: Finding[],
 ) => void;
 
 /** Units of 62323 in one encounter above 1: every 62323 line of it, related to the others. */
 export function unitsExceedMue(
   indexFacts: readonly CrossFact[],
-  indexLines: readonly number[],
+  indexLines: RelatedLines,
   out: Finding[],
 ): void {
   let units = 0;
   for (const fact of indexFacts) units += fact.units;
   if (units <= 1) return;
   const message = `${units} units of 62323 in one encounter; the limit is 1 (one level per session)`;
-  for (const fact of indexFacts) {
-    const others = indexLines.filter((line) => line !== fact.line);
-    out.push(finding(fact.line, 'UNITS_EXCEED_MUE', message, others));
-  }
+  for (const { line } of indexFacts)
+    out.push(finding(line, 'UNITS_EXCEED_MUE', indexLines.message(message, line), indexLines.of(line)));
 }
 
 export const ENCOUNTER_RULES: readonly EncounterRule[] = [unitsExceedMue];
