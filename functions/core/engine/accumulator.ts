@@ -195,7 +195,7 @@ export class BatchAccumulator {
       );
     }
     const earlier = await history.sessionDates(this.facts.membersWithIndexLines());
-    this.facts.forEachMemberWithIndexLines((memberFacts) => {
+    await this.facts.forEachMemberWithIndexLines((memberFacts) => {
       const before = findings.length;
       evaluateMember(
         memberFacts,

@@ -9,6 +9,7 @@ import { type CrossFact, factCode, factHas25, factPos, isIndexFact } from './cro
 import { Int32Pages } from './int-pages.js';
 import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from './packed-keys.js';
 import { StringTable } from './string-table.js';
+import { breathe } from './time-slice.js';
 import { formatCents, formatDay, parseCents } from './values.js';
 
 /** Echo cells that do not fit the columns (rare): kept as written, by row. */
@@ -124,8 +125,11 @@ export class FactStore {
     return this.memberTable.keyOf(this.members.get(fact.row));
   }
 
-  /** Calls `visit` once per member that has a 62323 line, with all of that member's facts. */
-  forEachMemberWithIndexLines(visit: (facts: CrossFact[]) => void): void {
+  /**
+   * Calls `visit` once per member that has a 62323 line, with all of that member's facts; lets the
+   * event loop in between members now and then (a big partition has hundreds of thousands).
+   */
+  async forEachMemberWithIndexLines(visit: (facts: CrossFact[]) => void): Promise<void> {
     const members = this.members;
     const memberCount = this.memberTable.size;
     const withIndex = new Uint8Array(memberCount);
@@ -146,6 +150,10 @@ export class FactStore {
       if (withIndex[member] === 1) order[filled[member]!++] = at;
     }
     for (let member = 0; member < memberCount; member += 1) {
+      if ((member & 255) === 0) {
+        const pause = breathe();
+        if (pause) await pause;
+      }
       const end = groupStart[member + 1]!;
       if (groupStart[member] === end) continue;
       const group: CrossFact[] = [];
