@@ -245,9 +245,10 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
     if (error instanceof ReportFolderError) throw new UsageError(error.message);
     throw error;
   } finally {
-    // Cleanup never hides the error that got us here.
-    stop.dispose();
+    // Cleanup never hides the error that got us here. The spill goes before the guard: a signal
+    // after the guard is gone stops the process at once.
     closeSpill();
+    stop.dispose();
     await pool?.close().catch(() => undefined);
   }
 }
