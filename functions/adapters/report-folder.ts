@@ -14,8 +14,8 @@
  * same folder removes what a dead run left beside it.
  */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open } from 'node:fs/promises';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ScrubError } from '../core/errors.js';
 
@@ -88,8 +88,9 @@ export async function writeReportFolder(
     // Refused before the work, not after: a folder that is not a report is never replaced.
     refuseNonReport(final, names);
     removeLeftovers(parent, name);
-    temporary = await mkdtemp(join(parent, `.${name}.tmp-${process.pid}-`));
-    await chmod(temporary, PRIVATE_FOLDER);
+    // Made and noted in one step: a stop handler never misses a folder that exists.
+    temporary = mkdtempSync(join(parent, `.${name}.tmp-${process.pid}-`));
+    chmodSync(temporary, PRIVATE_FOLDER);
     for (const [fileName, content] of entries) await writePrivateFile(join(temporary, fileName), content);
     swapIn(temporary, final, names);
     temporary = undefined;
