@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNameOf, runCheckCommand, spillPartitionsFor } from '../../functions/cli/commands/check.js';
+import {
+  batchNameOf,
+  type CheckDeps,
+  runCheckCommand,
+  spillPartitionsFor,
+} from '../../functions/cli/commands/check.js';
 import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
 import { REPORT_FILES } from '../../functions/core/report/files.js';
@@ -256,6 +262,98 @@ describe('scrub62323 check', () => {
     expect(batchNameOf('/x/nightly.csv.gz')).toBe('nightly');
     expect(batchNameOf('../../etc/pass wd.csv')).toBe('pass_wd');
     expect(batchNameOf('...csv')).toBe('batch');
+  });
+
+  describe('removes its spill folder on every error path', () => {
+    /** Over 4 MB, so `check` spills. */
+    const bigRows = () =>
+      Array.from({ length: 70_000 }, (_, index) => CLEAN.replace('C1,1,M1,', `C${index},1,M${index},`));
+    const spillRun = async (
+      name: string,
+      args: string[],
+      deps: Partial<CheckDeps> = {},
+      io: CommandIo = capture(),
+    ) => {
+      const tempFolder = await mkdtemp(join(dir, `spill-${name}-`));
+      const outcome = await runCheckCommand([...args, '--as-of', '2026-11-28'], io, {
+        workerUrl: WORKER_URL,
+        tempFolder,
+        ...deps,
+      }).then(
+        (code) => ({ code, error: undefined }),
+        (error: Error) => ({ code: undefined, error }),
+      );
+      return { ...outcome, left: await readdir(tempFolder) };
+    };
+
+    it('a gzip cut short: a rejected report, exit 2', async () => {
+      const whole = gzipSync(`${HEADER}\n${bigRows().join('\n')}\n`, { level: 0 });
+      expect(whole.length).toBeGreaterThan(4 * 1024 * 1024);
+      const file = join(dir, 'cut.csv.gz');
+      await writeFile(file, whole.subarray(0, Math.floor(whole.length * 0.8)));
+      const out = join(dir, 'o-cut');
+      const run = await spillRun('cut', [file, '--out', out, '--workers', '1']);
+      expect(run).toMatchObject({ code: 2, left: [] });
+      expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')).status).toBe('rejected');
+    });
+
+    it('a chunk the checker fails on', async () => {
+      const file = await batchFile('big-failing.csv', bigRows());
+      const failing = join(dir, 'failing-worker.mjs');
+      await writeFile(
+        failing,
+        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => parentPort.postMessage({ id: job.id, error: 'cannot check' }));\n",
+      );
+      const run = await spillRun('failing', [file, '--out', join(dir, 'o-failing'), '--workers', '1'], {
+        workerUrl: pathToFileURL(failing),
+      });
+      expect(run.error?.message).toBe('cannot check');
+      expect(run.left).toEqual([]);
+    });
+
+    it('a worker thread that dies', async () => {
+      const file = await batchFile('big-dies.csv', bigRows());
+      const dying = join(dir, 'dying-big-worker.mjs');
+      await writeFile(dying, 'process.exit(3);\n');
+      const run = await spillRun('dies', [file, '--out', join(dir, 'o-big-dies'), '--workers', '2'], {
+        workerUrl: pathToFileURL(dying),
+      });
+      expect(run.error?.message).toMatch(/worker thread stopped unexpectedly/);
+      expect(run.left).toEqual([]);
+    });
+
+    it('a report folder that cannot be written once the batch is checked', async () => {
+      const file = await batchFile('big-blocked.csv', bigRows());
+      const out = join(dir, 'o-blocked-late');
+      const io = capture();
+      // The first progress line comes once the run is under way: past the early check of --out.
+      const interactive: CommandIo = {
+        ...io,
+        interactive: true,
+        stderr: (text) => {
+          if (!existsSync(out)) writeFileSync(out, 'in the way');
+          io.stderr(text);
+        },
+      };
+      const run = await spillRun('blocked', [file, '--out', out, '--workers', '0'], {}, interactive);
+      expect(run.error?.message).toMatch(
+        /^cannot write the report folder .*o-blocked-late \(a file is in the way\)$/,
+      );
+      expect(run.left).toEqual([]);
+      expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/^\.o-blocked-late\./));
+    });
+
+    it('a report folder blocked from the start: refused before the batch is read', async () => {
+      const file = await batchFile('big-blocked-early.csv', bigRows());
+      const out = join(dir, 'o-blocked-early');
+      await writeFile(out, 'in the way');
+      const io = capture();
+      const interactive: CommandIo = { ...io, interactive: true };
+      const run = await spillRun('blocked-early', [file, '--out', out], {}, interactive);
+      expect(run.error?.message).toMatch(/\(a file is in the way\)$/);
+      expect(io.err, 'no progress: nothing was read').toEqual([]);
+      expect(run.left).toEqual([]);
+    });
   });
 });
 

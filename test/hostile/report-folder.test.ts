@@ -12,7 +12,6 @@ import {
   check,
   csv,
   describeRun,
-  HOSTILE,
   modesOf,
   pipeline,
   readReport,
@@ -56,7 +55,7 @@ async function bigFlaggedBatch(space: Scratch, lines: number): Promise<string> {
   return file;
 }
 
-describe.skipIf(!HOSTILE)('hostile: report folders', () => {
+describe('hostile: report folders', () => {
   it('check writes a private report folder (0700, files 0600) even under umask 000', async () => {
     const space = await scratch('modes');
     const file = await space.file('modes.csv', csv([row(1), row(2, { modifiers: '50' })]));

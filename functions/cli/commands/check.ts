@@ -5,14 +5,21 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadHistoryFile } from '../../adapters/file-history.js';
-import { describeFsError, writeReportFolder } from '../../adapters/report-folder.js';
+import {
+  checkReportFolder,
+  describeFsError,
+  ReportFolderError,
+  writeReportFolder,
+} from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
 import { parseLimit } from '../../core/intake/reader.js';
+import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
+import { guardStop } from '../stop-guard.js';
 import { summaryText } from '../summary-text.js';
 import { startWorkerPool, type WorkerPool } from '../worker-pool.js';
 
@@ -228,11 +235,20 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
   const spills = size >= PARALLEL_FROM_BYTES;
   let spill: FileSpill | undefined;
   let pool: WorkerPool | undefined;
-  // The spill files hold claim and member ids: an interrupted run removes them before it stops
-  // (the handler is in place before the folder exists).
-  const stopOnSignal = spills ? removeOnSignal(() => spill) : undefined;
+  // The spill files and the report being written hold claim and member ids: a stopped run removes
+  // them before it stops (the guard is in place before either exists).
+  const stop = guardStop();
+  const closeSpill = () => {
+    if (spill && !spill.close())
+      io.stderr(`scrub62323: could not remove ${spill.folder}; delete it, it holds claim data\n`);
+  };
   try {
-    if (spills) spill = openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder);
+    // A report that could not be put in place fails now, not after the whole batch.
+    checkReportFolder(run.folder, REPORT_FILES);
+    if (spills) {
+      spill = openFileSpill(spillPartitionsFor(size, /\.gz$/i.test(file)), deps.tempFolder);
+      stop.add(closeSpill);
+    }
     if (workers > 0)
       pool = startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() });
     const result = await scrubBatch(
@@ -253,37 +269,22 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
       },
     );
     progress?.done();
-    await writeReportFolder(run.folder, result.report).catch((error: Error) => {
-      throw new UsageError(error.message);
-    });
+    await writeReportFolder(run.folder, result.report, { onStop: stop.add });
     io.stdout(summaryText(result.summary, run.folder));
     return result.summary;
   } catch (error) {
     // A temporary folder that cannot be made or fills up is the user's to fix: say how.
     if (error instanceof SpillFolderError)
       throw new UsageError(`${error.message}; set TMPDIR to a writable folder with room`);
+    if (error instanceof ReportFolderError) throw new UsageError(error.message);
     throw error;
   } finally {
-    // Cleanup never hides the error that got us here.
-    stopOnSignal?.();
-    if (spill && !spill.close())
-      io.stderr(`scrub62323: could not remove ${spill.folder}; delete it, it holds claim data\n`);
+    // Cleanup never hides the error that got us here. The spill goes before the guard: a signal
+    // after the guard is gone stops the process at once.
+    closeSpill();
+    stop.dispose();
     await pool?.close().catch(() => undefined);
   }
-}
-
-/** Removes the spill on Ctrl-C or SIGTERM, then stops as the signal would have; returns the undo. */
-function removeOnSignal(spill: () => FileSpill | undefined): () => void {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const onSignal = (signal: NodeJS.Signals) => {
-    spill()?.close();
-    for (const other of signals) process.off(other, onSignal);
-    process.kill(process.pid, signal);
-  };
-  for (const signal of signals) process.on(signal, onSignal);
-  return () => {
-    for (const signal of signals) process.off(signal, onSignal);
-  };
 }
 
 function progressPrinter(io: CommandIo): { update: (records: number) => void; done: () => void } {

@@ -17,6 +17,7 @@ import { echoFromRaw, type LineEcho } from './claim-line.js';
 import { crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
 import { evaluateMember, type SessionHistory } from './cross-rules.js';
 import type { Finding } from './finding.js';
+import { breathe } from './time-slice.js';
 
 /** Looks up earlier sessions for the members that need them. */
 export interface HistorySource {
@@ -219,20 +220,24 @@ export class BatchAccumulator {
     this.flush(FLUSH_FINDINGS);
     const facts = this.facts;
     const earlier: SessionHistory = await history.sessionDates(facts.membersWhere(isIndexFact));
-    facts.forEachMemberWhere(isIndexFact, (rows, from, to) => {
-      const memberFacts = crossFactsAt(facts, rows, from, to);
-      const before = findings.length;
-      const earlierDates = earlier.size === 0 ? [] : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? []);
-      evaluateMember(memberFacts, earlierDates, this.rulePack, findings);
-      if (findings.length === before) return;
-      // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
-      const factAt = new Map(memberFacts.map((fact) => [fact.line, fact]));
-      for (let index = before; index < findings.length; index += 1) {
-        const { line } = findings[index]!;
-        if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
-      }
-      this.flush(FLUSH_FINDINGS);
-    });
+    await facts.forEachMemberWhere(
+      isIndexFact,
+      (rows, from, to) => {
+        const memberFacts = crossFactsAt(facts, rows, from, to);
+        const before = findings.length;
+        const earlierDates = earlier.size === 0 ? [] : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? []);
+        evaluateMember(memberFacts, earlierDates, this.rulePack, findings);
+        if (findings.length === before) return;
+        // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
+        const factAt = new Map(memberFacts.map((fact) => [fact.line, fact]));
+        for (let index = before; index < findings.length; index += 1) {
+          const { line } = findings[index]!;
+          if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
+        }
+        this.flush(FLUSH_FINDINGS);
+      },
+      breathe,
+    );
     this.flush(1);
 
     findings.sort(byLineThenRule);

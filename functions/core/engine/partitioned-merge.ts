@@ -28,6 +28,7 @@ import {
 } from './check-chunk.js';
 import type { LineEcho } from './claim-line.js';
 import type { Finding } from './finding.js';
+import { breathe } from './time-slice.js';
 
 /** Append-only record streams, by name. The CLI keeps them in temporary files; tests in memory. */
 export interface SpillStore {
@@ -150,12 +151,16 @@ export class PartitionedAccumulator {
     // Keys spread evenly over partitions; the claims and members of a partition are at most its lines.
     const expectedLines = Math.ceil((this.lines * 1.1) / this.spill.partitions);
     const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines, sink: this.found });
-    for (const record of this.spill.records(stream)) accumulator.add(decodePartial(record));
+    for (const record of this.spill.records(stream)) {
+      accumulator.add(decodePartial(record));
+      const pause = breathe();
+      if (pause) await pause;
+    }
     return accumulator.finish(history);
   }
 }
 
-/** Lets timers, signals and I/O run between partitions (a partition's merge never waits on anything). */
+/** Lets timers, signals and I/O run between partitions (within one, `breathe` does). */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const claimStream = (partition: number) => `claims-${partition}`;

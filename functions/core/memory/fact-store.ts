@@ -150,12 +150,14 @@ export class FactStore {
 
   /**
    * Calls `visit` once per member that has a row whose packed number `selects`, with all of that
-   * member's rows: `rows[from]` … `rows[to - 1]`, in the order they were added.
+   * member's rows: `rows[from]` … `rows[to - 1]`, in the order they were added. Every 256 members it
+   * awaits what `pause` returns, if anything: a caller on the main thread lets signals in that way.
    */
-  forEachMemberWhere(
+  async forEachMemberWhere(
     selects: (packed: number) => boolean,
     visit: (rows: Int32Array, from: number, to: number) => void,
-  ): void {
+    pause: () => Promise<void> | undefined = () => undefined,
+  ): Promise<void> {
     const members = this.members;
     const memberCount = this.memberTable.size;
     const selected = new Uint8Array(memberCount);
@@ -176,6 +178,10 @@ export class FactStore {
       if (selected[member] === 1) order[filled[member]!++] = at;
     }
     for (let member = 0; member < memberCount; member += 1) {
+      if ((member & 255) === 0) {
+        const pausing = pause();
+        if (pausing) await pausing;
+      }
       const end = groupStart[member + 1]!;
       if (groupStart[member] !== end) visit(order, groupStart[member]!, end);
     }
