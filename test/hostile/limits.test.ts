@@ -15,7 +15,6 @@ import {
   check,
   csv,
   describeRun,
-  HOSTILE,
   pipeline,
   readSummary,
   row,
@@ -77,7 +76,7 @@ function twoMillionLines(): Promise<string> {
   return twoMillion;
 }
 
-describe.skipIf(!HOSTILE)('hostile: limits', () => {
+describe('hostile: limits', () => {
   it('--max-records 10 rejects a 20-record batch as BATCH_TOO_LARGE', async () => {
     const space = await scratch('max-records');
     const file = await space.file('twenty.csv', csv(records(20)));

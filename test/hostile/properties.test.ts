@@ -14,7 +14,6 @@ import {
   check,
   describeRun,
   HEADER,
-  HOSTILE,
   readReport,
   row,
   scratch,
@@ -138,7 +137,7 @@ function makeBatch(seed: number): Batch {
 
 const CASES = Array.from({ length: 40 }, (_, index) => 6_232_300 + index);
 
-describe.skipIf(!HOSTILE)('hostile: properties of random corrupt batches', () => {
+describe('hostile: properties of random corrupt batches', () => {
   it(`${CASES.length} random batches: exit 0 or 2, accounting holds, no line both checked and rejected`, async () => {
     const space = await scratch('properties');
     const failures: string[] = [];

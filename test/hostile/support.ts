@@ -17,8 +17,6 @@ import { afterAll, afterEach } from 'vitest';
 export const BIN = join(process.cwd(), 'bin/scrub62323.js');
 export const AS_OF = '2026-11-28';
 
-/** The suite is parked until the features exist: `SCRUB_HOSTILE=1` runs it. */
-export const HOSTILE = process.env.SCRUB_HOSTILE === '1';
 /** The slow 1M-line memory case also needs `SCRUB_HOSTILE_BIG=1`. */
 export const HOSTILE_BIG = process.env.SCRUB_HOSTILE_BIG === '1';
 
