@@ -3,12 +3,11 @@
  * --endpoint (moto_server, when installed; skipped otherwise) each get their own report and exit 0,
  * and a rerun after `kill -9` does not wait for the messages the dead run left in flight.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasMoto, type Moto, startMoto } from '../support/moto.js';
 import {
   AS_OF,
   accountingProblems,
@@ -24,35 +23,16 @@ import {
   writeRows,
 } from './support.js';
 
-const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
-let moto: ChildProcess | undefined;
+let moto: Moto | undefined;
 let endpoint = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   if (!hasMoto) return;
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const up = await fetch(`${endpoint}/moto-api/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('moto_server did not start');
+  moto = await startMoto();
+  endpoint = moto.endpoint;
 });
 afterAll(() => {
-  moto?.kill();
+  moto?.stop();
 });
 
 /** Two different batches: their counts and findings tell the reports apart. */
