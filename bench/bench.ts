@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatCount } from '../functions/core/report/format.js';
 import { writeSyntheticBatch } from './generate-batch.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
@@ -59,7 +60,6 @@ function check(file: string, workers: number): Measured {
 }
 
 const rate = (m: Measured): number => Math.round(m.lines / (m.ms / 1000));
-const fmt = (n: number): string => n.toLocaleString('en-US');
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
 async function main(): Promise<void> {
@@ -89,10 +89,10 @@ async function main(): Promise<void> {
     rows.push(
       `| measurement (1M lines, ${(bytes / MB).toFixed(0)} MB) | lines/s | ratio to parse-only | peak RSS |`,
       '|---|---:|---:|---:|',
-      `| csv-parse alone, arrays, one thread | ${fmt(parseRate)} | 1.00 | ${(parsed.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, 1 worker thread | ${fmt(oneRate)} | ${ratio(oneRate, parseRate)} | ${(one.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, ${cores} worker threads (all cores) | ${fmt(allRate)} | ${ratio(allRate, parseRate)} | ${(all.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, 4M lines, all cores | ${fmt(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| csv-parse alone, arrays, one thread | ${formatCount(parseRate)} | 1.00 | ${(parsed.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, 1 worker thread | ${formatCount(oneRate)} | ${ratio(oneRate, parseRate)} | ${(one.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, ${cores} worker threads (all cores) | ${formatCount(allRate)} | ${ratio(allRate, parseRate)} | ${(all.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| \`check\`, 4M lines, all cores | ${formatCount(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
     );
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       '|---|---:|',
       `| wall time, upload event to report | ${(pipeline.wallMs / 1000).toFixed(1)} s (${ratio(pipeline.wallMs, all.ms)}× \`check\` on all cores) |`,
       `| split throughput | ${pipeline.splitMBps.toFixed(1)} MB/s |`,
-      `| Lambda CPU: split / validate | ${fmt(Math.round(pipeline.lambdaCpuMs.split))} ms / ${fmt(Math.round(pipeline.lambdaCpuMs.validate))} ms (${pipeline.chunks} chunks) |`,
+      `| Lambda CPU: split / validate | ${formatCount(Math.round(pipeline.lambdaCpuMs.split))} ms / ${formatCount(Math.round(pipeline.lambdaCpuMs.validate))} ms (${pipeline.chunks} chunks) |`,
       `| requests: S3 put/get/list, SQS send/receive/delete | ${pipeline.requests.s3Put}/${pipeline.requests.s3Get}/${pipeline.requests.s3List}, ${pipeline.requests.sqsSend}/${pipeline.requests.sqsReceive}/${pipeline.requests.sqsDelete} |`,
       `| AWS cost per million claim lines (list prices ${cost.pricesAsOf}) | $${cost.total.toFixed(4)} (Lambda $${(cost.lambdaCompute + cost.lambdaRequests).toFixed(4)}, SQS $${cost.sqs.toFixed(4)}, S3 $${cost.s3.toFixed(4)}) |`,
     );
