@@ -45,77 +45,87 @@ function cleanRow(random: Random, index: number): string[] {
   }).split(',');
 }
 
+/** Each corruption edits a record's fields at `at`; `bad-byte` returns bytes to put inside the line. */
+type Corruption = (fields: string[], at: number, random: Random) => Buffer | undefined;
+
+const CORRUPTIONS: Record<string, Corruption> = {
+  'stray-quote': (fields, at) => {
+    const target = fields[at] === '' ? 0 : at;
+    fields[target] = `"${fields[target]}`;
+    return undefined;
+  },
+  nul: (fields, at) => {
+    fields[at] = `${fields[at]}\u0000`;
+    return undefined;
+  },
+  'bad-byte': (_fields, _at, random) => Buffer.from([random.pick([0xff, 0xc3, 0x80, 0xfe, 0xe2])]),
+  short: (fields, at, random) => {
+    fields.splice(at, 1 + random.int(3));
+    return undefined;
+  },
+  long: (fields, _at, random) => {
+    fields.push(random.pick(['x', 'extra', '1']));
+    return undefined;
+  },
+  'trailing-comma': (fields) => {
+    fields.push('');
+    return undefined;
+  },
+  quoted: (fields, _at, random) => {
+    fields[COLUMNS.indexOf('charge')] = random.pick(['"1,250.00"', '"$1,250.00"', '"12""50"']);
+    return undefined;
+  },
+};
+const CORRUPTION_KINDS = Object.keys(CORRUPTIONS);
+
+/** One record's bytes, corrupted with probability `rate` (the kind is added to `kinds`). */
+function recordLine(random: Random, index: number, rate: number, kinds: Set<string>): Buffer {
+  const fields = cleanRow(random, index);
+  let tail: Buffer | undefined;
+  if (random.chance(rate)) {
+    const kind = random.pick(CORRUPTION_KINDS);
+    kinds.add(kind);
+    tail = CORRUPTIONS[kind]!(fields, random.int(fields.length), random);
+  }
+  const line = Buffer.from(fields.join(','));
+  if (!tail) return line;
+  const cut = random.int(line.length + 1);
+  return Buffer.concat([line.subarray(0, cut), tail, line.subarray(cut)]);
+}
+
+/** The file's text: line ends (LF or CRLF), an optional final line end and byte-order mark. */
+function fileText(random: Random, lines: readonly Buffer[], kinds: Set<string>): Buffer {
+  const crlf = random.chance(0.3);
+  if (crlf) kinds.add('crlf');
+  const end = Buffer.from(crlf ? '\r\n' : '\n');
+  const finalNewline = random.chance(0.8);
+  let text = Buffer.concat(lines.flatMap((line, index) => (index === 0 ? [line] : [end, line])));
+  if (finalNewline) text = Buffer.concat([text, end]);
+  if (random.chance(0.15)) {
+    kinds.add('bom');
+    text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]);
+  }
+  return text;
+}
+
 function makeBatch(seed: number): Batch {
   const random = seeded(seed);
   const kinds = new Set<string>();
   const count = 1 + random.int(120);
   const lines: Buffer[] = [Buffer.from(HEADER)];
-  let records = 0;
-  let strayQuote = false;
-  let quotedField = false;
   const rate = random.pick([0, 0.02, 0.1, 0.3]);
   for (let index = 0; index < count; index += 1) {
-    const fields = cleanRow(random, index);
-    let tail: Buffer | undefined;
-    if (random.chance(rate)) {
-      const kind = random.pick([
-        'stray-quote',
-        'nul',
-        'bad-byte',
-        'short',
-        'long',
-        'trailing-comma',
-        'quoted',
-      ]);
-      kinds.add(kind);
-      const at = random.int(fields.length);
-      if (kind === 'stray-quote') {
-        strayQuote = true;
-        const target = fields[at] === '' ? 0 : at;
-        fields[target] = `"${fields[target]}`;
-      } else if (kind === 'nul') {
-        fields[at] = `${fields[at]}\u0000`;
-      } else if (kind === 'bad-byte') {
-        tail = Buffer.from([random.pick([0xff, 0xc3, 0x80, 0xfe, 0xe2])]);
-      } else if (kind === 'short') {
-        fields.splice(at, 1 + random.int(3));
-      } else if (kind === 'long') {
-        fields.push(random.pick(['x', 'extra', '1']));
-      } else if (kind === 'trailing-comma') {
-        fields.push('');
-      } else {
-        quotedField = true;
-        const column = COLUMNS.indexOf('charge');
-        fields[column] = random.pick(['"1,250.00"', '"$1,250.00"', '"12""50"']);
-      }
-    }
-    let line = Buffer.from(fields.join(','));
-    if (tail) {
-      const cut = random.int(line.length + 1);
-      line = Buffer.concat([line.subarray(0, cut), tail, line.subarray(cut)]);
-    }
-    lines.push(line);
-    records += 1;
+    lines.push(recordLine(random, index, rate, kinds));
     if (random.chance(rate / 2)) {
       kinds.add('blank-line');
       lines.push(Buffer.alloc(0));
     }
   }
-  const crlf = random.chance(0.3);
-  if (crlf) kinds.add('crlf');
-  const finalNewline = random.chance(0.8);
-  let text = Buffer.concat(
-    lines.flatMap((line, index) => (index === 0 ? [line] : [Buffer.from(crlf ? '\r\n' : '\n'), line])),
-  );
-  if (finalNewline) text = Buffer.concat([text, Buffer.from(crlf ? '\r\n' : '\n')]);
-  if (random.chance(0.15)) {
-    kinds.add('bom');
-    text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]);
-  }
-  const physicalLines = lines.length;
+  const text = fileText(random, lines, kinds);
+  // A stray quote may pair with a later quoted field, so the records cannot be counted from outside.
+  let countable = !(kinds.has('stray-quote') && kinds.has('quoted'));
   let bytes = text;
   let name = `case-${seed}.csv`;
-  let countable = !(strayQuote && quotedField);
   if (random.chance(0.2)) {
     kinds.add('gzip');
     bytes = gzipSync(text);
@@ -129,10 +139,29 @@ function makeBatch(seed: number): Batch {
   return {
     name,
     bytes,
-    physicalLines,
+    physicalLines: lines.length,
     kinds: [...kinds].sort(),
-    ...(countable ? { records } : {}),
+    ...(countable ? { records: count } : {}),
   };
+}
+
+type Report = Awaited<ReturnType<typeof readReport>>;
+
+/** What is wrong with a report of `batch` that exited with `code` (nothing, when all holds). */
+function problemsOf(batch: Batch, code: number | null, report: Report): string[] {
+  const problems = accountingProblems(report);
+  const { summary } = report;
+  if ((code === 2) !== (summary.status === 'rejected'))
+    problems.push(`exit ${code} with status ${summary.status}`);
+  const outside = report.findings.filter(
+    (finding) => Number(finding.line) < 2 || Number(finding.line) > batch.physicalLines,
+  );
+  if (outside.length > 0)
+    problems.push(`findings outside lines 2…${batch.physicalLines}: ${outside[0]?.line}`);
+  const counted = batch.records !== undefined && summary.status === 'complete';
+  if (counted && summary.counts.lines !== batch.records)
+    problems.push(`counts.lines ${summary.counts.lines}, the file has ${batch.records} records`);
+  return problems;
 }
 
 const CASES = Array.from({ length: 40 }, (_, index) => 6_232_300 + index);
@@ -152,30 +181,17 @@ describe('hostile: properties of random corrupt batches', () => {
         failures.push(`${label}: ${describeRun(result)}`);
         return;
       }
-      let report: Awaited<ReturnType<typeof readReport>>;
+      let report: Report;
       try {
         report = await readReport(out);
       } catch (error) {
         failures.push(`${label}: report folder unreadable (${(error as Error).message})`);
         return;
       }
-      const problems = accountingProblems(report);
       const { summary } = report;
       const key = `${summary.status}${batch.records === undefined ? '' : ' (counted)'}`;
       tally[key] = (tally[key] ?? 0) + 1;
-      if ((result.code === 2) !== (summary.status === 'rejected'))
-        problems.push(`exit ${result.code} with status ${summary.status}`);
-      const outside = report.findings.filter(
-        (finding) => Number(finding.line) < 2 || Number(finding.line) > batch.physicalLines,
-      );
-      if (outside.length > 0)
-        problems.push(`findings outside lines 2…${batch.physicalLines}: ${outside[0]?.line}`);
-      if (
-        batch.records !== undefined &&
-        summary.status === 'complete' &&
-        summary.counts.lines !== batch.records
-      )
-        problems.push(`counts.lines ${summary.counts.lines}, the file has ${batch.records} records`);
+      const problems = problemsOf(batch, result.code, report);
       const left = await spillLeftovers(space.tmp);
       if (left.length > 0) problems.push(`spill folder left: ${left.join(' ')}`);
       if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}`);
