@@ -17,8 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ScrubError } from '../core/errors.js';
-
+import { isScrubError, ScrubError } from '../core/errors.js';
 /** A report folder that cannot be written or put in place: one sentence naming it. */
 export class ReportFolderError extends ScrubError {
   constructor(message: string) {
@@ -89,14 +88,19 @@ export async function writeReportFolder(
     refuseNonReport(final, names);
     removeLeftovers(parent, name);
     // Made and noted in one step: a stop handler never misses a folder that exists.
-    temporary = mkdtempSync(join(parent, `.${name}.tmp-${process.pid}-`));
-    chmodSync(temporary, PRIVATE_FOLDER);
-    for (const [fileName, content] of entries) await writePrivateFile(join(temporary, fileName), content);
-    swapIn(temporary, final, names);
+    const made = mkdtempSync(join(parent, `.${name}.tmp-${process.pid}-`));
+    temporary = made;
+    chmodSync(made, PRIVATE_FOLDER);
+    for (const [fileName, content] of entries) await writePrivateFile(join(made, fileName), content);
+    // A stop removed the folder while its files were being written: nothing is put in place.
+    if (temporary === undefined) throw new FolderRefused('the run was stopped while it was written');
+    swapIn(made, final, names);
     temporary = undefined;
   } catch (error) {
     removeTemporary();
-    throw folderError(folder, error);
+    // Only the folder's own failures are put as folder errors; one from rendering a file (a spill
+    // read, a bug) is passed on as it is.
+    throw isFolderFailure(error) ? folderError(folder, error) : error;
   } finally {
     unregister?.();
   }
@@ -114,6 +118,11 @@ export function checkReportFolder(folder: string, names: Iterable<string>): void
     throw folderError(folder, error);
   }
 }
+
+/** The folder refused, or a system error (an errno code such as ENOSPC), not one of our own. */
+const isFolderFailure = (error: unknown): boolean =>
+  error instanceof FolderRefused ||
+  (!isScrubError(error) && /^E[A-Z]+$/.test(String((error as { code?: unknown } | null)?.code)));
 
 function folderError(folder: string, error: unknown): ReportFolderError {
   const reason = error instanceof FolderRefused ? error.message : describeFsError(error);
@@ -151,7 +160,7 @@ function refuseNonReport(final: string, names: ReadonlySet<string>): void {
     if ((error as { code?: string }).code === 'ENOENT') return;
     throw error;
   }
-  if (!isFolder) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  if (!isFolder) throw new FolderRefused('a file is in the way');
   const others = readdirSync(final).filter((entry) => !names.has(entry) && !LITTER.has(entry));
   if (others.length > 0) throw new FolderRefused('it holds files that are not part of a report');
 }
@@ -238,6 +247,7 @@ export function describeFsError(error: unknown): string {
     case 'ENOSPC':
       return 'the disk is full';
     default:
-      return code ?? (error as Error).message;
+      // A system error's code, never its message: the message may hold a path or worse.
+      return code ?? 'unexpected error';
   }
 }

@@ -6,7 +6,8 @@
  * ~50 ms (core/engine/time-slice.ts), so the handler runs promptly at any phase.
  */
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+// SIGHUP too: a closed terminal or a dropped SSH session must not leave claim data behind.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface StopGuard {
   /** Registers a synchronous cleanup for a stop; returns what unregisters it. */

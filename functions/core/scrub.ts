@@ -14,6 +14,7 @@ import {
   type SpillStore,
 } from './engine/partitioned-merge.js';
 import { parseDate } from './engine/values.js';
+import { ScrubError } from './errors.js';
 import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
@@ -75,7 +76,7 @@ export interface ScrubResult {
 /** Day number of a YYYY-MM-DD as-of date; throws on anything else (callers validate user input first). */
 export function asOfDayOf(asOf: string): number {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? parseDate(asOf) : undefined;
-  if (day === undefined) throw new Error(`as-of date "${asOf}" is not a real date in YYYY-MM-DD`);
+  if (day === undefined) throw new ScrubError('BAD_AS_OF', 'the as-of date is not a real date in YYYY-MM-DD');
   return day;
 }
 

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { buildApp } from 'fauxqs';
+import { ScrubError } from '../core/errors.js';
 
 export interface Emulator {
   /** http://127.0.0.1:<port> */
@@ -86,7 +87,7 @@ function fauxqsEntryUrl(): string {
       if (dirname(dir) === dir) break;
     }
   }
-  throw new Error('the fauxqs package is not installed (npm ci installs it)');
+  throw new ScrubError('EMULATOR', 'the fauxqs package is not installed (npm ci installs it)');
 }
 
 // Exits when the parent closes stdin, so a crashed parent never leaves an emulator behind.
@@ -113,7 +114,7 @@ async function startIsolated(): Promise<Emulator> {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(line.trim()));
     child.once('exit', (code) =>
-      reject(new Error(`the emulator process exited (code ${code}) before it started`)),
+      reject(new ScrubError('EMULATOR', `the emulator process exited (code ${code}) before it started`)),
     );
   });
   return {

@@ -326,8 +326,11 @@ export class LocalPipeline {
       new Date(around.getTime() + DAY_MS),
     ];
     const byEtag = { bucket: upload.bucket, key: upload.key, eTag: upload.eTag };
-    // An endpoint whose events name no version (moto) has split name the batch by ETag.
-    const objects = upload.versionId ? [{ ...byEtag, versionId: upload.versionId }, byEtag] : [byEtag];
+    // A versioned upload is always announced with its version (the runner re-sends an endpoint's event
+    // that lacks it), so only an unversioned one is named by ETag; trying the ETag for a versioned one
+    // could find an earlier upload of the same bytes. Split reads a "null" version as none.
+    const versioned = upload.versionId !== undefined && upload.versionId !== 'null';
+    const objects = versioned ? [{ ...byEtag, versionId: upload.versionId }] : [byEtag];
     const ids = objects.flatMap((object) =>
       times.map((time) => batchIdOf({ ...object, eventTime: time.toISOString() })),
     );

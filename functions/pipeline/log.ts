@@ -55,10 +55,12 @@ export function errorFacts(error: unknown): Record<string, unknown> {
     facts.errorStatus = status;
     facts.errorMessage = error.message;
   }
-  // Stack frames name our code, not data; the first line repeats the message, so it is dropped.
+  // Stack frames name our code, not data. Only frame lines are kept: the message before them may span
+  // several lines, and a message we did not write may quote data.
   const frames = error.stack
     ?.split('\n')
-    .slice(1, 6)
+    .filter((line) => /^\s*at /.test(line))
+    .slice(0, 5)
     .map((frame) => frame.trim());
   if (frames && frames.length > 0) facts.errorStack = frames;
   return facts;

@@ -113,7 +113,8 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 /**
  * The environment variables each function reads. The stack sets exactly these on each function and
- * the local runner hands exactly these to each handler, so the two cannot drift apart.
+ * the local runner hands each handler only these, so the two cannot drift apart. (Locally the log
+ * level is the runner's own choice, SILENT included, so it sets the loggers instead of LOG_LEVEL.)
  */
 export const FUNCTION_ENV = {
   split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'MAX_RECORDS', 'MAX_GZIP_RATIO', 'LOG_LEVEL'],

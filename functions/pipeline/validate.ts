@@ -40,6 +40,8 @@ async function manifestOf(deps: ValidateDeps, batchId: string, cache: Manifests)
       return decodeManifest(bytes, key);
     });
     cache.set(batchId, pending);
+    // A failed read is not remembered: one S3 hiccup must not fail the batch's other records too.
+    pending.catch(() => cache.delete(batchId));
   }
   return pending;
 }

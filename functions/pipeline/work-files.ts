@@ -9,6 +9,7 @@ import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/
 import { isScrubError } from '../core/errors.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type ColumnLayout, SCALAR_FIELDS } from '../core/intake/columns.js';
+import { SOURCE_ENCODINGS } from '../core/intake/encoding.js';
 import type { RejectedRecord } from '../core/intake/framer.js';
 import type { BatchError } from '../core/report/summary.js';
 import { type Checked, checkJson, type Parsed } from './checked.js';
@@ -61,8 +62,8 @@ export const ManifestSchema = z.object({
     bytes: count,
     sha256: z.string(),
     gzipped: z.boolean(),
-    /** The text encoding it was read in (manifests written before encodings were read say nothing: UTF-8). */
-    encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('utf-8'),
+    /** The text encoding it was read in. */
+    encoding: z.enum(SOURCE_ENCODINGS),
   }),
   eventTime,
   /** YYYY-MM-DD the batch is judged on. */

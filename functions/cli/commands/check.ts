@@ -13,6 +13,7 @@ import {
 } from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import type { HistorySource } from '../../core/engine/accumulator.js';
+import { isScrubError } from '../../core/errors.js';
 import { parseLimit } from '../../core/intake/reader.js';
 import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
@@ -212,7 +213,8 @@ async function loadHistory(file: string, io: CommandIo): Promise<HistorySource> 
       io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
     return loaded.source;
   } catch (error) {
-    const reason = (error as { code?: string }).code ? describeFsError(error) : (error as Error).message;
+    // Our own errors say what is wrong in a sentence; a file-system error is put in words.
+    const reason = isScrubError(error) ? error.message : describeFsError(error);
     throw new UsageError(`cannot use --history ${file}: ${reason}`);
   }
 }

@@ -175,17 +175,16 @@ export class RecordFramer {
     const firstLineEnd = newline === -1 ? bytes.length : newline;
     const startLine = this.line;
     // The preview never reaches past the byte limit: that much is buffered however the upload is cut.
-    const shown = bytes.toString(
-      'utf8',
-      start,
-      Math.min(firstLineEnd, start + Math.min(this.maxRecordBytes, RAW_PREVIEW_CHARS)),
-    );
+    // Up to four bytes a character, so that multi-byte text still shows RAW_PREVIEW_CHARS of it.
+    const cut = Math.min(firstLineEnd, start + Math.min(this.maxRecordBytes, RAW_PREVIEW_CHARS * 4));
+    const read = bytes.toString('utf8', start, cut).replace(/\r$/, '');
+    const shown = cut < firstLineEnd && read.length <= RAW_PREVIEW_CHARS ? `${read}…` : preview(read);
     const reason = scan.atEnd
       ? 'unterminated quote: the file ends inside a quoted field opened on this line'
       : scan.inQuotes
         ? `unterminated quote: the quoted field opened on this line does not close within ${this.maxRecordBytes} bytes`
         : `record is longer than ${this.maxRecordBytes} bytes`;
-    this.sink.reject({ line: startLine, endLine: startLine, reason, raw: preview(shown.replace(/\r$/, '')) });
+    this.sink.reject({ line: startLine, endLine: startLine, reason, raw: shown });
     if (newline === -1) {
       this.skippingLine = !scan.atEnd;
       return bytes.length;
@@ -245,8 +244,8 @@ function scanQuoted(
 
 /**
  * Whether the record `bytes[start, end)` parses into `width` fields (any number when undefined):
- * every quoted field's closing quote is followed by a comma or the end, and fields past `width` are
- * empty (trailing commas). The record is whole, so every quote that opens a field closes in it or
+ * no quote stands inside an unquoted field, every quoted field's closing quote is followed by a
+ * comma or the end, and fields past `width` are empty (trailing commas). The record is whole, so every quote that opens a field closes in it or
  * the record is broken. Used on records that span lines only: they are rare, so a second pass is cheap.
  */
 export function parsesIntoFields(
@@ -265,11 +264,13 @@ export function parsesIntoFields(
       index += 1;
       continue;
     }
-    if (byte !== QUOTE || (index !== start && bytes[index - 1] !== COMMA)) {
+    if (byte !== QUOTE) {
       lastFilled = fields - 1;
       index += 1;
       continue;
     }
+    // A quote inside an unquoted field does not parse (RFC 4180, as csv-parse judges it).
+    if (index !== start && bytes[index - 1] !== COMMA) return false;
     const close = closingQuote(bytes, index + 1, end, true);
     if (close < 0 || close >= end) return false;
     if (close > index + 1) lastFilled = fields - 1; // `""` is an empty field

@@ -97,12 +97,12 @@ describe('RecordFramer', () => {
   });
 
   it('counts the line breaks of every quoted field in a record, up to a last record without a line feed', () => {
-    const text = 'h1,h2\n"a\nb","c""\nd"\nx"y,"p\nq"\n"e\n"';
+    const text = 'h1,h2\n"a\nb","c""\nd"\nxy,"p\nq"\n"e\n"';
     expect(summary(frameEverywhere(text))).toEqual({
       frames: [
         [1, 1, 'h1,h2'],
         [2, 4, '"a\nb","c""\nd"'],
-        [5, 6, 'x"y,"p\nq"'],
+        [5, 6, 'xy,"p\nq"'],
         [7, 8, '"e\n"'],
       ],
       rejected: [],
@@ -163,6 +163,15 @@ describe('RecordFramer', () => {
     const { raw } = framed.rejected[0]!;
     expect(raw.startsWith('c,xxx')).toBe(true);
     expect(raw).not.toContain('NEXT-RECORD');
+  });
+
+  it('shows 2,000 characters of an over-long record, multi-byte text too, and marks the cut', () => {
+    for (const char of ['x', 'é', '€']) {
+      const framed = frameText(`h1,h2\nc,${char.repeat(70_000)}\nd,e\n`);
+      const { raw } = framed.rejected[0]!;
+      expect(raw, char).toHaveLength(2001);
+      expect(raw.endsWith('…'), char).toBe(true);
+    }
   });
 
   it('gives a rejected record the same raw preview however the bytes arrive', () => {
@@ -281,5 +290,9 @@ describe('parsesIntoFields', () => {
     expect(parses('a,"b\nc', 2)).toBe(false);
     expect(parses('a,"b\nc"', 3)).toBe(false);
     expect(parses('a,"b\nc",d,x', 3)).toBe(false);
+  });
+
+  it('declines a quote inside an unquoted field, as csv-parse does', () => {
+    expect(parses('a,5" disc,"b\nc"', 3)).toBe(false);
   });
 });
