@@ -8,7 +8,7 @@ import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
 import { ScrubError } from './errors.js';
-import { normalizeHeaderName, SCALAR_ALIASES, type ScalarField } from './intake/columns.js';
+import { hasRequiredColumns, historyColumnsOf } from './history-csv.js';
 import { SETS } from './rules/code-sets.js';
 
 export interface ParsedHistory {
@@ -23,13 +23,13 @@ export function parseHistoryCsv(text: string): ParsedHistory {
     skip_empty_lines: true,
     skip_records_with_error: true,
   }) as string[][];
-  const header = (rows[0] ?? []).map(normalizeHeaderName);
-  // As in a batch header: the first column named like the field wins.
-  const column = (field: ScalarField) => header.findIndex((name) => SCALAR_ALIASES[field].includes(name));
-  const member = column('member_id');
-  const date = column('date_of_service');
-  const code = column('procedure_code');
-  if (member < 0 || date < 0 || code < 0) {
+  // The history file's own column matching (the batch header aliases; the first column named like a
+  // field wins), shared with --record's appending.
+  const columns = historyColumnsOf(rows[0] ?? []);
+  const member = columns.indexOf('member_id');
+  const date = columns.indexOf('date_of_service');
+  const code = columns.indexOf('procedure_code');
+  if (!hasRequiredColumns(columns)) {
     throw new ScrubError(
       'BAD_HISTORY',
       'the history file needs columns member_id, date_of_service and procedure_code',
