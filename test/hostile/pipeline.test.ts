@@ -6,8 +6,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasMoto, type Moto, startMoto } from '../support/moto.js';
+import { describe, expect, it } from 'vitest';
+import { hasMoto, motoForTests } from '../support/moto.js';
 import {
   AS_OF,
   accountingProblems,
@@ -23,17 +23,7 @@ import {
   writeRows,
 } from './support.js';
 
-let moto: Moto | undefined;
-let endpoint = '';
-
-beforeAll(async () => {
-  if (!hasMoto) return;
-  moto = await startMoto();
-  endpoint = moto.endpoint;
-});
-afterAll(() => {
-  moto?.stop();
-});
+const moto = motoForTests();
 
 /** Two different batches: their counts and findings tell the reports apart. */
 const batchA = () => csv(Array.from({ length: 40 }, (_, index) => row(index, { modifiers: '50' })));
@@ -52,7 +42,7 @@ async function sideBySide(names: [string, string], folders: [string, string]) {
   const outs = [space.out('a'), space.out('b')];
   const results = await Promise.all(
     files.map((file, index) =>
-      runCli(['pipeline', file, '--out', outs[index]!, '--as-of', AS_OF, '--endpoint', endpoint], {
+      runCli(['pipeline', file, '--out', outs[index]!, '--as-of', AS_OF, '--endpoint', moto.endpoint], {
         tmp: space.tmp,
         timeoutMs: 80_000,
       }),
@@ -86,7 +76,7 @@ describe.skipIf(!hasMoto)('hostile: pipelines side by side on one endpoint', () 
 /** Messages received by a poller and not yet deleted, on the endpoint's chunk queue. */
 async function chunksInFlight(): Promise<number> {
   const sqs = new SQSClient({
-    endpoint,
+    endpoint: moto.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -111,7 +101,7 @@ describe.skipIf(!hasMoto)('hostile: a rerun after kill -9', () => {
     const space = await scratch('pipeline-rerun');
     const file = join(space.root, 'in', 'rerun.csv');
     await writeRows(file, 1000, (index) => row(index, { modifiers: '50' }));
-    const args = ['pipeline', file, '--as-of', AS_OF, '--endpoint', endpoint, '--chunk-lines', '10'];
+    const args = ['pipeline', file, '--as-of', AS_OF, '--endpoint', moto.endpoint, '--chunk-lines', '10'];
     const dead = startCli([...args, '--out', space.out('dead')], { tmp: space.tmp, timeoutMs: 60_000 });
     // Killed while its pollers hold chunk messages: those stay invisible until the visibility timeout.
     const holding = await waitFor(async () => (await chunksInFlight()) > 0, 40_000);

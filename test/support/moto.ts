@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { sleep } from '../../functions/pipeline/sleep.js';
 
 export const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -40,4 +41,20 @@ export async function startMoto(): Promise<Moto> {
   }
   server.kill();
   throw new Error('moto_server did not start');
+}
+
+/**
+ * moto_server for the tests of one file: started before them and stopped after, where it is
+ * installed. Read `endpoint` inside a test (it is set once the server answers).
+ */
+export function motoForTests(): { readonly endpoint: string } {
+  const shared = { endpoint: '' };
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    if (!hasMoto) return;
+    moto = await startMoto();
+    shared.endpoint = moto.endpoint;
+  });
+  afterAll(() => moto?.stop());
+  return shared;
 }

@@ -3,28 +3,18 @@
  * and conditional writes. Skipped where moto_server is not installed; nothing a user needs relies on it.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runPipeline } from '../../../functions/local/run.js';
-import { hasMoto, type Moto, startMoto } from '../../support/moto.js';
+import { hasMoto, motoForTests } from '../../support/moto.js';
 import { AS_OF, referenceReport, SAMPLE } from '../helpers.js';
 
-let moto: Moto | undefined;
-let endpoint = '';
-
-beforeAll(async () => {
-  if (!hasMoto) return;
-  moto = await startMoto();
-  endpoint = moto.endpoint;
-});
-afterAll(() => {
-  moto?.stop();
-});
+const moto = motoForTests();
 
 it.skipIf(!hasMoto)('runs on moto_server with its own bucket notifications, and matches check', async () => {
   const run = await runPipeline({
     file: SAMPLE,
     asOf: AS_OF,
-    endpoint,
+    endpoint: moto.endpoint,
     chunkLines: 100,
     logLevel: 'SILENT',
     timeoutMs: 60_000,
