@@ -7,9 +7,13 @@ import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { hasRequiredColumns, historyColumnsOf, historyHeader, historyRowOf } from '../core/history-csv.js';
 import { distinctRecords, parseSessionRecords, type SessionRecordInput } from '../core/history-port.js';
 
-export async function loadHistoryFile(path: string): Promise<{ source: HistorySource; skippedRows: number }> {
+/** Sessions of `excludeBatchId` (the batch being checked, recorded by an earlier run) never count twice. */
+export async function loadHistoryFile(
+  path: string,
+  excludeBatchId?: string,
+): Promise<{ source: HistorySource; skippedRows: number }> {
   const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'));
-  return { source: inMemoryHistory(sessions), skippedRows };
+  return { source: inMemoryHistory(sessions, excludeBatchId), skippedRows };
 }
 
 async function readIfPresent(path: string): Promise<string> {

@@ -6,12 +6,17 @@ import { type CommandIo, EXIT, UsageError } from './io.js';
 const HELP = `scrub62323 — a claim scrubber for CPT 62323 (lumbar/sacral interlaminar epidural with imaging guidance)
 
 Usage:
-  scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--history FILE] [--workers N]
+  scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--rules FILE ...]
+                   [--rules-default NAME] [--history FILE] [--workers N]
   scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--history FILE] [--chunk-lines N] [--endpoint URL]
+  scrub62323 rules [--rules FILE ...]
+  scrub62323 explain <RULE_ID>
   scrub62323 <command> --help
 
 check     scrub a local file in this process and write the report folder
 pipeline  run the serverless pipeline (S3 → split → SQS → validate → S3) on a local emulator or an endpoint
+rules     list the active rule catalog (built-in rule set and rule packs)
+explain   a rule's trigger, fix and sources
 `;
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -20,6 +25,14 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     switch (command) {
       case 'check':
         return await runCheckCommand(rest, io, { workerUrl: new URL('./worker.js', import.meta.url) });
+      case 'rules': {
+        const { runRulesCommand } = await import('./commands/rules.js');
+        return await runRulesCommand(rest, io);
+      }
+      case 'explain': {
+        const { runExplainCommand } = await import('./commands/rules.js');
+        return await runExplainCommand(rest, io);
+      }
       case 'pipeline': {
         const { runPipelineCommand } = await import('./commands/pipeline.js');
         return await runPipelineCommand(rest, io);

@@ -1,9 +1,10 @@
 /** A ChunkChecker on worker threads: both cores parse and check while the main thread frames and merges. */
 import { Worker } from 'node:worker_threads';
-import type { ChunkPartial } from '../core/engine/check-chunk.js';
+import type { CheckOptions, ChunkPartial } from '../core/engine/check-chunk.js';
 import type { CutPartial } from '../core/engine/partitioned-merge.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import type { ColumnLayout } from '../core/intake/columns.js';
+import type { PackChoice } from '../core/rules/packs/load.js';
 import type { ChunkChecker } from '../core/scrub.js';
 
 export interface ChunkJob {
@@ -28,6 +29,8 @@ export interface PoolOptions {
    * main thread has time to spare while it waits on them, so it cuts instead.
    */
   readonly cutPartials?: boolean;
+  /** The batch's packs: each worker loads its rule books from them once. */
+  readonly packs?: PackChoice;
 }
 
 export function startWorkerPool(workerUrl: URL, workers: number, options: PoolOptions = {}): WorkerPool {
@@ -39,6 +42,7 @@ export function startWorkerPool(workerUrl: URL, workers: number, options: PoolOp
       new Worker(workerUrl, {
         // Not the parent's flags: `--input-type` or `--eval` there would stop the worker from starting.
         execArgv: [],
+        workerData: { packs: options.packs ?? { packs: [] } },
         resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
       }),
   );
@@ -95,7 +99,7 @@ export function startWorkerPool(workerUrl: URL, workers: number, options: PoolOp
     async check(
       chunk: RawChunk,
       layout: ColumnLayout,
-      asOfDay: number,
+      { asOfDay }: CheckOptions,
       partitions?: number,
     ): Promise<ChunkPartial | CutPartial> {
       const thread = await acquire();

@@ -1,12 +1,17 @@
 /** Worker thread: checks the chunks the main thread sends and posts back each partial. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { z } from 'zod';
 import type { ChunkPartial } from '../core/engine/check-chunk.js';
 import { checkAndCut, isCut } from '../core/engine/partitioned-merge.js';
+import { loadRuleBooks, PackChoiceSchema } from '../core/rules/packs/load.js';
 import type { ChunkJob, ChunkReply } from './worker-pool.js';
+
+// The main thread validated these packs already: loading them again cannot fail differently.
+const books = loadRuleBooks(z.object({ packs: PackChoiceSchema }).parse(workerData).packs);
 
 parentPort?.on('message', (job: ChunkJob) => {
   try {
-    const partial = checkAndCut(job.chunk, job.layout, { asOfDay: job.asOfDay }, job.partitions);
+    const partial = checkAndCut(job.chunk, job.layout, { asOfDay: job.asOfDay, books }, job.partitions);
     const reply: ChunkReply = { id: job.id, partial };
     // The big arrays move, not copy: they are most of the partial's bytes.
     parentPort?.postMessage(
@@ -23,6 +28,7 @@ const arraysOf = (partial: ChunkPartial): ArrayBuffer[] => [
   partial.keys.bytes.buffer as ArrayBuffer,
   partial.keys.ends.buffer as ArrayBuffer,
   partial.plainLineNos.buffer as ArrayBuffer,
+  partial.books.buffer as ArrayBuffer,
   partial.facts.buffer as ArrayBuffer,
 ];
 

@@ -9,6 +9,7 @@ import { memberKeyOf } from './engine/claim-line.js';
 import { parseDate } from './engine/values.js';
 import { ScrubError } from './errors.js';
 import { SETS } from './rules/code-sets.js';
+import type { PriorSession } from './rules/history.js';
 
 /** Records live at least this long after the later of their date of service and their batch's date. */
 export const HISTORY_RETENTION_DAYS = 400;
@@ -104,20 +105,25 @@ export function distinctRecords(records: readonly SessionRecord[]): SessionRecor
   return [...seen.values()];
 }
 
-/**
- * The engine's view of a store today (session dates per member) until the rules take whole records.
- * Only codes that count toward the limit are kept, as with a history file.
- */
+/** The engine's view of a store: each member's sessions of earlier batches, as the rules read them. */
 export function historySourceOf(store: HistoryStore, excludeBatchId: string): HistorySource {
   return {
-    async sessionDates(members) {
+    async priorSessions(members) {
       const found = await store.lookup(members, excludeBatchId);
-      const dates = new Map<string, number[]>();
+      const sessions = new Map<string, PriorSession[]>();
       for (const [member, records] of found) {
-        const days = records.filter((r) => SETS.frequencyCounted.has(r.procedureCode)).map(sessionDayOf);
-        if (days.length > 0) dates.set(member, days);
+        const kept = records.filter((r) => SETS.frequencyCounted.has(r.procedureCode)).map(priorSessionOf);
+        if (kept.length > 0) sessions.set(member, kept);
       }
-      return dates;
+      return sessions;
     },
   };
 }
+
+export const priorSessionOf = (record: SessionRecord): PriorSession => ({
+  day: sessionDayOf(record),
+  code: record.procedureCode,
+  npi: record.providerNpi,
+  claimId: record.claimId,
+  batchId: record.batchId,
+});

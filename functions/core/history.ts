@@ -1,6 +1,7 @@
 /**
- * Earlier batches' sessions for FREQUENCY_EXCEEDED: a CSV of member_id, date_of_service,
- * procedure_code (the same header aliases as a batch). Only codes that count toward the limit are kept.
+ * Earlier batches' sessions: a CSV of member_id, date_of_service, procedure_code (the same header
+ * aliases as a batch) and, optionally, provider_npi, claim_id, batch_id and the rest of a record
+ * (PRIOR_BATCH_DUPLICATE needs provider_npi and claim_id). Only epidural session codes are kept.
  */
 import { parse } from 'csv-parse/sync';
 import type { HistorySource } from './engine/accumulator.js';
@@ -8,11 +9,13 @@ import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { parseDate } from './engine/values.js';
 import { ScrubError } from './errors.js';
-import { hasRequiredColumns, historyColumnsOf } from './history-csv.js';
+import { type HistoryColumn, hasRequiredColumns, historyColumnsOf } from './history-csv.js';
 import { SETS } from './rules/code-sets.js';
+import type { PriorSession } from './rules/history.js';
 
 export interface ParsedHistory {
-  readonly sessions: Map<string, number[]>;
+  /** Member key → sessions (codes that count as an epidural session only). */
+  readonly sessions: Map<string, PriorSession[]>;
   /** Rows skipped because a value was missing or invalid (counted, never logged: they hold member ids). */
   readonly skippedRows: number;
 }
@@ -26,41 +29,56 @@ export function parseHistoryCsv(text: string): ParsedHistory {
   // The history file's own column matching (the batch header aliases; the first column named like a
   // field wins), shared with --record's appending.
   const columns = historyColumnsOf(rows[0] ?? []);
-  const member = columns.indexOf('member_id');
-  const date = columns.indexOf('date_of_service');
-  const code = columns.indexOf('procedure_code');
   if (!hasRequiredColumns(columns)) {
     throw new ScrubError(
       'BAD_HISTORY',
       'the history file needs columns member_id, date_of_service and procedure_code',
     );
   }
-  const sessions = new Map<string, number[]>();
+  const at = (row: readonly string[], column: HistoryColumn): string => {
+    const index = columns.indexOf(column);
+    return index < 0 ? '' : (row[index] ?? '').trim();
+  };
+  const sessions = new Map<string, PriorSession[]>();
   let skippedRows = 0;
   for (const row of rows.slice(1)) {
-    const memberKey = memberKeyOf((row[member] ?? '').trim());
-    const day = parseDate((row[date] ?? '').trim());
-    const procedure = (row[code] ?? '').trim().toUpperCase();
-    if (memberKey === '' || day === undefined || procedure === '') {
+    const memberKey = memberKeyOf(at(row, 'member_id'));
+    const day = parseDate(at(row, 'date_of_service'));
+    const code = at(row, 'procedure_code').toUpperCase();
+    if (memberKey === '' || day === undefined || code === '') {
       skippedRows += 1;
       continue;
     }
-    if (!SETS.frequencyCounted.has(procedure)) continue;
-    const dates = sessions.get(memberKey);
-    if (dates) dates.push(day);
-    else sessions.set(memberKey, [day]);
+    if (!SETS.frequencyCounted.has(code)) continue;
+    const session: PriorSession = {
+      day,
+      code,
+      npi: at(row, 'provider_npi'),
+      claimId: at(row, 'claim_id'),
+      batchId: at(row, 'batch_id'),
+    };
+    const known = sessions.get(memberKey);
+    if (known) known.push(session);
+    else sessions.set(memberKey, [session]);
   }
   return { sessions, skippedRows };
 }
 
-/** A history held in memory (loaded from a file or an S3 object). */
-export function inMemoryHistory(sessions: ReadonlyMap<string, readonly number[]>): HistorySource {
+/**
+ * A history held in memory (loaded from a file or an S3 object). Sessions of `excludeBatchId` are
+ * left out: a batch's own lines count from the batch itself, never twice.
+ */
+export function inMemoryHistory(
+  sessions: ReadonlyMap<string, readonly PriorSession[]>,
+  excludeBatchId?: string,
+): HistorySource {
   return {
-    sessionDates: async (members) => {
-      const found: Map<string, readonly number[]> = new Map();
+    priorSessions: async (members) => {
+      const found = new Map<string, readonly PriorSession[]>();
       for (const member of members) {
-        const dates = sessions.get(member);
-        if (dates) found.set(member, dates);
+        const known = sessions.get(member);
+        const kept = excludeBatchId === undefined ? known : known?.filter((s) => s.batchId !== excludeBatchId);
+        if (kept !== undefined && kept.length > 0) found.set(member, kept);
       }
       return found satisfies SessionHistory;
     },

@@ -5,7 +5,7 @@
  */
 import { BatchAccumulator, type HistorySource, type MergedBatch, NO_HISTORY } from './engine/accumulator.js';
 import type { ReportBatch } from './engine/batch-findings.js';
-import type { ChunkPartial } from './engine/check-chunk.js';
+import type { CheckOptions, ChunkPartial } from './engine/check-chunk.js';
 import {
   type CutPartial,
   checkAndCut,
@@ -20,7 +20,7 @@ import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
 import { assembleReport, filesAsText, type ReportFile, type ReportFileName } from './report/files.js';
 import type { Summary, SummaryContext } from './report/summary.js';
-import { DEFAULT_RULE_PACK, type RulePack } from './rules/catalog.js';
+import { BUILT_IN_BOOKS, type RuleBooks } from './rules/books.js';
 
 /** Checks chunks: in this thread, on worker threads, anywhere. */
 export interface ChunkChecker {
@@ -28,7 +28,7 @@ export interface ChunkChecker {
   check(
     chunk: RawChunk,
     layout: ColumnLayout,
-    asOfDay: number,
+    options: CheckOptions,
     partitions?: number,
   ): Promise<ChunkPartial | CutPartial>;
   /** How many chunks may be in flight at once. */
@@ -38,7 +38,7 @@ export interface ChunkChecker {
 }
 
 export const inProcessChecker: ChunkChecker = {
-  check: async (chunk, layout, asOfDay, partitions) => checkAndCut(chunk, layout, { asOfDay }, partitions),
+  check: async (chunk, layout, options, partitions) => checkAndCut(chunk, layout, options, partitions),
   parallelism: 1,
 };
 
@@ -47,7 +47,8 @@ export interface ScrubOptions extends ReadOptions {
   readonly sourceName: string;
   /** YYYY-MM-DD. */
   readonly asOf: string;
-  readonly rulePack?: RulePack;
+  /** The batch's rule books (rules/packs/load.ts); the built-in rule set's when absent. */
+  readonly books?: RuleBooks;
   readonly now?: () => Date;
   /** Called after each chunk is merged, with the records merged so far. */
   readonly onProgress?: (records: number) => void;
@@ -85,7 +86,8 @@ export async function scrubBatch(
   options: ScrubOptions,
   ports: ScrubPorts = {},
 ): Promise<ScrubResult> {
-  const merged = await checkAndMerge(source, options, ports);
+  const books = options.books ?? BUILT_IN_BOOKS;
+  const merged = await checkAndMerge(source, { ...options, books }, ports);
   const { intake } = merged;
   const context: SummaryContext = {
     batchId: options.batchId,
@@ -98,6 +100,8 @@ export async function scrubBatch(
     },
     unknownColumns: intake.layout?.unknownColumns ?? [],
     generatedAt: (options.now ?? (() => new Date()))(),
+    packs: books.packs,
+    defaultPack: books.defaultPack,
   };
   const { summary, files } = assembleReport(context, merged);
   return {
@@ -122,7 +126,9 @@ async function checkAndMerge(
 > {
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
-  const accumulatorOptions = { linesInOrder: true, rulePack: options.rulePack ?? DEFAULT_RULE_PACK };
+  const books = options.books ?? BUILT_IN_BOOKS;
+  const accumulatorOptions = { linesInOrder: true, books };
+  const checkOptions: CheckOptions = { asOfDay, books };
   const { spill } = ports;
   const partitioned = spill ? new PartitionedAccumulator(spill, accumulatorOptions) : undefined;
   const accumulator = partitioned ?? new BatchAccumulator(accumulatorOptions);
@@ -143,7 +149,7 @@ async function checkAndMerge(
     intake = await readBatch(
       source,
       async (chunk, layout) => {
-        const started = checker.check(chunk, layout, asOfDay, spill?.partitions);
+        const started = checker.check(chunk, layout, checkOptions, spill?.partitions);
         started.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
         inFlight.push(started);
         while (inFlight.length > checker.parallelism) await mergeOldest();

@@ -23,8 +23,6 @@ export interface FunctionOptions {
   readonly region?: string;
   /** CHUNK_LINES for split (default: the Lambda default, 20000). */
   readonly chunkLines?: number;
-  /** FREQUENCY_LIMIT for validate (default: the rule pack's). */
-  readonly frequencyLimit?: number;
   /** Concurrent pollers per function (Lambda: up to its reserved concurrency). */
   readonly concurrency?: { readonly split?: number; readonly validate?: number };
   /** Seconds before a failed message is visible again (Lambda: the visibility timeout). */
@@ -54,7 +52,6 @@ function environmentValues(
     CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
     REPORT_TOPIC_ARN: resources.reportTopicArn,
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
-    ...(options.frequencyLimit !== undefined ? { FREQUENCY_LIMIT: String(options.frequencyLimit) } : {}),
     // The batch limits are the user's settings, as for `check`: taken from this process's environment.
     ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO']),
   };

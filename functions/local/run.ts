@@ -19,6 +19,10 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
   readonly asOf?: string;
   /** History CSVs to place under history/ in the work bucket first. */
   readonly history?: readonly string[];
+  /** Rule packs to place under packs/ in the work bucket first. */
+  readonly packs?: readonly string[];
+  /** The batch's default pack: the upload goes to incoming/<name>/. */
+  readonly defaultPack?: string;
   /** Folder to download the report into; a function of the batch id, or omitted for no download. */
   readonly outDir?: string | ((batchId: string) => string);
   readonly timeoutMs?: number;
@@ -57,7 +61,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       );
     }
     for (const path of options.history ?? []) await pipeline.uploadHistory(path);
-    const upload = await pipeline.uploadFile(options.file, options.asOf ? { asOf: options.asOf } : {});
+    for (const path of options.packs ?? []) await pipeline.uploadPack(path);
+    const folder = options.defaultPack === undefined ? '' : `${options.defaultPack}/`;
+    const upload = await pipeline.uploadFile(options.file, {
+      key: `${PREFIX.incoming}${folder}${basename(options.file)}`,
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+    });
     // An endpoint that sends notifications does so at once (moto) or within seconds (S3).
     const endpointEvent = pipeline.nativeNotifications ? await pipeline.awaitEndpointEvent(upload) : 'none';
     const eventSource = endpointEvent === 'none' ? 'runner' : 'endpoint';

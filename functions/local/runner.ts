@@ -185,6 +185,16 @@ export class LocalPipeline {
     );
   }
 
+  /** Stores a rule pack where split reads the packs of every batch. */
+  async uploadPack(path: string): Promise<void> {
+    await uploadBytes(
+      this.admin.s3,
+      this.resources.buckets.work,
+      `${PREFIX.packs}${basename(path)}`,
+      await readFile(path),
+    );
+  }
+
   /** Uploads a batch under incoming/ (by default with the file's own name). */
   async uploadFile(path: string, options: { key?: string; asOf?: string } = {}): Promise<UploadedObject> {
     return uploadFile(

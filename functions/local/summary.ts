@@ -5,15 +5,19 @@
 import { z } from 'zod';
 import { SOURCE_ENCODINGS } from '../core/intake/encoding.js';
 import type { Summary } from '../core/report/summary.js';
-import { RULE_IDS } from '../core/rules/catalog.js';
+import { RULE_IDS, SEVERITIES } from '../core/rules/catalog.js';
 import { checkJson } from '../pipeline/checked.js';
 
 const count = z.int().min(0);
-const severity = z.enum(['error', 'warning', 'info']);
+const severity = z.enum(SEVERITIES);
+const severityCounts = z.object({ error: count, warning: count, info: count });
 
 export const SummarySchema = z.looseObject({
   batchId: z.string().min(1),
   ruleSet: z.string(),
+  rulePacks: z.array(
+    z.looseObject({ name: z.string().min(1), version: z.string(), sha256: z.string(), lines: count }),
+  ),
   asOf: z.iso.date(),
   status: z.enum(['complete', 'rejected', 'incomplete']),
   error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
@@ -32,9 +36,12 @@ export const SummarySchema = z.looseObject({
     members: count,
     indexLines: count,
     flaggedLines: count,
-    findings: z.object({ error: count, warning: count, info: count }),
+    findings: severityCounts,
   }),
-  byRule: z.partialRecord(z.enum(RULE_IDS), z.object({ severity, findings: count, charge: z.number() })),
+  byRule: z.partialRecord(
+    z.enum(RULE_IDS),
+    z.object({ severity, findings: count, charge: z.number(), severities: severityCounts.optional() }),
+  ),
   dollarsAtRisk: z.number(),
   unknownColumns: z.array(z.string()),
   generatedAt: z.string(),

@@ -6,7 +6,6 @@
 import { ScrubError } from '../core/errors.js';
 import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
 import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS, parseLimit } from '../core/intake/reader.js';
-import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
 import { ENV, type EnvName, type FunctionName, LOG_LEVELS, type LogLevel } from './topology.js';
 
 export type { LogLevel };
@@ -28,7 +27,6 @@ export interface ValidateConfig {
   readonly reportsBucket: string;
   readonly chunkMaxReceiveCount: number;
   readonly reportTopicArn?: string;
-  readonly frequencyLimit: number;
   readonly logLevel: LogLevel;
 }
 
@@ -126,7 +124,6 @@ export function loadValidateConfig(env: Environment): ValidateConfig {
     reportsBucket: read.required('REPORTS_BUCKET'),
     chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
     ...(topic !== undefined ? { reportTopicArn: topic } : {}),
-    frequencyLimit: read.wholeNumber('FREQUENCY_LIMIT', DEFAULT_RULE_PACK.frequencyLimit, 1, 365),
     logLevel: read.logLevel(),
   });
 }

@@ -21,10 +21,12 @@
 import { createHash } from 'node:crypto';
 import { BatchAccumulator, type HistorySource, type MergedBatch } from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
+import { booksOf } from './packs.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { assembleReport, type BatchOutcome, fileText } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
-import { DEFAULT_RULE_PACK } from '../core/rules/catalog.js';
+import { BUILT_IN_BOOKS } from '../core/rules/books.js';
+import type { PriorSession } from '../core/rules/history.js';
 import type { ValidateConfig } from './config.js';
 import { indexOfKey, reportKey, reportPrefix, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
@@ -194,7 +196,11 @@ export async function mergeBatch(
 }
 
 function summaryContextOf(manifest: Manifest, missing: readonly ChunkRange[], now: Date): SummaryContext {
+  // A batch refused for its packs has none loaded; any other loads (split checked them).
+  const books = manifest.rejection?.code === 'BAD_RULE_PACK' ? BUILT_IN_BOOKS : booksOf(manifest);
   return {
+    packs: books.packs,
+    defaultPack: books.defaultPack,
     batchId: manifest.batchId,
     asOf: manifest.asOf,
     source: {
@@ -218,10 +224,7 @@ async function mergeParts(
   const { store, config } = deps;
   const { batchId } = manifest;
   const keys = workKeys(batchId);
-  const accumulator = new BatchAccumulator({
-    linesInOrder: true,
-    rulePack: { ...DEFAULT_RULE_PACK, frequencyLimit: config.frequencyLimit },
-  });
+  const accumulator = new BatchAccumulator({ linesInOrder: true, books: booksOf(manifest) });
   const skip = new Set(missing.map((chunk) => chunk.index));
   for (const chunk of manifest.chunks) {
     if (skip.has(chunk.index)) continue;
@@ -234,7 +237,7 @@ async function mergeParts(
     if (!rejected) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
     accumulator.addRejected(decodeRejected(rejected, keys.rejected));
   }
-  return accumulator.finish(workBucketHistory(deps));
+  return accumulator.finish(workBucketHistory(deps, batchId));
 }
 
 /** Publishes the report-ready message, when a topic is configured. */
@@ -264,12 +267,12 @@ async function notifyReportReady(deps: MergeDeps, manifest: Manifest, summary: S
  * Earlier sessions for FREQUENCY_EXCEEDED: every `history/*.csv` in the work bucket, read only when
  * the batch has 62323 lines to look up.
  */
-function workBucketHistory(deps: MergeDeps): HistorySource {
+function workBucketHistory(deps: MergeDeps, batchId: string): HistorySource {
   return {
-    async sessionDates(members): Promise<SessionHistory> {
+    async priorSessions(members): Promise<SessionHistory> {
       if (members.length === 0) return new Map();
       const { workBucket } = deps.config;
-      const sessions = new Map<string, number[]>();
+      const sessions = new Map<string, PriorSession[]>();
       let skippedRows = 0;
       const files = (await deps.store.list(workBucket, PREFIX.history)).filter((item) =>
         item.key.endsWith('.csv'),
@@ -287,14 +290,14 @@ function workBucketHistory(deps: MergeDeps): HistorySource {
           );
         }
         skippedRows += parsed.skippedRows;
-        for (const [member, dates] of parsed.sessions) {
+        for (const [member, found] of parsed.sessions) {
           const known = sessions.get(member);
-          if (known) known.push(...dates);
-          else sessions.set(member, [...dates]);
+          if (known) known.push(...found);
+          else sessions.set(member, [...found]);
         }
       }
       deps.logger.info('history loaded', { files: files.length, members: sessions.size, skippedRows });
-      return inMemoryHistory(sessions).sessionDates(members);
+      return inMemoryHistory(sessions, batchId).priorSessions(members);
     },
   };
 }

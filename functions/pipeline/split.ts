@@ -12,6 +12,7 @@ import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
 import type { SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
+import { packChoiceOf, packProblemOf } from './packs.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
 import type { MessageSender, ObjectStore } from './ports.js';
 import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
@@ -115,11 +116,15 @@ async function storeChunks(
     badAsOf = true;
   }
 
+  const rulePacks = await packChoiceOf(store, config.workBucket, upload.key);
+  const packProblem = packProblemOf(rulePacks);
+  const refused = badAsOf || packProblem !== undefined;
+
   const ranges: ChunkRange[] = [];
   const intake: IntakeResult = await readBatch(
     opened.body,
     async (chunk: RawChunk) => {
-      if (badAsOf) return; // still read to the end: the summary gives the size and hash
+      if (refused) return; // still read to the end: the summary gives the size and hash
       await store.write(config.workBucket, keys.chunk(chunk.index), encodeChunk(batchId, chunk));
       ranges.push({
         index: chunk.index,
@@ -137,7 +142,7 @@ async function storeChunks(
         code: 'BAD_AS_OF',
         message: `The upload's ${AS_OF_METADATA} metadata is not a real date in YYYY-MM-DD (got "${metadataAsOf}").`,
       }
-    : intake.rejection;
+    : (packProblem ?? intake.rejection);
   const chunks = rejection ? [] : ranges;
   const framerRejected = rejection ? 0 : intake.rejected.length;
   if (framerRejected > 0) {
@@ -167,6 +172,7 @@ async function storeChunks(
     ...(rejection ? { rejection } : {}),
     ...(!rejection && intake.layout ? { layout: intake.layout } : {}),
     unknownColumns: rejection ? [] : (intake.layout?.unknownColumns ?? []),
+    rulePacks: packProblem ? { packs: [] } : rulePacks,
     expectedChunks: chunks.length,
     expectedLines: chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected,
     framerRejected,

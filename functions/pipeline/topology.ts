@@ -14,6 +14,8 @@ export const PREFIX = {
   work: 'work/',
   /** Prior sessions for FREQUENCY_EXCEEDED (work bucket; does not expire). */
   history: 'history/',
+  /** Rule packs (`*.json`), copied into each batch's manifest when it is split (work bucket; does not expire). */
+  packs: 'packs/',
 } as const;
 
 /** Upload suffixes that trigger a batch. */
@@ -103,7 +105,6 @@ export const ENV = {
   MAX_RECORDS: 'optional: a batch with more records is rejected as BATCH_TOO_LARGE (default 100000000)',
   MAX_GZIP_RATIO:
     'optional: a gzip upload that unpacks to more than this many times its size is rejected as BATCH_TOO_LARGE (default 50)',
-  FREQUENCY_LIMIT: 'optional: sessions allowed in a rolling 12 months (default from the rule pack)',
   LOG_LEVEL: `optional: ${LOG_LEVELS.join(', ')}`,
 } as const;
 
@@ -123,7 +124,6 @@ export const FUNCTION_ENV = {
     'REPORTS_BUCKET',
     'CHUNK_MAX_RECEIVE_COUNT',
     'REPORT_TOPIC_ARN',
-    'FREQUENCY_LIMIT',
     'LOG_LEVEL',
   ],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;

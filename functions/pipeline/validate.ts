@@ -7,6 +7,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { checkChunk } from '../core/engine/check-chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { reportKey, workKeys } from './keys.js';
+import { booksOf } from './packs.js';
 import { errorFacts, PipelineError } from './log.js';
 import { type CompletionOutcome, completeIfLast, type MergeDeps } from './merge.js';
 import { countChunkFailed, countReport, decodeReportedBatch } from './metrics.js';
@@ -64,7 +65,8 @@ async function storePart(
   const payload = await store.read(config.workBucket, keys.chunk(index));
   if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
   const chunk = decodeChunk(payload, manifest.batchId, index);
-  const partial = checkChunk(chunk, manifest.layout, { asOfDay: asOfDayOf(manifest.asOf) });
+  const books = booksOf(manifest);
+  const partial = checkChunk(chunk, manifest.layout, { asOfDay: asOfDayOf(manifest.asOf), books });
   const part: PartFile = { version: PART_VERSION, batchId: manifest.batchId, index, partial };
   await store.write(config.workBucket, keys.part(index), encodePart(part), {
     contentType: 'application/octet-stream',

@@ -5,6 +5,7 @@
  * a file that does not fit stops with BAD_WORK_FILE naming the file and the field.
  */
 import { z } from 'zod';
+import { PackChoiceSchema } from '../core/rules/packs/load.js';
 import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
 import { isScrubError } from '../core/errors.js';
 import type { RawChunk } from '../core/intake/chunk.js';
@@ -72,6 +73,8 @@ export const ManifestSchema = z.object({
   rejection: BatchErrorSchema.optional(),
   layout: ColumnLayoutSchema.optional(),
   unknownColumns: z.array(z.string()),
+  /** The rule packs the batch is judged with, as they were when it was split. */
+  rulePacks: PackChoiceSchema,
   expectedChunks: count,
   /** Records in chunks plus records the framer rejected: `counts.lines` of a complete report. */
   expectedLines: count,

@@ -20,20 +20,26 @@ import { formatCount } from '../../core/report/format.js';
 import type { Summary } from '../../core/report/summary.js';
 import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
+import type { RuleBooks } from '../../core/rules/books.js';
+import type { PackChoice } from '../../core/rules/packs/load.js';
+import { booksOfChoice, readPackChoice } from '../packs.js';
 import { guardStop } from '../stop-guard.js';
 import { summaryText } from '../summary-text.js';
 import { startWorkerPool, type WorkerPool } from '../worker-pool.js';
 
 export const CHECK_HELP = `Usage: scrub62323 check <batch.csv> [options]
 
-Checks a claim batch (.csv or .csv.gz) against rule set 62323/v1 and writes the report folder:
-findings.csv, summary.json, rejected.csv and report.html.
+Checks a claim batch (.csv or .csv.gz) against rule set 62323/v2 (and any rule packs) and writes
+the report folder: findings.csv, summary.json, rejected.csv and report.html.
 
 Options:
   --out DIR            report folder (default ./reports/<batch name>/)
   --as-of YYYY-MM-DD   the date the batch is judged on (default: today, UTC)
   --fail-on LEVEL      exit 1 when findings of LEVEL exist: error, or warning (warnings or errors)
-  --history FILE       earlier sessions (member_id,date_of_service,procedure_code) for the frequency rule
+  --rules FILE         a rule pack (JSON) for the payers it names; repeat for more packs
+  --rules-default NAME the pack for lines whose payer no pack claims (default: built-in 62323/v2)
+  --history FILE       earlier sessions (member_id,date_of_service,procedure_code, and optionally
+                       provider_npi,claim_id,batch_id) for the frequency and history rules
   --workers N          worker threads (default: one per core, up to 8, for files of 4 MB or more;
                        0 = this thread only)
   --max-records N      reject a batch of more than N records as BATCH_TOO_LARGE
@@ -107,10 +113,12 @@ export async function runCheckCommand(
   }
   const size = await batchFileSize(options.file);
   const workers = workerCount(size, options.workers);
-  const history = options.history === undefined ? undefined : await loadHistory(options.history, io);
+  const packs = await readPackChoice(options.rules, options.rulesDefault);
+  const books = booksOfChoice(packs);
   const name = batchNameOf(options.file);
+  const history = options.history === undefined ? undefined : await loadHistory(options.history, name, io);
   const folder = resolve(options.out ?? join('reports', name));
-  const summary = await scrubToFolder({ ...options, size, workers, name, folder, history }, io, deps);
+  const summary = await scrubToFolder({ ...options, size, workers, name, folder, history, packs, books }, io, deps);
   return exitCodeFor(summary, options.failOn);
 }
 
@@ -120,6 +128,8 @@ interface CheckOptions {
   readonly failOn: 'error' | 'warning' | undefined;
   readonly out: string | undefined;
   readonly history: string | undefined;
+  readonly rules: readonly string[];
+  readonly rulesDefault: string | undefined;
   /** The --workers value as given (checked once the file's size is known). */
   readonly workers: string | undefined;
   readonly limits: { readonly maxRecords?: number; readonly maxGzipRatio?: number };
@@ -137,6 +147,8 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
       'as-of': { type: 'string' },
       'fail-on': { type: 'string' },
       history: { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'rules-default': { type: 'string' },
       workers: { type: 'string' },
       'max-records': { type: 'string' },
       'max-gzip-ratio': { type: 'string' },
@@ -157,6 +169,8 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
     failOn,
     out: values.out,
     history: values.history,
+    rules: values.rules ?? [],
+    rulesDefault: values['rules-default'],
     workers: values.workers,
     limits: limitsOf(values, deps.env ?? process.env),
   };
@@ -206,9 +220,9 @@ function workerCount(size: number, given: string | undefined): number {
   return workers;
 }
 
-async function loadHistory(file: string, io: CommandIo): Promise<HistorySource> {
+async function loadHistory(file: string, batchId: string, io: CommandIo): Promise<HistorySource> {
   try {
-    const loaded = await loadHistoryFile(file);
+    const loaded = await loadHistoryFile(file, batchId);
     if (loaded.skippedRows > 0)
       io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
     return loaded.source;
@@ -228,6 +242,8 @@ interface CheckRun {
   readonly folder: string;
   readonly history: HistorySource | undefined;
   readonly limits: CheckOptions['limits'];
+  readonly packs: PackChoice;
+  readonly books: RuleBooks;
 }
 
 /** Scrubs the batch, writes the report folder and prints the summary; cleans up whatever happens. */
@@ -252,7 +268,10 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
       stop.add(closeSpill);
     }
     if (workers > 0)
-      pool = startWorkerPool(deps.workerUrl, workers, { cutPartials: workers >= availableParallelism() });
+      pool = startWorkerPool(deps.workerUrl, workers, {
+        cutPartials: workers >= availableParallelism(),
+        packs: run.packs,
+      });
     const result = await scrubBatch(
       createReadStream(file, { highWaterMark: 1 << 20 }),
       {
@@ -261,6 +280,7 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
         recordsPerChunk: CHUNK_RECORDS,
         ...run.limits,
         asOf: run.asOf,
+        books: run.books,
         ...(deps.now ? { now: deps.now } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       },

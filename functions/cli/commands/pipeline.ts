@@ -26,6 +26,8 @@ Options:
                        moto_server) instead of the embedded emulator
   --history FILE       earlier sessions (member_id,date_of_service,procedure_code), stored under
                        history/ in the work bucket first
+  --rules FILE         a rule pack (JSON), stored under packs/ in the work bucket first; repeatable
+  --rules-default NAME upload the batch to incoming/NAME/, which makes pack NAME the batch's default
   --chunk-lines N      records per chunk (default 20000, as deployed)
   -h, --help           this help
 
@@ -70,6 +72,11 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
       throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
     }
     if (values.history !== undefined) await requireFile(values.history, 'history file');
+    for (const pack of values.rules ?? []) await requireFile(pack, 'rule pack');
+    const defaultPack = values['rules-default'];
+    if (defaultPack !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(defaultPack)) {
+      throw new UsageError('--rules-default takes a pack name (letters, digits, -, _ or ., at most 64)');
+    }
     let chunkLines: number | undefined;
     if (values['chunk-lines'] !== undefined) {
       chunkLines = Number(values['chunk-lines']);
@@ -90,6 +97,8 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
         ...(asOf !== undefined ? { asOf } : {}),
         ...(endpoint !== undefined ? { endpoint } : {}),
         ...(values.history !== undefined ? { history: [values.history] } : {}),
+        ...(values.rules !== undefined ? { packs: values.rules } : {}),
+        ...(defaultPack !== undefined ? { defaultPack } : {}),
         ...(chunkLines !== undefined ? { chunkLines } : {}),
         outDir: (batchId) => resolve(values.out ?? join('reports', batchId)),
         onNotice: (text) => io.stderr(`scrub62323: note: ${text}\n`),
@@ -118,6 +127,8 @@ function parse(args: string[]) {
       'as-of': { type: 'string' },
       endpoint: { type: 'string' },
       history: { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'rules-default': { type: 'string' },
       'chunk-lines': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

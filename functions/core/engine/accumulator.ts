@@ -9,22 +9,27 @@ import { FACT_WIDTH, FactStore } from '../memory/fact-store.js';
 import { LineNumberIndex } from '../memory/line-number-index.js';
 import { CELL, cellText, KEY_CELL_COUNT, type PackedKeys } from '../memory/packed-keys.js';
 import { StringTable } from '../memory/string-table.js';
-import { DEFAULT_RULE_PACK, type RulePack } from '../rules/catalog.js';
-import { duplicateLine } from '../rules/history.js';
+import { BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
+import { CODES } from '../rules/catalog.js';
+import { duplicateLine, type MemberContext, type PriorSession } from '../rules/history.js';
 import type { FindingSink } from './batch-findings.js';
 import type { ChunkPartial } from './check-chunk.js';
-import { echoFromRaw, type LineEcho } from './claim-line.js';
-import { crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
+import { echoOf, type LineEcho } from './claim-line.js';
+import { type CrossFact, crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
 import { evaluateMember, type SessionHistory } from './cross-rules.js';
-import type { Finding } from './finding.js';
+import { type Finding, judge } from './finding.js';
 import { breathe } from './time-slice.js';
 
-/** Looks up earlier sessions for the members that need them. */
+/** Looks up earlier batches' sessions for the members that need them. */
 export interface HistorySource {
-  sessionDates(members: readonly string[]): Promise<SessionHistory>;
+  priorSessions(members: readonly string[]): Promise<SessionHistory>;
 }
 
-export const NO_HISTORY: HistorySource = { sessionDates: async () => new Map() };
+export const NO_HISTORY: HistorySource = { priorSessions: async () => new Map() };
+const NO_SESSIONS: readonly PriorSession[] = [];
+
+/** The cisternography code, as the bytes of a key cell. */
+const CISTERNOGRAPHY = CODES.cisternography.map((code) => Buffer.from(code, 'utf8'));
 
 export interface MergedBatch {
   readonly checked: number;
@@ -32,6 +37,8 @@ export interface MergedBatch {
   readonly claims: number;
   readonly members: number;
   readonly indexLines: number;
+  /** Checked lines judged by each pack (RuleBooks.packs order). */
+  readonly packLines: readonly number[];
   /** All findings, sorted by line then rule id. */
   readonly findings: Finding[];
   /** The echo of every line that has a finding. */
@@ -51,7 +58,8 @@ export type AccumulatorScope = 'batch' | 'duplicates' | 'members';
 export interface AccumulatorOptions {
   /** Partials arrive in ascending line order with no overlap (lets the duplicate table stay lean). */
   readonly linesInOrder?: boolean;
-  readonly rulePack?: RulePack;
+  /** The batch's rule books (the built-in rule set's when absent). */
+  readonly books?: RuleBooks;
   readonly scope?: AccumulatorScope;
   /** About how many lines will be added: sizes the tables up front. */
   readonly expectedLines?: number;
@@ -79,17 +87,25 @@ export class BatchAccumulator {
   private readonly firstByText = new Map<string, number>();
   /** Echo of each first occurrence: only kept when partials may arrive out of order. */
   private readonly firstEchoes = new Map<number | string, LineEcho>();
-  /** Later occurrences: their line and key. */
-  private readonly repeats: { line: number; key: number | string }[] = [];
+  /** Book of each first occurrence: only kept when partials may arrive out of order. */
+  private readonly firstBooks = new Map<number | string, number>();
+  /** Later occurrences: their line, key and book. */
+  private readonly repeats: { line: number; key: number | string; book: number }[] = [];
+  /** Claims with a cisternography line (claim table ids). */
+  private readonly cisternographyClaims = new Set<number>();
+  /** Diagnosis findings waiting to learn whether their claim has a cisternography line. */
+  private readonly pendingClaimFindings: { finding: Finding; claim: number; echo: LineEcho }[] = [];
+  private readonly packLines: number[];
   private lastLine = 0;
   private readonly linesInOrder: boolean;
-  private readonly rulePack: RulePack;
+  private readonly books: RuleBooks;
   private readonly scope: AccumulatorScope;
   private readonly sink: FindingSink | undefined;
 
   constructor(options: AccumulatorOptions = {}) {
     this.linesInOrder = options.linesInOrder ?? false;
-    this.rulePack = options.rulePack ?? DEFAULT_RULE_PACK;
+    this.books = options.books ?? BUILT_IN_BOOKS;
+    this.packLines = this.books.packs.map(() => 0);
     this.scope = options.scope ?? 'batch';
     this.sink = options.sink;
     this.claims = new StringTable(this.scope === 'members' ? 0 : options.expectedLines);
@@ -108,12 +124,16 @@ export class BatchAccumulator {
     this.addRejected(partial.rejected);
     for (const item of partial.findings) this.findings.push(item);
     for (const { line, echo } of partial.echoes) this.echoes.set(line, echo);
+    partial.packLines.forEach((count, pack) => {
+      this.packLines[pack]! += count;
+    });
 
-    const { lines, keys, facts } = partial;
+    const { lines, keys, facts, claimFindings } = partial;
     const { bytes, ends } = keys;
     const countsMembers = this.scope !== 'duplicates';
     const tracksDuplicates = this.scope !== 'members';
     let nextFact = 0;
+    let nextClaimFinding = 0;
     for (let position = 0; position < lines.length; position += 1) {
       const line = lines[position]!;
       const base = position * KEY_CELL_COUNT;
@@ -124,6 +144,15 @@ export class BatchAccumulator {
       const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
       const member =
         countsMembers && memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
+      if (tracksDuplicates && claim >= 0) {
+        if (isCisternography(keys, position)) this.cisternographyClaims.add(claim);
+        // Claim findings are in line order, as the lines are: they meet their line here.
+        while (nextClaimFinding < claimFindings.length && claimFindings[nextClaimFinding]!.line === line) {
+          const item = claimFindings[nextClaimFinding++]!;
+          const echo = this.echoes.get(line) ?? echoAt(keys, position, this.packName(partial.books[position]!));
+          this.pendingClaimFindings.push({ finding: item, claim, echo });
+        }
+      }
       // Facts are a subset of the lines, in the same order: reuse the ids just looked up.
       if (nextFact < facts.length && facts[nextFact] === position) {
         this.facts.add(
@@ -142,8 +171,19 @@ export class BatchAccumulator {
       }
       if (!tracksDuplicates || claim < 0 || lineNoEnd === claimEnd) continue;
       const lineNumber = partial.plainLineNos[position]!;
-      this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, keys, position);
+      this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, partial, position);
     }
+  }
+
+  private packName(book: number): string {
+    return this.books.books[book]!.packName;
+  }
+
+  /** DUPLICATE_LINE on `line`, judged by the line's book. */
+  private pushDuplicate(line: number, first: number, book: number): void {
+    const at = this.findings.length;
+    this.findings.push(duplicateLine(line, first));
+    judge(this.findings, at, () => this.books.books[book]!);
   }
 
   private first(key: number | string): number | undefined {
@@ -166,9 +206,11 @@ export class BatchAccumulator {
     start: number,
     end: number,
     line: number,
-    keys: PackedKeys,
+    partial: ChunkPartial,
     position: number,
   ): void {
+    const { keys } = partial;
+    const book = partial.books[position]!;
     if (this.linesInOrder) {
       if (line <= this.lastLine) throw new Error(`partials out of line order at line ${line}`);
       this.lastLine = line;
@@ -185,23 +227,27 @@ export class BatchAccumulator {
       if (first === undefined) this.firstByText.set(key, line);
     }
     if (first === undefined) {
-      if (!this.linesInOrder) this.firstEchoes.set(key, echoAt(keys, position));
+      if (!this.linesInOrder) {
+        this.firstEchoes.set(key, echoAt(keys, position, this.packName(book)));
+        this.firstBooks.set(key, book);
+      }
       return;
     }
     if (line > first) {
-      this.echoes.set(line, this.echoes.get(line) ?? echoAt(keys, position));
+      this.echoes.set(line, this.echoes.get(line) ?? echoAt(keys, position, this.packName(book)));
       // In line order a first occurrence stays first: the finding is final now.
       if (this.linesInOrder) {
-        this.findings.push(duplicateLine(line, first));
+        this.pushDuplicate(line, first, book);
         this.flush(FLUSH_FINDINGS);
-      } else this.repeats.push({ line, key });
+      } else this.repeats.push({ line, key, book });
       return;
     }
     // An earlier occurrence arrived late: the old first becomes a repeat.
-    this.repeats.push({ line: first, key });
+    this.repeats.push({ line: first, key, book: this.firstBooks.get(key)! });
     this.echoes.set(first, this.echoes.get(first) ?? this.firstEchoes.get(key)!);
     this.setFirst(key, line);
-    this.firstEchoes.set(key, echoAt(keys, position));
+    this.firstEchoes.set(key, echoAt(keys, position, this.packName(book)));
+    this.firstBooks.set(key, book);
   }
 
   /** Hands the findings so far to the sink, once there are `atLeast` of them. */
@@ -216,20 +262,33 @@ export class BatchAccumulator {
 
   async finish(history: HistorySource = NO_HISTORY): Promise<MergedBatch> {
     const findings = this.findings;
-    for (const { line, key } of this.repeats) findings.push(duplicateLine(line, this.first(key)!));
+    for (const { line, key, book } of this.repeats) this.pushDuplicate(line, this.first(key)!, book);
+    for (const { finding, claim, echo } of this.pendingClaimFindings) {
+      if (this.cisternographyClaims.has(claim)) continue;
+      findings.push(finding);
+      if (!this.echoes.has(finding.line)) this.echoes.set(finding.line, echo);
+    }
+    this.pendingClaimFindings.length = 0;
     this.flush(FLUSH_FINDINGS);
     const facts = this.facts;
-    const earlier: SessionHistory = await history.sessionDates(facts.membersWhere(isIndexFact));
+    const earlier: SessionHistory = await history.priorSessions(facts.membersWhere(isIndexFact));
+    const context = (prior: readonly PriorSession[]): MemberContext => ({
+      prior,
+      claimIdOf: (fact: CrossFact) => facts.claimIdAt(fact.row),
+      npiOf: (fact: CrossFact) => facts.npiTextAt(fact.row),
+    });
     await facts.forEachMemberWhere(
       isIndexFact,
       (rows, from, to) => {
-        const memberFacts = crossFactsAt(facts, rows, from, to);
+        const memberFacts = crossFactsAt(facts, rows, from, to, this.books);
         const before = findings.length;
-        const earlierDates = earlier.size === 0 ? [] : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? []);
-        evaluateMember(memberFacts, earlierDates, this.rulePack, findings);
+        const prior = earlier.size === 0 ? NO_SESSIONS : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? NO_SESSIONS);
+        evaluateMember(memberFacts, context(prior), findings);
         if (findings.length === before) return;
-        // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
+        // Each finding is judged by the book of the line it is on.
         const factAt = new Map(memberFacts.map((fact) => [fact.line, fact]));
+        judge(findings, before, (line) => factAt.get(line)!.book);
+        // Echo the newly flagged lines now: the member's facts are garbage once this call returns.
         for (let index = before; index < findings.length; index += 1) {
           const { line } = findings[index]!;
           if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
@@ -253,25 +312,39 @@ export class BatchAccumulator {
       claims: this.scope === 'members' ? 0 : this.claims.size,
       members: this.members.size,
       indexLines: this.indexLines,
+      packLines: this.packLines,
       findings,
       echoes,
     };
   }
 }
 
+function isCisternography(keys: PackedKeys, position: number): boolean {
+  const cell = position * KEY_CELL_COUNT + CELL.code;
+  const start = keys.ends[cell - 1]!;
+  const length = keys.ends[cell]! - start;
+  return CISTERNOGRAPHY.some(
+    (code) => code.length === length && code.every((byte, at) => keys.bytes[start + at] === byte),
+  );
+}
+
 export const byLineThenRule = (a: Finding, b: Finding): number =>
   a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
-function echoAt(keys: PackedKeys, position: number): LineEcho {
+function echoAt(keys: PackedKeys, position: number, rulePack: string): LineEcho {
   const cell = (name: keyof typeof CELL) => cellText(keys, position, CELL[name]);
   const memberId = cell('memberId');
-  return echoFromRaw(
-    cell('claimId'),
-    cell('lineNo'),
-    memberId === '' ? cell('memberKey') : memberId,
-    cell('dosText'),
-    cell('code'),
-    cell('chargeText'),
-    cell('npi'),
+  return echoOf(
+    {
+      claimId: cell('claimId'),
+      lineNo: cell('lineNo'),
+      memberId: memberId === '' ? cell('memberKey') : memberId,
+      dosText: cell('dosText'),
+      code: cell('code'),
+      chargeText: cell('chargeText'),
+      encounterNpi: cell('npi'),
+      payer: cell('payer'),
+    },
+    rulePack,
   );
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ScrubError } from '../errors.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { LineSet } from '../memory/line-set.js';
-import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
+import { type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { byLineThenRule, type MergedBatch } from './accumulator.js';
 import { FINDING, LINE_ECHO } from './check-chunk.js';
 import type { LineEcho } from './claim-line.js';
@@ -22,7 +22,7 @@ export interface FlaggedFinding {
   readonly echo: LineEcho;
 }
 
-/** Flagged lines of one rendering NPI (`(none)` for lines without one). */
+/** Flagged lines of one encounter NPI (`(none)` for lines without one). */
 export interface ProviderFigures {
   readonly npi: string;
   lines: number;
@@ -44,6 +44,8 @@ export interface ReportBatch {
   readonly claims: number;
   readonly members: number;
   readonly indexLines: number;
+  /** Checked lines judged by each pack (RuleBooks.packs order). */
+  readonly packLines: readonly number[];
   readonly flagged: BatchFindings;
 }
 
@@ -58,12 +60,11 @@ export class FindingsTally {
   errorCents = 0;
   private readonly flagged = new LineSet();
   private readonly errorLines = new LineSet();
-  private readonly rules = new Map<RuleId, { findings: number; cents: number; lastLine: number }>();
+  private readonly rules = new Map<RuleId, RuleTally>();
   private readonly providers = new Map<string, ProviderFigures>();
 
   add(item: Finding, echo: LineEcho): void {
-    const { line, ruleId } = item;
-    const { severity } = RULES[ruleId];
+    const { line, ruleId, severity } = item;
     this.count += 1;
     this.severities[severity] += 1;
     let cents: number | undefined;
@@ -72,26 +73,29 @@ export class FindingsTally {
       return cents;
     };
     const rule = this.rules.get(ruleId);
-    if (rule === undefined) this.rules.set(ruleId, { findings: 1, cents: charge(), lastLine: line });
+    if (rule === undefined)
+      this.rules.set(ruleId, { findings: 1, cents: charge(), lastLine: line, severities: { ...ONE[severity] } });
     else {
       rule.findings += 1;
+      rule.severities[severity] += 1;
       if (rule.lastLine !== line) rule.cents += charge();
       rule.lastLine = line;
     }
     if (severity === 'error' && this.errorLines.add(line)) this.errorCents += charge();
-    if (this.flagged.add(line)) this.addProviderLine(echo.renderingNpi, line, charge());
+    if (this.flagged.add(line)) this.addProviderLine(echo.providerNpi, line, charge());
   }
 
   /** The figures of a chunk's findings (their lines are no other chunk's). */
   addChunk(chunk: ChunkFindings): void {
     this.count += chunk.count;
     for (const severity of SEVERITIES) this.severities[severity] += chunk.severities[severity];
-    for (const { ruleId, findings, cents } of chunk.rules) {
+    for (const { ruleId, findings, cents, severities } of chunk.rules) {
       const rule = this.rules.get(ruleId);
-      if (rule === undefined) this.rules.set(ruleId, { findings, cents, lastLine: -1 });
+      if (rule === undefined) this.rules.set(ruleId, { findings, cents, lastLine: -1, severities: { ...severities } });
       else {
         rule.findings += findings;
         rule.cents += cents;
+        for (const severity of SEVERITIES) rule.severities[severity] += severities[severity];
       }
     }
     const { lines, cents, errors, npis, npiOf } = chunk;
@@ -102,8 +106,8 @@ export class FindingsTally {
     }
   }
 
-  private addProviderLine(renderingNpi: string, line: number, cents: number): void {
-    const npi = renderingNpi || '(none)';
+  private addProviderLine(providerNpi: string, line: number, cents: number): void {
+    const npi = providerNpi || '(none)';
     const entry = this.providers.get(npi);
     if (entry === undefined) {
       this.providers.set(npi, { npi, lines: 1, cents, firstLine: line });
@@ -119,14 +123,19 @@ export class FindingsTally {
   }
 
   /** Findings of a rule and the charges of its distinct lines (cents); undefined when it never fired. */
-  rule(ruleId: RuleId): { readonly findings: number; readonly cents: number } | undefined {
+  rule(ruleId: RuleId): RuleFigures | undefined {
     const rule = this.rules.get(ruleId);
-    return rule && { findings: rule.findings, cents: rule.cents };
+    return rule && { ruleId, findings: rule.findings, cents: rule.cents, severities: { ...rule.severities } };
   }
 
   /** Every rule's figures, in the order rules first fired. */
-  ruleFigures(): { ruleId: RuleId; findings: number; cents: number }[] {
-    return [...this.rules].map(([ruleId, { findings, cents }]) => ({ ruleId, findings, cents }));
+  ruleFigures(): RuleFigures[] {
+    return [...this.rules].map(([ruleId, { findings, cents, severities }]) => ({
+      ruleId,
+      findings,
+      cents,
+      severities: { ...severities },
+    }));
   }
 
   /** The `count` providers with the most flagged lines, then the most charges. */
@@ -136,6 +145,27 @@ export class FindingsTally {
       .slice(0, count);
   }
 }
+
+/** A rule's findings (by the severity each line's pack gave it) and the charges of its distinct lines. */
+export interface RuleFigures {
+  readonly ruleId: RuleId;
+  readonly findings: number;
+  readonly cents: number;
+  readonly severities: Readonly<Record<Severity, number>>;
+}
+
+interface RuleTally {
+  findings: number;
+  cents: number;
+  lastLine: number;
+  severities: Record<Severity, number>;
+}
+
+const ONE: Readonly<Record<Severity, Readonly<Record<Severity, number>>>> = {
+  error: { error: 1, warning: 0, info: 0 },
+  warning: { error: 0, warning: 1, info: 0 },
+  info: { error: 0, warning: 0, info: 1 },
+};
 
 /** The findings of a merge held in memory (`findings` sorted, `echoes` of every flagged line). */
 export function findingsInMemory(
@@ -178,12 +208,12 @@ export interface ChunkFindings {
   readonly lastLine: number;
   readonly severities: Readonly<Record<Severity, number>>;
   /** Findings and charges of distinct lines, by rule. */
-  readonly rules: readonly { readonly ruleId: RuleId; readonly findings: number; readonly cents: number }[];
+  readonly rules: readonly RuleFigures[];
   /** Each flagged line once, ascending, with its charge in cents, 1 when it has an error finding … */
   readonly lines: Int32Array;
   readonly cents: Float64Array;
   readonly errors: Uint8Array;
-  /** … and its rendering NPI (an index into `npis`). */
+  /** … and its encounter NPI (an index into `npis`). */
   readonly npiOf: Int32Array;
   readonly npis: string[];
 }
@@ -212,14 +242,14 @@ export function chunkFindings(
       const echo = echoOf.get(item.line)!;
       lines[at] = item.line;
       cents[at] = parseCents(echo.charge) ?? 0;
-      let npi = npiIds.get(echo.renderingNpi);
+      let npi = npiIds.get(echo.providerNpi);
       if (npi === undefined) {
-        npi = npis.push(echo.renderingNpi) - 1;
-        npiIds.set(echo.renderingNpi, npi);
+        npi = npis.push(echo.providerNpi) - 1;
+        npiIds.set(echo.providerNpi, npi);
       }
       npiOf[at] = npi;
     }
-    if (RULES[item.ruleId].severity === 'error') errors[at] = 1;
+    if (item.severity === 'error') errors[at] = 1;
   }
   return {
     records: encodeRecords(sorted, (line) => echoOf.get(line)!),

@@ -9,11 +9,12 @@ import type { RejectedRecord } from '../intake/framer.js';
 import { chargeFact } from '../memory/fact-store.js';
 import { KeyPacker, type PackedKeys } from '../memory/packed-keys.js';
 import { decodePart, encodePart } from '../memory/part-codec.js';
-import { INDEX_CODE, RULE_IDS } from '../rules/catalog.js';
-import { DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
+import { type Book, BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
+import { INDEX_CODE, RULE_IDS, SEVERITIES } from '../rules/catalog.js';
+import { CLAIM_EXEMPTED_RULES, DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
 import { type ClaimLine, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
-import { packedFactOf } from './cross-facts.js';
-import type { Finding } from './finding.js';
+import { FactCodes, packedFactOf } from './cross-facts.js';
+import { type Finding, judge } from './finding.js';
 
 /** The partial result of one chunk: plain data and typed arrays, so it crosses threads and sits in S3. */
 export interface ChunkPartial {
@@ -23,14 +24,23 @@ export interface ChunkPartial {
   readonly rejected: RejectedRecord[];
   /** Findings decided inside the chunk. */
   readonly findings: Finding[];
+  /**
+   * Findings that stand unless the line's claim has a cisternography line (the diagnosis rules):
+   * decided where the claim's lines meet.
+   */
+  readonly claimFindings: Finding[];
   /** Echo of each line with a finding above. */
   readonly echoes: { readonly line: number; readonly echo: LineEcho }[];
+  /** Checked lines judged by each pack (RuleBooks.packs order). */
+  readonly packLines: number[];
   /** Every checked line, ascending: its line number … */
   readonly lines: number[];
   /** … and its key cells, for duplicate detection and claim/member counts … */
   readonly keys: PackedKeys;
-  /** … and its line_no as a number when written the plain way (`7`, not `07`), else -1. */
+  /** … and its line_no as a number when written the plain way (`7`, not `07`), else -1 … */
   readonly plainLineNos: Int32Array;
+  /** … and the id of its rule book. */
+  readonly books: Int32Array;
   /**
    * Lines that cross-line rules need, FACT_WIDTH numbers each: position in `lines`, date of service
    * (day number), units (0 when invalid), the packed code / modifier 25 / place of service and the
@@ -43,23 +53,55 @@ export interface ChunkPartial {
 /** A line number written the plain way (`1`, not `01`), small enough for an int32. */
 const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
 
-export type CheckOptions = LineContext;
-
-/** The findings of one line on its own: every data rule, then the 62323 rules of one line. */
-export function checkLine(line: ClaimLine, context: LineContext, out: Finding[]): void {
-  for (const rule of DATA_RULES) rule(line, context, out);
-  if (line.code === INDEX_CODE) for (const rule of INDEX_LINE_RULES) rule(line, context, out);
+export interface CheckOptions {
+  /** The as-of date as a day number. */
+  readonly asOfDay: number;
+  /** The batch's rule books; the built-in rule set's when absent. */
+  readonly books?: RuleBooks;
 }
+
+/**
+ * The findings of one line on its own, judged by its book: every data rule, then the 62323 rules of
+ * one line. The diagnosis rules go to `claimOut` when the line has a claim id (a cisternography line
+ * of the claim may exempt it); without one, no other line can.
+ */
+export function checkLine(line: ClaimLine, context: LineContext, out: Finding[], claimOut: Finding[]): void {
+  const before = out.length;
+  for (const rule of DATA_RULES) rule(line, context, out);
+  if (line.code === INDEX_CODE) {
+    for (const rule of INDEX_LINE_RULES) rule(line, context, out);
+    const exemptable = line.claimId === '' ? out : claimOut;
+    const from = exemptable.length;
+    for (const rule of CLAIM_EXEMPTED_RULES) rule(line, context, exemptable);
+    if (exemptable === claimOut) judge(claimOut, from, () => context.book);
+  }
+  judge(out, before, () => context.book);
+}
+
+/** Fact codes of a rule book set, made once per set (workers check many chunks with one). */
+const factCodesOf = new WeakMap<RuleBooks, FactCodes>();
+const codesFor = (books: RuleBooks): FactCodes => {
+  let codes = factCodesOf.get(books);
+  if (codes === undefined) factCodesOf.set(books, (codes = new FactCodes(books)));
+  return codes;
+};
 
 export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: CheckOptions): ChunkPartial {
   const rejected: RejectedRecord[] = [];
   const findings: Finding[] = [];
+  const claimFindings: Finding[] = [];
   const echoes: { line: number; echo: LineEcho }[] = [];
   const facts: number[] = [];
   const lines: number[] = [];
   const plainLineNos = new Int32Array(chunk.startLines.length);
+  const bookIds = new Int32Array(chunk.startLines.length);
   const keys = new KeyPacker(chunk.startLines.length);
+  const { books = BUILT_IN_BOOKS, asOfDay } = options;
+  const factCodes = codesFor(books);
+  const packLines = books.packs.map(() => 0);
   let indexLines = 0;
+  let lastBook: Book | undefined;
+  let context: LineContext = { asOfDay, book: books.books[0]! };
 
   visitChunk(chunk, layout.width, {
     reject: (record) => rejected.push(record),
@@ -67,10 +109,19 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
       const position = lines.length;
       const line = toClaimLine(fields, layout, lineNumber);
       if (line.code === INDEX_CODE) indexLines += 1;
+      const book = books.bookOf(line.payer, line.dos);
+      if (book !== lastBook) {
+        lastBook = book;
+        context = { asOfDay, book };
+      }
+      packLines[book.pack]! += 1;
+      bookIds[position] = book.id;
       const before = findings.length;
-      checkLine(line, options, findings);
-      if (findings.length > before) echoes.push({ line: line.line, echo: echoOf(line) });
-      const packed = packedFactOf(line);
+      const claimBefore = claimFindings.length;
+      checkLine(line, context, findings, claimFindings);
+      if (findings.length > before || claimFindings.length > claimBefore)
+        echoes.push({ line: line.line, echo: echoOf(line, book.packName) });
+      const packed = packedFactOf(line, factCodes, book.id);
       if (packed !== undefined)
         facts.push(
           position,
@@ -89,7 +140,8 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
       keys.cell(line.dosText);
       keys.cell(line.code);
       keys.cell(line.chargeText);
-      keys.cell(line.renderingNpi);
+      keys.cell(line.encounterNpi);
+      keys.cell(line.payer);
     },
   });
 
@@ -99,11 +151,14 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     indexLines,
     rejected,
     findings,
+    claimFindings,
     echoes,
+    packLines,
     lines,
     keys: keys.finish(),
     // Rejected records leave the tail unused.
     plainLineNos: plainLineNos.slice(0, lines.length),
+    books: bookIds.slice(0, lines.length),
     facts: Int32Array.from(facts),
   };
 }
@@ -118,6 +173,7 @@ const REJECTED_RECORD = z.object({
 export const FINDING = z.object({
   line: z.number().int(),
   ruleId: z.enum(RULE_IDS),
+  severity: z.enum(SEVERITIES),
   message: z.string(),
   related: z.array(z.number().int()),
 }) satisfies z.ZodType<Finding>;
@@ -129,7 +185,9 @@ export const LINE_ECHO = z.object({
   dateOfService: z.string(),
   procedureCode: z.string(),
   charge: z.string(),
-  renderingNpi: z.string(),
+  providerNpi: z.string(),
+  payer: z.string(),
+  rulePack: z.string(),
 }) satisfies z.ZodType<LineEcho>;
 
 /** The small parts of a partial: its header line (the fields in the order encodePartial writes them). */
@@ -139,13 +197,15 @@ const PARTIAL_HEAD = z.object({
   indexLines: z.number().int().nonnegative(),
   rejected: z.array(REJECTED_RECORD),
   findings: z.array(FINDING),
+  claimFindings: z.array(FINDING),
   echoes: z.array(z.object({ line: z.number().int(), echo: LINE_ECHO })),
+  packLines: z.array(z.number().int().nonnegative()),
 });
 
 /** A partial as bytes (memory/part-codec.ts has the layout), for storage between Lambdas. */
 export function encodePartial(partial: ChunkPartial): Buffer {
-  const { keys, facts, lines, plainLineNos, ...small } = partial;
-  return encodePart(small, { lines, keys, plainLineNos, facts });
+  const { keys, facts, lines, plainLineNos, books, ...small } = partial;
+  return encodePart(small, { lines, keys, plainLineNos, books, facts });
 }
 
 /** Reads what encodePartial wrote; throws a BAD_PART ScrubError on anything else. */

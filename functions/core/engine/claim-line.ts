@@ -1,5 +1,6 @@
 /** A checked record, normalised: codes trimmed and upper-case, dates as day numbers, charge in cents. */
 import type { ColumnLayout } from '../intake/columns.js';
+import { CORRECTING_FREQUENCIES } from '../rules/catalog.js';
 import {
   formatCents,
   formatDay,
@@ -32,9 +33,15 @@ export interface ClaimLine {
   readonly pos: string;
   readonly renderingNpi: string;
   readonly billingNpi: string;
+  /** The encounter's provider: the rendering NPI, or the billing NPI when none is given. */
+  readonly encounterNpi: string;
   readonly chargeText: string;
   readonly chargeCents: number | undefined;
   readonly priorAuth: string;
+  /** As written (trimmed). */
+  readonly payer: string;
+  /** Claim frequency 7 (replacement) or 8 (void): the line corrects an earlier claim. */
+  readonly corrects: boolean;
 }
 
 /** What a report shows of a line: the normalised input. */
@@ -46,7 +53,11 @@ export interface LineEcho {
   readonly procedureCode: string;
   /** Plain amount (`1250.00`), empty when invalid. */
   readonly charge: string;
-  readonly renderingNpi: string;
+  /** The encounter NPI. */
+  readonly providerNpi: string;
+  readonly payer: string;
+  /** The name of the pack that judged the line. */
+  readonly rulePack: string;
 }
 
 const EMPTY: readonly string[] = [];
@@ -80,6 +91,8 @@ export function toClaimLine(fields: readonly string[], layout: ColumnLayout, lin
   const unitsText = trimmed(fields, scalar.units);
   const chargeText = trimmed(fields, scalar.charge);
   const memberId = trimmed(fields, scalar.member_id);
+  const renderingNpi = trimmed(fields, scalar.rendering_npi);
+  const billingNpi = trimmed(fields, scalar.billing_npi);
   return {
     line,
     claimId: trimmed(fields, scalar.claim_id),
@@ -100,11 +113,14 @@ export function toClaimLine(fields: readonly string[], layout: ColumnLayout, lin
     unitsText,
     units: parseUnits(unitsText),
     pos: trimmed(fields, scalar.place_of_service),
-    renderingNpi: trimmed(fields, scalar.rendering_npi),
-    billingNpi: trimmed(fields, scalar.billing_npi),
+    renderingNpi,
+    billingNpi,
+    encounterNpi: renderingNpi === '' ? billingNpi : renderingNpi,
     chargeText,
     chargeCents: chargeText === '' ? undefined : parseCents(chargeText),
     priorAuth: trimmed(fields, scalar.prior_auth),
+    payer: trimmed(fields, scalar.payer),
+    corrects: isCorrecting(trimmed(fields, scalar.claim_frequency)),
   };
 }
 
@@ -130,36 +146,35 @@ function collect(
   return codes ?? EMPTY;
 }
 
-export const echoOf = (line: ClaimLine): LineEcho =>
-  echoFromRaw(
-    line.claimId,
-    line.lineNo,
-    line.memberId,
-    line.dosText,
-    line.code,
-    line.chargeText,
-    line.renderingNpi,
-  );
+/** Anything but 7 or 8 is an original claim (formats.md). */
+const isCorrecting = (frequency: string): boolean =>
+  (CORRECTING_FREQUENCIES as readonly string[]).includes(frequency);
+
+/** The cells a report echoes of a line, as written (trimmed); the echo normalises date and charge. */
+export interface EchoCells {
+  readonly claimId: string;
+  readonly lineNo: string;
+  readonly memberId: string;
+  readonly dosText: string;
+  readonly code: string;
+  readonly chargeText: string;
+  readonly encounterNpi: string;
+  readonly payer: string;
+}
 
 /** The echo of a line from its trimmed cells (dates and charges normalised for the report). */
-export function echoFromRaw(
-  claimId: string,
-  lineNo: string,
-  memberId: string,
-  dosText: string,
-  procedureCode: string,
-  chargeText: string,
-  renderingNpi: string,
-): LineEcho {
-  const dos = parseDate(dosText);
-  const cents = parseCents(chargeText);
+export function echoOf(cells: EchoCells, rulePack: string): LineEcho {
+  const dos = parseDate(cells.dosText);
+  const cents = parseCents(cells.chargeText);
   return {
-    claimId,
-    lineNo,
-    memberId,
-    dateOfService: dos === undefined ? dosText : formatDay(dos),
-    procedureCode,
+    claimId: cells.claimId,
+    lineNo: cells.lineNo,
+    memberId: cells.memberId,
+    dateOfService: dos === undefined ? cells.dosText : formatDay(dos),
+    procedureCode: cells.code,
     charge: cents !== undefined && cents > 0 ? formatCents(cents) : '',
-    renderingNpi,
+    providerNpi: cells.encounterNpi,
+    payer: cells.payer,
+    rulePack,
   };
 }

@@ -4,8 +4,9 @@
  * into, and the facts and echoes read back from the merge's fact store.
  */
 import type { FactStore } from '../memory/fact-store.js';
+import type { Book, RuleBooks } from '../rules/books.js';
 import { INDEX_CODE, MODIFIERS } from '../rules/catalog.js';
-import { CROSS_LINE_CODES } from '../rules/code-sets.js';
+import { CROSS_LINE_CODES, isAnesthesiaCode } from '../rules/code-sets.js';
 import type { ClaimLine, LineEcho } from './claim-line.js';
 import { formatCents, formatDay, parseCents } from './values.js';
 
@@ -18,49 +19,87 @@ export interface CrossFact {
   /** Where the fact store keeps the line (for its echo). */
   readonly row: number;
   readonly dos: number;
-  /** The rendering NPI's table id: equal ids, equal NPIs (an empty NPI is one more id). */
+  /** The encounter NPI's table id: equal ids, equal NPIs (an empty NPI is one more id). */
   readonly npi: number;
   readonly code: string;
   /** 0 when the units are not a whole number ≥ 1 (left out of unit sums). */
   readonly units: number;
   readonly has25: boolean;
   readonly pos: string;
+  /** Claim frequency 7 or 8. */
+  readonly corrects: boolean;
+  /** The book that judges the line. */
+  readonly book: Book;
 }
 
-/** Codes a fact can carry, by id (the id is what a partial stores). */
+/** Codes a fact can carry by id (the id is what a partial stores); any other code is OTHER_CODE. */
 export const FACT_CODES: readonly string[] = [...CROSS_LINE_CODES];
+/** A carried code outside the catalog lists (an anesthesia code, a pack's imaging code): its text is kept aside. */
+export const OTHER_CODE = 0x7f;
 // A code id has 7 bits in the packed fact below.
-if (FACT_CODES.length > 0x80) throw new Error(`${FACT_CODES.length} cross-line codes; a fact holds 128`);
+if (FACT_CODES.length >= OTHER_CODE) throw new Error(`${FACT_CODES.length} cross-line codes; a fact holds 127`);
 const FACT_CODE_ID = new Map(FACT_CODES.map((code, id) => [code, id]));
 const TWO_DIGITS = /^\d{2}$/;
+const BOOK_SHIFT = 17;
+
+/** Which lines a batch carries to the merge: the catalog's lists, anesthesia codes, and the packs' lists. */
+export class FactCodes {
+  private readonly extra: ReadonlySet<string>;
+
+  constructor(books: RuleBooks) {
+    this.extra = books.listedProcedureCodes();
+  }
+
+  idOf(code: string): number | undefined {
+    const id = FACT_CODE_ID.get(code);
+    if (id !== undefined) return id;
+    return isAnesthesiaCode(code) || this.extra.has(code) ? OTHER_CODE : undefined;
+  }
+}
 
 /**
- * The code, modifier 25 and place of service of a line that cross-line rules need, in one number:
- * code id (bits 0–6), modifier 25 (bit 7), place of service + 1 (bits 8–15; 0 when not two digits).
- * Undefined for lines no cross-line rule looks at.
+ * What cross-line rules need of a line beyond its numbers, in one number: code id (bits 0–6),
+ * modifier 25 (bit 7), place of service + 1 (bits 8–15; 0 when not two digits), claim frequency 7
+ * or 8 (bit 16) and the book id (bits 17–30). Undefined for lines no cross-line rule looks at.
  */
-export function packedFactOf(line: ClaimLine): number | undefined {
+export function packedFactOf(line: ClaimLine, codes: FactCodes, book: number): number | undefined {
   if (line.memberKey === '' || line.dos === undefined) return undefined;
-  const code = FACT_CODE_ID.get(line.code);
+  const code = codes.idOf(line.code);
   if (code === undefined) return undefined;
   const pos = TWO_DIGITS.test(line.pos) ? Number(line.pos) + 1 : 0;
-  return code | (line.modifiers.includes(MODIFIERS.separateEvaluation) ? 0x80 : 0) | (pos << 8);
+  return (
+    code |
+    (line.modifiers.includes(MODIFIERS.separateEvaluation) ? 0x80 : 0) |
+    (pos << 8) |
+    (line.corrects ? 0x1_0000 : 0) |
+    (book << BOOK_SHIFT)
+  );
 }
 
 /** Places of service as written (`01` … `99`), by packed value. */
 const POS_TEXT = Array.from({ length: 100 }, (_, pos) => String(pos).padStart(2, '0'));
 
-export const factCode = (packed: number): string => FACT_CODES[packed & 0x7f]!;
+export const factCodeId = (packed: number): number => packed & 0x7f;
+const factCode = (packed: number): string | undefined => FACT_CODES[packed & 0x7f];
 export const factHas25 = (packed: number): boolean => (packed & 0x80) !== 0;
 export const factPos = (packed: number): string => {
   const pos = ((packed >> 8) & 0xff) - 1;
   return pos < 0 ? '' : POS_TEXT[pos]!;
 };
 
-export const isIndexFact = (packed: number): boolean => (packed & 0x7f) === FACT_CODE_ID.get(INDEX_CODE);
+export const factBook = (packed: number): number => packed >>> BOOK_SHIFT;
+
+const INDEX_ID = FACT_CODE_ID.get(INDEX_CODE)!;
+export const isIndexFact = (packed: number): boolean => (packed & 0x7f) === INDEX_ID;
 
 /** The facts of `rows[from]` … `rows[to - 1]` of the store. */
-export function crossFactsAt(store: FactStore, rows: Int32Array, from: number, to: number): CrossFact[] {
+export function crossFactsAt(
+  store: FactStore,
+  rows: Int32Array,
+  from: number,
+  to: number,
+  books: RuleBooks,
+): CrossFact[] {
   const facts: CrossFact[] = [];
   for (let index = from; index < to; index += 1) {
     const row = rows[index]!;
@@ -70,10 +109,12 @@ export function crossFactsAt(store: FactStore, rows: Int32Array, from: number, t
       row,
       dos: store.dateAt(row),
       npi: store.npiAt(row),
-      code: factCode(packed),
+      code: factCode(packed) ?? store.otherCodeAt(row),
       units: store.unitsAt(row),
       has25: factHas25(packed),
       pos: factPos(packed),
+      corrects: (packed & 0x1_0000) !== 0,
+      book: books.books[factBook(packed)]!,
     });
   }
   return facts;
@@ -91,6 +132,8 @@ export function echoOfFact(store: FactStore, fact: CrossFact): LineEcho {
     dateOfService: formatDay(fact.dos),
     procedureCode: fact.code,
     charge: big !== undefined ? formatCents(parseCents(big)!) : cents < 0 ? '' : formatCents(cents),
-    renderingNpi: store.npiTextAt(row),
+    providerNpi: store.npiTextAt(row),
+    payer: store.payerAt(row),
+    rulePack: fact.book.packName,
   };
 }

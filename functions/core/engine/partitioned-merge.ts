@@ -128,7 +128,8 @@ export class PartitionedAccumulator {
       }
     }
     const { checked, rejectedRecords, indexLines } = root;
-    return { checked, rejectedRecords, claims, members, indexLines, flagged: this.found.finish() };
+    const { packLines } = root;
+    return { checked, rejectedRecords, claims, members, indexLines, packLines, flagged: this.found.finish() };
   }
 
   /** The batch with its findings in memory (tests; a big batch reads them from finishReport). */
@@ -179,10 +180,12 @@ export function cutPartial(partial: ChunkPartial, partitions: number): CutPartia
     root: {
       ...partial,
       findings: [],
+      claimFindings: [],
       echoes: [],
       lines: [],
       keys: NO_KEYS,
       plainLineNos: new Int32Array(0),
+      books: new Int32Array(0),
       facts: new Int32Array(0),
     },
     findings: chunkFindings(partial.findings, partial.echoes),
@@ -233,9 +236,15 @@ export function partitionPartial(
   // Second pass: fill each piece's arrays, exactly sized.
   const claimPieces = claimSizes.pieces();
   const memberPieces = memberSizes.pieces();
+  const { claimFindings } = partial;
+  let nextClaimFinding = 0;
   for (let position = 0; position < count; position += 1) {
     const claimSide = claimPartition[position]!;
     if (claimSide !== NO_PARTITION) claimPieces[claimSide]!.addLine(partial, position, -1, false);
+    // Claim findings are in line order, and only lines with a claim id have them.
+    const line = partial.lines[position]!;
+    while (nextClaimFinding < claimFindings.length && claimFindings[nextClaimFinding]!.line === line)
+      claimPieces[claimSide]!.claimFindings.push(claimFindings[nextClaimFinding++]!);
     const memberSide = memberPartition[position]!;
     if (memberSide !== NO_PARTITION) {
       const fact = factAt[position]!;
@@ -290,7 +299,9 @@ class PieceSizes {
 /** One piece of a partial, filled line by line into arrays of its final size. */
 class Piece {
   private readonly lines: number[] = [];
+  readonly claimFindings: Finding[] = [];
   private readonly plainLineNos: Int32Array;
+  private readonly books: Int32Array;
   private readonly ends: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly facts: Int32Array;
@@ -299,6 +310,7 @@ class Piece {
 
   constructor(lines: number, bytes: number, facts: number) {
     this.plainLineNos = new Int32Array(lines);
+    this.books = new Int32Array(lines);
     this.ends = new Int32Array(lines * KEY_CELL_COUNT);
     this.bytes = new Uint8Array(bytes);
     this.facts = new Int32Array(facts * FACT_WIDTH);
@@ -314,6 +326,7 @@ class Piece {
     const base = position * KEY_CELL_COUNT;
     this.lines.push(partial.lines[position]!);
     this.plainLineNos[at] = partial.plainLineNos[position]!;
+    this.books[at] = partial.books[position]!;
     if (fact >= 0) {
       const facts = this.facts;
       const used = this.factsUsed;
@@ -352,10 +365,13 @@ class Piece {
       indexLines: 0,
       rejected: [],
       findings: [],
+      claimFindings: this.claimFindings,
       echoes: [],
+      packLines: [],
       lines: this.lines,
       keys: { bytes: this.bytes, ends: this.ends },
       plainLineNos: this.plainLineNos,
+      books: this.books,
       facts: this.facts,
     };
   }

@@ -19,6 +19,7 @@ export const SCALAR_FIELDS = [
   'charge',
   'prior_auth',
   'payer',
+  'claim_frequency',
 ] as const;
 
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
@@ -36,7 +37,8 @@ export const REQUIRED_FIELDS = {
   procedure_code: (line) => line.code,
   units: (line) => line.unitsText,
   place_of_service: (line) => line.pos,
-  rendering_npi: (line) => line.renderingNpi,
+  // The billing provider rendered the service when no rendering NPI is given (rules.md).
+  rendering_npi: (line) => line.encounterNpi,
   charge: (line) => line.chargeText,
 } as const satisfies { readonly [F in ScalarField]?: (line: ClaimLine) => string };
 
@@ -63,6 +65,7 @@ export const SCALAR_ALIASES: Record<ScalarField, readonly string[]> = {
   charge: ['charge', 'charge_amount', 'billed_amount', 'amount'],
   prior_auth: ['prior_auth', 'prior_authorization', 'auth_number'],
   payer: ['payer', 'payer_name'],
+  claim_frequency: ['claim_frequency', 'frequency_code', 'claim_frequency_code'],
 };
 
 const ALIAS_TO_FIELD = new Map<string, ScalarField>(
@@ -160,7 +163,9 @@ export function mapHeader(written: readonly string[]): HeaderResult {
     else unknownColumns.push(raw);
   }
 
-  const missing = REQUIRED_FIELD_NAMES.filter((field) => scalar[field] === -1);
+  const missing = REQUIRED_FIELD_NAMES.filter(
+    (field) => scalar[field] === -1 && !(field === 'rendering_npi' && scalar.billing_npi !== -1),
+  );
   if (missing.length > 0) return { ok: false, problem: headerProblem(names, missing) };
 
   const byNumber = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];

@@ -24,7 +24,12 @@ interface Unusual {
   memberId?: string;
   lineNo?: string;
   charge?: string;
+  /** A code the packed number holds no id for. */
+  code?: string;
 }
+
+/** The packed number's code id of a code kept as text (cross-facts.ts OTHER_CODE). */
+const OTHER_CODE = 0x7f;
 
 export class FactStore {
   private count = 0;
@@ -39,8 +44,10 @@ export class FactStore {
   private readonly lineNumbers = new Int32Pages();
   /** Charge in cents; NO_CHARGE when invalid or too big (then the text is in `unusual`). */
   private readonly cents = new Int32Pages();
+  private readonly payers = new Int32Pages();
   private readonly unusual = new Map<number, Unusual>();
   private readonly npiTable = new StringTable();
+  private readonly payerTable = new StringTable();
 
   constructor(
     private readonly memberTable: StringTable,
@@ -70,6 +77,7 @@ export class FactStore {
     this.members.set(at, member);
     this.dates.set(at, dos);
     this.npis.set(at, this.npiTable.internBytes(keys.bytes, npiStart, keys.ends[base + CELL.npi]!));
+    this.payers.set(at, this.payerTable.internBytes(keys.bytes, keys.ends[base + CELL.payer - 1]!, keys.ends[base + CELL.payer]!));
     this.packed.set(at, packed);
     this.units.set(at, units);
     this.claims.set(at, claim);
@@ -83,13 +91,15 @@ export class FactStore {
     const lineNo = lineNumber < 0 ? cellText(keys, position, CELL.lineNo) : undefined;
     this.cents.set(at, cents === BIG_CHARGE ? NO_CHARGE : cents);
     const charge = cents === BIG_CHARGE ? cellText(keys, position, CELL.chargeText) : undefined;
+    const code = (packed & 0x7f) === OTHER_CODE ? cellText(keys, position, CELL.code) : undefined;
     const odd: Unusual | undefined =
-      memberId === undefined && lineNo === undefined && charge === undefined
+      memberId === undefined && lineNo === undefined && charge === undefined && code === undefined
         ? undefined
         : {
             ...(memberId === undefined ? {} : { memberId }),
             ...(lineNo === undefined ? {} : { lineNo }),
             ...(charge === undefined ? {} : { charge }),
+            ...(code === undefined ? {} : { code }),
           };
     if (odd !== undefined) this.unusual.set(at, odd);
     this.count += 1;
@@ -103,7 +113,7 @@ export class FactStore {
     return this.dates.get(row);
   }
 
-  /** The rendering NPI's table id: equal ids, equal NPIs. */
+  /** The encounter NPI's table id: equal ids, equal NPIs. */
   npiAt(row: number): number {
     return this.npis.get(row);
   }
@@ -136,6 +146,15 @@ export class FactStore {
 
   npiTextAt(row: number): string {
     return this.npiTable.keyOf(this.npis.get(row));
+  }
+
+  payerAt(row: number): string {
+    return this.payerTable.keyOf(this.payers.get(row));
+  }
+
+  /** The code of a row whose packed number holds no code id. */
+  otherCodeAt(row: number): string {
+    return this.unusual.get(row)?.code ?? '';
   }
 
   /** Charge in cents, or NO_CHARGE (see bigChargeAt). */

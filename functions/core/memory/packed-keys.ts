@@ -14,6 +14,7 @@ export const KEY_CELLS = [
   'code',
   'chargeText',
   'npi',
+  'payer',
 ] as const;
 export const KEY_CELL_COUNT = KEY_CELLS.length;
 export const CELL = Object.fromEntries(KEY_CELLS.map((name, index) => [name, index])) as {

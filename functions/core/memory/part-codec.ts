@@ -1,7 +1,7 @@
 /**
  * The byte format of a partial result, for storage between Lambdas: one JSON line with the small
  * parts (the caller's header fields) and the sizes of the rest, then the line numbers, plain
- * line_no values, cell ends and facts as little-endian int32, then the key bytes. The big arrays
+ * line_no values, rule book ids, cell ends and facts as little-endian int32, then the key bytes. The big arrays
  * are copied, never printed as JSON numbers, which is what made a chunk's partial slow to store and
  * to merge. The codec knows the layout, not what the header fields mean: the caller's schema does.
  */
@@ -14,6 +14,8 @@ export interface PartBody {
   readonly lines: number[];
   readonly keys: PackedKeys;
   readonly plainLineNos: Int32Array;
+  /** The id of the rule book that judges each line. */
+  readonly books: Int32Array;
   readonly facts: Int32Array;
 }
 
@@ -25,7 +27,7 @@ const badPart = (detail: string): ScrubError => new ScrubError('BAD_PART', `part
 
 /** `head` (a plain JSON object) then the body. */
 export function encodePart(head: object, body: PartBody): Buffer {
-  const { keys, facts, lines, plainLineNos } = body;
+  const { keys, facts, lines, plainLineNos, books } = body;
   const sizes = {
     lines: lines.length,
     ends: keys.ends.length,
@@ -33,12 +35,13 @@ export function encodePart(head: object, body: PartBody): Buffer {
     bytes: keys.bytes.length,
   };
   const header = Buffer.from(`${JSON.stringify({ ...head, sizes })}\n`, 'utf8');
-  // Line numbers and plain line_no values come in pairs of the same length.
-  const numbers = new Int32Array(sizes.lines * 2 + sizes.ends + sizes.facts);
+  // Line numbers, plain line_no values and book ids: three arrays of the same length.
+  const numbers = new Int32Array(sizes.lines * 3 + sizes.ends + sizes.facts);
   numbers.set(lines);
   numbers.set(plainLineNos, sizes.lines);
-  numbers.set(keys.ends, sizes.lines * 2);
-  numbers.set(facts, sizes.lines * 2 + sizes.ends);
+  numbers.set(books, sizes.lines * 2);
+  numbers.set(keys.ends, sizes.lines * 3);
+  numbers.set(facts, sizes.lines * 3 + sizes.ends);
   return Buffer.concat([header, littleEndian(new Uint8Array(numbers.buffer)), keys.bytes]);
 }
 
@@ -72,12 +75,13 @@ export function decodePart<Head>(
   };
   const lines = Array.from(int32s(sizes.lines));
   const plainLineNos = int32s(sizes.lines);
+  const books = int32s(sizes.lines);
   const ends = int32s(sizes.ends);
   const facts = int32s(sizes.facts);
   if (buffer.length - at !== sizes.bytes) throw badPart('has the wrong length');
   const keyBytes = new Uint8Array(sizes.bytes);
   keyBytes.set(buffer.subarray(at));
-  return { head, body: { lines, keys: { bytes: keyBytes, ends }, plainLineNos, facts } };
+  return { head, body: { lines, keys: { bytes: keyBytes, ends }, plainLineNos, books, facts } };
 }
 
 function parseJson(text: string): unknown {

@@ -7,7 +7,7 @@
 import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
-import { RULES } from '../rules/catalog.js';
+import { RULES, sourceOf } from '../rules/catalog.js';
 import { csvRow, numberCell, textCell } from './csv.js';
 import { renderHtml } from './html.js';
 import {
@@ -30,8 +30,9 @@ export const CONTENT_TYPES: Readonly<Record<ReportFileName, string>> = {
   'summary.json': 'application/json',
 };
 
+/** The eleven columns of rule set v1 first, unchanged, so scripts written for them keep working. */
 export const FINDINGS_HEADER =
-  'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge\n';
+  'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge,provider_npi,payer,rule_pack,fix,source\n';
 export const REJECTED_HEADER = 'line,end_line,reason,raw\n';
 
 /** Rows per piece of a streamed CSV file. */
@@ -61,10 +62,15 @@ function findingsCsvPieces(batch: ReportBatch): Iterable<string> {
       textCell(echo.dateOfService),
       textCell(echo.procedureCode),
       item.ruleId,
-      RULES[item.ruleId].severity,
+      item.severity,
       textCell(item.message),
       item.related.join(' '),
       echo.charge,
+      textCell(echo.providerNpi),
+      textCell(echo.payer),
+      textCell(echo.rulePack),
+      textCell(RULES[item.ruleId].fix),
+      textCell(sourceOf(item.ruleId)),
     ]),
   );
 }

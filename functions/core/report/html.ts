@@ -5,7 +5,7 @@
 import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { formatMoney } from './format.js';
-import type { Summary } from './summary.js';
+import type { RuleSummary, Summary } from './summary.js';
 
 /** The table shows this many findings; findings.csv has them all. */
 export const HTML_FINDINGS_LIMIT = 5000;
@@ -69,7 +69,7 @@ export function renderHtml(summary: Summary, batch?: ReportBatch): string {
     ['Dollars at risk', formatMoney(summary.dollarsAtRisk)],
   ];
   const ruleRows = (
-    Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][]
+    Object.entries(summary.byRule) as [RuleId, RuleSummary][]
   )
     .sort((a, b) => b[1].findings - a[1].findings)
     .map(([ruleId, entry]) => ({
@@ -83,7 +83,7 @@ export function renderHtml(summary: Summary, batch?: ReportBatch): string {
     color: SEVERITY_COLOR[severity],
   })).filter((row) => row.value > 0);
   const ruleTable = (
-    Object.entries(summary.byRule) as [RuleId, { severity: Severity; findings: number; charge: number }][]
+    Object.entries(summary.byRule) as [RuleId, RuleSummary][]
   )
     .map(
       ([ruleId, entry]) =>
@@ -103,8 +103,8 @@ export function renderHtml(summary: Summary, batch?: ReportBatch): string {
   const shown = batch ? firstRows(batch, Math.min(total, HTML_FINDINGS_LIMIT)) : [];
   const findingRows = shown
     .map(({ finding: item, echo }) => {
-      const { severity } = RULES[item.ruleId];
-      return `<tr><td class="n">${item.line}</td><td>${escapeHtml(echo.claimId)}</td><td>${escapeHtml(echo.lineNo)}</td><td>${escapeHtml(echo.dateOfService)}</td><td>${escapeHtml(echo.procedureCode)}</td><td>${escapeHtml(echo.renderingNpi)}</td><td><code>${item.ruleId}</code></td><td class="${severity}">${severity}</td><td>${escapeHtml(item.message)}</td><td>${escapeHtml(item.related.join(' '))}</td><td class="n">${escapeHtml(echo.charge)}</td></tr>`;
+      const { severity } = item;
+      return `<tr><td class="n">${item.line}</td><td>${escapeHtml(echo.claimId)}</td><td>${escapeHtml(echo.lineNo)}</td><td>${escapeHtml(echo.dateOfService)}</td><td>${escapeHtml(echo.procedureCode)}</td><td>${escapeHtml(echo.providerNpi)}</td><td>${escapeHtml(echo.payer)}</td><td><code>${item.ruleId}</code></td><td class="${severity}">${severity}</td><td>${escapeHtml(item.message)}</td><td>${escapeHtml(RULES[item.ruleId].fix)}</td><td>${escapeHtml(item.related.join(' '))}</td><td class="n">${escapeHtml(echo.charge)}</td><td>${escapeHtml(echo.rulePack)}</td></tr>`;
     })
     .join('');
   const more =
@@ -123,7 +123,7 @@ th{background:#f4f4f4}.n{text-align:right}.error{color:#c0392b}.warning{color:#d
 .alert{background:#fdecea;border:1px solid #c0392b;padding:8px 12px}svg text{font-size:12px}
 </style></head><body>
 <h1>scrub62323 report — batch ${escapeHtml(summary.batchId)}</h1>
-<p>Rule set <code>${escapeHtml(summary.ruleSet)}</code>, as of ${escapeHtml(summary.asOf)}, source ${escapeHtml(summary.source.name)} (${escapeHtml(summary.source.bytes)} bytes), status <b>${escapeHtml(summary.status)}</b>, generated ${escapeHtml(summary.generatedAt)}.</p>
+<p>Rule set <code>${escapeHtml(summary.ruleSet)}</code> (packs: ${escapeHtml(summary.rulePacks.map((pack) => `${pack.name} v${pack.version}`).join(', '))}), as of ${escapeHtml(summary.asOf)}, source ${escapeHtml(summary.source.name)} (${escapeHtml(summary.source.bytes)} bytes), status <b>${escapeHtml(summary.status)}</b>, generated ${escapeHtml(summary.generatedAt)}.</p>
 ${statusNote}
 <div class="figures">${figures.map(([label, value]) => `<div class="figure">${escapeHtml(label)}<b>${escapeHtml(value)}</b></div>`).join('')}</div>
 <h2>Findings by rule and severity</h2>
@@ -131,10 +131,10 @@ ${barChart('Findings by rule', ruleRows)}
 ${barChart('Findings by severity', severityRows)}
 <table><thead><tr><th>Rule</th><th>Severity</th><th>What is wrong</th><th>Findings</th><th>Charges on flagged lines</th></tr></thead><tbody>${ruleTable}</tbody></table>
 <h2>Most-flagged providers</h2>
-${providerRows ? `<table><thead><tr><th>Rendering NPI</th><th>Flagged lines</th><th>Charges</th></tr></thead><tbody>${providerRows}</tbody></table>` : '<p class="muted">None.</p>'}
+${providerRows ? `<table><thead><tr><th>Provider NPI</th><th>Flagged lines</th><th>Charges</th></tr></thead><tbody>${providerRows}</tbody></table>` : '<p class="muted">None.</p>'}
 <h2>Findings</h2>
 ${more}
-${findingRows ? `<table><thead><tr><th>Line</th><th>Claim</th><th>Line no</th><th>Date of service</th><th>Code</th><th>Rendering NPI</th><th>Rule</th><th>Severity</th><th>Message</th><th>Related lines</th><th>Charge</th></tr></thead><tbody>${findingRows}</tbody></table>` : '<p class="muted">No findings.</p>'}
+${findingRows ? `<table><thead><tr><th>Line</th><th>Claim</th><th>Line no</th><th>Date of service</th><th>Code</th><th>Provider NPI</th><th>Payer</th><th>Rule</th><th>Severity</th><th>Message</th><th>Fix</th><th>Related lines</th><th>Charge</th><th>Rule pack</th></tr></thead><tbody>${findingRows}</tbody></table>` : '<p class="muted">No findings.</p>'}
 ${summary.unknownColumns.length > 0 ? `<p class="muted">Columns ignored: ${escapeHtml(summary.unknownColumns.join(', '))}</p>` : ''}
 </body></html>
 `;

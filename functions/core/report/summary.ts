@@ -1,7 +1,8 @@
 /** summary.json: the figures an auditor and a dashboard read first. */
 import type { ReportBatch } from '../engine/batch-findings.js';
 import type { SourceEncoding } from '../intake/encoding.js';
-import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, type Severity } from '../rules/catalog.js';
+import type { PackIdentity } from '../rules/books.js';
+import { RULE_IDS, RULE_SET_ID, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { formatCount } from './format.js';
 
 export type BatchStatus = 'complete' | 'rejected' | 'incomplete';
@@ -19,9 +20,26 @@ export interface BatchError {
   readonly message: string;
 }
 
+/** A pack a batch was judged with, and how many checked lines it judged. */
+export interface RulePackUse extends PackIdentity {
+  readonly lines: number;
+}
+
+/**
+ * A rule's figures. `severity` is the severity its findings had; when packs gave the rule different
+ * severities it is the most severe, and `severities` splits the findings.
+ */
+export interface RuleSummary {
+  readonly severity: Severity;
+  readonly findings: number;
+  readonly charge: number;
+  readonly severities?: Readonly<Record<Severity, number>>;
+}
+
 export interface Summary {
   readonly batchId: string;
   readonly ruleSet: string;
+  readonly rulePacks: readonly RulePackUse[];
   readonly asOf: string;
   readonly status: BatchStatus;
   readonly error?: BatchError;
@@ -37,7 +55,7 @@ export interface Summary {
     readonly flaggedLines: number;
     readonly findings: Readonly<Record<Severity, number>>;
   };
-  readonly byRule: Partial<Record<RuleId, { severity: Severity; findings: number; charge: number }>>;
+  readonly byRule: Partial<Record<RuleId, RuleSummary>>;
   readonly dollarsAtRisk: number;
   readonly unknownColumns: readonly string[];
   readonly generatedAt: string;
@@ -50,6 +68,10 @@ export interface SummaryContext {
   readonly unknownColumns: readonly string[];
   readonly generatedAt: Date;
   readonly missing?: readonly string[];
+  /** Every pack the batch's books hold, the built-in rule set first. */
+  readonly packs: readonly PackIdentity[];
+  /** The pack of lines no pack's payers claim (index into `packs`). */
+  readonly defaultPack: number;
 }
 
 export const timestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
@@ -62,10 +84,12 @@ export function buildSummary(batch: ReportBatch, context: SummaryContext): Summa
   for (const ruleId of RULE_IDS) {
     const figures = tally.rule(ruleId);
     if (figures === undefined) continue;
+    const used = SEVERITIES.filter((severity) => figures.severities[severity] > 0);
     byRule[ruleId] = {
-      severity: RULES[ruleId].severity,
+      severity: used[0]!,
       findings: figures.findings,
       charge: dollars(figures.cents),
+      ...(used.length > 1 ? { severities: figures.severities } : {}),
     };
   }
 
@@ -74,6 +98,7 @@ export function buildSummary(batch: ReportBatch, context: SummaryContext): Summa
   return {
     batchId: context.batchId,
     ruleSet: RULE_SET_ID,
+    rulePacks: packUses(context, batch.packLines),
     asOf: context.asOf,
     status: incomplete ? 'incomplete' : noValidRecord ? 'rejected' : 'complete',
     ...(noValidRecord ? { error: noValidRecords(batch.rejectedRecords.length) } : {}),
@@ -97,6 +122,16 @@ export function buildSummary(batch: ReportBatch, context: SummaryContext): Summa
 }
 
 /**
+ * The packs a batch was judged with: every loaded pack (a pack no line's payer matched still shaped
+ * the batch's configuration), and the built-in rule set when it judged lines or is the default.
+ */
+function packUses(context: SummaryContext, packLines: readonly number[]): RulePackUse[] {
+  return context.packs
+    .map((pack, index) => ({ ...pack, lines: packLines[index] ?? 0 }))
+    .filter((pack, index) => index > 0 || pack.lines > 0 || context.defaultPack === 0);
+}
+
+/**
  * A batch none of whose records could be read is refused as a whole, not reported as a clean batch
  * with nothing checked; its records are still counted and listed in rejected.csv.
  */
@@ -110,6 +145,7 @@ export function rejectedSummary(context: SummaryContext, error: BatchError): Sum
   return {
     batchId: context.batchId,
     ruleSet: RULE_SET_ID,
+    rulePacks: packUses(context, []),
     asOf: context.asOf,
     status: 'rejected',
     error,

@@ -9,7 +9,7 @@ export const RULE_SET_ID = '62323/v2';
 export const RULE_SET_VERSION = '2';
 
 export type Severity = 'error' | 'warning' | 'info';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const SEVERITIES = ['error', 'warning', 'info'] as const satisfies readonly Severity[];
 
 export type RuleScope = 'data' | 'index';
 
@@ -288,7 +288,6 @@ export const RULES = {
     fix: 'Remove the anesthesia line: the physician performing the injection cannot bill anesthesia for it.',
     why: 'The physician who performs a procedure does not report anesthesia for it; a separate anesthesia provider may.',
     sources: ['CPT anesthesia guidelines', NCCI_PTP],
-    codes: 'anesthesia',
   },
   DRUG_IN_FACILITY: {
     severity: 'warning',
@@ -446,8 +445,6 @@ export const CODES = {
     '99285',
   ],
   sedation: ['99152', '99153', '99155', '99156', '99157', '01937', '01938'],
-  /** Listed anesthesia codes; every code of ANESTHESIA_RANGE counts too (see code-sets.ts). */
-  anesthesia: ['01937', '01938'],
   steroid: ['J1010', 'J1020', 'J1030', 'J1040', 'J3301', 'J1100', 'J0702'],
   /** Lines that count as an epidural session (lumbar ESI and transforaminal). */
   frequencyCounted: ['62323', '64483', '64484'],

@@ -1,10 +1,8 @@
 /** Fast lookups derived from the rule catalog (the catalog stays the one place the facts live). */
 import { parseDate } from '../engine/values.js';
 import {
-  AXIAL_DIAGNOSES,
+  ANESTHESIA_RANGE,
   CODES,
-  COVERED_DIAGNOSES,
-  EXEMPT_DIAGNOSES,
   INDEX_CODE,
   type ListedRuleId,
   MODIFIERS,
@@ -46,15 +44,21 @@ export const SETS = {
   bilateral: set(MODIFIERS.bilateral),
   notAllowedOnIndex: set(MODIFIERS.notAllowedOnIndex),
   liability: set(MODIFIERS.liability),
-  posAllowed: set(PLACES_OF_SERVICE.allowedForIndex),
   posUnusual: set(PLACES_OF_SERVICE.unusualForIndex),
   posFacility: set(PLACES_OF_SERVICE.facility),
-  axial: set(AXIAL_DIAGNOSES),
-  exempt: set(EXEMPT_DIAGNOSES),
-  covered: set(COVERED_DIAGNOSES.flatMap((group) => group.codes)),
+  cisternography: set(CODES.cisternography),
   retiredProcedures: retiredFrom(RETIRED_PROCEDURES),
   retiredDiagnoses: retiredFrom(RETIRED_DIAGNOSES),
 } as const;
+
+const FIVE_DIGITS = /^\d{5}$/;
+
+/** An anesthesia code (CPT 00100–01999): a range, not a list, so it is tested rather than looked up. */
+export function isAnesthesiaCode(code: string): boolean {
+  if (!FIVE_DIGITS.test(code)) return false;
+  const value = Number(code);
+  return value >= ANESTHESIA_RANGE.from && value <= ANESTHESIA_RANGE.to;
+}
 
 /**
  * Codes that take part in some cross-line rule: only these lines are carried to the merge. The

@@ -12,12 +12,15 @@ import {
   PROCEDURE_CODE_SHAPE,
 } from '../engine/values.js';
 import { REQUIRED_FIELDS } from '../intake/columns.js';
+import type { Book } from './books.js';
 import { MODIFIERS } from './catalog.js';
 import { SETS } from './code-sets.js';
 
 export interface LineContext {
   /** The as-of date as a day number: dates of service after it are out of range. */
   readonly asOfDay: number;
+  /** The line's rule book: its pack's lists and options at its date of service. */
+  readonly book: Book;
 }
 
 /** A rule of one line: pushes its findings (if any) to `out`. */
@@ -66,6 +69,16 @@ export function dateOutOfRange(line: ClaimLine, context: LineContext, out: Findi
   if (beforeBirth) problems.push("date_of_service is before the patient's date of birth");
   if (endsBefore) problems.push('date_of_service_to is before date_of_service');
   out.push(finding(line.line, 'DATE_OUT_OF_RANGE', problems.join('; ')));
+}
+
+export function timelyFiling(line: ClaimLine, context: LineContext, out: Finding[]): void {
+  if (line.dos === undefined) return;
+  const { days } = context.book.options.TIMELY_FILING;
+  const age = context.asOfDay - line.dos;
+  if (age > days)
+    out.push(
+      finding(line.line, 'TIMELY_FILING', `date_of_service is ${age} days before the as-of date; the limit is ${days}`),
+    );
 }
 
 export function invalidNpi(line: ClaimLine, _context: LineContext, out: Finding[]): void {
@@ -221,13 +234,18 @@ export function kxOnInterlaminar(line: ClaimLine, _context: LineContext, out: Fi
     );
 }
 
-const isAxial = (code: string): boolean => SETS.axial.has(code);
-const supports = (code: string): boolean => SETS.covered.has(code) || SETS.exempt.has(code);
-const axialOnly = (diagnoses: readonly string[]): boolean => diagnoses.length > 0 && diagnoses.every(isAxial);
+const axialOnly = (diagnoses: readonly string[], book: Book): boolean =>
+  diagnoses.length > 0 && diagnoses.every((code) => book.lists.axialDiagnoses.has(code));
+const exempt = (diagnoses: readonly string[], book: Book): boolean =>
+  diagnoses.some((code) => book.lists.exemptDiagnoses.has(code));
 
-export function dxAxialOnly(line: ClaimLine, _context: LineContext, out: Finding[]): void {
+/**
+ * The diagnosis rules. A line whose claim has a cisternography line is exempt too; that is decided
+ * where the claim's lines meet (engine/accumulator.ts), so these run apart (CLAIM_EXEMPTED_RULES).
+ */
+export function dxAxialOnly(line: ClaimLine, { book }: LineContext, out: Finding[]): void {
   const { diagnoses } = line;
-  if (axialOnly(diagnoses))
+  if (axialOnly(diagnoses, book) && !exempt(diagnoses, book))
     out.push(
       finding(
         line.line,
@@ -238,9 +256,10 @@ export function dxAxialOnly(line: ClaimLine, _context: LineContext, out: Finding
 }
 
 /** Diagnoses, none covered or exempt; axial-only lines have DX_AXIAL_ONLY instead. */
-export function dxNotCovered(line: ClaimLine, _context: LineContext, out: Finding[]): void {
+export function dxNotCovered(line: ClaimLine, { book }: LineContext, out: Finding[]): void {
   const { diagnoses } = line;
-  if (diagnoses.length === 0 || axialOnly(diagnoses) || diagnoses.some(supports)) return;
+  if (diagnoses.length === 0 || axialOnly(diagnoses, book) || exempt(diagnoses, book)) return;
+  if (diagnoses.some((code) => book.lists.coveredDiagnoses.has(code))) return;
   out.push(finding(line.line, 'DX_NOT_COVERED', `no covered diagnosis among ${diagnoses.join(', ')}`));
 }
 
@@ -261,10 +280,10 @@ export function posUnusual(line: ClaimLine, _context: LineContext, out: Finding[
     );
 }
 
-export function posNotAllowed(line: ClaimLine, _context: LineContext, out: Finding[]): void {
+export function posNotAllowed(line: ClaimLine, { book }: LineContext, out: Finding[]): void {
   const { pos } = line;
-  if (isValidPos(pos) && !SETS.posAllowed.has(pos))
-    out.push(finding(line.line, 'POS_NOT_ALLOWED', `place of service ${pos} is not allowed for 62323`));
+  if (isValidPos(pos) && !book.lists.allowedPlacesOfService.has(pos))
+    out.push(finding(line.line, 'POS_NOT_ALLOWED', `place of service ${pos} is not usual for 62323`));
 }
 
 export function multiDaySpan(line: ClaimLine, _context: LineContext, out: Finding[]): void {
@@ -283,6 +302,7 @@ export const DATA_RULES: readonly LineRule[] = [
   missingField,
   invalidDate,
   dateOutOfRange,
+  timelyFiling,
   invalidNpi,
   invalidProcedureCode,
   invalidModifier,
@@ -301,10 +321,11 @@ export const INDEX_LINE_RULES: readonly LineRule[] = [
   bilateralModifier,
   modifierNotAllowed,
   kxOnInterlaminar,
-  dxAxialOnly,
-  dxNotCovered,
   priorAuthMissing,
   posUnusual,
   posNotAllowed,
   multiDaySpan,
 ];
+
+/** 62323 rules of one line that a cisternography line on the same claim exempts it from. */
+export const CLAIM_EXEMPTED_RULES: readonly LineRule[] = [dxAxialOnly, dxNotCovered];

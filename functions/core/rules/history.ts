@@ -1,65 +1,189 @@
 /**
- * Frequency and history rules: what earlier lines say about a line. FREQUENCY_EXCEEDED counts a
- * member's session dates, in this batch and in earlier batches' history; DUPLICATE_LINE is decided
- * where the merge sees every (claim, line number) pair (engine/accumulator.ts).
+ * Frequency and history rules: what a member's other sessions say about a 62323 line. They count
+ * the member's epidural session dates in this batch and in earlier batches' history; each 62323 line
+ * is judged by the windows and days of its own book. DUPLICATE_LINE is decided where the merge sees
+ * every (claim, line number) pair (engine/accumulator.ts).
  */
 import type { CrossFact } from '../engine/cross-facts.js';
 import { type Finding, finding } from '../engine/finding.js';
 import { ascending, countBetween, groupBy, lowerBound } from '../engine/grouping.js';
 import { lowestOfBoth, RELATED_LIMIT, withTotal } from '../engine/related.js';
 import { formatDay } from '../engine/values.js';
-import { FREQUENCY, INDEX_CODE, type RulePack } from './catalog.js';
-import { codesOf } from './code-sets.js';
+import { INDEX_CODE } from './catalog.js';
+import { SETS } from './code-sets.js';
 
-/** A rule over all of one member's facts, with the dates of the member's earlier sessions. */
-export type MemberRule = (
-  memberFacts: readonly CrossFact[],
-  earlierDates: readonly number[],
-  rulePack: RulePack,
-  out: Finding[],
-) => void;
+/** A session of an earlier batch, as the rules read it (history-port.ts has the stored record). */
+export interface PriorSession {
+  readonly day: number;
+  readonly code: string;
+  /** The encounter NPI as written ('' when unknown). */
+  readonly npi: string;
+  readonly claimId: string;
+  readonly batchId: string;
+}
 
-const COUNTED = codesOf('FREQUENCY_EXCEEDED');
+/** What a member rule knows besides the member's facts in this batch. */
+export interface MemberContext {
+  /** The member's sessions of earlier batches, any order. */
+  readonly prior: readonly PriorSession[];
+  readonly claimIdOf: (fact: CrossFact) => string;
+  readonly npiOf: (fact: CrossFact) => string;
+}
+
+/** A rule over all of one member's facts. */
+export type MemberRule = (memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]) => void;
+
+const isSession = (fact: CrossFact): boolean => SETS.frequencyCounted.has(fact.code);
+const isIndex = (fact: CrossFact): boolean => fact.code === INDEX_CODE;
+
+/** A member's session dates (batch and history) and its 62323 lines by date. */
+class MemberSessions {
+  /** Distinct session dates, ascending. */
+  readonly dates: number[];
+  /** Dates only history knows (for messages): day → the batches that billed it. */
+  private readonly historyBatches = new Map<number, Set<string>>();
+  readonly indexByDate: Map<number, CrossFact[]>;
+  /** Distinct dates with 62323 lines in this batch, ascending. */
+  readonly indexDates: number[];
+  /** Session lines (62323/64483/64484) of this batch by date. */
+  private readonly sessionLines: Map<number, number[]>;
+  private lowest: ((from: number, to: number) => readonly number[]) | undefined;
+  /** 62323 lines before each index date (totals for messages). */
+  private readonly before: Int32Array;
+
+  constructor(memberFacts: readonly CrossFact[], prior: readonly PriorSession[]) {
+    const sessions = memberFacts.filter(isSession);
+    this.sessionLines = new Map(
+      [...groupBy(sessions, (fact) => fact.dos)].map(([day, facts]) => [day, facts.map((f) => f.line).sort(ascending)]),
+    );
+    const dates = new Set<number>(this.sessionLines.keys());
+    for (const session of prior) {
+      if (!SETS.frequencyCounted.has(session.code)) continue;
+      dates.add(session.day);
+      const batches = this.historyBatches.get(session.day) ?? new Set<string>();
+      batches.add(session.batchId);
+      this.historyBatches.set(session.day, batches);
+    }
+    this.dates = [...dates].sort(ascending);
+    this.indexByDate = groupBy(memberFacts.filter(isIndex), (fact) => fact.dos);
+    this.indexDates = [...this.indexByDate.keys()].sort(ascending);
+    this.before = new Int32Array(this.indexDates.length + 1);
+    this.indexDates.forEach((date, at) => {
+      this.before[at + 1] = this.before[at]! + this.indexByDate.get(date)!.length;
+    });
+  }
+
+  /** The 62323 lines of the index dates in [from, d), lowest first, and how many there are. */
+  indexLinesBefore(from: number, position: number): { lines: readonly number[]; total: number } {
+    const first = lowerBound(this.indexDates, from);
+    this.lowest ??= lowestInRuns(this.indexDates.map((day) => lowestLines(this.indexByDate.get(day)!)));
+    return { lines: this.lowest(first, position), total: this.before[position]! - this.before[first]! };
+  }
+
+  /** Session lines of this batch on the dates in [from, to], lowest first, and how many there are. */
+  sessionLinesBetween(from: number, to: number): { lines: readonly number[]; total: number } {
+    let lines: readonly number[] = NONE;
+    let total = 0;
+    for (let at = lowerBound(this.dates, from); at < this.dates.length && this.dates[at]! <= to; at += 1) {
+      const found = this.sessionLines.get(this.dates[at]!);
+      if (found === undefined) continue;
+      total += found.length;
+      lines = lowestOfBoth(lines, found.slice(0, RELATED_LIMIT));
+    }
+    return { lines, total };
+  }
+
+  /** "2026-03-02 (batch b1)" for the history-only dates in [from, to]; at most a few, then a count. */
+  historyDatesBetween(from: number, to: number): string {
+    const named: string[] = [];
+    let more = 0;
+    for (let at = lowerBound(this.dates, from); at < this.dates.length && this.dates[at]! <= to; at += 1) {
+      const day = this.dates[at]!;
+      const batches = this.historyBatches.get(day);
+      if (batches === undefined || this.sessionLines.has(day)) continue;
+      if (named.length < HISTORY_NAMED) named.push(`${formatDay(day)} (batch ${[...batches].sort().join(', ')})`);
+      else more += 1;
+    }
+    if (named.length === 0) return '';
+    return `; from earlier batches: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  }
+}
+
+/** History dates a message names before it only counts the rest. */
+const HISTORY_NAMED = 6;
 
 /**
- * Every 62323 line on a date whose 12-month window (ending that date) holds more session dates than
- * the limit, related to the 62323 lines of the earlier dates in the window.
+ * Every 62323 line on a date whose window (ending that date) holds more session dates than the
+ * limit, for any window of the line's book; related to the 62323 lines of the earlier dates in the
+ * widest window that is exceeded.
  */
-export function frequencyExceeded(
+export function frequencyExceeded(memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]): void {
+  const member = new MemberSessions(memberFacts, context.prior);
+  for (const [position, date] of member.indexDates.entries()) {
+    for (const facts of groupBy(member.indexByDate.get(date)!, (fact) => fact.book).values()) {
+      const { windows } = facts[0]!.book.options.FREQUENCY_EXCEEDED;
+      const exceeded = windows
+        .map((window) => ({ ...window, from: date - (window.days - 1) }))
+        .map((window) => ({ ...window, count: countBetween(member.dates, window.from, date) }))
+        .filter((window) => window.count > window.limit);
+      if (exceeded.length === 0) continue;
+      const widest = exceeded.reduce((a, b) => (b.days > a.days ? b : a));
+      const related = member.indexLinesBefore(widest.from, position);
+      const said = exceeded
+        .map((w) => `${w.count} session dates in the ${w.days} days ending ${formatDay(date)}; the limit is ${w.limit}`)
+        .join('; ');
+      const message = withTotal(`${said}${member.historyDatesBetween(widest.from, date)}`, related.total);
+      for (const fact of facts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related.lines));
+    }
+  }
+}
+
+/** A 62323 line with another session date of the member fewer than the book's days before it. */
+export function repeatTooSoon(memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]): void {
+  const index = memberFacts.filter((fact) => isIndex(fact) && fact.book.rules.REPEAT_TOO_SOON.enabled);
+  if (index.length === 0) return;
+  const member = new MemberSessions(memberFacts, context.prior);
+  for (const fact of index) {
+    const { days } = fact.book.options.REPEAT_TOO_SOON;
+    const from = fact.dos - (days - 1);
+    const at = lowerBound(member.dates, fact.dos) - 1;
+    const latest = at >= 0 ? member.dates[at]! : undefined;
+    if (latest === undefined || latest < from) continue;
+    const related = member.sessionLinesBetween(from, fact.dos - 1);
+    const message = withTotal(
+      `${fact.dos - latest} days after the session of ${formatDay(latest)}; the minimum is ${days}${member.historyDatesBetween(from, fact.dos - 1)}`,
+      related.total,
+    );
+    out.push(finding(fact.line, 'REPEAT_TOO_SOON', message, related.lines));
+  }
+}
+
+/** A 62323 line that an earlier batch billed for the same member, date and provider on another claim. */
+export function priorBatchDuplicate(
   memberFacts: readonly CrossFact[],
-  earlierDates: readonly number[],
-  rulePack: RulePack,
+  context: MemberContext,
   out: Finding[],
 ): void {
-  const limit = rulePack.frequencyLimit;
-  const dates = new Set<number>(earlierDates);
-  for (const fact of memberFacts) if (COUNTED.has(fact.code)) dates.add(fact.dos);
-  const sorted = [...dates].sort(ascending);
-  const indexByDate = groupBy(
-    memberFacts.filter((fact) => fact.code === INDEX_CODE),
-    (fact) => fact.dos,
-  );
-  const indexDates = [...indexByDate.keys()].sort(ascending);
-  // Index lines before each date (for the totals), and the lowest lines of each date (for the lists).
-  const before = new Int32Array(indexDates.length + 1);
-  indexDates.forEach((date, at) => {
-    before[at + 1] = before[at]! + indexByDate.get(date)!.length;
-  });
-  let lowest: ((from: number, to: number) => readonly number[]) | undefined;
-  for (const [position, date] of indexDates.entries()) {
-    const from = date - FREQUENCY.lookbackDays;
-    const inWindow = countBetween(sorted, from, date);
-    if (inWindow <= limit) continue;
-    // Index dates in the window are a contiguous run of the sorted dates ending here.
-    const first = lowerBound(indexDates, from);
-    lowest ??= lowestInRuns(indexDates.map((day) => lowestLines(indexByDate.get(day)!)));
-    const related = lowest(first, position);
-    const message = withTotal(
-      `${inWindow} session dates in the 12 months ending ${formatDay(date)} (from ${formatDay(from)}); the limit is ${limit}`,
-      before[position]! - before[first]!,
+  const prior = context.prior.filter((session) => session.code === INDEX_CODE);
+  if (prior.length === 0) return;
+  const byDay = groupBy(prior, (session) => session.day);
+  for (const fact of memberFacts) {
+    if (!isIndex(fact) || fact.corrects) continue;
+    const sameDay = byDay.get(fact.dos);
+    if (sameDay === undefined) continue;
+    const npi = context.npiOf(fact);
+    const claimId = context.claimIdOf(fact);
+    const earlier = sameDay
+      .filter((session) => session.npi === npi && session.claimId !== claimId)
+      .sort((a, b) => (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.claimId < b.claimId ? -1 : 1))[0];
+    if (earlier === undefined) continue;
+    out.push(
+      finding(
+        fact.line,
+        'PRIOR_BATCH_DUPLICATE',
+        `batch ${earlier.batchId} already billed 62323 for this member, date and provider on claim ${earlier.claimId}`,
+      ),
     );
-    for (const fact of indexByDate.get(date)!)
-      out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related));
   }
 }
 
@@ -73,17 +197,14 @@ const lowestLines = (facts: readonly CrossFact[]): readonly number[] =>
  * The lowest lines of any run of consecutive groups (`lists`: each group's lowest lines, ascending),
  * from a segment tree: a run's answer merges a few nodes' lists, so a member with many dates stays linear.
  */
-function lowestInRuns(
-  lists: readonly (readonly number[])[],
-): (from: number, to: number) => readonly number[] {
+function lowestInRuns(lists: readonly (readonly number[])[]): (from: number, to: number) => readonly number[] {
   let size = 1;
   while (size < lists.length) size <<= 1;
   const tree: (readonly number[])[] = new Array(2 * size).fill(NONE);
   lists.forEach((list, at) => {
     tree[size + at] = list;
   });
-  for (let node = size - 1; node >= 1; node -= 1)
-    tree[node] = lowestOfBoth(tree[2 * node]!, tree[2 * node + 1]!);
+  for (let node = size - 1; node >= 1; node -= 1) tree[node] = lowestOfBoth(tree[2 * node]!, tree[2 * node + 1]!);
   return (from, to) => {
     let result = NONE;
     for (let left = from + size, right = to + size; left < right; left >>= 1, right >>= 1) {
@@ -96,7 +217,7 @@ function lowestInRuns(
 
 const NONE: readonly number[] = [];
 
-export const MEMBER_RULES: readonly MemberRule[] = [frequencyExceeded];
+export const MEMBER_RULES: readonly MemberRule[] = [frequencyExceeded, repeatTooSoon, priorBatchDuplicate];
 
 /** A later line with the claim id and line number of `firstLine`. */
 export const duplicateLine = (line: number, firstLine: number): Finding =>
