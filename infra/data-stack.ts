@@ -90,14 +90,15 @@ export class Scrub62323DataStack extends Stack {
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       },
-      // history/ feeds FREQUENCY_EXCEEDED across batches: never expires, only its old versions do.
-      {
-        id: 'history',
-        prefix: PREFIX.history,
+      // history/ feeds FREQUENCY_EXCEEDED across batches, packs/ holds the rule packs: neither
+      // expires, only their old versions do.
+      ...[PREFIX.history, PREFIX.packs].map((prefix) => ({
+        id: prefix.replace(/\/$/, ''),
+        prefix,
         noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
         expiredObjectDeleteMarker: true,
         abortIncompleteMultipartUploadAfter: Duration.days(1),
-      },
+      })),
     ]);
     this.buckets = { intake, reports, work, accessLogs };
     // The history table comes here: a retained, KMS-encrypted DynamoDB table, granted to validate by a
@@ -138,6 +139,8 @@ export class Scrub62323DataStack extends Stack {
         listStatement('ListUploads', intake),
         // Reads back its own manifest and "dispatched" marker to make redelivered events idempotent.
         objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        // Rule packs: read when a batch is split, copied into its manifest; people maintain packs/.
+        objectStatement('ReadRulePacks', ['s3:GetObject'], work, [PREFIX.packs]),
         listStatement('ListWorkFiles', work),
         dataKeyStatement(data, ['kms:Decrypt'], [intake]),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work]),

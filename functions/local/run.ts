@@ -62,9 +62,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     }
     for (const path of options.history ?? []) await pipeline.uploadHistory(path);
     for (const path of options.packs ?? []) await pipeline.uploadPack(path);
-    const folder = options.defaultPack === undefined ? '' : `${options.defaultPack}/`;
+    const packFolder = options.defaultPack === undefined ? '' : `${options.defaultPack}/`;
     const upload = await pipeline.uploadFile(options.file, {
-      key: `${PREFIX.incoming}${folder}${basename(options.file)}`,
+      key: `${PREFIX.incoming}${packFolder}${basename(options.file)}`,
       ...(options.asOf ? { asOf: options.asOf } : {}),
     });
     // An endpoint that sends notifications does so at once (moto) or within seconds (S3).

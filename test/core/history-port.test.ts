@@ -10,6 +10,7 @@ import {
 } from '../../functions/core/history-port.js';
 import { session } from '../adapters/history/contract.js';
 import { epochDay } from '../support/dates.js';
+import { daysOf } from '../support/history.js';
 
 describe('expiryOf', () => {
   it('counts 400 days from the later of the date of service and the batch date', () => {
@@ -40,7 +41,7 @@ describe('historySourceOf', () => {
       ],
       { recordedOn: '2026-11-28' },
     );
-    const dates = await historySourceOf(store, 'now').sessionDates(['A', 'B']);
+    const dates = daysOf(await historySourceOf(store, 'now').priorSessions(['A', 'B']));
     expect(dates).toEqual(new Map([['A', [epochDay('2026-01-01')]]]));
   });
 });

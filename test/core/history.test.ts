@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
 import { epochDay } from '../support/dates.js';
+import { daysOf, sessionsOnDays } from '../support/history.js';
 
 describe('parseHistoryCsv', () => {
   it('keeps the dates of counted codes (62323, 64483, 64484) per member, upper-cased', () => {
@@ -65,11 +66,13 @@ describe('parseHistoryCsv', () => {
 describe('inMemoryHistory', () => {
   it('returns the dates of the members asked for only', async () => {
     const source = inMemoryHistory(
-      new Map([
-        ['A', [1, 2]],
-        ['B', [3]],
-      ]),
+      sessionsOnDays(
+        new Map([
+          ['A', [1, 2]],
+          ['B', [3]],
+        ]),
+      ),
     );
-    expect(await source.sessionDates(['A', 'C'])).toEqual(new Map([['A', [1, 2]]]));
+    expect(daysOf(await source.priorSessions(['A', 'C']))).toEqual(new Map([['A', [1, 2]]]));
   });
 });

@@ -43,22 +43,20 @@ describe('loadSplitConfig', () => {
 describe('loadValidateConfig', () => {
   const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r', CHUNK_MAX_RECEIVE_COUNT: '3' };
 
-  it('reads the variables; the topic and frequency limit are optional', () => {
+  it('reads the variables; the topic is optional (limits come from rule packs, not the environment)', () => {
     expect(loadValidateConfig(env)).toEqual({
       workBucket: 'w',
       reportsBucket: 'r',
       chunkMaxReceiveCount: 3,
-      frequencyLimit: 4,
       logLevel: 'INFO',
     });
     expect(
       loadValidateConfig({
         ...env,
         REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t',
-        FREQUENCY_LIMIT: '6',
         LOG_LEVEL: 'debug',
       }),
-    ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', frequencyLimit: 6, logLevel: 'DEBUG' });
+    ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', logLevel: 'DEBUG' });
   });
 
   it('requires the receive count and checks the topic ARN', () => {

@@ -10,7 +10,6 @@ const config: ValidateConfig = {
   workBucket: 'work',
   reportsBucket: 'reports',
   chunkMaxReceiveCount: 3,
-  frequencyLimit: 4,
   logLevel: 'INFO',
 };
 const NOW = new Date('2026-11-28T10:00:00Z');
@@ -31,6 +30,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     eventTime: NOW.toISOString(),
     asOf: '2026-11-28',
     unknownColumns: [],
+    rulePacks: { packs: [] },
     expectedChunks: 0,
     expectedLines: 0,
     framerRejected: 0,

@@ -148,6 +148,7 @@ const validManifest: Manifest = {
     unknownColumns: ['extra'],
   },
   unknownColumns: ['extra'],
+  rulePacks: { packs: [{ origin: 'packs/a.json', text: '{}' }], defaultPack: 'a' },
   expectedChunks: 1,
   expectedLines: 3,
   framerRejected: 1,

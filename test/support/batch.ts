@@ -38,6 +38,7 @@ export function defaultLine(n: number): LineSpec {
     charge: '100.00',
     prior_auth: `PA${id}`,
     payer: 'Synthetic Health Plan',
+    claim_frequency: '',
   };
 }
 

@@ -174,7 +174,8 @@ export function priorBatchDuplicate(
     const npi = context.npiOf(fact);
     const claimId = context.claimIdOf(fact);
     const earlier = sameDay
-      .filter((session) => session.npi === npi && session.claimId !== claimId)
+      // A history row without provider or claim cannot show the same service on another claim.
+      .filter((s) => s.npi !== '' && s.claimId !== '' && s.npi === npi && s.claimId !== claimId)
       .sort((a, b) => (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.claimId < b.claimId ? -1 : 1))[0];
     if (earlier === undefined) continue;
     out.push(

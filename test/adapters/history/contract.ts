@@ -9,6 +9,7 @@ import {
   type SessionRecordInput,
 } from '../../../functions/core/history-port.js';
 import { epochDay } from '../../support/dates.js';
+import { daysOf } from '../../support/history.js';
 
 export interface ContractSubject {
   readonly store: HistoryStore;
@@ -94,7 +95,7 @@ export function historyStoreContract(name: string, subject: () => Promise<Contra
       const corrected = session({ batchId: 'upload-2', line: 2 });
       await store.record([first, corrected], RECORDED_ON);
       expect((await store.lookup(['MEM-1'], 'upload-3')).get('MEM-1')).toEqual([first, corrected]);
-      const dates = await historySourceOf(store, 'upload-3').sessionDates(['MEM-1']);
+      const dates = daysOf(await historySourceOf(store, 'upload-3').priorSessions(['MEM-1']));
       expect(new Set(dates.get('MEM-1'))).toEqual(new Set([epochDay('2026-03-01')]));
     });
 

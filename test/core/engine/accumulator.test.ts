@@ -112,7 +112,7 @@ describe('BatchAccumulator', () => {
     const accumulator = new BatchAccumulator();
     for (const chunk of read.chunks) accumulator.add(checkChunk(chunk, read.layout!, { asOfDay: AS_OF_DAY }));
     await accumulator.finish({
-      sessionDates: async (members) => {
+      priorSessions: async (members) => {
         asked.push([...members].sort());
         return new Map();
       },

@@ -26,7 +26,9 @@ const echo = (line: number, charge = '10.00', npi = 'N1'): LineEcho => ({
   dateOfService: '2026-01-02',
   procedureCode: '62323',
   charge,
-  renderingNpi: npi,
+  providerNpi: npi,
+  payer: 'P',
+  rulePack: '62323/v2',
 });
 const row = (line: number, ruleId: Finding['ruleId']): FlaggedFinding => ({
   finding: finding(line, ruleId, 'm'),

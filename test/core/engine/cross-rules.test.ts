@@ -4,9 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
+import { RuleBooks } from '../../../functions/core/rules/books.js';
+import { BUILT_IN_IDENTITY } from '../../../functions/core/rules/built-in.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
 import { batch, type LineInput, lineOf } from '../../support/batch.js';
 import { addDays, epochDay } from '../../support/dates.js';
+import { sessionsOnDays } from '../../support/history.js';
 import { NPI_A, NPI_B, NPI_C } from '../../support/npi.js';
 import {
   expectFinding,
@@ -566,7 +569,7 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('counts a history date that is also a batch date once', async () => {
     const history = inMemoryHistory(
-      new Map([['MEM-1', [epochDay(addDays(D, -100)), epochDay(addDays(D, -30)), epochDay(addDays(D, -5))]]]),
+      sessionsOnDays(new Map([['MEM-1', [epochDay(addDays(D, -100)), epochDay(addDays(D, -30)), epochDay(addDays(D, -5))]]])),
     );
     const result = await run(sessions([100, 30, 0]), { history });
     expectNoRule(result, 'FREQUENCY_EXCEEDED');
@@ -574,9 +577,9 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('counts history from inMemoryHistory (day numbers) toward the window', async () => {
     const history = inMemoryHistory(
-      new Map([
+      sessionsOnDays(new Map([
         ['MEM-1', [epochDay(addDays(D, -364)), epochDay(addDays(D, -300)), epochDay(addDays(D, -365))]],
-      ]),
+      ])),
     );
     // d-364 and d-300 count; d-365 does not: 2 + batch 3 = 5.
     const result = await run(sessions([100, 30, 0]), { history });
@@ -585,19 +588,24 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('near miss: history dates only outside the window do not count', async () => {
     const history = inMemoryHistory(
-      new Map([['MEM-1', [epochDay(addDays(D, -365)), epochDay(addDays(D, -500))]]]),
+      sessionsOnDays(new Map([['MEM-1', [epochDay(addDays(D, -365)), epochDay(addDays(D, -500))]]])),
     );
     const result = await run(sessions([100, 30, 0]), { history });
     expectNoRule(result, 'FREQUENCY_EXCEEDED');
   });
 
+  const STRICT = { FREQUENCY_EXCEEDED: { windows: [{ limit: 2, days: 365 }] } };
   it('takes the limit from the rule pack', async () => {
     const lines = batch(sessions([200, 100, 0]));
     const strict = await scrubBatch(source(lines), {
       batchId: 'b',
       sourceName: 'b.csv',
       asOf: '2026-11-28',
-      rulePack: { frequencyLimit: 2 },
+      books: new RuleBooks(
+        BUILT_IN_IDENTITY,
+        [{ name: 'strict', version: '1', sha256: '', settings: { name: 'strict', version: '1', rules: STRICT } }],
+        'strict',
+      ),
     });
     expect(strict.batch!.findings.map((item) => [item.line, item.ruleId, [...item.related]])).toEqual([
       [lineOf(2), 'FREQUENCY_EXCEEDED', [lineOf(0), lineOf(1)]],
@@ -607,7 +615,7 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('history alone with a single batch index line can exceed the limit', async () => {
     const history = inMemoryHistory(
-      new Map([['MEM-1', [10, 50, 100, 200].map((days) => epochDay(addDays(D, -days)))]]),
+      sessionsOnDays(new Map([['MEM-1', [10, 50, 100, 200].map((days) => epochDay(addDays(D, -days)))]])),
     );
     const result = await run(sessions([0]), { history });
     expectFinding(result, 'FREQUENCY_EXCEEDED', lineOf(0), []);

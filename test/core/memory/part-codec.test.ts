@@ -17,8 +17,16 @@ const PARTIAL: ChunkPartial = {
   indexLines: 1,
   rejected: [{ line: 9, endLine: 10, reason: 'too few fields', raw: 'a,b' }],
   findings: [
-    { line: 2, ruleId: 'PRIOR_AUTH_MISSING', message: 'no prior authorization number', related: [] },
+    {
+      line: 2,
+      ruleId: 'PRIOR_AUTH_MISSING',
+      severity: 'warning',
+      message: 'no prior authorization number',
+      related: [],
+    },
   ],
+  claimFindings: [],
+  packLines: [2],
   echoes: [
     {
       line: 2,
@@ -29,13 +37,16 @@ const PARTIAL: ChunkPartial = {
         dateOfService: '2026-11-02',
         procedureCode: '62323',
         charge: '1250.00',
-        renderingNpi: '1234567893',
+        providerNpi: '1234567893',
+        payer: 'Synthetic Health Plan',
+        rulePack: '62323/v2',
       },
     },
   ],
   lines: [2, 3],
   keys: { bytes: new Uint8Array([0x43, 0x31]), ends: new Int32Array([1, 2]) },
   plainLineNos: new Int32Array([1, -1]),
+  books: new Int32Array([0, 0]),
   facts: new Int32Array([0, 20760, 1, 5, 125000]),
 };
 
@@ -123,6 +134,7 @@ describe('partial codec', () => {
       lines: [7],
       keys: { bytes: new Uint8Array([1, 2, 3]), ends: new Int32Array([3]) },
       plainLineNos: new Int32Array([7]),
+      books: new Int32Array([0]),
       facts: new Int32Array(0),
     };
     const bytes = encodePart({ name: 'piece' }, body);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleReport, fileText } from '../../../functions/core/report/files.js';
 import type { SummaryContext } from '../../../functions/core/report/summary.js';
+import { BUILT_IN_BOOKS } from '../../../functions/core/rules/books.js';
 import { batch } from '../../support/batch.js';
 import { FIXED_NOW, scrub } from '../../support/run.js';
 
@@ -11,6 +12,8 @@ const CONTEXT: SummaryContext = {
   source: { name: 'b1.csv', bytes: 10, sha256: '0'.repeat(64), encoding: 'utf-8' },
   unknownColumns: [],
   generatedAt: FIXED_NOW,
+  packs: BUILT_IN_BOOKS.packs,
+  defaultPack: 0,
 };
 
 describe('the report folder', () => {

@@ -1,45 +1,71 @@
-/** The rule catalog holds exactly the rule set of rules.md: ids, severities, code lists and limits. */
+/** The rule catalog holds exactly the rule set of rules.md (62323/v2): ids, severities, code lists and limits. */
 import { describe, expect, it } from 'vitest';
 import {
   AXIAL_DIAGNOSES,
   CODES,
   COVERED_DIAGNOSES,
   EXEMPT_DIAGNOSES,
-  FREQUENCY,
   MODIFIERS,
   PLACES_OF_SERVICE,
   RETIRED_DIAGNOSES,
   RETIRED_PROCEDURES,
   RULE_IDS,
+  RULE_OPTIONS,
   RULE_SET_ID,
   RULES,
+  STEROID_DOSE_CEILING,
+  sourceOf,
 } from '../../../functions/core/rules/catalog.js';
+import { isAnesthesiaCode } from '../../../functions/core/rules/code-sets.js';
 import { SPEC_RULE_IDS, SPEC_RULES } from '../../support/spec.js';
 
 const range = (from: number, to: number): string[] =>
   Array.from({ length: to - from + 1 }, (_, index) => String(from + index));
 const sorted = (codes: readonly string[]): string[] => [...codes].sort();
 
-describe('rule catalog 62323/v1', () => {
+describe('rule catalog 62323/v2', () => {
   it('has the rule set id', () => {
-    expect(RULE_SET_ID).toBe('62323/v1');
+    expect(RULE_SET_ID).toBe('62323/v2');
   });
 
-  it('has exactly the 33 rule ids of rules.md', () => {
-    expect(SPEC_RULE_IDS).toHaveLength(33);
-    expect(sorted(RULE_IDS)).toEqual(sorted(SPEC_RULE_IDS));
+  it('has exactly the 38 rule ids of rules.md', () => {
+    expect(SPEC_RULE_IDS).toHaveLength(38);
+    expect(sorted(RULE_IDS)).toEqual(sorted([...SPEC_RULE_IDS]));
   });
 
-  it.each(SPEC_RULE_IDS)('gives %s the severity of rules.md, a title and a source', (ruleId) => {
+  it.each(SPEC_RULE_IDS)('gives %s the severity of rules.md, a title, a fix sentence and a short source', (ruleId) => {
     const rule = RULES[ruleId];
     expect(rule.severity).toBe(SPEC_RULES[ruleId]);
     expect(rule.title.length).toBeGreaterThan(5);
-    expect(rule.source.length).toBeGreaterThan(3);
+    // A fix is one sentence telling the biller what to change.
+    expect(rule.fix).toMatch(/^[A-Z].{10,}\.$/);
+    expect(rule.fix.replace(/e\.g\.|i\.e\./g, '').split(/\.\s/)).toHaveLength(1);
+    expect(sourceOf(ruleId).length).toBeGreaterThan(3);
+    expect(sourceOf(ruleId).length).toBeLessThanOrEqual(60);
   });
 
-  it('has no info rules in v1', () => {
-    const severities: string[] = Object.values(RULES).map((rule) => rule.severity);
-    expect(severities.filter((severity) => severity === 'info')).toEqual([]);
+  it('turns REPEAT_TOO_SOON off by default and every other rule on', () => {
+    const off = RULE_IDS.filter((ruleId) => 'enabled' in RULES[ruleId]);
+    expect(off).toEqual(['REPEAT_TOO_SOON']);
+  });
+
+  it('has the default options of rules.md', () => {
+    expect(RULE_OPTIONS).toEqual({
+      TIMELY_FILING: { days: 365 },
+      FREQUENCY_EXCEEDED: { windows: [{ limit: 4, days: 365 }] },
+      REPEAT_TOO_SOON: { days: 14 },
+    });
+  });
+
+  it('has the steroid ceilings of DRUG_UNITS_HIGH', () => {
+    const ceilings = Object.fromEntries(Object.entries(STEROID_DOSE_CEILING).map(([code, { units }]) => [code, units]));
+    expect(ceilings).toEqual({ J3301: 8, J0702: 2, J1100: 15, J1010: 80 });
+  });
+
+  it('takes anesthesia codes 00100–01999 (five digits)', () => {
+    for (const code of ['00100', '01999', '01937', '00400']) expect(isAnesthesiaCode(code), code).toBe(true);
+    for (const code of ['00099', '02000', '0100', '001000', '0010T', '62323'])
+      expect(isAnesthesiaCode(code), code).toBe(false);
   });
 
   it('lists the procedure codes of the cross-line rules', () => {
@@ -60,7 +86,16 @@ describe('rule catalog 62323/v1', () => {
       ]),
     );
     expect(sorted(CODES.evaluationAndManagement)).toEqual(
-      sorted([...range(99202, 99205), ...range(99211, 99215), ...range(99242, 99245)]),
+      sorted([
+        ...range(99202, 99205),
+        ...range(99211, 99215),
+        ...range(99221, 99223),
+        ...range(99231, 99233),
+        '99238',
+        '99239',
+        ...range(99242, 99245),
+        ...range(99281, 99285),
+      ]),
     );
     expect(sorted(CODES.sedation)).toEqual(
       sorted(['99152', '99153', '99155', '99156', '99157', '01937', '01938']),
@@ -91,6 +126,10 @@ describe('rule catalog 62323/v1', () => {
         'M5117',
         'M5126',
         'M5127',
+        'M51361',
+        'M51362',
+        'M51371',
+        'M51372',
         'M48061',
         'M48062',
         'M4807',
@@ -105,7 +144,6 @@ describe('rule catalog 62323/v1', () => {
         'M5441',
         'M5442',
         'M961',
-        'B0222',
         'B0223',
         'B0229',
       ]),
@@ -125,6 +163,12 @@ describe('rule catalog 62323/v1', () => {
       '62311': '2017-01-01',
       '62318': '2017-01-01',
       '62319': '2017-01-01',
+      '99143': '2017-01-01',
+      '99144': '2017-01-01',
+      '99145': '2017-01-01',
+      '99148': '2017-01-01',
+      '99149': '2017-01-01',
+      '99150': '2017-01-01',
       '01935': '2022-01-01',
       '01936': '2022-01-01',
       J1020: '2024-04-01',
@@ -132,13 +176,11 @@ describe('rule catalog 62323/v1', () => {
       J1040: '2024-04-01',
     });
     expect(retired(RETIRED_DIAGNOSES)).toEqual({
+      M4806: '2017-10-01',
       M545: '2021-10-01',
       M5136: '2024-10-01',
       M5137: '2024-10-01',
     });
   });
 
-  it('limits frequency to 4 dates in [d − 364, d]', () => {
-    expect(FREQUENCY).toEqual({ maxSessions: 4, lookbackDays: 364 });
-  });
 });

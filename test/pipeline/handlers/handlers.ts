@@ -25,7 +25,6 @@ export const validateConfig: ValidateConfig = {
   workBucket: 'work',
   reportsBucket: 'reports',
   chunkMaxReceiveCount: 3,
-  frequencyLimit: 4,
   logLevel: 'INFO',
 };
 
