@@ -6,7 +6,6 @@
  * pack, only the line they are on.
  */
 import { parseDate } from '../engine/values.js';
-import { BUILT_IN_IDENTITY } from './built-in.js';
 import {
   DIAGNOSIS_LISTS,
   PACK_LIST_NAMES,
@@ -21,6 +20,8 @@ import {
   type RuleOptions,
   type Severity,
 } from './catalog.js';
+import { BUILT_IN_PACK } from './packs/pack-file.js';
+import { payerKey } from './packs/pack-set.js';
 
 /** A list entry of a pack: a code, or a code that counts only for dates of service in a range. */
 export type PackListEntry =
@@ -245,8 +246,12 @@ export class RuleBooks {
   }
 }
 
-/** Payers compare trimmed, without regard to case, with runs of spaces as one ("Acme  Health" = "acme health"). */
-export const payerKey = (payer: string): string => payer.trim().replace(/\s+/g, ' ').toLowerCase();
+/** The built-in rule set as a pack a batch records (summary.json `rulePacks`). */
+export const BUILT_IN_IDENTITY: PackIdentity = {
+  name: BUILT_IN_PACK.file.name,
+  version: BUILT_IN_PACK.file.version,
+  sha256: BUILT_IN_PACK.sha256,
+};
 
 /** Books of a batch judged by the built-in rule set alone. */
 export const BUILT_IN_BOOKS = new RuleBooks(BUILT_IN_IDENTITY);

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
-import { RuleBooks } from '../../../functions/core/rules/books.js';
-import { BUILT_IN_IDENTITY } from '../../../functions/core/rules/built-in.js';
+import { BUILT_IN_IDENTITY, RuleBooks } from '../../../functions/core/rules/books.js';
+
 import { scrubBatch } from '../../../functions/core/scrub.js';
 import { batch, type LineInput, lineOf } from '../../support/batch.js';
 import { addDays, epochDay } from '../../support/dates.js';

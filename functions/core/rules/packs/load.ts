@@ -4,8 +4,8 @@
  * thread, a pipeline manifest); each side loads its own books from the same texts.
  */
 import { z } from 'zod';
-import { BUILT_IN_BOOKS, RuleBooks } from '../books.js';
-import { BUILT_IN_PACK, parseRulePack } from './pack-file.js';
+import { BUILT_IN_BOOKS, BUILT_IN_IDENTITY, RuleBooks } from '../books.js';
+import { parseRulePack } from './pack-file.js';
 import { checkPackSet } from './pack-set.js';
 
 /** A pack file as written, and where it came from (a path, an S3 key): for messages. */
@@ -29,7 +29,7 @@ export function loadRuleBooks(choice: PackChoice): RuleBooks {
   const loaded = choice.packs.map((pack) => parseRulePack(pack.text, pack.origin));
   checkPackSet(loaded, choice.defaultPack);
   return new RuleBooks(
-    { name: BUILT_IN_PACK.file.name, version: BUILT_IN_PACK.file.version, sha256: BUILT_IN_PACK.sha256 },
+    BUILT_IN_IDENTITY,
     loaded.map((pack) => ({
       name: pack.file.name,
       version: pack.file.version,
