@@ -7,7 +7,10 @@ import { loadRuleBooks, type PackChoice, type PackText } from '../core/rules/pac
 import { UsageError } from './io.js';
 
 /** Reads the pack files; a file that cannot be read is a UsageError naming it. */
-export async function readPackChoice(files: readonly string[], defaultPack: string | undefined): Promise<PackChoice> {
+export async function readPackChoice(
+  files: readonly string[],
+  defaultPack: string | undefined,
+): Promise<PackChoice> {
   const packs: PackText[] = [];
   for (const file of files) {
     try {
@@ -27,7 +30,8 @@ export function booksOfChoice(choice: PackChoice): RuleBooks {
   try {
     return loadRuleBooks(choice);
   } catch (error) {
-    if (isScrubError(error) && error.code === 'BAD_RULE_PACK') throw new UsageError(`rule pack refused: ${error.message}`);
+    if (isScrubError(error) && error.code === 'BAD_RULE_PACK')
+      throw new UsageError(`rule pack refused: ${error.message}`);
     throw error;
   }
 }

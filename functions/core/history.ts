@@ -77,7 +77,8 @@ export function inMemoryHistory(
       const found = new Map<string, readonly PriorSession[]>();
       for (const member of members) {
         const known = sessions.get(member);
-        const kept = excludeBatchId === undefined ? known : known?.filter((s) => s.batchId !== excludeBatchId);
+        const kept =
+          excludeBatchId === undefined ? known : known?.filter((s) => s.batchId !== excludeBatchId);
         if (kept !== undefined && kept.length > 0) found.set(member, kept);
       }
       return found satisfies SessionHistory;

@@ -21,7 +21,6 @@
 import { createHash } from 'node:crypto';
 import { BatchAccumulator, type HistorySource, type MergedBatch } from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
-import { booksOf } from './packs.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { assembleReport, type BatchOutcome, fileText } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
@@ -30,6 +29,7 @@ import type { PriorSession } from '../core/rules/history.js';
 import type { ValidateConfig } from './config.js';
 import { indexOfKey, reportKey, reportPrefix, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
+import { booksOf } from './packs.js';
 import type { Notifier, ObjectStore } from './ports.js';
 import { FUNCTIONS, PREFIX } from './topology.js';
 import {

@@ -15,8 +15,10 @@ import type { Manifest } from './work-files.js';
 /** A manifest's rule books, loaded once per manifest (a warm Lambda checks many chunks of one batch). */
 const loadedBooks = new WeakMap<Manifest, RuleBooks>();
 export function booksOf(manifest: Manifest): RuleBooks {
-  let books = loadedBooks.get(manifest);
-  if (books === undefined) loadedBooks.set(manifest, (books = loadRuleBooks(manifest.rulePacks)));
+  const known = loadedBooks.get(manifest);
+  if (known !== undefined) return known;
+  const books = loadRuleBooks(manifest.rulePacks);
+  loadedBooks.set(manifest, books);
   return books;
 }
 
@@ -31,7 +33,11 @@ export function defaultPackOfKey(key: string): string | undefined {
 }
 
 /** The packs of the work bucket, in key order, and the default the upload names. */
-export async function packChoiceOf(store: ObjectStore, bucket: string, uploadKey: string): Promise<PackChoice> {
+export async function packChoiceOf(
+  store: ObjectStore,
+  bucket: string,
+  uploadKey: string,
+): Promise<PackChoice> {
   const files = (await store.list(bucket, PREFIX.packs))
     .filter((item) => item.key.toLowerCase().endsWith('.json'))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -50,7 +56,8 @@ export function packProblemOf(choice: PackChoice): BatchError | undefined {
     loadRuleBooks(choice);
     return undefined;
   } catch (error) {
-    if (isScrubError(error) && error.code === 'BAD_RULE_PACK') return { code: error.code, message: error.message };
+    if (isScrubError(error) && error.code === 'BAD_RULE_PACK')
+      return { code: error.code, message: error.message };
     throw error;
   }
 }

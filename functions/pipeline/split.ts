@@ -12,8 +12,8 @@ import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
 import type { SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
-import { packChoiceOf, packProblemOf } from './packs.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
+import { packChoiceOf, packProblemOf } from './packs.js';
 import type { MessageSender, ObjectStore } from './ports.js';
 import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
@@ -90,6 +90,28 @@ export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<Spli
   return { status: 'dispatched', batchId, chunks: manifest.expectedChunks, bytes: manifest.source.bytes };
 }
 
+/** The batch's as-of date: the upload's metadata, else its event's date (also when the metadata is not a date). */
+function asOfOf(
+  metadata: Readonly<Record<string, string>>,
+  upload: Upload,
+): { asOf: string; asOfProblem?: BatchError } {
+  const given = metadata[AS_OF_METADATA]?.trim() || undefined;
+  const eventDate = eventDateOf(upload.eventTime);
+  if (given === undefined) return { asOf: eventDate };
+  try {
+    asOfDayOf(given);
+    return { asOf: given };
+  } catch {
+    return {
+      asOf: eventDate,
+      asOfProblem: {
+        code: 'BAD_AS_OF',
+        message: `The upload's ${AS_OF_METADATA} metadata is not a real date in YYYY-MM-DD (got "${given}").`,
+      },
+    };
+  }
+}
+
 async function storeChunks(
   deps: SplitDeps,
   upload: Upload,
@@ -107,24 +129,16 @@ async function storeChunks(
     return 'superseded';
   }
 
-  const metadataAsOf = opened.metadata[AS_OF_METADATA]?.trim() || undefined;
-  const asOf = metadataAsOf ?? eventDateOf(upload.eventTime);
-  let badAsOf = false;
-  try {
-    asOfDayOf(asOf);
-  } catch {
-    badAsOf = true;
-  }
-
+  const { asOf, asOfProblem } = asOfOf(opened.metadata, upload);
   const rulePacks = await packChoiceOf(store, config.workBucket, upload.key);
-  const packProblem = packProblemOf(rulePacks);
-  const refused = badAsOf || packProblem !== undefined;
+  // Either refusal still reads the upload to its end: the summary gives its size and hash.
+  const refusal = asOfProblem ?? packProblemOf(rulePacks);
 
   const ranges: ChunkRange[] = [];
   const intake: IntakeResult = await readBatch(
     opened.body,
     async (chunk: RawChunk) => {
-      if (refused) return; // still read to the end: the summary gives the size and hash
+      if (refusal) return;
       await store.write(config.workBucket, keys.chunk(chunk.index), encodeChunk(batchId, chunk));
       ranges.push({
         index: chunk.index,
@@ -137,12 +151,7 @@ async function storeChunks(
     { recordsPerChunk: config.chunkLines, maxRecords: config.maxRecords, maxGzipRatio: config.maxGzipRatio },
   );
 
-  const rejection: BatchError | undefined = badAsOf
-    ? {
-        code: 'BAD_AS_OF',
-        message: `The upload's ${AS_OF_METADATA} metadata is not a real date in YYYY-MM-DD (got "${metadataAsOf}").`,
-      }
-    : (packProblem ?? intake.rejection);
+  const rejection: BatchError | undefined = refusal ?? intake.rejection;
   const chunks = rejection ? [] : ranges;
   const framerRejected = rejection ? 0 : intake.rejected.length;
   if (framerRejected > 0) {
@@ -168,11 +177,11 @@ async function storeChunks(
       encoding: intake.encoding,
     },
     eventTime: upload.eventTime,
-    asOf: badAsOf ? eventDateOf(upload.eventTime) : asOf,
+    asOf,
     ...(rejection ? { rejection } : {}),
     ...(!rejection && intake.layout ? { layout: intake.layout } : {}),
     unknownColumns: rejection ? [] : (intake.layout?.unknownColumns ?? []),
-    rulePacks: packProblem ? { packs: [] } : rulePacks,
+    rulePacks: refusal?.code === 'BAD_RULE_PACK' ? { packs: [] } : rulePacks,
     expectedChunks: chunks.length,
     expectedLines: chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected,
     framerRejected,

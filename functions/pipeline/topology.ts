@@ -119,13 +119,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
  */
 export const FUNCTION_ENV = {
   split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'MAX_RECORDS', 'MAX_GZIP_RATIO', 'LOG_LEVEL'],
-  validate: [
-    'WORK_BUCKET',
-    'REPORTS_BUCKET',
-    'CHUNK_MAX_RECEIVE_COUNT',
-    'REPORT_TOPIC_ARN',
-    'LOG_LEVEL',
-  ],
+  validate: ['WORK_BUCKET', 'REPORTS_BUCKET', 'CHUNK_MAX_RECEIVE_COUNT', 'REPORT_TOPIC_ARN', 'LOG_LEVEL'],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;
 
 /** The variables of `values` that function `fn` reads (unset ones left out). */

@@ -7,10 +7,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { checkChunk } from '../core/engine/check-chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { reportKey, workKeys } from './keys.js';
-import { booksOf } from './packs.js';
 import { errorFacts, PipelineError } from './log.js';
 import { type CompletionOutcome, completeIfLast, type MergeDeps } from './merge.js';
 import { countChunkFailed, countReport, decodeReportedBatch } from './metrics.js';
+import { booksOf } from './packs.js';
 import type { ObjectStore, PipelineMetrics } from './ports.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import {

@@ -5,7 +5,6 @@
  * a file that does not fit stops with BAD_WORK_FILE naming the file and the field.
  */
 import { z } from 'zod';
-import { PackChoiceSchema } from '../core/rules/packs/load.js';
 import { type ChunkPartial, decodePartial, encodePartial } from '../core/engine/check-chunk.js';
 import { isScrubError } from '../core/errors.js';
 import type { RawChunk } from '../core/intake/chunk.js';
@@ -13,6 +12,7 @@ import { type ColumnLayout, SCALAR_FIELDS } from '../core/intake/columns.js';
 import { SOURCE_ENCODINGS } from '../core/intake/encoding.js';
 import type { RejectedRecord } from '../core/intake/framer.js';
 import type { BatchError } from '../core/report/summary.js';
+import { PackChoiceSchema } from '../core/rules/packs/load.js';
 import { type Checked, checkJson, type Parsed } from './checked.js';
 import { workKeys } from './keys.js';
 import { PipelineError } from './log.js';

@@ -18,10 +18,10 @@ import { parseLimit } from '../../core/intake/reader.js';
 import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
 import type { Summary } from '../../core/report/summary.js';
-import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
-import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import type { RuleBooks } from '../../core/rules/books.js';
 import type { PackChoice } from '../../core/rules/packs/load.js';
+import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
+import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import { booksOfChoice, readPackChoice } from '../packs.js';
 import { guardStop } from '../stop-guard.js';
 import { summaryText } from '../summary-text.js';
@@ -118,7 +118,11 @@ export async function runCheckCommand(
   const name = batchNameOf(options.file);
   const history = options.history === undefined ? undefined : await loadHistory(options.history, name, io);
   const folder = resolve(options.out ?? join('reports', name));
-  const summary = await scrubToFolder({ ...options, size, workers, name, folder, history, packs, books }, io, deps);
+  const summary = await scrubToFolder(
+    { ...options, size, workers, name, folder, history, packs, books },
+    io,
+    deps,
+  );
   return exitCodeFor(summary, options.failOn);
 }
 

@@ -45,6 +45,27 @@ async function requireFile(path: string, what: string): Promise<void> {
   if (!info.isFile()) throw new UsageError(`${what} ${path} is not a file`);
 }
 
+function chunkLinesOf(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  const chunkLines = Number(given);
+  if (!/^\d+$/.test(given) || chunkLines < 1 || chunkLines > MAX_CHUNK_LINES) {
+    throw new UsageError(`--chunk-lines takes a whole number from 1 to ${MAX_CHUNK_LINES}, not "${given}"`);
+  }
+  return chunkLines;
+}
+
+/** Checks --rules files exist and --rules-default is a pack name (it becomes a key folder); returns the name. */
+async function packArguments(
+  files: readonly string[],
+  defaultPack: string | undefined,
+): Promise<string | undefined> {
+  for (const pack of files) await requireFile(pack, 'rule pack');
+  if (defaultPack !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(defaultPack)) {
+    throw new UsageError('--rules-default takes a pack name (letters, digits, -, _ or ., at most 64)');
+  }
+  return defaultPack;
+}
+
 export async function runPipelineCommand(args: string[], io: PipelineCommandIo): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -72,20 +93,8 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
       throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
     }
     if (values.history !== undefined) await requireFile(values.history, 'history file');
-    for (const pack of values.rules ?? []) await requireFile(pack, 'rule pack');
-    const defaultPack = values['rules-default'];
-    if (defaultPack !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(defaultPack)) {
-      throw new UsageError('--rules-default takes a pack name (letters, digits, -, _ or ., at most 64)');
-    }
-    let chunkLines: number | undefined;
-    if (values['chunk-lines'] !== undefined) {
-      chunkLines = Number(values['chunk-lines']);
-      if (!/^\d+$/.test(values['chunk-lines']) || chunkLines < 1 || chunkLines > MAX_CHUNK_LINES) {
-        throw new UsageError(
-          `--chunk-lines takes a whole number from 1 to ${MAX_CHUNK_LINES}, not "${values['chunk-lines']}"`,
-        );
-      }
-    }
+    const defaultPack = await packArguments(values.rules ?? [], values['rules-default']);
+    const chunkLines = chunkLinesOf(values['chunk-lines']);
 
     // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -68,7 +68,6 @@ function ruleRow(ruleId: RuleId, book: Book, builtIn: Book): string {
   return `  ${ruleId.padEnd(28)} ${severity.padEnd(8)} ${onOff.padEnd(7)} ${RULES[ruleId].title} — ${sourceOf(ruleId)}`;
 }
 
-
 export async function runExplainCommand(args: readonly string[], io: CommandIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h') || args.length === 0) {
     io.stdout(EXPLAIN_HELP);
@@ -77,7 +76,8 @@ export async function runExplainCommand(args: readonly string[], io: CommandIo):
   if (args.length !== 1) throw new UsageError('explain takes one rule id (see scrub62323 rules)');
   const wanted = args[0]!.trim().toUpperCase();
   const ruleId = RULE_IDS.find((id) => id === wanted);
-  if (ruleId === undefined) throw new UsageError(`no rule ${JSON.stringify(args[0])} in ${RULE_SET_ID} (see scrub62323 rules)`);
+  if (ruleId === undefined)
+    throw new UsageError(`no rule ${JSON.stringify(args[0])} in ${RULE_SET_ID} (see scrub62323 rules)`);
   io.stdout(explainRule(ruleId));
   return EXIT.processed;
 }

@@ -128,7 +128,7 @@ export class BatchAccumulator {
       this.packLines[pack]! += count;
     });
 
-    const { lines, keys, facts, claimFindings } = partial;
+    const { lines, keys, facts } = partial;
     const { bytes, ends } = keys;
     const countsMembers = this.scope !== 'duplicates';
     const tracksDuplicates = this.scope !== 'members';
@@ -144,15 +144,8 @@ export class BatchAccumulator {
       const claim = claimEnd === claimStart ? -1 : this.claims.internBytes(bytes, claimStart, claimEnd);
       const member =
         countsMembers && memberEnd > lineNoEnd ? this.members.internBytes(bytes, lineNoEnd, memberEnd) : -1;
-      if (tracksDuplicates && claim >= 0) {
-        if (isCisternography(keys, position)) this.cisternographyClaims.add(claim);
-        // Claim findings are in line order, as the lines are: they meet their line here.
-        while (nextClaimFinding < claimFindings.length && claimFindings[nextClaimFinding]!.line === line) {
-          const item = claimFindings[nextClaimFinding++]!;
-          const echo = this.echoes.get(line) ?? echoAt(keys, position, this.packName(partial.books[position]!));
-          this.pendingClaimFindings.push({ finding: item, claim, echo });
-        }
-      }
+      if (tracksDuplicates && claim >= 0)
+        nextClaimFinding = this.noteClaimLine(partial, position, claim, nextClaimFinding);
       // Facts are a subset of the lines, in the same order: reuse the ids just looked up.
       if (nextFact < facts.length && facts[nextFact] === position) {
         this.facts.add(
@@ -173,6 +166,22 @@ export class BatchAccumulator {
       const lineNumber = partial.plainLineNos[position]!;
       this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, partial, position);
     }
+  }
+
+  /**
+   * Notes a line of claim `claim`: whether it is a cisternography line, and the claim findings on it
+   * (in line order, as the lines are; `next` is the first not yet taken). Returns the next one.
+   */
+  private noteClaimLine(partial: ChunkPartial, position: number, claim: number, next: number): number {
+    const { keys, claimFindings } = partial;
+    const line = partial.lines[position]!;
+    if (isCisternography(keys, position)) this.cisternographyClaims.add(claim);
+    let at = next;
+    while (at < claimFindings.length && claimFindings[at]!.line === line) {
+      const echo = this.echoes.get(line) ?? echoAt(keys, position, this.packName(partial.books[position]!));
+      this.pendingClaimFindings.push({ finding: claimFindings[at++]!, claim, echo });
+    }
+    return at;
   }
 
   private packName(book: number): string {
@@ -282,7 +291,8 @@ export class BatchAccumulator {
       (rows, from, to) => {
         const memberFacts = crossFactsAt(facts, rows, from, to, this.books);
         const before = findings.length;
-        const prior = earlier.size === 0 ? NO_SESSIONS : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? NO_SESSIONS);
+        const prior =
+          earlier.size === 0 ? NO_SESSIONS : (earlier.get(facts.memberKeyAt(rows[from]!)) ?? NO_SESSIONS);
         evaluateMember(memberFacts, context(prior), findings);
         if (findings.length === before) return;
         // Each finding is judged by the book of the line it is on.

@@ -74,7 +74,12 @@ export class FindingsTally {
     };
     const rule = this.rules.get(ruleId);
     if (rule === undefined)
-      this.rules.set(ruleId, { findings: 1, cents: charge(), lastLine: line, severities: { ...ONE[severity] } });
+      this.rules.set(ruleId, {
+        findings: 1,
+        cents: charge(),
+        lastLine: line,
+        severities: { ...ONE[severity] },
+      });
     else {
       rule.findings += 1;
       rule.severities[severity] += 1;
@@ -91,7 +96,8 @@ export class FindingsTally {
     for (const severity of SEVERITIES) this.severities[severity] += chunk.severities[severity];
     for (const { ruleId, findings, cents, severities } of chunk.rules) {
       const rule = this.rules.get(ruleId);
-      if (rule === undefined) this.rules.set(ruleId, { findings, cents, lastLine: -1, severities: { ...severities } });
+      if (rule === undefined)
+        this.rules.set(ruleId, { findings, cents, lastLine: -1, severities: { ...severities } });
       else {
         rule.findings += findings;
         rule.cents += cents;

@@ -80,11 +80,13 @@ export function checkLine(line: ClaimLine, context: LineContext, out: Finding[],
 
 /** Fact codes of a rule book set, made once per set (workers check many chunks with one). */
 const factCodesOf = new WeakMap<RuleBooks, FactCodes>();
-const codesFor = (books: RuleBooks): FactCodes => {
-  let codes = factCodesOf.get(books);
-  if (codes === undefined) factCodesOf.set(books, (codes = new FactCodes(books)));
+function codesFor(books: RuleBooks): FactCodes {
+  const known = factCodesOf.get(books);
+  if (known !== undefined) return known;
+  const codes = new FactCodes(books);
+  factCodesOf.set(books, codes);
   return codes;
-};
+}
 
 export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: CheckOptions): ChunkPartial {
   const rejected: RejectedRecord[] = [];

@@ -37,7 +37,8 @@ export const FACT_CODES: readonly string[] = [...CROSS_LINE_CODES];
 /** A carried code outside the catalog lists (an anesthesia code, a pack's imaging code): its text is kept aside. */
 export const OTHER_CODE = 0x7f;
 // A code id has 7 bits in the packed fact below.
-if (FACT_CODES.length >= OTHER_CODE) throw new Error(`${FACT_CODES.length} cross-line codes; a fact holds 127`);
+if (FACT_CODES.length >= OTHER_CODE)
+  throw new Error(`${FACT_CODES.length} cross-line codes; a fact holds 127`);
 const FACT_CODE_ID = new Map(FACT_CODES.map((code, id) => [code, id]));
 const TWO_DIGITS = /^\d{2}$/;
 const BOOK_SHIFT = 17;

@@ -34,7 +34,11 @@ const ENCOUNTER_LISTS = withKind('encounter');
 const SESSION_LISTS = withKind('session');
 
 /** Cross-line findings of one member: `memberFacts` are all of the member's facts in the batch. */
-export function evaluateMember(memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]): void {
+export function evaluateMember(
+  memberFacts: readonly CrossFact[],
+  context: MemberContext,
+  out: Finding[],
+): void {
   if (!memberFacts.some(isIndex)) return;
   for (const session of groupBy(memberFacts, (fact) => fact.dos).values()) checkSession(session, out);
   for (const rule of MEMBER_RULES) rule(memberFacts, context, out);

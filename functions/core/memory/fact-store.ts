@@ -77,7 +77,14 @@ export class FactStore {
     this.members.set(at, member);
     this.dates.set(at, dos);
     this.npis.set(at, this.npiTable.internBytes(keys.bytes, npiStart, keys.ends[base + CELL.npi]!));
-    this.payers.set(at, this.payerTable.internBytes(keys.bytes, keys.ends[base + CELL.payer - 1]!, keys.ends[base + CELL.payer]!));
+    this.payers.set(
+      at,
+      this.payerTable.internBytes(
+        keys.bytes,
+        keys.ends[base + CELL.payer - 1]!,
+        keys.ends[base + CELL.payer]!,
+      ),
+    );
     this.packed.set(at, packed);
     this.units.set(at, units);
     this.claims.set(at, claim);

@@ -68,9 +68,7 @@ export function renderHtml(summary: Summary, batch?: ReportBatch): string {
     ['Warnings', String(counts.findings.warning)],
     ['Dollars at risk', formatMoney(summary.dollarsAtRisk)],
   ];
-  const ruleRows = (
-    Object.entries(summary.byRule) as [RuleId, RuleSummary][]
-  )
+  const ruleRows = (Object.entries(summary.byRule) as [RuleId, RuleSummary][])
     .sort((a, b) => b[1].findings - a[1].findings)
     .map(([ruleId, entry]) => ({
       label: ruleId,
@@ -82,9 +80,7 @@ export function renderHtml(summary: Summary, batch?: ReportBatch): string {
     value: counts.findings[severity],
     color: SEVERITY_COLOR[severity],
   })).filter((row) => row.value > 0);
-  const ruleTable = (
-    Object.entries(summary.byRule) as [RuleId, RuleSummary][]
-  )
+  const ruleTable = (Object.entries(summary.byRule) as [RuleId, RuleSummary][])
     .map(
       ([ruleId, entry]) =>
         `<tr><td><code>${ruleId}</code></td><td class="${entry.severity}">${entry.severity}</td><td>${escapeHtml(RULES[ruleId].title)}</td><td class="n">${entry.findings}</td><td class="n">${formatMoney(entry.charge)}</td></tr>`,

@@ -26,10 +26,17 @@ import { payerKey } from './packs/pack-set.js';
 /** A list entry of a pack: a code, or a code that counts only for dates of service in a range. */
 export type PackListEntry =
   | string
-  | { readonly code: string; readonly effectiveFrom?: string | undefined; readonly effectiveTo?: string | undefined };
+  | {
+      readonly code: string;
+      readonly effectiveFrom?: string | undefined;
+      readonly effectiveTo?: string | undefined;
+    };
 export type PackListValue =
   | readonly PackListEntry[]
-  | { readonly add?: readonly PackListEntry[] | undefined; readonly remove?: readonly PackListEntry[] | undefined };
+  | {
+      readonly add?: readonly PackListEntry[] | undefined;
+      readonly remove?: readonly PackListEntry[] | undefined;
+    };
 
 export interface PackRuleEntry {
   readonly enabled?: boolean | undefined;
@@ -80,10 +87,14 @@ const normalCode = (list: PackListName, code: string): string => {
   return DIAGNOSIS_LISTS.has(list) ? upper.replaceAll('.', '') : upper;
 };
 
-const dayOf = (date: string | undefined): number | undefined => (date === undefined ? undefined : parseDate(date));
+const dayOf = (date: string | undefined): number | undefined =>
+  date === undefined ? undefined : parseDate(date);
 
 /** Whether a dated item applies on `day` (undefined: a line without a valid date, where no dated item applies). */
-function appliesOn(item: { effectiveFrom?: string | undefined; effectiveTo?: string | undefined }, day: number | undefined): boolean {
+function appliesOn(
+  item: { effectiveFrom?: string | undefined; effectiveTo?: string | undefined },
+  day: number | undefined,
+): boolean {
   const from = dayOf(item.effectiveFrom);
   const to = dayOf(item.effectiveTo);
   if (from === undefined && to === undefined) return true;
@@ -95,11 +106,17 @@ const entryCode = (entry: PackListEntry): string => (typeof entry === 'string' ?
 const entryApplies = (entry: PackListEntry, day: number | undefined): boolean =>
   typeof entry === 'string' || appliesOn(entry, day);
 
-function listOn(name: PackListName, value: PackListValue | undefined, day: number | undefined): ReadonlySet<string> {
+function listOn(
+  name: PackListName,
+  value: PackListValue | undefined,
+  day: number | undefined,
+): ReadonlySet<string> {
   const base: readonly string[] = PACK_LISTS[name];
   if (value === undefined) return new Set(base);
   const applying = (entries: readonly PackListEntry[] | undefined) =>
-    (entries ?? []).filter((entry) => entryApplies(entry, day)).map((entry) => normalCode(name, entryCode(entry)));
+    (entries ?? [])
+      .filter((entry) => entryApplies(entry, day))
+      .map((entry) => normalCode(name, entryCode(entry)));
   if (isWholeList(value)) return new Set(applying(value));
   const codes = new Set(base);
   for (const code of applying(value.add)) codes.add(code);
@@ -109,7 +126,10 @@ function listOn(name: PackListName, value: PackListValue | undefined, day: numbe
 
 const isWholeList = (value: PackListValue): value is readonly PackListEntry[] => Array.isArray(value);
 
-function bookOn(settings: PackSettings | undefined, day: number | undefined): Omit<Book, 'id' | 'pack' | 'packName'> {
+function bookOn(
+  settings: PackSettings | undefined,
+  day: number | undefined,
+): Omit<Book, 'id' | 'pack' | 'packName'> {
   const rules = {} as Record<RuleId, RuleSetting>;
   let options: RuleOptions = RULE_OPTIONS;
   for (const ruleId of RULE_IDS) {
@@ -186,7 +206,10 @@ export class RuleBooks {
   constructor(builtIn: PackIdentity, packs: readonly LoadedRulePack[] = [], defaultName?: string) {
     const all: { identity: PackIdentity; settings: PackSettings | undefined }[] = [
       { identity: builtIn, settings: undefined },
-      ...packs.map((pack) => ({ identity: { name: pack.name, version: pack.version, sha256: pack.sha256 }, settings: pack.settings })),
+      ...packs.map((pack) => ({
+        identity: { name: pack.name, version: pack.version, sha256: pack.sha256 },
+        settings: pack.settings,
+      })),
     ];
     const books: Book[] = [];
     const packBooks: PackBooks[] = [];
@@ -197,14 +220,18 @@ export class RuleBooks {
       };
       const boundaries = settings === undefined ? [] : boundariesOf(settings);
       const undated = add(undefined);
-      const stretches = boundaries.length === 0 ? [undated] : [add(boundaries[0]! - 1), ...boundaries.map(add)];
+      const stretches =
+        boundaries.length === 0 ? [undated] : [add(boundaries[0]! - 1), ...boundaries.map(add)];
       packBooks.push({ undated, boundaries, stretches });
     });
     if (books.length > MAX_BOOKS) throw new RangeError(`${books.length} rule books; at most ${MAX_BOOKS}`);
     this.books = books;
     this.packs = all.map(({ identity }) => identity);
     this.packBooks = packBooks;
-    const found = defaultName === undefined || defaultName === RULE_SET_ID ? 0 : this.packs.findIndex((p) => p.name === defaultName);
+    const found =
+      defaultName === undefined || defaultName === RULE_SET_ID
+        ? 0
+        : this.packs.findIndex((p) => p.name === defaultName);
     if (found < 0) throw new RangeError('the default pack is not loaded');
     this.defaultPack = found;
     const packOfPayer = new Map<string, number>();

@@ -304,7 +304,10 @@ export const RULES = {
     title: 'Steroid units above one epidural dose',
     fix: 'Check the units against the dose given (J3301 is 10 mg a unit, J0702 6 mg, J1100 1 mg, J1010 1 mg) and correct them.',
     why: 'More than one epidural dose of steroid (e.g. triamcinolone over 80 mg) is usually a units error, and is reviewed.',
-    sources: ['ESI coverage checklists (steroid dose)', 'HCPCS units: J3301 10 mg, J0702 6 mg, J1100 1 mg, J1010 1 mg'],
+    sources: [
+      'ESI coverage checklists (steroid dose)',
+      'HCPCS units: J3301 10 mg, J0702 6 mg, J1100 1 mg, J1010 1 mg',
+    ],
     codes: 'steroid',
   },
   FREQUENCY_EXCEEDED: {

@@ -77,7 +77,11 @@ export function timelyFiling(line: ClaimLine, context: LineContext, out: Finding
   const age = context.asOfDay - line.dos;
   if (age > days)
     out.push(
-      finding(line.line, 'TIMELY_FILING', `date_of_service is ${age} days before the as-of date; the limit is ${days}`),
+      finding(
+        line.line,
+        'TIMELY_FILING',
+        `date_of_service is ${age} days before the as-of date; the limit is ${days}`,
+      ),
     );
 }
 

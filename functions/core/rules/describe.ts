@@ -4,8 +4,8 @@
  * `rules` and `explain` commands.
  */
 import {
-  AXIAL_DIAGNOSES,
   ANESTHESIA_RANGE,
+  AXIAL_DIAGNOSES,
   CODES,
   COVERED_DIAGNOSES,
   EXEMPT_DIAGNOSES,
@@ -84,7 +84,6 @@ export const TRIGGERS: Record<RuleId, string> = {
   POS_NOT_ALLOWED: `A 62323 line in a valid place of service other than ${list(PLACES_OF_SERVICE.allowedForIndex)} (the pack's allowed places).`,
   MULTI_DAY_SPAN: 'A 62323 line whose date of service to differs from its date of service.',
 };
-
 
 const onOff = (rule: RuleDefinition): string => (rule.enabled === false ? 'off' : 'on');
 

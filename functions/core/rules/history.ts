@@ -54,7 +54,10 @@ class MemberSessions {
   constructor(memberFacts: readonly CrossFact[], prior: readonly PriorSession[]) {
     const sessions = memberFacts.filter(isSession);
     this.sessionLines = new Map(
-      [...groupBy(sessions, (fact) => fact.dos)].map(([day, facts]) => [day, facts.map((f) => f.line).sort(ascending)]),
+      [...groupBy(sessions, (fact) => fact.dos)].map(([day, facts]) => [
+        day,
+        facts.map((f) => f.line).sort(ascending),
+      ]),
     );
     const dates = new Set<number>(this.sessionLines.keys());
     for (const session of prior) {
@@ -101,7 +104,8 @@ class MemberSessions {
       const day = this.dates[at]!;
       const batches = this.historyBatches.get(day);
       if (batches === undefined || this.sessionLines.has(day)) continue;
-      if (named.length < HISTORY_NAMED) named.push(`${formatDay(day)} (batch ${[...batches].sort().join(', ')})`);
+      if (named.length < HISTORY_NAMED)
+        named.push(`${formatDay(day)} (batch ${[...batches].sort().join(', ')})`);
       else more += 1;
     }
     if (named.length === 0) return '';
@@ -117,7 +121,11 @@ const HISTORY_NAMED = 6;
  * limit, for any window of the line's book; related to the 62323 lines of the earlier dates in the
  * widest window that is exceeded.
  */
-export function frequencyExceeded(memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]): void {
+export function frequencyExceeded(
+  memberFacts: readonly CrossFact[],
+  context: MemberContext,
+  out: Finding[],
+): void {
   const member = new MemberSessions(memberFacts, context.prior);
   for (const [position, date] of member.indexDates.entries()) {
     for (const facts of groupBy(member.indexByDate.get(date)!, (fact) => fact.book).values()) {
@@ -130,7 +138,10 @@ export function frequencyExceeded(memberFacts: readonly CrossFact[], context: Me
       const widest = exceeded.reduce((a, b) => (b.days > a.days ? b : a));
       const related = member.indexLinesBefore(widest.from, position);
       const said = exceeded
-        .map((w) => `${w.count} session dates in the ${w.days} days ending ${formatDay(date)}; the limit is ${w.limit}`)
+        .map(
+          (w) =>
+            `${w.count} session dates in the ${w.days} days ending ${formatDay(date)}; the limit is ${w.limit}`,
+        )
         .join('; ');
       const message = withTotal(`${said}${member.historyDatesBetween(widest.from, date)}`, related.total);
       for (const fact of facts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related.lines));
@@ -139,7 +150,11 @@ export function frequencyExceeded(memberFacts: readonly CrossFact[], context: Me
 }
 
 /** A 62323 line with another session date of the member fewer than the book's days before it. */
-export function repeatTooSoon(memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]): void {
+export function repeatTooSoon(
+  memberFacts: readonly CrossFact[],
+  context: MemberContext,
+  out: Finding[],
+): void {
   const index = memberFacts.filter((fact) => isIndex(fact) && fact.book.rules.REPEAT_TOO_SOON.enabled);
   if (index.length === 0) return;
   const member = new MemberSessions(memberFacts, context.prior);
@@ -176,7 +191,9 @@ export function priorBatchDuplicate(
     const earlier = sameDay
       // A history row without provider or claim cannot show the same service on another claim.
       .filter((s) => s.npi !== '' && s.claimId !== '' && s.npi === npi && s.claimId !== claimId)
-      .sort((a, b) => (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.claimId < b.claimId ? -1 : 1))[0];
+      .sort((a, b) =>
+        a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.claimId < b.claimId ? -1 : 1,
+      )[0];
     if (earlier === undefined) continue;
     out.push(
       finding(
@@ -198,14 +215,17 @@ const lowestLines = (facts: readonly CrossFact[]): readonly number[] =>
  * The lowest lines of any run of consecutive groups (`lists`: each group's lowest lines, ascending),
  * from a segment tree: a run's answer merges a few nodes' lists, so a member with many dates stays linear.
  */
-function lowestInRuns(lists: readonly (readonly number[])[]): (from: number, to: number) => readonly number[] {
+function lowestInRuns(
+  lists: readonly (readonly number[])[],
+): (from: number, to: number) => readonly number[] {
   let size = 1;
   while (size < lists.length) size <<= 1;
   const tree: (readonly number[])[] = new Array(2 * size).fill(NONE);
   lists.forEach((list, at) => {
     tree[size + at] = list;
   });
-  for (let node = size - 1; node >= 1; node -= 1) tree[node] = lowestOfBoth(tree[2 * node]!, tree[2 * node + 1]!);
+  for (let node = size - 1; node >= 1; node -= 1)
+    tree[node] = lowestOfBoth(tree[2 * node]!, tree[2 * node + 1]!);
   return (from, to) => {
     let result = NONE;
     for (let left = from + size, right = to + size; left < right; left >>= 1, right >>= 1) {

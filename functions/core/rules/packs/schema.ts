@@ -189,7 +189,10 @@ function listShape(): Record<PackListName, z.ZodOptional<typeof LIST_VALUE>> {
 export const RULE_PACK_SCHEMA = z
   .strictObject({
     // Editors find a file's schema here; it says nothing about the rules.
-    $schema: z.string().optional().describe('The JSON Schema editors validate the pack with (docs/rule-pack.schema.json).'),
+    $schema: z
+      .string()
+      .optional()
+      .describe('The JSON Schema editors validate the pack with (docs/rule-pack.schema.json).'),
     name: z
       .string()
       .regex(PACK_NAME)
