@@ -5,6 +5,7 @@
  * its own. Timing lives here, never in tests.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,9 +24,17 @@ interface Measured {
 const DIST = resolve('dist');
 const MB = 1024 * 1024;
 
-/** Runs `script` (an ES module body) in a fresh node process and returns what it prints as JSON. */
-function child(script: string): Measured {
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+/** Pins a whole process to CPU 0 (where `taskset` exists): a one-core rate with no second core helping. */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
+
+/**
+ * Runs `script` (an ES module body) in a fresh node process and returns what it prints as JSON;
+ * `pinned` runs the whole process on one CPU.
+ */
+function child(script: string, pinned = false): Measured {
+  const node = [process.execPath, '--input-type=module', '-e', script];
+  const [command, ...args] = pinned && TASKSET ? [TASKSET, '-c', '0', ...node] : node;
+  const output = execFileSync(command!, args, {
     encoding: 'utf8',
     maxBuffer: 16 * MB,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -46,17 +55,79 @@ function parseOnly(file: string): Measured {
     ${REPORT}`);
 }
 
-function check(file: string, workers: number): Measured {
-  return child(`
-    import { main } from ${JSON.stringify(pathToFileURL(join(DIST, 'cli.js')).href)};
+interface CheckRun {
+  readonly workers: number;
+  /** Extra command-line arguments (rule packs). */
+  readonly args?: readonly string[];
+  readonly pinned?: boolean;
+  /** The CLI bundle to run (another build's dist/cli.js, to compare with it). */
+  readonly cli?: string;
+}
+
+function check(file: string, run: CheckRun): Measured {
+  const cli = run.cli ?? join(DIST, 'cli.js');
+  const out = `${file}.report-${run.workers}-${(run.args ?? []).length}-${run.pinned ? 'pinned' : 'free'}`;
+  const args = [
+    'check',
+    file,
+    '--workers',
+    String(run.workers),
+    '--as-of',
+    SAMPLE_AS_OF,
+    '--out',
+    out,
+    ...(run.args ?? []),
+  ];
+  return child(
+    `
+    import { main } from ${JSON.stringify(pathToFileURL(cli).href)};
     import { readFileSync } from 'node:fs';
-    const out = ${JSON.stringify(`${file}.report-${workers}`)};
     const started = performance.now();
-    const code = await main(['check', ${JSON.stringify(file)}, '--workers', '${workers}', '--as-of', ${JSON.stringify(SAMPLE_AS_OF)}, '--out', out], { stdout() {}, stderr(text) { process.stderr.write(text); } });
+    const code = await main(${JSON.stringify(args)}, { stdout() {}, stderr(text) { process.stderr.write(text); } });
     const ms = performance.now() - started;
     if (code !== 0) throw new Error('check exited ' + code);
-    const lines = JSON.parse(readFileSync(out + '/summary.json', 'utf8')).counts.lines;
-    ${REPORT}`);
+    const lines = JSON.parse(readFileSync(${JSON.stringify(out)} + '/summary.json', 'utf8')).counts.lines;
+    ${REPORT}`,
+    run.pinned,
+  );
+}
+
+/**
+ * Two packs for the bench batch's payers, one with a dated list entry, so every line is judged
+ * by a pack and the dated-book path runs.
+ */
+async function writeBenchPacks(dir: string): Promise<string[]> {
+  const packs = [
+    {
+      name: 'bench-commercial',
+      version: '1',
+      payers: ['Acme Health, Inc.', 'Contoso Health Plan', 'Fabrikam Mutual', 'Blue Heron "Select" PPO'],
+      rules: {
+        FREQUENCY_EXCEEDED: {
+          windows: [
+            { limit: 3, days: 183 },
+            { limit: 4, days: 365 },
+          ],
+        },
+        REPEAT_TOO_SOON: { enabled: true, days: 14 },
+        PRIOR_AUTH_MISSING: { severity: 'error' },
+      },
+      lists: { coveredDiagnoses: { add: [{ code: 'M5136', effectiveTo: '2024-09-30' }] } },
+    },
+    {
+      name: 'bench-medicare',
+      version: '1',
+      payers: ['Medicare Part B', 'Northwind Benefits'],
+      rules: { PRIOR_AUTH_MISSING: { enabled: false } },
+    },
+  ];
+  const files: string[] = [];
+  for (const pack of packs) {
+    const file = join(dir, `${pack.name}.json`);
+    await writeFile(file, JSON.stringify(pack));
+    files.push('--rules', file);
+  }
+  return files;
 }
 
 const rate = (m: Measured): number => Math.round(m.lines / (m.ms / 1000));
@@ -78,10 +149,19 @@ async function main(): Promise<void> {
 
     log('measuring 1M lines: parse-only, check on 1 worker, check on all cores …');
     const parsed = parseOnly(oneMillion);
-    const one = check(oneMillion, 1);
-    const all = check(oneMillion, cores);
+    const one = check(oneMillion, { workers: 1 });
+    const all = check(oneMillion, { workers: cores });
     log('measuring 4M lines, all cores …');
-    const big = check(fourMillion, cores);
+    const big = check(fourMillion, { workers: cores });
+    log('measuring one core (the whole process pinned): built-in rule set, and with two rule packs …');
+    const packArgs = await writeBenchPacks(dir);
+    const pinnedBuiltIn = check(oneMillion, { workers: 0, pinned: true });
+    const pinnedPacks = check(oneMillion, { workers: 0, pinned: true, args: packArgs });
+    // SCRUB_BENCH_BASELINE=<another build's dist/cli.js> measures that build on the same batch too.
+    const baselineCli = process.env.SCRUB_BENCH_BASELINE;
+    const baseline = baselineCli
+      ? check(oneMillion, { workers: 0, pinned: true, cli: resolve(baselineCli) })
+      : undefined;
 
     const parseRate = rate(parsed);
     const oneRate = rate(one);
@@ -93,6 +173,16 @@ async function main(): Promise<void> {
       `| \`check\`, 1 worker thread | ${formatCount(oneRate)} | ${ratio(oneRate, parseRate)} | ${(one.maxRssBytes / MB).toFixed(0)} MB |`,
       `| \`check\`, ${cores} worker threads (all cores) | ${formatCount(allRate)} | ${ratio(allRate, parseRate)} | ${(all.maxRssBytes / MB).toFixed(0)} MB |`,
       `| \`check\`, 4M lines, all cores | ${formatCount(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
+      '',
+      `| one core (${TASKSET ? 'process pinned with taskset -c 0' : 'taskset not found: NOT pinned'}), 1M lines, \`check --workers 0\` | lines/s | ratio to built-in | peak RSS |`,
+      '|---|---:|---:|---:|',
+      `| built-in rule set 62323/v2 | ${formatCount(rate(pinnedBuiltIn))} | 1.00 | ${(pinnedBuiltIn.maxRssBytes / MB).toFixed(0)} MB |`,
+      `| two rule packs judging every line (one with a dated entry) | ${formatCount(rate(pinnedPacks))} | ${ratio(rate(pinnedPacks), rate(pinnedBuiltIn))} | ${(pinnedPacks.maxRssBytes / MB).toFixed(0)} MB |`,
+      ...(baseline
+        ? [
+            `| baseline build (${baselineCli}), built-in rules | ${formatCount(rate(baseline))} | ${ratio(rate(baseline), rate(pinnedBuiltIn))} | ${(baseline.maxRssBytes / MB).toFixed(0)} MB |`,
+          ]
+        : []),
     );
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
