@@ -1,6 +1,6 @@
 /** The one-screen summary a command prints after a batch. */
 
-import { formatMoney } from '../core/report/format.js';
+import { formatCount, formatMoney } from '../core/report/format.js';
 import type { Summary } from '../core/report/summary.js';
 import { RULES, type RuleId } from '../core/rules/catalog.js';
 
@@ -21,6 +21,11 @@ export function summaryText(summary: Summary, folder: string): string {
   lines.push(
     `Flagged lines ${counts.flaggedLines} · errors ${counts.findings.error} · warnings ${counts.findings.warning} · dollars at risk ${formatMoney(summary.dollarsAtRisk)}`,
   );
+  // Only worth a line when a pack other than the built-in rule set took part.
+  if (summary.rulePacks.some((pack) => pack.name !== summary.ruleSet))
+    lines.push(
+      `Rule packs: ${summary.rulePacks.map((pack) => `${pack.name} v${pack.version} (${formatCount(pack.lines)} lines)`).join(', ')}`,
+    );
   const rules = (
     Object.entries(summary.byRule) as [RuleId, { severity: string; findings: number; charge: number }][]
   ).sort((a, b) => b[1].findings - a[1].findings || (a[0] < b[0] ? -1 : 1));

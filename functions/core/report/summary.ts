@@ -145,7 +145,8 @@ export function rejectedSummary(context: SummaryContext, error: BatchError): Sum
   return {
     batchId: context.batchId,
     ruleSet: RULE_SET_ID,
-    rulePacks: packUses(context, []),
+    // Nothing was judged, so no pack was used (whatever was loaded).
+    rulePacks: [],
     asOf: context.asOf,
     status: 'rejected',
     error,
