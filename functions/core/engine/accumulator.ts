@@ -15,7 +15,15 @@ import { duplicateLine, type MemberContext, type PriorSession } from '../rules/h
 import type { FindingSink } from './batch-findings.js';
 import type { ChunkPartial } from './check-chunk.js';
 import { echoOf, type LineEcho } from './claim-line.js';
-import { type CrossFact, crossFactsAt, echoOfFact, isIndexFact } from './cross-facts.js';
+import type { SessionRecordInput } from '../history-port.js';
+import {
+  type CrossFact,
+  crossFactsAt,
+  echoOfFact,
+  isIndexFact,
+  isSessionFact,
+  sessionRecordAt,
+} from './cross-facts.js';
 import { evaluateMember, type SessionHistory } from './cross-rules.js';
 import { type Finding, judge } from './finding.js';
 import { breathe } from './time-slice.js';
@@ -68,6 +76,14 @@ export interface AccumulatorOptions {
    * every line is flagged then holds no more than that.
    */
   readonly sink?: FindingSink;
+  /** Where the batch's sessions go, for the history of later batches (packs.md "Member history"). */
+  readonly sessions?: SessionSink;
+}
+
+/** Takes a batch's sessions as the merge finds them, a member partition at a time. */
+export interface SessionSink {
+  readonly batchId: string;
+  add(records: readonly SessionRecordInput[]): void;
 }
 
 export class BatchAccumulator {
@@ -101,6 +117,7 @@ export class BatchAccumulator {
   private readonly books: RuleBooks;
   private readonly scope: AccumulatorScope;
   private readonly sink: FindingSink | undefined;
+  private readonly sessionSink: SessionSink | undefined;
 
   constructor(options: AccumulatorOptions = {}) {
     this.linesInOrder = options.linesInOrder ?? false;
@@ -108,6 +125,7 @@ export class BatchAccumulator {
     this.packLines = this.books.packs.map(() => 0);
     this.scope = options.scope ?? 'batch';
     this.sink = options.sink;
+    this.sessionSink = options.sessions;
     this.claims = new StringTable(this.scope === 'members' ? 0 : options.expectedLines);
     this.members = new StringTable(this.scope === 'duplicates' ? 0 : options.expectedLines);
     this.facts = new FactStore(this.members, this.claims);
@@ -182,6 +200,22 @@ export class BatchAccumulator {
       this.pendingClaimFindings.push({ finding: claimFindings[at++]!, claim, echo });
     }
     return at;
+  }
+
+  /** Hands every session line (62323, 64483, 64484 with a valid member and date) to the session sink. */
+  private recordSessions(): void {
+    const sink = this.sessionSink;
+    if (sink === undefined) return;
+    const { facts } = this;
+    const records: SessionRecordInput[] = [];
+    facts.forEachRowWhere(isSessionFact, (row) => {
+      records.push(sessionRecordAt(facts, row, sink.batchId));
+      if (records.length >= SESSIONS_PER_HANDOFF) {
+        sink.add(records);
+        records.length = 0;
+      }
+    });
+    if (records.length > 0) sink.add(records);
   }
 
   private packName(book: number): string {
@@ -308,6 +342,7 @@ export class BatchAccumulator {
       breathe,
     );
     this.flush(1);
+    this.recordSessions();
 
     findings.sort(byLineThenRule);
     const echoes = new Map<number, LineEcho>();
@@ -328,6 +363,9 @@ export class BatchAccumulator {
     };
   }
 }
+
+/** Sessions handed to the sink at once: the sink copies or writes them before the next. */
+const SESSIONS_PER_HANDOFF = 5000;
 
 function isCisternography(keys: PackedKeys, position: number): boolean {
   const cell = position * KEY_CELL_COUNT + CELL.code;

@@ -40,8 +40,8 @@ export interface ClaimLine {
   readonly priorAuth: string;
   /** As written (trimmed). */
   readonly payer: string;
-  /** Claim frequency 7 (replacement) or 8 (void): the line corrects an earlier claim. */
-  readonly corrects: boolean;
+  /** 837P CLM05-3: `7` replacement, `8` void, anything else `1` (an original claim). */
+  readonly claimFrequency: ClaimFrequency;
 }
 
 /** What a report shows of a line: the normalised input. */
@@ -120,7 +120,7 @@ export function toClaimLine(fields: readonly string[], layout: ColumnLayout, lin
     chargeCents: chargeText === '' ? undefined : parseCents(chargeText),
     priorAuth: trimmed(fields, scalar.prior_auth),
     payer: trimmed(fields, scalar.payer),
-    corrects: isCorrecting(trimmed(fields, scalar.claim_frequency)),
+    claimFrequency: claimFrequencyOf(trimmed(fields, scalar.claim_frequency)),
   };
 }
 
@@ -146,9 +146,13 @@ function collect(
   return codes ?? EMPTY;
 }
 
+/** The claim frequencies a line can have; 7 and 8 correct an earlier claim. */
+export const CLAIM_FREQUENCIES = ['1', ...CORRECTING_FREQUENCIES] as const;
+export type ClaimFrequency = (typeof CLAIM_FREQUENCIES)[number];
+
 /** Anything but 7 or 8 is an original claim (formats.md). */
-const isCorrecting = (frequency: string): boolean =>
-  (CORRECTING_FREQUENCIES as readonly string[]).includes(frequency);
+const claimFrequencyOf = (written: string): ClaimFrequency =>
+  CLAIM_FREQUENCIES.find((frequency) => frequency === written) ?? '1';
 
 /** The cells a report echoes of a line, as written (trimmed); the echo normalises date and charge. */
 export interface EchoCells {

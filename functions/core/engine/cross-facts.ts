@@ -5,9 +5,10 @@
  */
 import type { FactStore } from '../memory/fact-store.js';
 import type { Book, RuleBooks } from '../rules/books.js';
-import { INDEX_CODE, MODIFIERS } from '../rules/catalog.js';
+import type { SessionRecordInput } from '../history-port.js';
+import { CODES, INDEX_CODE, MODIFIERS } from '../rules/catalog.js';
 import { CROSS_LINE_CODES, isAnesthesiaCode } from '../rules/code-sets.js';
-import type { ClaimLine, LineEcho } from './claim-line.js';
+import { CLAIM_FREQUENCIES, type ClaimFrequency, type ClaimLine, type LineEcho } from './claim-line.js';
 import { formatCents, formatDay, parseCents } from './values.js';
 
 /**
@@ -26,8 +27,7 @@ export interface CrossFact {
   readonly units: number;
   readonly has25: boolean;
   readonly pos: string;
-  /** Claim frequency 7 or 8. */
-  readonly corrects: boolean;
+  readonly claimFrequency: ClaimFrequency;
   /** The book that judges the line. */
   readonly book: Book;
 }
@@ -41,7 +41,7 @@ if (FACT_CODES.length >= OTHER_CODE)
   throw new Error(`${FACT_CODES.length} cross-line codes; a fact holds 127`);
 const FACT_CODE_ID = new Map(FACT_CODES.map((code, id) => [code, id]));
 const TWO_DIGITS = /^\d{2}$/;
-const BOOK_SHIFT = 17;
+const BOOK_SHIFT = 18;
 
 /** Which lines a batch carries to the merge: the catalog's lists, anesthesia codes, and the packs' lists. */
 export class FactCodes {
@@ -61,7 +61,7 @@ export class FactCodes {
 /**
  * What cross-line rules need of a line beyond its numbers, in one number: code id (bits 0–6),
  * modifier 25 (bit 7), place of service + 1 (bits 8–15; 0 when not two digits), claim frequency 7
- * or 8 (bit 16) and the book id (bits 17–30). Undefined for lines no cross-line rule looks at.
+ * (bits 16–17: the index in CLAIM_FREQUENCIES) and the book id (bits 18–30). Undefined for lines no cross-line rule looks at.
  */
 export function packedFactOf(line: ClaimLine, codes: FactCodes, book: number): number | undefined {
   if (line.memberKey === '' || line.dos === undefined) return undefined;
@@ -72,7 +72,7 @@ export function packedFactOf(line: ClaimLine, codes: FactCodes, book: number): n
     code |
     (line.modifiers.includes(MODIFIERS.separateEvaluation) ? 0x80 : 0) |
     (pos << 8) |
-    (line.corrects ? 0x1_0000 : 0) |
+    (CLAIM_FREQUENCIES.indexOf(line.claimFrequency) << 16) |
     (book << BOOK_SHIFT)
   );
 }
@@ -91,6 +91,25 @@ export const factPos = (packed: number): string => {
 export const factBook = (packed: number): number => packed >>> BOOK_SHIFT;
 
 const INDEX_ID = FACT_CODE_ID.get(INDEX_CODE)!;
+/** Code ids of the epidural session codes (62323, 64483, 64484): what history records. */
+const SESSION_IDS = new Set(CODES.frequencyCounted.map((code) => FACT_CODE_ID.get(code)!));
+export const isSessionFact = (packed: number): boolean => SESSION_IDS.has(packed & 0x7f);
+
+/** The history record of a session row (its batch id given). */
+export function sessionRecordAt(store: FactStore, row: number, batchId: string): SessionRecordInput {
+  const packed = store.packedAt(row);
+  return {
+    memberKey: store.memberKeyAt(row),
+    dateOfService: formatDay(store.dateAt(row)),
+    procedureCode: factCode(packed)!,
+    providerNpi: store.npiTextAt(row),
+    claimId: store.claimIdAt(row),
+    lineNo: store.lineNoAt(row),
+    claimFrequency: CLAIM_FREQUENCIES[(packed >> 16) & 0x3]!,
+    batchId,
+    line: store.lineAt(row),
+  };
+}
 export const isIndexFact = (packed: number): boolean => (packed & 0x7f) === INDEX_ID;
 
 /** The facts of `rows[from]` … `rows[to - 1]` of the store. */
@@ -114,7 +133,7 @@ export function crossFactsAt(
       units: store.unitsAt(row),
       has25: factHas25(packed),
       pos: factPos(packed),
-      corrects: (packed & 0x1_0000) !== 0,
+      claimFrequency: CLAIM_FREQUENCIES[(packed >> 16) & 0x3]!,
       book: books.books[factBook(packed)]!,
     });
   }

@@ -213,6 +213,11 @@ export class FactStore {
     }
   }
 
+  /** Calls `visit` with every row whose packed number `selects`, in the order rows were added. */
+  forEachRowWhere(selects: (packed: number) => boolean, visit: (row: number) => void): void {
+    for (let at = 0; at < this.count; at += 1) if (selects(this.packed.get(at))) visit(at);
+  }
+
   /** Member keys that have a row whose packed number `selects`. */
   membersWhere(selects: (packed: number) => boolean): string[] {
     const seen = new Set<number>();

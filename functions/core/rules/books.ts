@@ -80,7 +80,7 @@ export interface Book {
 }
 
 /** A book id fits in the bits the packed cross-line fact gives it (cross-facts.ts). */
-export const MAX_BOOKS = 1 << 14;
+export const MAX_BOOKS = 1 << 13;
 
 const normalCode = (list: PackListName, code: string): string => {
   const upper = code.trim().toUpperCase();

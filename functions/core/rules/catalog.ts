@@ -466,7 +466,7 @@ export const STEROID_DOSE_CEILING: Readonly<Record<string, { units: number; dose
 };
 
 /** Claim frequency codes (837P CLM05-3) that correct an earlier claim: not a new service. */
-export const CORRECTING_FREQUENCIES: readonly string[] = ['7', '8'];
+export const CORRECTING_FREQUENCIES = ['7', '8'] as const;
 
 export const MODIFIERS = {
   bilateral: ['50', 'RT', 'LT'],

@@ -9,7 +9,7 @@ import { type Finding, finding } from '../engine/finding.js';
 import { ascending, countBetween, groupBy, lowerBound } from '../engine/grouping.js';
 import { lowestOfBoth, RELATED_LIMIT, withTotal } from '../engine/related.js';
 import { formatDay } from '../engine/values.js';
-import { INDEX_CODE } from './catalog.js';
+import { CORRECTING_FREQUENCIES, INDEX_CODE } from './catalog.js';
 import { SETS } from './code-sets.js';
 
 /** A session of an earlier batch, as the rules read it (history-port.ts has the stored record). */
@@ -34,6 +34,7 @@ export interface MemberContext {
 export type MemberRule = (memberFacts: readonly CrossFact[], context: MemberContext, out: Finding[]) => void;
 
 const isSession = (fact: CrossFact): boolean => SETS.frequencyCounted.has(fact.code);
+const CORRECTING: ReadonlySet<string> = new Set(CORRECTING_FREQUENCIES);
 const isIndex = (fact: CrossFact): boolean => fact.code === INDEX_CODE;
 
 /** A member's session dates (batch and history) and its 62323 lines by date. */
@@ -183,7 +184,7 @@ export function priorBatchDuplicate(
   if (prior.length === 0) return;
   const byDay = groupBy(prior, (session) => session.day);
   for (const fact of memberFacts) {
-    if (!isIndex(fact) || fact.corrects) continue;
+    if (!isIndex(fact) || CORRECTING.has(fact.claimFrequency)) continue;
     const sameDay = byDay.get(fact.dos);
     if (sameDay === undefined) continue;
     const npi = context.npiOf(fact);
