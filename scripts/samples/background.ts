@@ -61,11 +61,8 @@ function injectionPatient(world: World, batch: Batch, withHistory: boolean): num
     const wanted = rng.between(1, 2);
     while (historyDays.size < wanted) historyDays.add(world.day('2025-02-03', '2025-12-12'));
     for (const day of historyDays) {
-      batch.history.push({
-        member: patient.id,
-        date: isoDate(day),
-        code: rng.pick(['62323', '62323', '64483']),
-      });
+      const code = rng.pick(['62323', '62323', '64483']);
+      batch.history.push(world.historyRow(patient.id, isoDate(day), code, doctor.npi));
     }
     counted = historyDays.size;
   }
@@ -180,7 +177,9 @@ function workupPatient(world: World, batch: Batch): number {
 function therapyClaim(world: World, patient: Patient, day: number): ClaimBuilder {
   const rng = world.rng;
   const claim = newClaim(world, patient, rng.pick(world.therapists), '11');
-  const visits = rng.chance(0.3) ? [day, weekday(day + 7)] : [day];
+  const second = weekday(day + 7);
+  // The second visit, a week later, only when it is still before the as-of date.
+  const visits = rng.chance(0.3) && second <= LAST_DAY ? [day, second] : [day];
   for (const visitDay of visits) {
     const dos = isoDate(visitDay);
     claim.add('97110', dos, { mods: ['GP'] });
@@ -193,10 +192,9 @@ function therapyClaim(world: World, patient: Patient, day: number): ClaimBuilder
 /** A few history rows for members who are not in tonight's batch, as a real history file would have. */
 export function addUnrelatedHistory(world: World, rows: HistoryRow[]): void {
   for (let index = 0; index < 6; index += 1) {
-    rows.push({
-      member: world.memberId(),
-      date: isoDate(world.day('2025-03-03', '2026-09-30')),
-      code: world.rng.pick(['62323', '64483', '64484', '62321']),
-    });
+    const member = world.memberId();
+    const date = isoDate(world.day('2025-03-03', '2026-09-30'));
+    const code = world.rng.pick(['62323', '64483', '64484', '62321']);
+    rows.push(world.historyRow(member, date, code, world.rng.pick(world.painDoctors).npi));
   }
 }

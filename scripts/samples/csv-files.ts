@@ -1,6 +1,5 @@
 /** The CSV files: the batch laid out and rendered with the physical line of every entry, and the history file. */
 
-import type { ScalarField } from '../../functions/core/intake/columns.js';
 import { STANDARD_COLUMNS, STANDARD_HEADER_LINE } from '../../test/support/columns.js';
 import { csvRecord } from '../../test/support/csv.js';
 import type { Random } from '../../test/support/random.js';
@@ -45,18 +44,34 @@ export function render(blocks: readonly Block[]): { text: string; placed: Placed
   return { text: `${out.join('\n')}\n`, placed };
 }
 
-/** prior-sessions.csv: the batch's own names for the three facts a session needs. */
-const HISTORY_COLUMNS = [
-  'member_id',
-  'date_of_service',
-  'procedure_code',
-] as const satisfies readonly ScalarField[];
+/** prior-history.csv: the history CSV of packs.md, in the column order `check --history --record` writes. */
+export const HISTORY_HEADER =
+  'member_id,date_of_service,procedure_code,provider_npi,claim_id,line_no,claim_frequency,batch_id,line';
 
 export function historyCsv(rows: readonly HistoryRow[]): string {
-  const sorted = [...rows].sort((a, b) => a.date.localeCompare(b.date) || a.member.localeCompare(b.member));
+  // Sorted as a history grows: by batch, then by line within it.
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.batchId.localeCompare(b.batchId) ||
+      a.line - b.line ||
+      a.member.localeCompare(b.member) ||
+      a.date.localeCompare(b.date),
+  );
   const lines = [
-    HISTORY_COLUMNS.join(','),
-    ...sorted.map((row) => csvRecord([row.member, row.date, row.code])),
+    HISTORY_HEADER,
+    ...sorted.map((row) =>
+      csvRecord([
+        row.member,
+        row.date,
+        row.code,
+        row.npi,
+        row.claimId,
+        row.lineNo,
+        row.frequency,
+        row.batchId,
+        String(row.line),
+      ]),
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,8 @@
 /** What the sample files are made of: claim lines with their expected findings, raw and blank lines, scenarios. */
-import type { RuleId } from '../../functions/core/rules/catalog.js';
 import type { StandardColumn } from '../../test/support/columns.js';
+import type { RuleId, Severity } from '../../test/support/reference/catalog.js';
+
+export type { RuleId, Severity };
 
 export type ClaimLineFields = Record<StandardColumn, string>;
 
@@ -9,10 +11,12 @@ export interface DataLine {
   readonly fields: ClaimLineFields;
   /** Every finding this line must get (MISSING_FIELD once per missing field). */
   readonly expect: RuleId[];
+  /** Severities a pack gives some of those findings (the others keep the rule's default). */
+  readonly severities: Partial<Record<RuleId, Severity>>;
   /** Rules a near miss must not trigger, and why. */
   readonly mustNot: RuleId[];
   readonly why: string;
-  /** Findings that only appear when prior-sessions.csv is loaded. */
+  /** Findings that only appear when prior-history.csv is loaded. */
   readonly needsHistory: RuleId[];
   readonly note: string;
   readonly scenario: Scenario | undefined;
@@ -43,10 +47,19 @@ export interface Scenario {
   readonly why: string;
 }
 
+/** One row of prior-history.csv: a session line an earlier batch recorded (packs.md "Member history"). */
 export interface HistoryRow {
   readonly member: string;
   readonly date: string;
   readonly code: string;
+  /** The encounter NPI of the earlier line. */
+  readonly npi: string;
+  readonly claimId: string;
+  readonly lineNo: string;
+  readonly frequency: string;
+  readonly batchId: string;
+  /** The line of the earlier batch's file. */
+  readonly line: number;
 }
 
 export interface Patient {
@@ -57,6 +70,7 @@ export interface Patient {
   readonly auth: string;
 }
 
+/** A provider as a claim names it: rendering NPI (may be empty: the billing provider rendered it) and billing NPI. */
 export interface Provider {
   readonly npi: string;
   readonly billing: string;
@@ -78,6 +92,7 @@ export interface LineOptions {
   /** Raw overrides applied last (e.g. an empty member_id). */
   set?: Partial<ClaimLineFields>;
   expect?: RuleId[];
+  severities?: Partial<Record<RuleId, Severity>>;
   mustNot?: RuleId[];
   why?: string;
   needsHistory?: RuleId[];

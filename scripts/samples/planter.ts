@@ -25,8 +25,11 @@ export class Planter {
     return this.world.rng.pick(this.world.painDoctors);
   }
 
-  claim(patient: Patient, provider: Provider, pos = '11'): ClaimBuilder {
-    return new ClaimBuilder(this.world, patient, provider, pos, this.current, true);
+  /** A claim of the current scenario; `frequency` sets claim_frequency (7 replacement, 8 void). */
+  claim(patient: Patient, provider: Provider, pos = '11', frequency?: string): ClaimBuilder {
+    return frequency === undefined
+      ? new ClaimBuilder(this.world, patient, provider, pos, this.current, true)
+      : new ClaimBuilder(this.world, patient, provider, pos, this.current, true, frequency);
   }
 
   place(claims: readonly ClaimBuilder[], pin?: 'early' | 'late'): void {
@@ -38,8 +41,15 @@ export class Planter {
     return isoDate(this.world.day(from, to));
   }
 
-  history(member: string, date: string, code: string): void {
-    this.batch.history.push({ member, date, code });
+  /** An earlier batch's session line in prior-history.csv (its own claim id unless given). */
+  history(
+    member: string,
+    date: string,
+    code: string,
+    npi: string,
+    more: { claimId?: string; frequency?: string } = {},
+  ): void {
+    this.batch.history.push(this.world.historyRow(member, date, code, npi, more));
   }
 
   raw(text: string, reason: string): void {

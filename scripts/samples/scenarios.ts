@@ -1,7 +1,7 @@
 /** Every planted scenario of the nightly batch, in a fixed order: the order is part of the seeded stream. */
 import { plantDiagnoses, plantImagingAndTwins, plantUnitsAndModifiers } from './plant/claim-rules.js';
 import { plantDataRules } from './plant/data-rules.js';
-import { plantFrequency } from './plant/frequency.js';
+import { plantFrequency, plantPriorBatch, plantRepeat } from './plant/frequency.js';
 import { plantPlaceAndAuth, plantSessionRules } from './plant/session-rules.js';
 import { plantDuplicates, plantFormats, plantRejected } from './plant/whole-file.js';
 import { Planter } from './planter.js';
@@ -16,6 +16,8 @@ export function plantScenarios(world: World): Planter {
   plantSessionRules(p);
   plantPlaceAndAuth(p);
   plantFrequency(p);
+  plantRepeat(p);
+  plantPriorBatch(p);
   plantDuplicates(p);
   plantFormats(p);
   plantRejected(p);

@@ -1,10 +1,19 @@
 /** Synthetic people, providers, ids and claims, all drawn from one seeded stream per file. */
 
-import { chargeFor, OFFICE_STEROIDS, PAYERS } from '../../bench/synthetic.js';
+import { chargeFor, OFFICE_STEROIDS } from '../../bench/synthetic.js';
 import { epochDay, isoDate, usDate } from '../../test/support/dates.js';
 import { makeNpiPool } from '../../test/support/npi.js';
 import { Random } from '../../test/support/random.js';
-import type { ClaimLineFields, DataLine, LineOptions, Patient, Provider, Scenario } from './model.js';
+import type {
+  ClaimLineFields,
+  DataLine,
+  HistoryRow,
+  LineOptions,
+  Patient,
+  Provider,
+  Scenario,
+} from './model.js';
+import { BACKGROUND_PAYERS } from './packs.js';
 
 export class World {
   readonly rng: Random;
@@ -12,8 +21,11 @@ export class World {
   readonly therapists: Provider[];
   readonly radiologists: Provider[];
   readonly anesthesiologists: Provider[];
+  /** Physicians in solo practice: their own (individual) NPI is the billing NPI. */
+  readonly soloDoctors: string[];
   private readonly members = new Set<string>();
   private readonly claims = new Set<string>();
+  private readonly historyLines = new Set<string>();
 
   constructor(seed: number) {
     this.rng = new Random(seed);
@@ -28,6 +40,7 @@ export class World {
     this.therapists = providers.slice(20, 28);
     this.radiologists = providers.slice(28, 32);
     this.anesthesiologists = providers.slice(32, 36);
+    this.soloDoctors = makeNpiPool(this.rng, 2, 1);
   }
 
   memberId(): string {
@@ -50,7 +63,7 @@ export class World {
     }
   }
 
-  patient(dx: readonly string[], payer = this.rng.pick(PAYERS)): Patient {
+  patient(dx: readonly string[], payer = this.rng.pick(BACKGROUND_PAYERS)): Patient {
     const birthDay = this.rng.between(epochDay('1941-01-01'), epochDay('1991-12-31'));
     // Most billing systems send ISO dates; a few send MM/DD/YYYY, which is accepted too.
     const dob = this.rng.chance(0.06) ? usDate(birthDay) : isoDate(birthDay);
@@ -60,6 +73,27 @@ export class World {
   /** A random weekday between two ISO dates (clinics bill Monday to Friday). */
   day(from: string, to: string): number {
     return weekday(this.rng.between(epochDay(from), epochDay(to)));
+  }
+
+  /**
+   * A row of prior-history.csv: the session line an earlier nightly batch recorded, a few days after
+   * the date of service, under its own claim id unless one is given.
+   */
+  historyRow(
+    member: string,
+    date: string,
+    code: string,
+    npi: string,
+    more: { claimId?: string; frequency?: string } = {},
+  ): HistoryRow {
+    const batchId = `${isoDate(weekday(epochDay(date) + this.rng.between(1, 4)))}-nightly`;
+    const claimId = more.claimId ?? this.claimId();
+    const lineNo = String(this.rng.between(1, 2));
+    // A batch's line holds one record: draw again rather than give two rows the same (batch, line).
+    let line = this.rng.between(2, 640);
+    while (this.historyLines.has(`${batchId} ${line}`)) line = this.rng.between(2, 640);
+    this.historyLines.add(`${batchId} ${line}`);
+    return { member, date, code, npi, claimId, lineNo, frequency: more.frequency ?? '1', batchId, line };
   }
 }
 
@@ -79,7 +113,27 @@ const ROLE: Readonly<Record<string, string>> = {
   '97140': 'therapy',
   '72100': 'lumbar X-ray',
   '20552': 'trigger points',
+  '78630': 'cisternography',
 };
+
+/** A line's fields with what the answer key expects of it. */
+function plannedLine(
+  fields: ClaimLineFields,
+  options: LineOptions,
+  scenario: Scenario | undefined,
+): DataLine {
+  return {
+    kind: 'line',
+    fields,
+    expect: options.expect ?? [],
+    severities: options.severities ?? {},
+    mustNot: options.mustNot ?? [],
+    why: options.why ?? '',
+    needsHistory: options.needsHistory ?? [],
+    note: options.note ?? (scenario === undefined ? '' : (ROLE[fields.procedure_code] ?? '')),
+    scenario,
+  };
+}
 
 export class ClaimBuilder {
   readonly id: string;
@@ -94,6 +148,8 @@ export class ClaimBuilder {
     private readonly scenario: Scenario | undefined,
     /** Whether this billing system repeats the date in date_of_service_to. */
     private readonly fillTo: boolean,
+    /** claim_frequency (837P CLM05-3): most systems send 1 for an original claim, some leave it empty. */
+    readonly frequency = world.rng.chance(0.6) ? '1' : '',
   ) {
     this.id = world.claimId();
   }
@@ -125,18 +181,10 @@ export class ClaimBuilder {
       charge: options.charge ?? chargeFor(this.world.rng, code),
       prior_auth: options.auth ?? (code === '62323' ? this.patient.auth : ''),
       payer: this.patient.payer,
+      claim_frequency: this.frequency,
       ...options.set,
     };
-    const line: DataLine = {
-      kind: 'line',
-      fields,
-      expect: options.expect ?? [],
-      mustNot: options.mustNot ?? [],
-      why: options.why ?? '',
-      needsHistory: options.needsHistory ?? [],
-      note: options.note ?? (this.scenario === undefined ? '' : (ROLE[code] ?? '')),
-      scenario: this.scenario,
-    };
+    const line = plannedLine(fields, options, this.scenario);
     this.lines.push(line);
     return line;
   }

@@ -12,7 +12,7 @@ import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../funct
 import type { MetricName } from '../../functions/pipeline/topology.js';
 
 export const SAMPLE = 'samples/nightly-batch.csv';
-export const SAMPLE_HISTORY = 'samples/prior-sessions.csv';
+export const SAMPLE_HISTORY = 'samples/prior-history.csv';
 export const AS_OF = '2026-11-28';
 
 export async function* chunksOf(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {

@@ -2,6 +2,7 @@
 
 import type { RuleId } from '../../../functions/core/rules/catalog.js';
 import { isoDate, usDate } from '../../../test/support/dates.js';
+import { PAYER, SCIATICA_DROPPED_FROM } from '../packs.js';
 import type { Planter } from '../planter.js';
 import { weekday } from '../world.js';
 
@@ -77,6 +78,37 @@ export function plantImagingAndTwins(p: Planter): void {
     mustNot: ['IMAGING_BUNDLED'],
     why: 'different rendering NPI, so a different encounter',
     note: '77003-26 by a radiologist, same day',
+  });
+  p.place([c]);
+
+  p.begin(
+    'A claim without a rendering NPI',
+    'The encounter NPI is the billing NPI when rendering_npi is empty (v2): a solo physician, billing under their own NPI, bundles the 77003; a group NPI is another encounter NPI than the doctor who rendered.',
+  );
+  const solo = p.world.soloDoctors[0] ?? p.doctor().npi;
+  c = p.claim(p.patient(), { npi: '', billing: solo });
+  dos = p.day();
+  c.add('62323', dos, {
+    mustNot: ['MISSING_FIELD'],
+    why: 'billing_npi present, so an empty rendering_npi is no MISSING_FIELD',
+    note: 'rendering_npi empty, billing NPI = the solo physician',
+  });
+  c.add('77003', dos, {
+    set: { rendering_npi: solo },
+    expect: ['IMAGING_BUNDLED'],
+    note: 'rendering NPI = that billing NPI: same encounter',
+  });
+  p.place([c]);
+
+  const grouped = p.doctor();
+  c = p.claim(p.patient(), { npi: '', billing: grouped.billing }, '24');
+  dos = p.day();
+  c.add('62323', dos, { note: 'rendering_npi empty: the encounter NPI is the group billing NPI' });
+  c.add('77003', dos, {
+    set: { rendering_npi: grouped.npi },
+    mustNot: ['IMAGING_BUNDLED'],
+    why: 'rendered by the doctor (individual NPI), while the 62323 falls back to the group NPI: two encounters',
+    note: '77003 with the doctor as rendering NPI',
   });
   p.place([c]);
 
@@ -208,9 +240,9 @@ export function plantDiagnoses(p: Planter): void {
   single(['M51.36'], ['DIAGNOSIS_RETIRED', 'DX_NOT_COVERED'], 'dx M51.36 (retired, not covered)', '22');
   single(['M54.12'], ['DX_NOT_COVERED'], 'dx M54.12 (cervical radiculopathy)');
 
-  const c = p.claim(p.patient(['M5417']), p.doctor());
-  c.add('62323', p.day(), { dx: [], expect: ['MISSING_FIELD'], note: 'no diagnosis at all' });
-  p.place([c]);
+  const empty = p.claim(p.patient(['M5417']), p.doctor());
+  empty.add('62323', p.day(), { dx: [], expect: ['MISSING_FIELD'], note: 'no diagnosis at all' });
+  p.place([empty]);
 
   p.begin('Diagnoses that are fine', 'Near misses for the diagnosis rules.');
   const fine = (dx: string[], why: string, note: string): void => {
@@ -220,4 +252,78 @@ export function plantDiagnoses(p: Planter): void {
   };
   fine(['G89.18'], 'G89.18 is exempt from the diagnosis checks', 'dx G89.18 only');
   fine(['M54.50', 'M54.16'], 'one code is covered (M5416)', 'dx M54.50 M54.16');
+
+  p.begin(
+    'Covered diagnoses corrected in v2',
+    'B02.22 (postherpetic trigeminal neuralgia) is no longer covered; M51.361 and M51.372 (FY2025 disc degeneration with leg pain) are.',
+  );
+  single(['B02.22'], ['DX_NOT_COVERED'], 'dx B02.22 alone (cranial, not lumbar)');
+  const corrected = (dx: string[], note: string): void => {
+    const claim = p.claim(p.patient(dx), p.doctor(), '22');
+    claim.add('62323', p.day(), {
+      mustNot: ['DX_NOT_COVERED', 'DX_AXIAL_ONLY', 'DIAGNOSIS_RETIRED'],
+      why: `${dx[0]} is covered from v2 on, and is not the retired ${dx[0]?.slice(0, 6)}`,
+      note,
+    });
+    p.place([claim]);
+  };
+  corrected(['M51.361'], 'dx M51.361');
+  corrected(['M51.372'], 'dx M51.372');
+
+  p.begin(
+    'Sciatica codes under commercial-um',
+    `commercial-um removes M54.30–M54.32 from the covered list for dates of service from ${SCIATICA_DROPPED_FROM} (a dated list entry); before, and under 62323/v2, they stay covered.`,
+  );
+  const sciatica = (
+    payer: string,
+    dx: string,
+    from: string,
+    to: string,
+    fires: boolean,
+    why: string,
+  ): void => {
+    const claim = p.claim(p.patient([dx], payer), p.doctor(), '24');
+    const dos = p.day(from, to);
+    claim.add('62323', dos, {
+      expect: fires ? ['DX_NOT_COVERED'] : [],
+      mustNot: fires ? [] : ['DX_NOT_COVERED'],
+      why,
+      note: `dx ${dx}, payer "${payer}"`,
+    });
+    p.place([claim]);
+  };
+  sciatica(PAYER.acme, 'M54.31', '2026-09-01', '2026-11-13', true, '');
+  sciatica(
+    PAYER.bluebird,
+    'M54.32',
+    '2026-06-08',
+    '2026-06-26',
+    false,
+    `before ${SCIATICA_DROPPED_FROM}: still covered`,
+  );
+  sciatica('Contoso Health Plan', 'M54.31', '2026-09-01', '2026-11-13', false, '62323/v2 covers M54.31');
+
+  p.begin(
+    'Cisternography on the claim',
+    'A 78630 line on the same claim exempts the 62323 from the diagnosis rules (v2); on another claim it does not.',
+  );
+  let c = p.claim(p.patient(['M54.50']), p.doctor(), '22');
+  let dos = p.day();
+  c.add('62323', dos, {
+    mustNot: ['DX_AXIAL_ONLY', 'DX_NOT_COVERED'],
+    why: 'its claim has a 78630 line (cisternography exemption)',
+    note: 'dx M54.50 (axial) with 78630 on the claim',
+  });
+  c.add('78630', dos, { mustNot: ['IMAGING_BUNDLED'], why: '78630 is not imaging guidance' });
+  p.place([c]);
+
+  const patient = p.patient(['M54.50']);
+  const doctor = p.doctor();
+  dos = p.day();
+  c = p.claim(patient, doctor, '22');
+  c.add('62323', dos, { expect: ['DX_AXIAL_ONLY'], note: 'dx M54.50; the 78630 is on another claim' });
+  p.place([c]);
+  c = p.claim(patient, doctor, '22');
+  c.add('78630', dos, { note: 'cisternography, same day, its own claim' });
+  p.place([c]);
 }

@@ -1,7 +1,9 @@
 /** Section A of the catalog: the data rules, each on lines alone on their day. */
 
 import { SAMPLE_AS_OF } from '../../../bench/synthetic.js';
+import { addDays } from '../../../test/support/dates.js';
 import { breakNpi } from '../../../test/support/npi.js';
+import { COMMERCIAL_TIMELY_DAYS, PAYER } from '../packs.js';
 import type { Planter } from '../planter.js';
 
 /** Section A rules on lines that are alone on their day, so no cross-line rule can join in. */
@@ -21,9 +23,16 @@ export function plantDataRules(p: Planter): void {
   c.add('97110', dos, { mods: ['GP'] });
   c.add('97140', dos, {
     mods: ['GP'],
-    set: { rendering_npi: '', charge: '' },
+    set: { rendering_npi: '', billing_npi: '', charge: '' },
     expect: ['MISSING_FIELD', 'MISSING_FIELD'],
-    note: 'rendering_npi and charge empty: two findings',
+    note: 'no NPI at all, and charge empty: two findings',
+  });
+  c.add('97530', dos, {
+    mods: ['GP'],
+    set: { rendering_npi: '' },
+    mustNot: ['MISSING_FIELD'],
+    why: 'rendering_npi empty but billing_npi present: the billing provider rendered it (v2)',
+    note: 'rendering_npi empty, billing_npi present',
   });
   p.place([c]);
 
@@ -140,6 +149,37 @@ export function plantDataRules(p: Planter): void {
   });
   p.place([c]);
 
+  p.begin(
+    'Past the timely filing limit',
+    `TIMELY_FILING: more than 365 days before the as-of date (${SAMPLE_AS_OF}), or ${COMMERCIAL_TIMELY_DAYS} under commercial-um.`,
+  );
+  c = p.claim(p.patient(), p.doctor());
+  c.add('99214', addDays(SAMPLE_AS_OF, -366), {
+    expect: ['TIMELY_FILING'],
+    note: '366 days before the as-of date',
+  });
+  p.place([c]);
+  c = p.claim(p.patient(), p.doctor());
+  c.add('99214', addDays(SAMPLE_AS_OF, -365), {
+    mustNot: ['TIMELY_FILING'],
+    why: 'exactly 365 days before the as-of date is not more than 365',
+    note: '365 days before the as-of date',
+  });
+  p.place([c]);
+  c = p.claim(p.patient(undefined, PAYER.bluebird), p.doctor());
+  c.add('99213', addDays(SAMPLE_AS_OF, -(COMMERCIAL_TIMELY_DAYS + 1)), {
+    expect: ['TIMELY_FILING'],
+    note: `${COMMERCIAL_TIMELY_DAYS + 1} days, commercial-um (${COMMERCIAL_TIMELY_DAYS}-day limit)`,
+  });
+  p.place([c]);
+  c = p.claim(p.patient(undefined, PAYER.bluebirdLower), p.doctor());
+  c.add('99213', addDays(SAMPLE_AS_OF, -COMMERCIAL_TIMELY_DAYS), {
+    mustNot: ['TIMELY_FILING'],
+    why: `exactly ${COMMERCIAL_TIMELY_DAYS} days under commercial-um ("bluebird commercial " matches its payer)`,
+    note: `${COMMERCIAL_TIMELY_DAYS} days, commercial-um`,
+  });
+  p.place([c]);
+
   p.begin('NPIs that fail the check digit', 'INVALID_NPI, once per line even when both NPIs are bad.');
   const therapist = p.world.rng.pick(p.world.therapists);
   c = p.claim(p.patient(), { npi: breakNpi(therapist.npi), billing: therapist.billing });
@@ -242,6 +282,19 @@ export function plantDataRules(p: Planter): void {
 
   c = p.claim(p.patient(['M54.5']), p.doctor());
   c.add('99213', p.day(), { expect: ['DIAGNOSIS_RETIRED'], note: 'dx M54.5 (retired 2021-10-01)' });
+  p.place([c]);
+
+  c = p.claim(p.patient(['M48.06']), p.doctor());
+  c.add('99214', p.day(), { expect: ['DIAGNOSIS_RETIRED'], note: 'dx M48.06 (split 2017-10-01, new in v2)' });
+  p.place([c]);
+
+  c = p.claim(p.patient(['M48.06']), p.doctor());
+  c.add('99213', '2017-09-29', {
+    expect: ['TIMELY_FILING'],
+    mustNot: ['DIAGNOSIS_RETIRED'],
+    why: 'M48.06 was still valid on 2017-09-29 (the claim is late, though)',
+    note: 'dx M48.06 on 2017-09-29: a claim nine years late',
+  });
   p.place([c]);
 
   c = p.claim(p.patient(['M51.37']), p.world.rng.pick(p.world.therapists));

@@ -1,6 +1,7 @@
 /** Session rules (other spinal procedures, E/M, sedation, drugs) and place of service, prior auth, spans. */
 
 import { compactDate, isoDate } from '../../../test/support/dates.js';
+import { PAYER } from '../packs.js';
 import type { Planter } from '../planter.js';
 
 export function plantSessionRules(p: Planter): void {
@@ -96,6 +97,33 @@ export function plantSessionRules(p: Planter): void {
   });
   p.place([c]);
 
+  p.begin(
+    'Hospital and emergency E/M on the injection day',
+    'EM_SAME_DAY_NO_25 covers hospital and ER visits too (v2); with 25 it does not fire. The 62323 in the ER or inpatient is POS_UNUSUAL.',
+  );
+  c = p.claim(p.patient(), p.doctor(), '23');
+  dos = p.day();
+  c.add('99283', dos, { expect: ['EM_SAME_DAY_NO_25'], note: 'ER visit without 25' });
+  c.add('62323', dos, { expect: ['POS_UNUSUAL'], note: 'in the emergency room (23)' });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor(), '23');
+  dos = p.day();
+  c.add('99283', dos, {
+    mods: ['25'],
+    mustNot: ['EM_SAME_DAY_NO_25'],
+    why: 'ER visit with modifier 25',
+    note: 'ER visit with 25',
+  });
+  c.add('62323', dos, { expect: ['POS_UNUSUAL'], note: 'in the emergency room (23)' });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor(), '21');
+  dos = p.day();
+  c.add('99232', dos, { expect: ['EM_SAME_DAY_NO_25'], note: 'subsequent hospital care without 25' });
+  c.add('62323', dos, { expect: ['POS_UNUSUAL'], note: 'inpatient (21)' });
+  p.place([c]);
+
   p.begin('Sedation in the injection session', 'SEDATION_SAME_SESSION (warning), whoever bills it.');
   c = p.claim(p.patient(), p.doctor());
   dos = p.day();
@@ -114,7 +142,35 @@ export function plantSessionRules(p: Planter): void {
     mods: ['AA'],
     units: '4',
     expect: ['SEDATION_SAME_SESSION'],
+    mustNot: ['ANESTHESIA_BY_PROCEDURALIST'],
+    why: 'an anesthesiologist (another NPI) gave the anesthesia',
     note: 'anesthesia, other provider',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor(), '24');
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('99143', dos, {
+    expect: ['CODE_RETIRED'],
+    mustNot: ['SEDATION_SAME_SESSION'],
+    why: '99143 was deleted in 2017 (v2): CODE_RETIRED; the sedation rule lists its replacements',
+    note: 'moderate sedation under its pre-2017 code',
+  });
+  p.place([c]);
+
+  p.begin(
+    'The injecting physician bills the anesthesia too',
+    'ANESTHESIA_BY_PROCEDURALIST (v2) on an anesthesia line (00100–01999) in the injection encounter.',
+  );
+  c = p.claim(p.patient(), p.doctor(), '24');
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('01992', dos, {
+    units: '5',
+    charge: '350.00',
+    expect: ['ANESTHESIA_BY_PROCEDURALIST'],
+    note: 'anesthesia for a prone injection, same NPI',
   });
   p.place([c]);
 
@@ -139,6 +195,45 @@ export function plantSessionRules(p: Planter): void {
   });
   p.place([c]);
 
+  p.begin(
+    'More steroid than one epidural dose',
+    'DRUG_UNITS_HIGH (v2, warning): J3301 above 8 units (80 mg) in an injection encounter; not without a 62323.',
+  );
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('J3301', dos, {
+    units: '9',
+    charge: '58.50',
+    expect: ['DRUG_UNITS_HIGH'],
+    note: 'J3301 × 9 (90 mg)',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('62323', dos);
+  c.add('J3301', dos, {
+    units: '8',
+    charge: '52.00',
+    mustNot: ['DRUG_UNITS_HIGH'],
+    why: '8 units (80 mg) is the ceiling, not above it',
+    note: 'J3301 × 8 (80 mg)',
+  });
+  p.place([c]);
+
+  c = p.claim(p.patient(), p.doctor());
+  dos = p.day();
+  c.add('20552', dos);
+  c.add('J3301', dos, {
+    units: '9',
+    charge: '58.50',
+    mustNot: ['DRUG_UNITS_HIGH'],
+    why: 'no 62323 in the encounter (trigger points only)',
+    note: 'J3301 × 9 with trigger points',
+  });
+  p.place([c]);
+
   p.begin('Retired steroid code in the office', 'CODE_RETIRED only: POS 11 is not a facility.');
   c = p.claim(p.patient(), p.doctor());
   dos = p.day();
@@ -148,10 +243,7 @@ export function plantSessionRules(p: Planter): void {
 }
 
 export function plantPlaceAndAuth(p: Planter): void {
-  p.begin(
-    'Missing prior authorization',
-    'PRIOR_AUTH_MISSING (warning); the only 62323 lines without an auth number.',
-  );
+  p.begin('Missing prior authorization', 'PRIOR_AUTH_MISSING (warning under 62323/v2).');
   let c = p.claim(p.patient(), p.doctor(), '24');
   c.add('62323', p.day(), {
     auth: '',
@@ -161,7 +253,39 @@ export function plantPlaceAndAuth(p: Planter): void {
   });
   p.place([c]);
 
-  c = p.claim(p.patient(['M54.50']), p.doctor(), '12');
+  p.begin(
+    'Prior authorization under each pack',
+    'commercial-um makes PRIOR_AUTH_MISSING an error; the medicare pack turns it off; a payer no pack claims keeps the warning.',
+  );
+  c = p.claim(p.patient(undefined, PAYER.acme), p.doctor(), '24');
+  c.add('62323', p.day('2026-06-15', '2026-11-13'), {
+    auth: '',
+    expect: ['PRIOR_AUTH_MISSING'],
+    severities: { PRIOR_AUTH_MISSING: 'error' },
+    note: 'payer " acme health ": commercial-um, no auth number',
+  });
+  p.place([c]);
+  c = p.claim(p.patient(undefined, PAYER.medicare), p.doctor(), '22');
+  c.add('62323', p.day(), {
+    auth: '',
+    mustNot: ['PRIOR_AUTH_MISSING'],
+    why: 'judged by the medicare pack (payer " MEDICARE"), which turns PRIOR_AUTH_MISSING off',
+    note: 'payer " MEDICARE": no auth number, none needed',
+  });
+  p.place([c]);
+  c = p.claim(p.patient(undefined, PAYER.medicareB), p.doctor());
+  const medicareDay = p.day();
+  c.add('62323', medicareDay, {
+    auth: '',
+    mustNot: ['PRIOR_AUTH_MISSING'],
+    why: 'judged by the medicare pack (payer "medicare part b")',
+    note: 'payer "medicare part b": no auth number',
+  });
+  c.drug(medicareDay);
+  p.place([c]);
+
+  p.begin('Everything wrong at once', 'One 62323 line with five findings.');
+  c = p.claim(p.patient(['M54.50'], 'Northwind Benefits'), p.doctor(), '12');
   c.add('62323', p.day(), {
     units: '2',
     mods: ['50'],
@@ -179,7 +303,7 @@ export function plantPlaceAndAuth(p: Planter): void {
 
   p.begin(
     'Unusual or wrong places of service',
-    'POS_UNUSUAL for 21/23, POS_NOT_ALLOWED for others, INVALID_POS for 00.',
+    'POS_UNUSUAL for 21/23, POS_NOT_ALLOWED (a warning since v2) for others, INVALID_POS for 00.',
   );
   c = p.claim(p.patient(), p.doctor(), '21');
   c.add('62323', p.day(), { expect: ['POS_UNUSUAL'], note: 'inpatient (21)' });

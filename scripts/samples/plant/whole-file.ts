@@ -4,6 +4,7 @@ import { STANDARD_COLUMNS } from '../../../test/support/columns.js';
 import { csvRecord } from '../../../test/support/csv.js';
 import { isoDate, usDate, usShortDate } from '../../../test/support/dates.js';
 import type { DataLine } from '../model.js';
+import { PAYER } from '../packs.js';
 import type { Planter } from '../planter.js';
 import { ClaimBuilder } from '../world.js';
 
@@ -38,9 +39,10 @@ export function plantFormats(p: Planter): void {
     'Accepted formats',
     'Quoted fields, a $ amount, M/D/YYYY dates and lower-case codes are all valid.',
   );
-  const patient = p.patient(['m54.17', 'M48.062'], 'Acme Health, Inc.');
+  const patient = p.patient(['m54.17', 'M48.062'], PAYER.acmeInc);
   const c = p.claim(patient, p.doctor());
-  const day = p.world.day('2026-03-02', '2026-10-30');
+  // Older than commercial-um's 180 days: that pack must not judge this payer.
+  const day = p.world.day('2026-03-02', '2026-05-22');
   c.add('99214', usShortDate(day), {
     mods: ['25'],
     dosTo: usShortDate(day),
@@ -50,8 +52,8 @@ export function plantFormats(p: Planter): void {
   });
   c.add('62323', isoDate(day), {
     charge: '$1,250.00',
-    mustNot: ['INVALID_CHARGE', 'INVALID_DIAGNOSIS', 'DX_NOT_COVERED'],
-    why: '"$1,250.00" is a valid amount; m54.17 is M5417, covered',
+    mustNot: ['INVALID_CHARGE', 'INVALID_DIAGNOSIS', 'DX_NOT_COVERED', 'TIMELY_FILING'],
+    why: '"$1,250.00" is a valid amount; m54.17 is M5417, covered; "Acme Health, Inc." is not the pack payer "Acme Health", so 62323/v2 (365 days) judges it',
     note: 'charge "$1,250.00", payer "Acme Health, Inc."',
   });
   c.drug(usDate(day), {
