@@ -12,20 +12,6 @@ import { expectEveryLineAccounted, intake } from './support/intake.js';
 import { V2_RULE_IDS } from './support/reference/index.js';
 import { type FindingRow, type Run, type RunOptions, scrub } from './support/run.js';
 
-// ---------------------------------------------------------------------------------------------------
-// ADAPTER — the one place this file hands the engine its rule packs and history. To wire at the merge:
-// test/support/run.ts `scrub` does not take packs yet, so `packs` rides along unread (the engine then
-// judges every line with the built-in rule set and the pack-dependent expectations fail). Once scrub
-// loads them (loadRuleBooks({ packs }) → ScrubOptions.books), nothing else here needs to change.
-// findings.csv's `rule_pack` column is read by name for the same reason (FindingRow has only the v1
-// columns today).
-
-/** A pack file as the engine loads it: where it came from, and its text. */
-interface PackText {
-  readonly origin: string;
-  readonly text: string;
-}
-
 interface SampleInputs {
   /** Pack files to load (paths). */
   readonly packs?: readonly string[];
@@ -37,12 +23,10 @@ interface SampleInputs {
 
 /** Scrubs a sample with its packs and history, as `check --rules … --history …` would. */
 function scrubSample(data: Buffer, asOf: string, batchId: string, inputs: SampleInputs = {}): Promise<Run> {
-  const packs: PackText[] = (inputs.packs ?? []).map((origin) => ({
-    origin,
-    text: readFileSync(origin, 'utf8'),
-  }));
-  const options: RunOptions & { readonly packs: readonly PackText[] } = {
+  const packs = (inputs.packs ?? []).map((origin) => ({ origin, text: readFileSync(origin, 'utf8') }));
+  const options: RunOptions = {
     asOf,
+    batchId,
     packs,
     // The answer key's batch id: history rows of this batch itself must not count twice.
     ...(inputs.history === undefined
@@ -54,8 +38,7 @@ function scrubSample(data: Buffer, asOf: string, batchId: string, inputs: Sample
   return scrub(data, options);
 }
 
-const packOfRow = (row: FindingRow): string => (row as FindingRow & { rule_pack?: string }).rule_pack ?? '';
-// ---------------------------------------------------------------------------------------------------
+const packOfRow = (row: FindingRow): string => row.rule_pack;
 
 const FILES = {
   nightly: 'samples/nightly-batch.csv',

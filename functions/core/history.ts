@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { HistorySource } from './engine/accumulator.js';
 import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
-import { parseDate } from './engine/values.js';
+import { PROCEDURE_CODE_SHAPE, parseDate } from './engine/values.js';
 import { ScrubError } from './errors.js';
 import { type HistoryColumn, hasRequiredColumns, historyColumnsOf } from './history-csv.js';
 import { SETS } from './rules/code-sets.js';
@@ -45,7 +45,7 @@ export function parseHistoryCsv(text: string): ParsedHistory {
     const memberKey = memberKeyOf(at(row, 'member_id'));
     const day = parseDate(at(row, 'date_of_service'));
     const code = at(row, 'procedure_code').toUpperCase();
-    if (memberKey === '' || day === undefined || code === '') {
+    if (memberKey === '' || day === undefined || !PROCEDURE_CODE_SHAPE.test(code)) {
       skippedRows += 1;
       continue;
     }
