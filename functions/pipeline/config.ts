@@ -27,6 +27,8 @@ export interface ValidateConfig {
   readonly reportsBucket: string;
   readonly chunkMaxReceiveCount: number;
   readonly reportTopicArn?: string;
+  /** The member history table; without one, only `history/*.csv` of the work bucket is read and nothing is recorded. */
+  readonly historyTable?: string;
   readonly logLevel: LogLevel;
 }
 
@@ -119,11 +121,13 @@ export function loadValidateConfig(env: Environment): ValidateConfig {
   const topic = read.optional('REPORT_TOPIC_ARN');
   if (topic !== undefined && !topic.startsWith('arn:'))
     read.problems.push(`REPORT_TOPIC_ARN must be an ARN (got "${topic}")`);
+  const historyTable = read.optional('HISTORY_TABLE');
   return read.done('validate', {
     workBucket: read.required('WORK_BUCKET'),
     reportsBucket: read.required('REPORTS_BUCKET'),
     chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
     ...(topic !== undefined ? { reportTopicArn: topic } : {}),
+    ...(historyTable !== undefined ? { historyTable } : {}),
     logLevel: read.logLevel(),
   });
 }

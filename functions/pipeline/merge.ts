@@ -19,9 +19,15 @@
  * replaced by the complete one when the failed chunk is redriven from the DLQ and succeeds.
  */
 import { createHash } from 'node:crypto';
-import { BatchAccumulator, type HistorySource, type MergedBatch } from '../core/engine/accumulator.js';
+import {
+  BatchAccumulator,
+  type HistorySource,
+  type MergedBatch,
+  type SessionSink,
+} from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
+import { type HistoryStore, historySourceOf, type SessionRecordInput } from '../core/history-port.js';
 import { assembleReport, type BatchOutcome, fileText } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../core/rules/books.js';
@@ -49,6 +55,8 @@ import {
 export interface MergeDeps {
   readonly config: ValidateConfig;
   readonly store: ObjectStore;
+  /** Member history (a DynamoDB table in AWS): read for the batch's members, written with its sessions. */
+  readonly history?: HistoryStore;
   readonly notifier?: Notifier;
   readonly logger: PipelineLogger;
   readonly now?: () => Date;
@@ -165,7 +173,7 @@ export async function mergeBatch(
   const context = summaryContextOf(manifest, missing, deps.now?.() ?? new Date());
   const outcome: BatchOutcome = manifest.rejection
     ? { rejection: manifest.rejection }
-    : { batch: await mergeParts(deps, manifest, missing) };
+    : { batch: await mergeAndRecord(deps, manifest, missing) };
   const { summary, files } = assembleReport(context, outcome);
   if (!manifest.rejection && missing.length === 0 && summary.counts.lines !== manifest.expectedLines) {
     logger.error('line accounting differs from the manifest', {
@@ -215,16 +223,46 @@ function summaryContextOf(manifest: Manifest, missing: readonly ChunkRange[], no
   };
 }
 
+/**
+ * Merges the parts and records the batch's sessions in the history before any report file is
+ * written: a failed write fails the merge, whose retry writes the same records again (idempotent by
+ * batch and line), so a report never exists for a batch whose history is missing.
+ */
+async function mergeAndRecord(
+  deps: MergeDeps,
+  manifest: Manifest,
+  missing: readonly ChunkRange[],
+): Promise<MergedBatch> {
+  const sessions: SessionRecordInput[] = [];
+  const sink: SessionSink = {
+    batchId: manifest.batchId,
+    add: (records) => {
+      for (const record of records) sessions.push(record);
+    },
+  };
+  const batch = await mergeParts(deps, manifest, missing, deps.history ? sink : undefined);
+  if (deps.history && sessions.length > 0) {
+    await deps.history.record(sessions, { recordedOn: manifest.asOf });
+    deps.logger.info('history recorded', { batchId: manifest.batchId, sessions: sessions.length });
+  }
+  return batch;
+}
+
 /** Adds every part but the missing ones, in chunk order, and the framer's rejected records. */
 async function mergeParts(
   deps: MergeDeps,
   manifest: Manifest,
   missing: readonly ChunkRange[],
+  sessions: SessionSink | undefined,
 ): Promise<MergedBatch> {
   const { store, config } = deps;
   const { batchId } = manifest;
   const keys = workKeys(batchId);
-  const accumulator = new BatchAccumulator({ linesInOrder: true, books: booksOf(manifest) });
+  const accumulator = new BatchAccumulator({
+    linesInOrder: true,
+    books: booksOf(manifest),
+    ...(sessions ? { sessions } : {}),
+  });
   const skip = new Set(missing.map((chunk) => chunk.index));
   for (const chunk of manifest.chunks) {
     if (skip.has(chunk.index)) continue;
@@ -237,7 +275,10 @@ async function mergeParts(
     if (!rejected) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
     accumulator.addRejected(decodeRejected(rejected, keys.rejected));
   }
-  return accumulator.finish(workBucketHistory(deps, batchId));
+  const files = workBucketHistory(deps, batchId);
+  return accumulator.finish(
+    deps.history ? bothHistories(historySourceOf(deps.history, batchId), files) : files,
+  );
 }
 
 /** Publishes the report-ready message, when a topic is configured. */
@@ -263,8 +304,20 @@ async function notifyReportReady(deps: MergeDeps, manifest: Manifest, summary: S
   await notifier.publish(config.reportTopicArn, JSON.stringify(notice), { batchId, status: summary.status });
 }
 
+/** Sessions of earlier batches from two sources, member by member. */
+function bothHistories(first: HistorySource, second: HistorySource): HistorySource {
+  return {
+    async priorSessions(members) {
+      const [a, b] = await Promise.all([first.priorSessions(members), second.priorSessions(members)]);
+      const merged = new Map(a);
+      for (const [member, found] of b) merged.set(member, [...(merged.get(member) ?? []), ...found]);
+      return merged;
+    },
+  };
+}
+
 /**
- * Earlier sessions for FREQUENCY_EXCEEDED: every `history/*.csv` in the work bucket, read only when
+ * Earlier sessions from files: every `history/*.csv` in the work bucket, read only when
  * the batch has 62323 lines to look up.
  */
 function workBucketHistory(deps: MergeDeps, batchId: string): HistorySource {

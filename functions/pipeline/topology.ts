@@ -101,6 +101,8 @@ export const ENV = {
   CHUNK_MAX_RECEIVE_COUNT:
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
+  HISTORY_TABLE:
+    'optional: DynamoDB table of member history (read for each batch, written with its sessions)',
   CHUNK_LINES: 'optional: records per chunk (default 20000)',
   MAX_RECORDS: 'optional: a batch with more records is rejected as BATCH_TOO_LARGE (default 100000000)',
   MAX_GZIP_RATIO:
@@ -119,7 +121,14 @@ export type FunctionName = keyof typeof FUNCTIONS;
  */
 export const FUNCTION_ENV = {
   split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'MAX_RECORDS', 'MAX_GZIP_RATIO', 'LOG_LEVEL'],
-  validate: ['WORK_BUCKET', 'REPORTS_BUCKET', 'CHUNK_MAX_RECEIVE_COUNT', 'REPORT_TOPIC_ARN', 'LOG_LEVEL'],
+  validate: [
+    'WORK_BUCKET',
+    'REPORTS_BUCKET',
+    'CHUNK_MAX_RECEIVE_COUNT',
+    'REPORT_TOPIC_ARN',
+    'HISTORY_TABLE',
+    'LOG_LEVEL',
+  ],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;
 
 /** The variables of `values` that function `fn` reads (unset ones left out). */

@@ -4,6 +4,8 @@
  * that partials arrive in line order (the CLI and the pipeline merge chunks in sequence), the
  * duplicate table need not remember an echo for every line, which is what keeps memory flat.
  */
+
+import type { SessionRecordInput } from '../history-port.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { FACT_WIDTH, FactStore } from '../memory/fact-store.js';
 import { LineNumberIndex } from '../memory/line-number-index.js';
@@ -15,7 +17,6 @@ import { duplicateLine, type MemberContext, type PriorSession } from '../rules/h
 import type { FindingSink } from './batch-findings.js';
 import type { ChunkPartial } from './check-chunk.js';
 import { echoOf, type LineEcho } from './claim-line.js';
-import type { SessionRecordInput } from '../history-port.js';
 import {
   type CrossFact,
   crossFactsAt,

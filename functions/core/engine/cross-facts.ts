@@ -3,9 +3,10 @@
  * some rule's catalog list), the one number a line's code, modifier 25 and place of service pack
  * into, and the facts and echoes read back from the merge's fact store.
  */
+
+import type { SessionRecordInput } from '../history-port.js';
 import type { FactStore } from '../memory/fact-store.js';
 import type { Book, RuleBooks } from '../rules/books.js';
-import type { SessionRecordInput } from '../history-port.js';
 import { CODES, INDEX_CODE, MODIFIERS } from '../rules/catalog.js';
 import { CROSS_LINE_CODES, isAnesthesiaCode } from '../rules/code-sets.js';
 import { CLAIM_FREQUENCIES, type ClaimFrequency, type ClaimLine, type LineEcho } from './claim-line.js';
