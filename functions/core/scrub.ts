@@ -3,7 +3,13 @@
  * merge the partials in order, and render the report folder. The CLI and the tests call this; the
  * pipeline runs the same steps split across Lambdas.
  */
-import { BatchAccumulator, type HistorySource, type MergedBatch, NO_HISTORY } from './engine/accumulator.js';
+import {
+  BatchAccumulator,
+  type HistorySource,
+  type MergedBatch,
+  NO_HISTORY,
+  type SessionSink,
+} from './engine/accumulator.js';
 import type { ReportBatch } from './engine/batch-findings.js';
 import type { CheckOptions, ChunkPartial } from './engine/check-chunk.js';
 import {
@@ -57,6 +63,8 @@ export interface ScrubOptions extends ReadOptions {
 export interface ScrubPorts {
   readonly checker?: ChunkChecker;
   readonly history?: HistorySource;
+  /** Where the batch's sessions go (to record them in the history of later batches). */
+  readonly sessions?: SessionSink;
   /**
    * Where the merge tables wait, cut into partitions, until every chunk is in. Without one they
    * stay in memory (fine for Lambda-sized batches); the CLI passes temporary files for big ones.
@@ -127,7 +135,11 @@ async function checkAndMerge(
   const checker = ports.checker ?? inProcessChecker;
   const asOfDay = asOfDayOf(options.asOf);
   const books = options.books ?? BUILT_IN_BOOKS;
-  const accumulatorOptions = { linesInOrder: true, books };
+  const accumulatorOptions = {
+    linesInOrder: true,
+    books,
+    ...(ports.sessions ? { sessions: ports.sessions } : {}),
+  };
   const checkOptions: CheckOptions = { asOfDay, books };
   const { spill } = ports;
   const partitioned = spill ? new PartitionedAccumulator(spill, accumulatorOptions) : undefined;

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadHistoryFile } from '../../adapters/file-history.js';
+import { appendHistoryFile, loadHistoryFile } from '../../adapters/file-history.js';
 import {
   checkReportFolder,
   describeFsError,
@@ -12,8 +12,9 @@ import {
   writeReportFolder,
 } from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
-import type { HistorySource } from '../../core/engine/accumulator.js';
+import type { HistorySource, SessionSink } from '../../core/engine/accumulator.js';
 import { isScrubError } from '../../core/errors.js';
+import type { SessionRecordInput } from '../../core/history-port.js';
 import { parseLimit } from '../../core/intake/reader.js';
 import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
@@ -40,6 +41,8 @@ Options:
   --rules-default NAME the pack for lines whose payer no pack claims (default: built-in 62323/v2)
   --history FILE       earlier sessions (member_id,date_of_service,procedure_code, and optionally
                        provider_npi,claim_id,batch_id) for the frequency and history rules
+  --record             with --history: append this batch's sessions to that file afterwards
+                       (recording the same batch again adds nothing)
   --workers N          worker threads (default: one per core, up to 8, for files of 4 MB or more;
                        0 = this thread only)
   --max-records N      reject a batch of more than N records as BATCH_TOO_LARGE
@@ -118,11 +121,9 @@ export async function runCheckCommand(
   const name = batchNameOf(options.file);
   const history = options.history === undefined ? undefined : await loadHistory(options.history, name, io);
   const folder = resolve(options.out ?? join('reports', name));
-  const summary = await scrubToFolder(
-    { ...options, size, workers, name, folder, history, packs, books },
-    io,
-    deps,
-  );
+  const recordTo = options.record ? options.history : undefined;
+  const run = { ...options, size, workers, name, folder, history, recordTo, packs, books };
+  const summary = await scrubToFolder(run, io, deps);
   return exitCodeFor(summary, options.failOn);
 }
 
@@ -132,6 +133,7 @@ interface CheckOptions {
   readonly failOn: 'error' | 'warning' | undefined;
   readonly out: string | undefined;
   readonly history: string | undefined;
+  readonly record: boolean;
   readonly rules: readonly string[];
   readonly rulesDefault: string | undefined;
   /** The --workers value as given (checked once the file's size is known). */
@@ -151,6 +153,7 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
       'as-of': { type: 'string' },
       'fail-on': { type: 'string' },
       history: { type: 'string' },
+      record: { type: 'boolean' },
       rules: { type: 'string', multiple: true },
       'rules-default': { type: 'string' },
       workers: { type: 'string' },
@@ -167,12 +170,15 @@ function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions 
   if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') {
     throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
   }
+  if (values.record && values.history === undefined)
+    throw new UsageError('--record needs --history FILE (the file the sessions are appended to)');
   return {
     file: positionals[0]!,
     asOf,
     failOn,
     out: values.out,
     history: values.history,
+    record: values.record ?? false,
     rules: values.rules ?? [],
     rulesDefault: values['rules-default'],
     workers: values.workers,
@@ -245,6 +251,8 @@ interface CheckRun {
   readonly name: string;
   readonly folder: string;
   readonly history: HistorySource | undefined;
+  /** The history file this batch's sessions are appended to (--record). */
+  readonly recordTo: string | undefined;
   readonly limits: CheckOptions['limits'];
   readonly packs: PackChoice;
   readonly books: RuleBooks;
@@ -253,6 +261,11 @@ interface CheckRun {
 /** Scrubs the batch, writes the report folder and prints the summary; cleans up whatever happens. */
 async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Promise<Summary> {
   const { file, size, workers, history } = run;
+  const recorded: SessionRecordInput[] = [];
+  const sessions: SessionSink | undefined =
+    run.recordTo === undefined
+      ? undefined
+      : { batchId: run.name, add: (records) => void recorded.push(...records) };
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
   const spills = size >= PARALLEL_FROM_BYTES;
   let spill: FileSpill | undefined;
@@ -292,10 +305,13 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
         ...(pool ? { checker: pool satisfies ChunkChecker } : {}),
         ...(history ? { history } : {}),
         ...(spill ? { spill } : {}),
+        ...(sessions ? { sessions } : {}),
       },
     );
     progress?.done();
     await writeReportFolder(run.folder, result.report, { onStop: stop.add });
+    if (run.recordTo !== undefined && result.summary.status !== 'rejected')
+      await recordSessions(run.recordTo, recorded, io);
     io.stdout(summaryText(result.summary, run.folder));
     return result.summary;
   } catch (error) {
@@ -310,6 +326,20 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
     closeSpill();
     stop.dispose();
     await pool?.close().catch(() => undefined);
+  }
+}
+
+async function recordSessions(
+  file: string,
+  records: readonly SessionRecordInput[],
+  io: CommandIo,
+): Promise<void> {
+  try {
+    const { appended } = await appendHistoryFile(file, records);
+    io.stderr(`history: ${formatCount(appended)} session(s) recorded in ${file}\n`);
+  } catch (error) {
+    const reason = isScrubError(error) ? error.message : describeFsError(error);
+    throw new UsageError(`the report is written, but recording in ${file} failed: ${reason}`);
   }
 }
 
