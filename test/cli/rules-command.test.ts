@@ -133,9 +133,8 @@ describe('scrub62323 rules', () => {
     expect(posUnusual(from)).toMatchObject({ severity: 'error', severityChanged: true });
   });
 
-  // A pack's changed options (TIMELY_FILING days 90, REPEAT_TOO_SOON days 21) are pack values too, but
-  // the listing shows only severity and on/off (functions/cli/commands/rules.ts ruleRow).
-  it.fails('shows a changed option of the pack, marked', async () => {
+  // A pack's changed options (TIMELY_FILING days 90, REPEAT_TOO_SOON days 21) are pack values too.
+  it('shows a changed option of the pack, marked', async () => {
     const file = await packFile('options.json', PACK);
     const { out } = await cli(['rules', '--rules', file, '--as-of', '2026-11-28']);
     const packPart = out.slice(out.indexOf('Rule pack acme'));

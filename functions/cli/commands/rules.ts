@@ -2,7 +2,16 @@
 import { parseArgs } from 'node:util';
 import { parseDate } from '../../core/engine/values.js';
 import type { Book, RuleBooks } from '../../core/rules/books.js';
-import { RULE_IDS, RULE_SET_ID, RULES, type RuleId, sourceOf } from '../../core/rules/catalog.js';
+import {
+  type OptionRuleId,
+  RULE_IDS,
+  RULE_OPTIONS,
+  RULE_SET_ID,
+  RULES,
+  type RuleId,
+  type RuleOptions,
+  sourceOf,
+} from '../../core/rules/catalog.js';
 import { explainRule } from '../../core/rules/describe.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import { booksOfChoice, readPackChoice } from '../packs.js';
@@ -59,14 +68,30 @@ export function catalogText(books: RuleBooks, day: number): string {
   return `${out.join('\n')}`;
 }
 
+const mark = (changed: boolean, text: string) => (changed ? `${text}*` : text);
+
 function ruleRow(ruleId: RuleId, book: Book, builtIn: Book): string {
   const setting = book.rules[ruleId];
   const base = builtIn.rules[ruleId];
-  const mark = (changed: boolean, text: string) => (changed ? `${text}*` : text);
   const severity = mark(setting.severity !== base.severity, setting.severity);
   const onOff = mark(setting.enabled !== base.enabled, setting.enabled ? 'on' : 'off');
-  return `  ${ruleId.padEnd(28)} ${severity.padEnd(8)} ${onOff.padEnd(7)} ${RULES[ruleId].title} — ${sourceOf(ruleId)}`;
+  const options = optionsText(ruleId, book, builtIn);
+  return `  ${ruleId.padEnd(28)} ${severity.padEnd(8)} ${onOff.padEnd(7)} ${RULES[ruleId].title}${options} — ${sourceOf(ruleId)}`;
 }
+
+/** A rule's options in words, marked where the pack changed them; empty for rules without options. */
+function optionsText(ruleId: RuleId, book: Book, builtIn: Book): string {
+  if (!isOptionRule(ruleId)) return '';
+  const words = (options: RuleOptions): string => {
+    if (ruleId === 'FREQUENCY_EXCEEDED')
+      return options.FREQUENCY_EXCEEDED.windows.map((w) => `${w.limit} in ${w.days} days`).join(', ');
+    return `${options[ruleId].days} days`;
+  };
+  const text = words(book.options);
+  return ` (${mark(text !== words(builtIn.options), text)})`;
+}
+
+const isOptionRule = (ruleId: RuleId): ruleId is OptionRuleId => Object.hasOwn(RULE_OPTIONS, ruleId);
 
 export async function runExplainCommand(args: readonly string[], io: CommandIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h') || args.length === 0) {

@@ -569,7 +569,11 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('counts a history date that is also a batch date once', async () => {
     const history = inMemoryHistory(
-      sessionsOnDays(new Map([['MEM-1', [epochDay(addDays(D, -100)), epochDay(addDays(D, -30)), epochDay(addDays(D, -5))]]])),
+      sessionsOnDays(
+        new Map([
+          ['MEM-1', [epochDay(addDays(D, -100)), epochDay(addDays(D, -30)), epochDay(addDays(D, -5))]],
+        ]),
+      ),
     );
     const result = await run(sessions([100, 30, 0]), { history });
     expectNoRule(result, 'FREQUENCY_EXCEEDED');
@@ -577,9 +581,11 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('counts history from inMemoryHistory (day numbers) toward the window', async () => {
     const history = inMemoryHistory(
-      sessionsOnDays(new Map([
-        ['MEM-1', [epochDay(addDays(D, -364)), epochDay(addDays(D, -300)), epochDay(addDays(D, -365))]],
-      ])),
+      sessionsOnDays(
+        new Map([
+          ['MEM-1', [epochDay(addDays(D, -364)), epochDay(addDays(D, -300)), epochDay(addDays(D, -365))]],
+        ]),
+      ),
     );
     // d-364 and d-300 count; d-365 does not: 2 + batch 3 = 5.
     const result = await run(sessions([100, 30, 0]), { history });
@@ -603,7 +609,14 @@ describe('FREQUENCY_EXCEEDED', () => {
       asOf: '2026-11-28',
       books: new RuleBooks(
         BUILT_IN_IDENTITY,
-        [{ name: 'strict', version: '1', sha256: '', settings: { name: 'strict', version: '1', rules: STRICT } }],
+        [
+          {
+            name: 'strict',
+            version: '1',
+            sha256: '',
+            settings: { name: 'strict', version: '1', rules: STRICT },
+          },
+        ],
         'strict',
       ),
     });

@@ -66,9 +66,8 @@ describe('which pack judges a line', () => {
     expect([row.rule_pack, row.severity]).toEqual(['62323/v2', 'warning']);
   });
 
-  // packs.md: "matches (trimmed, case-insensitive)" — inner white space is part of the name. The engine
-  // also collapses inner runs of spaces (functions/core/rules/packs/pack-set.ts payerKey).
-  it.fails('payer "Acme  Health" (two inner spaces) does not match "Acme Health"', async () => {
+  // packs.md: "matches (trimmed, case-insensitive)" — inner white space is part of the name.
+  it('payer "Acme  Health" (two inner spaces) does not match "Acme Health"', async () => {
     const result = await run([probe('Acme  Health')], { packs: [acme] });
     expect(rowOf(result, 'PRIOR_AUTH_MISSING', lineOf(0)).rule_pack).toBe('62323/v2');
   });
@@ -483,7 +482,7 @@ describe('BAD_RULE_PACK', () => {
 
   // packs.md: a pack that does not validate "is refused with every problem named". loadRuleBooks
   // stops at the first bad pack (functions/core/rules/packs/load.ts: packs.map(parseRulePack) throws).
-  it.fails('names the problems of every bad pack, not only the first one', () => {
+  it('names the problems of every bad pack, not only the first one', () => {
     const error = refusal(() =>
       booksOf([pack('a', [], { NOPE: {} }), pack('b', [], { TIMELY_FILING: { days: 0 } })]),
     );

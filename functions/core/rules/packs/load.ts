@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BUILT_IN_BOOKS, BUILT_IN_IDENTITY, RuleBooks } from '../books.js';
-import { parseRulePack } from './pack-file.js';
+import { type LoadedPack, parseRulePack, RulePackError } from './pack-file.js';
 import { checkPackSet } from './pack-set.js';
 
 /** A pack file as written, and where it came from (a path, an S3 key): for messages. */
@@ -23,10 +23,31 @@ export interface PackChoice {
   readonly defaultPack?: string | undefined;
 }
 
+/** Every pack parsed; when some do not validate, one error names the problems of each of them. */
+function parseEvery(packs: readonly PackText[]): LoadedPack[] {
+  const loaded: LoadedPack[] = [];
+  const refused: RulePackError[] = [];
+  for (const pack of packs) {
+    try {
+      loaded.push(parseRulePack(pack.text, pack.origin));
+    } catch (error) {
+      if (!(error instanceof RulePackError)) throw error;
+      refused.push(error);
+    }
+  }
+  if (refused.length === 1) throw refused[0];
+  if (refused.length > 1)
+    throw new RulePackError(
+      `${refused.length} rule packs`,
+      refused.map((error) => error.message),
+    );
+  return loaded;
+}
+
 /** Throws a BAD_RULE_PACK ScrubError naming every problem when a pack or the set is not valid. */
 export function loadRuleBooks(choice: PackChoice): RuleBooks {
   if (choice.packs.length === 0 && choice.defaultPack === undefined) return BUILT_IN_BOOKS;
-  const loaded = choice.packs.map((pack) => parseRulePack(pack.text, pack.origin));
+  const loaded = parseEvery(choice.packs);
   checkPackSet(loaded, choice.defaultPack);
   return new RuleBooks(
     BUILT_IN_IDENTITY,

@@ -10,11 +10,11 @@ import { PACK_NAME } from './schema.js';
 export const MAX_PACKS = 64;
 
 /**
- * How payers compare: trimmed, case-insensitive, inner runs of white space as one space, so
- * "Acme  Health" and " acme health" are one payer.
+ * How payers compare (packs.md): trimmed and case-insensitive, so " acme health" is "Acme Health";
+ * the spaces inside a name are part of it.
  */
 export function payerKey(payer: string): string {
-  return payer.trim().replace(/\s+/g, ' ').toLowerCase();
+  return payer.trim().toLowerCase();
 }
 
 /** Throws RulePackError naming every problem of the set; returns when the set is sound. */

@@ -206,9 +206,7 @@ export const RULE_PACK_SCHEMA = z
     payers: z
       .array(text())
       .optional()
-      .describe(
-        'Payers whose lines this pack judges (compared trimmed, case-insensitive, runs of spaces as one). May be empty.',
-      ),
+      .describe('Payers whose lines this pack judges (compared trimmed and case-insensitive). May be empty.'),
     sources: z
       .array(text())
       .optional()

