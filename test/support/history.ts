@@ -2,7 +2,9 @@
 import type { PriorSession } from '../../functions/core/rules/history.js';
 
 /** Member → 62323 sessions of an earlier batch on these days (no provider or claim). */
-export const sessionsOnDays = (byMember: ReadonlyMap<string, readonly number[]>): Map<string, PriorSession[]> =>
+export const sessionsOnDays = (
+  byMember: ReadonlyMap<string, readonly number[]>,
+): Map<string, PriorSession[]> =>
   new Map(
     [...byMember].map(([member, days]) => [
       member,

@@ -23,6 +23,11 @@ export interface FindingRow {
   readonly message: string;
   readonly related_lines: string;
   readonly charge: string;
+  readonly provider_npi: string;
+  readonly payer: string;
+  readonly rule_pack: string;
+  readonly fix: string;
+  readonly source: string;
 }
 
 export interface RejectedRow {
@@ -36,6 +41,7 @@ export interface RejectedRow {
 export interface SummaryJson {
   batchId: string;
   ruleSet: string;
+  rulePacks: { name: string; version: string; sha256: string; lines: number }[];
   asOf: string;
   status: 'complete' | 'rejected' | 'incomplete';
   error?: { code: string; message: string };
@@ -51,7 +57,10 @@ export interface SummaryJson {
     flaggedLines: number;
     findings: { error: number; warning: number; info: number };
   };
-  byRule: Record<string, { severity: string; findings: number; charge: number }>;
+  byRule: Record<
+    string,
+    { severity: string; severities?: Record<string, number>; findings: number; charge: number }
+  >;
   dollarsAtRisk: number;
   unknownColumns: string[];
   generatedAt: string;

@@ -33,16 +33,19 @@ describe('rule catalog 62323/v2', () => {
     expect(sorted(RULE_IDS)).toEqual(sorted([...SPEC_RULE_IDS]));
   });
 
-  it.each(SPEC_RULE_IDS)('gives %s the severity of rules.md, a title, a fix sentence and a short source', (ruleId) => {
-    const rule = RULES[ruleId];
-    expect(rule.severity).toBe(SPEC_RULES[ruleId]);
-    expect(rule.title.length).toBeGreaterThan(5);
-    // A fix is one sentence telling the biller what to change.
-    expect(rule.fix).toMatch(/^[A-Z].{10,}\.$/);
-    expect(rule.fix.replace(/e\.g\.|i\.e\./g, '').split(/\.\s/)).toHaveLength(1);
-    expect(sourceOf(ruleId).length).toBeGreaterThan(3);
-    expect(sourceOf(ruleId).length).toBeLessThanOrEqual(60);
-  });
+  it.each(SPEC_RULE_IDS)(
+    'gives %s the severity of rules.md, a title, a fix sentence and a short source',
+    (ruleId) => {
+      const rule = RULES[ruleId];
+      expect(rule.severity).toBe(SPEC_RULES[ruleId]);
+      expect(rule.title.length).toBeGreaterThan(5);
+      // A fix is one sentence telling the biller what to change.
+      expect(rule.fix).toMatch(/^[A-Z].{10,}\.$/);
+      expect(rule.fix.replace(/e\.g\.|i\.e\./g, '').split(/\.\s/)).toHaveLength(1);
+      expect(sourceOf(ruleId).length).toBeGreaterThan(3);
+      expect(sourceOf(ruleId).length).toBeLessThanOrEqual(60);
+    },
+  );
 
   it('turns REPEAT_TOO_SOON off by default and every other rule on', () => {
     const off = RULE_IDS.filter((ruleId) => 'enabled' in RULES[ruleId]);
@@ -58,7 +61,9 @@ describe('rule catalog 62323/v2', () => {
   });
 
   it('has the steroid ceilings of DRUG_UNITS_HIGH', () => {
-    const ceilings = Object.fromEntries(Object.entries(STEROID_DOSE_CEILING).map(([code, { units }]) => [code, units]));
+    const ceilings = Object.fromEntries(
+      Object.entries(STEROID_DOSE_CEILING).map(([code, { units }]) => [code, units]),
+    );
     expect(ceilings).toEqual({ J3301: 8, J0702: 2, J1100: 15, J1010: 80 });
   });
 
@@ -182,5 +187,4 @@ describe('rule catalog 62323/v2', () => {
       M5137: '2024-10-01',
     });
   });
-
 });
