@@ -50,7 +50,10 @@ describe('appendHistoryFile', () => {
       '\uFEFFMBI,Notes,DOS,CPT\r\nX1,hi,2026-01-05,62323\r\nX2,,2026-02-01,62323\r\n',
     );
     const history = parseHistoryCsv(await readFile(path, 'utf8'));
-    expect(history.sessions.get('X2')).toEqual([epochDay('2026-02-01')]);
+    // The file's own columns hold no provider, claim or batch.
+    expect(history.sessions.get('X2')).toEqual([
+      { day: epochDay('2026-02-01'), code: '62323', npi: '', claimId: '', batchId: '' },
+    ]);
     expect(history.skippedRows).toBe(0);
   });
 
@@ -68,10 +71,25 @@ describe('appendHistoryFile', () => {
     const path = fresh();
     await appendHistoryFile(path, [
       session({ memberKey: 'A', dateOfService: '2026-01-01', line: 2 }),
-      session({ memberKey: 'A', dateOfService: '2026-02-01', procedureCode: '64484', line: 3 }),
+      session({
+        memberKey: 'A',
+        dateOfService: '2026-02-01',
+        procedureCode: '64484',
+        claimId: 'C-2',
+        line: 3,
+      }),
     ]);
+    const batchId = '2026-11-28-nightly-0123456789';
     expect(parseHistoryCsv(await readFile(path, 'utf8')).sessions).toEqual(
-      new Map([['A', [epochDay('2026-01-01'), epochDay('2026-02-01')]]]),
+      new Map([
+        [
+          'A',
+          [
+            { day: epochDay('2026-01-01'), code: '62323', npi: '1234567893', claimId: 'C-1', batchId },
+            { day: epochDay('2026-02-01'), code: '64484', npi: '1234567893', claimId: 'C-2', batchId },
+          ],
+        ],
+      ]),
     );
   });
 });

@@ -16,10 +16,20 @@ describe('parseHistoryCsv', () => {
         'MEM-2,2026-05-01,62323',
       ].join('\n'),
     );
+    const session = (date: string, code: string) => ({
+      day: epochDay(date),
+      code,
+      npi: '',
+      claimId: '',
+      batchId: '',
+    });
     expect(history.sessions).toEqual(
       new Map([
-        ['MEM-1', [epochDay('2026-01-05'), epochDay('2026-02-06'), epochDay('2026-03-07')]],
-        ['MEM-2', [epochDay('2026-05-01')]],
+        [
+          'MEM-1',
+          [session('2026-01-05', '62323'), session('2026-02-06', '64483'), session('2026-03-07', '64484')],
+        ],
+        ['MEM-2', [session('2026-05-01', '62323')]],
       ]),
     );
     expect(history.skippedRows).toBe(0);
@@ -27,19 +37,19 @@ describe('parseHistoryCsv', () => {
 
   it('accepts header aliases, a BOM, CRLF and other columns', () => {
     const history = parseHistoryCsv('\uFEFFMBI,Notes,DOS,CPT\r\nX1,hi,2026-01-05,62323\r\n');
-    expect(history.sessions.get('X1')).toEqual([epochDay('2026-01-05')]);
+    expect(daysOf(history.sessions).get('X1')).toEqual([epochDay('2026-01-05')]);
   });
 
   it('reads the batch header aliases, written as billing systems write them', () => {
     const history = parseHistoryCsv('Subscriber ID,Service-Date,HCPCS Code\nX2,2026-02-01,64483\n');
-    expect(history.sessions.get('X2')).toEqual([epochDay('2026-02-01')]);
+    expect(daysOf(history.sessions).get('X2')).toEqual([epochDay('2026-02-01')]);
   });
 
   it('reads the first of two columns for the same field, as a batch header does', () => {
     const history = parseHistoryCsv(
       'member_id,mbi,dos,service_date,cpt\nA1,B1,2026-03-01,2026-04-01,62323\n',
     );
-    expect(history.sessions).toEqual(new Map([['A1', [epochDay('2026-03-01')]]]));
+    expect(daysOf(history.sessions)).toEqual(new Map([['A1', [epochDay('2026-03-01')]]]));
   });
 
   it('skips and counts rows with a missing or invalid value', () => {
@@ -53,7 +63,16 @@ describe('parseHistoryCsv', () => {
       ].join('\n'),
     );
     expect(history.skippedRows).toBe(3);
-    expect(history.sessions.get('M1')).toEqual([epochDay('2026-01-06')]);
+    expect(daysOf(history.sessions).get('M1')).toEqual([epochDay('2026-01-06')]);
+  });
+
+  it('reads provider_npi, claim_id and batch_id when present (PRIOR_BATCH_DUPLICATE needs them)', () => {
+    const history = parseHistoryCsv(
+      'member_id,date_of_service,procedure_code,provider_npi,claim_id,batch_id\nM1,2026-01-06,62323, 1234567893 ,C-9,b-1\n',
+    );
+    expect(history.sessions.get('M1')).toEqual([
+      { day: epochDay('2026-01-06'), code: '62323', npi: '1234567893', claimId: 'C-9', batchId: 'b-1' },
+    ]);
   });
 
   it('throws when a needed column is missing', () => {

@@ -133,7 +133,8 @@ describe('hostile: bounded findings and flat memory', () => {
       ['SAME_SESSION_OTHER_SPINAL', { procedure_code: '64483' }],
       ['SEDATION_SAME_SESSION', { procedure_code: '99152' }],
       ['DRUG_IN_FACILITY', { procedure_code: 'J3301', place_of_service: '22', units: '4' }],
-      // ANESTHESIA_BY_PROCEDURALIST and DRUG_UNITS_HIGH join these when rule set 62323/v1 gains them.
+      ['ANESTHESIA_BY_PROCEDURALIST', { procedure_code: '00630' }],
+      ['DRUG_UNITS_HIGH', { procedure_code: 'J3301', units: '12' }],
     ];
     const file = join(space.root, 'in', 'rules.csv');
     await writeRows(file, index + companions.length, (at) =>

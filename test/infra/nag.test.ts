@@ -89,6 +89,7 @@ describe('cdk-nag', () => {
       ]),
       iam5('SplitPolicy', buckets.intake, PREFIX.incoming),
       iam5('SplitPolicy', buckets.work, PREFIX.work),
+      iam5('SplitPolicy', buckets.work, PREFIX.packs),
       iam5('ValidatePolicy', buckets.work, PREFIX.work),
       iam5('ValidatePolicy', buckets.work, PREFIX.history),
       iam5('ValidatePolicy', buckets.reports, PREFIX.reports),

@@ -186,21 +186,24 @@ describe('storage', () => {
     }
   });
 
-  it('expires work/ after WORK_EXPIRY_DAYS and never expires history/', () => {
+  it('expires work/ after WORK_EXPIRY_DAYS and never expires history/ or packs/', () => {
     const rules = lifecycleRules(ids.buckets.work);
     expect(rules).toContainEqual(
       expect.objectContaining({ Prefix: PREFIX.work, ExpirationInDays: WORK_EXPIRY_DAYS, Status: 'Enabled' }),
     );
-    // Only the work/ rule may expire current objects: no bucket-wide or history/ expiration.
+    // Only the work/ rule may expire current objects: no bucket-wide, history/ or packs/ expiration.
     const expiring = rules.filter((r) => 'ExpirationInDays' in r || 'ExpirationDate' in r);
     expect(expiring.map((r) => r.Prefix)).toEqual([PREFIX.work]);
-    expect(rules).toContainEqual(
-      expect.objectContaining({
-        Prefix: PREFIX.history,
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-        ExpiredObjectDeleteMarker: true,
-      }),
-    );
+    for (const prefix of [PREFIX.history, PREFIX.packs]) {
+      expect(rules, prefix).toContainEqual(
+        expect.objectContaining({
+          Prefix: prefix,
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          ExpiredObjectDeleteMarker: true,
+        }),
+      );
+    }
   });
 });
 
@@ -469,7 +472,7 @@ describe('access', () => {
     }
   });
 
-  it('split: reads incoming/ uploads, reads/writes work/, sends chunks, consumes the intake queue', () => {
+  it('split: reads incoming/ uploads and packs/, reads/writes work/, sends chunks, consumes the intake queue', () => {
     const { buckets, queues, keys } = ids;
     expect(grants(statementsOf(functionPolicy('split')))).toEqual(
       [
@@ -482,6 +485,7 @@ describe('access', () => {
         `logs:CreateLogStream ${arn(logGroupOf('split'))}`,
         `logs:PutLogEvents ${arn(logGroupOf('split'))}`,
         `s3:GetObject ${arn(buckets.intake, `/${PREFIX.incoming}*`)}`,
+        `s3:GetObject ${arn(buckets.work, `/${PREFIX.packs}*`)}`,
         `s3:GetObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
         `s3:GetObjectVersion ${arn(buckets.intake, `/${PREFIX.incoming}*`)}`,
         `s3:ListBucket ${arn(buckets.intake)}`,
@@ -494,6 +498,11 @@ describe('access', () => {
         `sqs:SendMessage ${arn(queues.chunk)}`,
       ].sort(),
     );
+    // The packs are read in a statement of their own, named for the audit trail.
+    const readPacks = statementsOf(functionPolicy('split')).filter((s) => s.Sid === 'ReadRulePacks');
+    expect(readPacks.map((s) => grants([s]))).toEqual([
+      [`s3:GetObject ${arn(buckets.work, `/${PREFIX.packs}*`)}`],
+    ]);
   });
 
   it('validate: reads/writes work/, reads history/, writes reports/, publishes, consumes the chunk queue', () => {

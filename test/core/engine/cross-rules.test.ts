@@ -85,6 +85,21 @@ describe('IMAGING_BUNDLED', () => {
     expectNoRule(result, 'IMAGING_BUNDLED');
   });
 
+  it('takes the billing NPI as the encounter NPI of a line without a rendering NPI', async () => {
+    const result = await run([
+      { ...INDEX, rendering_npi: '', billing_npi: NPI_A },
+      line('77003'),
+      line('77012', { rendering_npi: '', billing_npi: NPI_B }),
+    ]);
+    expectFinding(result, 'IMAGING_BUNDLED', lineOf(1), [lineOf(0)]);
+    expectRuleLines(result, 'IMAGING_BUNDLED', [lineOf(1)]);
+  });
+
+  it('does not take the billing NPI when a rendering NPI is present', async () => {
+    const result = await run([INDEX, line('77003', { rendering_npi: NPI_B, billing_npi: NPI_A })]);
+    expect(result.rows).toEqual([]);
+  });
+
   it('does not fire for other radiology codes (77002, 77001)', async () => {
     const result = await run([INDEX, line('77002'), line('77001')]);
     expect(result.rows).toEqual([]);
@@ -319,6 +334,20 @@ describe('EM_SAME_DAY_NO_25', () => {
     '99243',
     '99244',
     '99245',
+    // Hospital and emergency E/M (62323/v2).
+    '99221',
+    '99222',
+    '99223',
+    '99231',
+    '99232',
+    '99233',
+    '99238',
+    '99239',
+    '99281',
+    '99282',
+    '99283',
+    '99284',
+    '99285',
   ];
 
   it.each(EM)('fires on E/M %s without modifier 25 in the encounter', async (code) => {
@@ -345,10 +374,13 @@ describe('EM_SAME_DAY_NO_25', () => {
     expect(result.rows).toEqual([]);
   });
 
-  it.each(['99201', '99241', '99216', '99221'])('does not fire on %s (not in the list)', async (code) => {
-    const result = await run([INDEX, line(code)]);
-    expect(result.rows).toEqual([]);
-  });
+  it.each(['99201', '99241', '99216', '99220', '99224', '99234', '99237', '99240', '99280', '99286'])(
+    'does not fire on %s (not in the list)',
+    async (code) => {
+      const result = await run([INDEX, line(code)]);
+      expect(result.rows).toEqual([]);
+    },
+  );
 });
 
 describe('SEDATION_SAME_SESSION', () => {
@@ -369,7 +401,8 @@ describe('SEDATION_SAME_SESSION', () => {
     const result = await run([
       INDEX,
       line('99151'),
-      line('01939'),
+      // Billed by an anesthesiologist, so that ANESTHESIA_BY_PROCEDURALIST (same encounter) stays out of it.
+      line('01939', { rendering_npi: NPI_C }),
       line('99152', { date_of_service: addDays(DOS, 1) }),
     ]);
     expect(result.rows).toEqual([]);
@@ -538,9 +571,12 @@ describe('FREQUENCY_EXCEEDED', () => {
 
   it('does not fire for a member with only 64483 lines', async () => {
     const result = await run(
-      [400, 300, 200, 100, 0].map((days, index) =>
+      // Five dates in one window: as 62323 lines they would exceed the limit of 4.
+      [360, 300, 200, 100, 0].map((days, index) =>
         line('64483', { claim_id: `T-${index}`, date_of_service: addDays(D, -days) }),
       ),
+      // As of d, so that every date is within the filing limit.
+      { asOf: D },
     );
     expect(result.rows).toEqual([]);
   });

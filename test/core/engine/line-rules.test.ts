@@ -97,6 +97,27 @@ describe('MISSING_FIELD', () => {
   });
 });
 
+describe('MISSING_FIELD: rendering_npi and billing_npi', () => {
+  it('does not fire when rendering_npi is empty and billing_npi is filled (the billing NPI rendered)', async () => {
+    const run = await one({ rendering_npi: '', billing_npi: NPI_B, prior_auth: '' });
+    expect(rulesOn(run, LINE)).toEqual(['PRIOR_AUTH_MISSING']);
+    // The encounter NPI is then the billing NPI.
+    expect(rowsOf(run, 'PRIOR_AUTH_MISSING')[0]!.provider_npi).toBe(NPI_B);
+  });
+
+  it('fires once, naming rendering_npi, when both NPIs are empty', async () => {
+    const run = await one({ rendering_npi: '', billing_npi: '' });
+    const row = expectFinding(run, 'MISSING_FIELD', LINE);
+    expect(row.message).toContain('rendering_npi');
+    expect(rulesOn(run, LINE)).toEqual(['MISSING_FIELD']);
+  });
+
+  it('names the rendering NPI as the encounter NPI when both are filled', async () => {
+    const run = await one({ rendering_npi: NPI_A, billing_npi: NPI_B, prior_auth: '' });
+    expect(rowsOf(run, 'PRIOR_AUTH_MISSING')[0]!.provider_npi).toBe(NPI_A);
+  });
+});
+
 describe('INVALID_DATE', () => {
   it.each(['2026-11-02', '11/02/2026', '11/2/2026', '20261102'])(
     'accepts %s and echoes it as 2026-11-02',
@@ -359,6 +380,12 @@ describe('CODE_RETIRED', () => {
     ['62311', '2017-01-01'],
     ['62318', '2017-01-01'],
     ['62319', '2017-01-01'],
+    ['99143', '2017-01-01'],
+    ['99144', '2017-01-01'],
+    ['99145', '2017-01-01'],
+    ['99148', '2017-01-01'],
+    ['99149', '2017-01-01'],
+    ['99150', '2017-01-01'],
     ['01935', '2022-01-01'],
     ['01936', '2022-01-01'],
     ['J1020', '2024-04-01'],
@@ -372,6 +399,8 @@ describe('CODE_RETIRED', () => {
         { ...OTHER, procedure_code: code, date_of_service: from },
         { ...OTHER, procedure_code: code, date_of_service: before },
       ]),
+      // As of the retirement date, so that neither line is past the filing limit (TIMELY_FILING).
+      { asOf: from },
     );
     expectFinding(run, 'CODE_RETIRED', lineOf(0));
     expect(rulesOn(run, lineOf(0))).toEqual(['CODE_RETIRED']);
@@ -383,6 +412,8 @@ describe('CODE_RETIRED', () => {
       batch([
         { ...OTHER, procedure_code: 'J1010' },
         { ...OTHER, procedure_code: '01937' },
+        { ...OTHER, procedure_code: '99151' },
+        { ...OTHER, procedure_code: '99157' },
       ]),
     );
     expect(run.rows).toEqual([]);
@@ -391,6 +422,7 @@ describe('CODE_RETIRED', () => {
 
 describe('DIAGNOSIS_RETIRED', () => {
   it.each([
+    ['M48.06', '2017-10-01', '2017-09-30'],
     ['M54.5', '2021-10-01', '2021-09-30'],
     ['M51.36', '2024-10-01', '2024-09-30'],
     ['M51.37', '2024-10-01', '2024-09-30'],
@@ -400,6 +432,8 @@ describe('DIAGNOSIS_RETIRED', () => {
         { ...OTHER, dx: [code], date_of_service: from },
         { ...OTHER, dx: [code], date_of_service: before },
       ]),
+      // As of the retirement date, so that neither line is past the filing limit (TIMELY_FILING).
+      { asOf: from },
     );
     expectFinding(run, 'DIAGNOSIS_RETIRED', lineOf(0));
     expect(rulesOn(run, lineOf(0))).toEqual(['DIAGNOSIS_RETIRED']);
@@ -409,8 +443,8 @@ describe('DIAGNOSIS_RETIRED', () => {
   it('gives one finding for two retired codes, and none for their successors', async () => {
     const run = await scrub(
       batch([
-        { ...OTHER, dx: ['M54.5', 'M51.36'] },
-        { ...OTHER, dx: ['M54.50', 'M51.360'] },
+        { ...OTHER, dx: ['M54.5', 'M51.36', 'M48.06'] },
+        { ...OTHER, dx: ['M54.50', 'M51.360', 'M48.061', 'M48.062'] },
       ]),
     );
     expectFinding(run, 'DIAGNOSIS_RETIRED', lineOf(0));
@@ -511,6 +545,10 @@ describe('DX_AXIAL_ONLY and DX_NOT_COVERED', () => {
     'M51.17',
     'M51.26',
     'M51.27',
+    'M51.361',
+    'M51.362',
+    'M51.371',
+    'M51.372',
     'M48.061',
     'M48.062',
     'M48.07',
@@ -525,7 +563,6 @@ describe('DX_AXIAL_ONLY and DX_NOT_COVERED', () => {
     'M54.41',
     'M54.42',
     'M96.1',
-    'B02.22',
     'B02.23',
     'B02.29',
   ];
@@ -563,6 +600,12 @@ describe('DX_AXIAL_ONLY and DX_NOT_COVERED', () => {
     expect(rulesOn(run, LINE)).toEqual(['DX_NOT_COVERED']);
   });
 
+  it('DX_NOT_COVERED fires for B02.22 (postherpetic trigeminal neuralgia: cranial, not covered in v2)', async () => {
+    const run = await scrub(batch([{ dx: ['B02.22'] }, { dx: ['b0222'] }]));
+    expectRuleLines(run, 'DX_NOT_COVERED', [lineOf(0), lineOf(1)]);
+    expect(rulesOn(run, lineOf(0))).toEqual(['DX_NOT_COVERED']);
+  });
+
   it('matches whole codes only: a longer code that starts with a covered one is not covered', async () => {
     const run = await one({ dx: ['M54.161'] });
     expectFinding(run, 'DX_NOT_COVERED', LINE);
@@ -581,6 +624,31 @@ describe('DX_AXIAL_ONLY and DX_NOT_COVERED', () => {
   it('neither fires for axial pain with an exempt diagnosis', async () => {
     const run = await one({ dx: ['M54.50', 'G89.18'] });
     expect(run.rows).toEqual([]);
+  });
+
+  it('neither fires on the 62323 lines of a claim that has a 78630 line (cisternography)', async () => {
+    const run = await scrub(
+      batch([
+        { claim_id: 'C-1', dx: ['M54.50'] },
+        { claim_id: 'C-1', line_no: '2', procedure_code: '78630', dx: ['M54.50'], prior_auth: '' },
+        { claim_id: 'C-1', line_no: '3', dx: ['M54.2'], member_id: 'MBR-OTHER' },
+      ]),
+    );
+    expectNoRule(run, 'DX_AXIAL_ONLY');
+    expectNoRule(run, 'DX_NOT_COVERED');
+  });
+
+  it('both still fire when the 78630 line is on another claim', async () => {
+    const run = await scrub(
+      batch([
+        { claim_id: 'C-1', dx: ['M54.50'] },
+        { claim_id: 'C-1', line_no: '2', dx: ['M54.2'], member_id: 'MBR-OTHER' },
+        { claim_id: 'C-2', procedure_code: '78630', dx: ['M54.50'], prior_auth: '' },
+      ]),
+    );
+    expectFinding(run, 'DX_AXIAL_ONLY', lineOf(0));
+    expectFinding(run, 'DX_NOT_COVERED', lineOf(1));
+    expect(rulesOn(run, lineOf(2))).toEqual([]);
   });
 
   it('neither fires on a line that is not 62323', async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readBatch } from '../../../functions/core/intake/reader.js';
 import { batch, headerOf, type LineInput, lineOf, lineSpecs, recordOf } from '../../support/batch.js';
 import { expectEveryLineAccounted, intake } from '../../support/intake.js';
+import { NPI_B } from '../../support/npi.js';
 import { seeded } from '../../support/random.js';
 import {
   expectFinding,
@@ -302,13 +303,23 @@ describe('gzip', () => {
 
 describe('whole-batch rejections', () => {
   it('rejects a header that lacks a required column, listing missing and seen headers', async () => {
-    const text = batch([{}], { omit: ['rendering_npi', 'charge'], extra: { Notes: 'x' } });
+    // rendering_npi is required only when there is no billing_npi column either.
+    const text = batch([{}], { omit: ['rendering_npi', 'billing_npi', 'charge'], extra: { Notes: 'x' } });
     const run = await scrub(text);
     expectRejectedBatch(run, 'MISSING_COLUMNS');
     const message = run.summary.error!.message;
     expect(message).toContain('rendering_npi');
     expect(message).toContain('charge');
     for (const seen of ['claim_id', 'member_id', 'units', 'Notes']) expect(message).toContain(seen);
+  });
+
+  it('does not require rendering_npi when the header has billing_npi', async () => {
+    const missingCharge = await scrub(batch([{}], { omit: ['rendering_npi', 'charge'] }));
+    expectRejectedBatch(missingCharge, 'MISSING_COLUMNS');
+    expect(missingCharge.summary.error!.message).not.toContain('rendering_npi');
+    const run = await scrub(batch([{ billing_npi: NPI_B }], { omit: ['rendering_npi'] }));
+    expect(run.summary.status).toBe('complete');
+    expect(run.rows).toEqual([]);
   });
 
   it('rejects an empty file as EMPTY_FILE', async () => {

@@ -79,6 +79,8 @@ describe('partial codec', () => {
       'indexLines',
       'rejected',
       'findings',
+      'claimFindings',
+      'packLines',
       'echoes',
       'sizes',
     ]);
@@ -134,7 +136,7 @@ describe('partial codec', () => {
       lines: [7],
       keys: { bytes: new Uint8Array([1, 2, 3]), ends: new Int32Array([3]) },
       plainLineNos: new Int32Array([7]),
-      books: new Int32Array([0]),
+      books: new Int32Array([2]),
       facts: new Int32Array(0),
     };
     const bytes = encodePart({ name: 'piece' }, body);
@@ -142,8 +144,11 @@ describe('partial codec', () => {
     expect(bytes.toString('utf8', 0, newline)).toBe(
       '{"name":"piece","sizes":{"lines":1,"ends":1,"facts":0,"bytes":3}}',
     );
-    // Line numbers, plain line_no values, cell ends, facts (little-endian int32), then the key bytes.
-    expect([...bytes.subarray(newline + 1)]).toEqual([7, 0, 0, 0, 7, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3]);
+    // Line numbers, plain line_no values, book indices, cell ends, facts (little-endian int32), then
+    // the key bytes.
+    expect([...bytes.subarray(newline + 1)]).toEqual([
+      7, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3,
+    ]);
     expect(decodePart(bytes, z.object({ name: z.string() }))).toEqual({ head: { name: 'piece' }, body });
   });
 });

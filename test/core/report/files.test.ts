@@ -43,7 +43,8 @@ describe('the report folder', () => {
     expect(report.summary).toMatchObject({ status: 'rejected', error: { code: 'NOT_CSV' } });
     const text = Object.fromEntries(report.files.map((file) => [file.name, fileText(file)]));
     expect(text['findings.csv']).toBe(
-      'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge\n',
+      'line,claim_id,line_no,member_id,date_of_service,procedure_code,rule_id,severity,message,related_lines,charge,' +
+        'provider_npi,payer,rule_pack,fix,source\n',
     );
     expect(text['rejected.csv']).toBe('line,end_line,reason,raw\n');
     expect(JSON.parse(text['summary.json']!)).toMatchObject({ status: 'rejected', batchId: 'b1' });

@@ -71,7 +71,8 @@ describe('findings.csv', () => {
   it('leaves related_lines empty when no other line is involved', async () => {
     const run = await scrub(batch([{ prior_auth: '' }]));
     expect(run.rows[0]!.related_lines).toBe('');
-    expect(run.result.files['findings.csv'].split('\n')[1]).toMatch(/,,100\.00$/);
+    const [cells] = parse(run.result.files['findings.csv'].split('\n')[1]!) as string[][];
+    expect(cells!.slice(8, 11)).toEqual(['no prior authorization number', '', '100.00']);
   });
 
   it.each([
@@ -85,14 +86,15 @@ describe('findings.csv', () => {
     const run = await scrub(batch([{ charge, prior_auth: '' }]));
     expect(run.rows.map((row) => row.charge)).toEqual(run.rows.map(() => plain));
     const raw = run.result.files['findings.csv'].split('\n')[1]!;
-    expect(raw.endsWith(`,${plain}`)).toBe(true);
+    const [cells] = parse(raw) as string[][];
+    expect(cells![FINDINGS_COLUMNS.indexOf('charge')]).toBe(plain);
   });
 
   it('echoes the normalised input: trimmed values, ISO dates, upper-case codes', async () => {
     const text = [
       headerOf(),
-      ' C-7 , 3 , m-55 ,1961-04-12, 11/2/2026 ,,j1010 ,,,,,M54.16,,,,1,11,1234567893,,$40.00,,Plan',
-      ' C-7 , 4 , m-55 ,1961-04-12,20261102,,62323,,,,,M54.16,,,,1,11,1234567893,,100,,Plan',
+      ' C-7 , 3 , m-55 ,1961-04-12, 11/2/2026 ,,j1010 ,,,,,M54.16,,,,1,11,1234567893,,$40.00,,Plan,',
+      ' C-7 , 4 , m-55 ,1961-04-12,20261102,,62323,,,,,M54.16,,,,1,11, 1234567893 ,,100,, Plan ,',
     ].join('\n');
     const run = await scrub(`${text}\n`);
     // The 62323 line has no prior auth: its row shows the echo of the line.
@@ -105,6 +107,9 @@ describe('findings.csv', () => {
       date_of_service: '2026-11-02',
       procedure_code: '62323',
       charge: '100.00',
+      provider_npi: '1234567893',
+      payer: 'Plan',
+      rule_pack: '62323/v2',
     });
     expect(run.rows.filter((row) => row.line === 2)).toEqual([]);
   });

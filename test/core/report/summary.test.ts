@@ -9,6 +9,7 @@ import { AS_OF } from '../../support/spec.js';
 const KEYS = [
   'batchId',
   'ruleSet',
+  'rulePacks',
   'asOf',
   'status',
   'source',
@@ -45,7 +46,7 @@ describe('summary.json', () => {
     expect(Object.keys(summary)).toEqual(KEYS);
     expect(summary).toMatchObject({
       batchId: 'test-batch',
-      ruleSet: '62323/v1',
+      ruleSet: '62323/v2',
       asOf: AS_OF,
       status: 'complete',
       unknownColumns: ['Notes'],
@@ -57,6 +58,11 @@ describe('summary.json', () => {
       encoding: 'utf-8',
     });
     expect(Object.keys(summary.source)).toEqual(['name', 'bytes', 'sha256', 'encoding']);
+    // The built-in pack judged every checked line.
+    expect(summary.rulePacks).toEqual([
+      { name: '62323/v2', version: '2', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), lines: 7 },
+    ]);
+    expect(Object.keys(summary.rulePacks[0]!)).toEqual(['name', 'version', 'sha256', 'lines']);
     expect(summary.generatedAt).toBe('2026-11-28T03:12:09Z');
     expect(summary.generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(FIXED_NOW.toISOString().startsWith(summary.generatedAt.slice(0, 19))).toBe(true);
@@ -118,12 +124,15 @@ describe('summary.json', () => {
     expect(Object.keys(run.summary)).toEqual([
       'batchId',
       'ruleSet',
+      'rulePacks',
       'asOf',
       'status',
       'error',
-      ...KEYS.slice(4),
+      ...KEYS.slice(5),
     ]);
     expect(run.summary.status).toBe('rejected');
+    // The packs the batch would have been judged with, judging no line.
+    expect(run.summary.rulePacks.map((pack) => [pack.name, pack.lines])).toEqual([['62323/v2', 0]]);
     expect(Object.keys(run.summary.error!)).toEqual(['code', 'message']);
     expect(run.summary.error!.code).toBe('MISSING_COLUMNS');
   });

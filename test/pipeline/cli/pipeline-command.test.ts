@@ -54,7 +54,7 @@ describe('scrub62323 pipeline', () => {
     const { code, stdout } = await run([SAMPLE, '--as-of', AS_OF, '--history', SAMPLE_HISTORY, '--out', out]);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^scrub62323 62323\/v1 — batch \d{4}-\d{2}-\d{2}-nightly-batch-[0-9a-f]{10} \(as of 2026-11-28\)/,
+      /^scrub62323 62323\/v2 — batch \d{4}-\d{2}-\d{2}-nightly-batch-[0-9a-f]{10} \(as of 2026-11-28\)/,
     );
     expect(stdout).toContain('Lines 600: 598 checked, 2 rejected');
     expect(stdout).toContain(`Report: ${out}`);
@@ -66,6 +66,7 @@ describe('scrub62323 pipeline', () => {
     ]);
     expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))).toMatchObject({
       status: 'complete',
+      ruleSet: '62323/v2',
       asOf: AS_OF,
     });
   });
