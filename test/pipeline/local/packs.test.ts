@@ -122,7 +122,7 @@ describe('rule packs in the pipeline', () => {
     expect(run.summary.error).toEqual({
       code: 'BAD_RULE_PACK',
       message:
-        'packs/broken.json: rules.NOPE: unknown rule id; rules.TIMELY_FILING.days: must be 1–3650, got 0',
+        'packs/broken.json: rules.TIMELY_FILING.days: must be 1–3650, got 0; rules.NOPE: unknown rule id',
     });
     expect(run.summary.counts.checked).toBe(0);
     expect(run.summary.source.bytes).toBeGreaterThan(0);
