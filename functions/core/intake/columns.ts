@@ -205,7 +205,7 @@ function headerProblem(names: readonly string[], missing: readonly string[]): He
 export function describeHeaderProblem(problem: HeaderProblem): string {
   const seen = problem.seen.length > 0 ? problem.seen.map((name) => JSON.stringify(name)).join(', ') : 'none';
   if (problem.code === 'MISSING_COLUMNS' && problem.notAHeader) {
-    return `The first line does not look like a header: none of its cells is a known column name (was the file exported without its header?). Line 1 must name the columns; the required ones are ${REQUIRED_FIELD_NAMES.join(', ')}.`;
+    return `The first line does not look like a header: none of its cells is a known column name (was the file exported without its header?). Line 1 must name the columns; the required ones are ${REQUIRED_FIELD_NAMES.join(', ')} (rendering_npi may be billing_npi instead).`;
   }
   if (problem.code === 'NOT_COMMA_SEPARATED') {
     return `The file is not comma-separated: its header looks ${problem.delimiter}-separated (one column seen: ${seen}). Export the batch as CSV with commas.`;
