@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,9 +19,10 @@ import {
 import type { StackConfig } from './config.js';
 import { AccessLogBucket, DataBucket } from './constructs/data-bucket.js';
 import { currentVersionRule, NONCURRENT_VERSION_DAYS } from './constructs/data-bucket-defaults.js';
+import { HistoryTable } from './constructs/history-table.js';
 import { LeastPrivilegePolicy } from './constructs/least-privilege-policy.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
-import { AuditorPolicy, BillingUploaderPolicy } from './constructs/people-policies.js';
+import { AuditorPolicy, BillingUploaderPolicy, HistoryAdminPolicy } from './constructs/people-policies.js';
 import { QueueFedFunctionState } from './constructs/queue-fed-function.js';
 import { StageKeys } from './constructs/stage-keys.js';
 import {
@@ -30,6 +32,8 @@ import {
   publishStatement,
   sendStatement,
   serviceKeyStatement,
+  tableKeyStatement,
+  tableStatement,
 } from './constructs/statements.js';
 
 export interface Scrub62323DataStackProps extends StackProps {
@@ -37,9 +41,9 @@ export interface Scrub62323DataStackProps extends StackProps {
 }
 
 /**
- * `Scrub62323-<stage>-data`: everything that holds data or decides who may touch it. Buckets, keys and log
- * groups are retained; the queues and topics keep waiting messages and confirmed subscriptions across a
- * redeploy of the code; roles and least-privilege policies sit beside what they grant.
+ * `Scrub62323-<stage>-data`: everything that holds data or decides who may touch it. Buckets, the history
+ * table, keys and log groups are retained; the queues and topics keep waiting messages and confirmed
+ * subscriptions across a redeploy of the code; roles and least-privilege policies sit beside what they grant.
  *
  * Why the queues, topics and roles are here and not in the stateless stack: a policy, and the S3 event
  * notification, can only reference resources of their own template without a cross-stack cycle. The
@@ -50,13 +54,19 @@ export interface Scrub62323DataStackProps extends StackProps {
 export class Scrub62323DataStack extends Stack {
   readonly keys: { data: kms.Key; messaging: kms.Key; logs: kms.Key };
   readonly buckets: { intake: DataBucket; reports: DataBucket; work: DataBucket; accessLogs: s3.Bucket };
+  /** Member history: sessions of earlier batches, read and recorded by validate. */
+  readonly historyTable: dynamodb.Table;
   readonly queues: { intake: sqs.Queue; intakeDlq: sqs.Queue; chunk: sqs.Queue; chunkDlq: sqs.Queue };
   readonly topics: { reportReady: sns.Topic; alarm: sns.Topic };
   /** Queue, log group and role of each function; its code is in the stateless stack. */
   readonly functionStates: Record<FunctionName, QueueFedFunctionState>;
   /** The one managed policy of each function's role. */
   readonly functionPolicies: Record<FunctionName, iam.ManagedPolicy>;
-  readonly peoplePolicies: { billingUploader: iam.ManagedPolicy; auditor: iam.ManagedPolicy };
+  readonly peoplePolicies: {
+    billingUploader: iam.ManagedPolicy;
+    auditor: iam.ManagedPolicy;
+    historyAdmin: iam.ManagedPolicy;
+  };
 
   private readonly config: StackConfig;
 
@@ -101,8 +111,8 @@ export class Scrub62323DataStack extends Stack {
       })),
     ]);
     this.buckets = { intake, reports, work, accessLogs };
-    // The history table comes here: a retained, KMS-encrypted DynamoDB table, granted to validate by a
-    // statement in its policy below, its name handed to the function through topology's ENV.
+    const history = new HistoryTable(this, 'HistoryTable', { stage, encryptionKey: data });
+    this.historyTable = history;
 
     // Messaging.
     const reportReady = new NotificationTopic(this, 'ReportReadyTopic', {
@@ -154,6 +164,10 @@ export class Scrub62323DataStack extends Stack {
         listStatement('ListWorkFiles', work),
         objectStatement('WriteReports', ['s3:PutObject'], reports, [PREFIX.reports]),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work, reports]),
+        // Member history: one Query per member looked up, BatchWriteItem to record (the adapter calls nothing
+        // else). The only function that touches the table.
+        tableStatement('ReadWriteMemberHistory', ['dynamodb:Query', 'dynamodb:BatchWriteItem'], history),
+        tableKeyStatement('ReadWriteMemberHistoryEncrypted', data, ['kms:Decrypt'], history),
         publishStatement('PublishReportReady', reportReady),
         serviceKeyStatement(
           'PublishReportReadyEncrypted',
@@ -171,6 +185,11 @@ export class Scrub62323DataStack extends Stack {
         intakeBucket: intake,
       }),
       auditor: new AuditorPolicy(this, 'AuditorPolicy', { stage, dataKey: data, reportsBucket: reports }),
+      historyAdmin: new HistoryAdminPolicy(this, 'HistoryAdminPolicy', {
+        stage,
+        dataKey: data,
+        historyTable: history,
+      }),
     };
   }
 

@@ -33,10 +33,11 @@ export interface Scrub62323StackProps extends StackProps {
 
 /**
  * `Scrub62323-<stage>`: the code. The two functions, their event source mappings and the alarms on the
- * pipeline: nothing here holds data, so it can be redeployed or destroyed without touching what the data
- * stack retains. Its outputs are the stage's interface (read with DescribeStacks).
+ * pipeline and its history table: nothing here holds data, so it can be redeployed or destroyed without
+ * touching what the data stack retains. Its outputs are the stage's interface (read with DescribeStacks).
  *
- * Intake bucket -> intake queue -> split -> chunk queue -> validate -> reports bucket + "report ready" topic.
+ * Intake bucket -> intake queue -> split -> chunk queue -> validate (+ history table) -> reports bucket +
+ * "report ready" topic.
  */
 export class Scrub62323Stack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -59,6 +60,7 @@ export class Scrub62323Stack extends Stack {
       CHUNK_QUEUE_URL: data.queues.chunk.queueUrl,
       CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
       REPORT_TOPIC_ARN: data.topics.reportReady.topicArn,
+      HISTORY_TABLE: data.historyTable.tableName,
       LOG_LEVEL: config.logLevel,
     };
     const pipelineFunction = (name: FunctionName, description: string): NodejsFunction =>
@@ -91,11 +93,13 @@ export class Scrub62323Stack extends Stack {
       visibilityTimeoutSeconds(QUEUES.chunk, FUNCTIONS.validate) * QUEUES.chunk.maxReceiveCount,
       'validation is stuck or too slow',
     );
+    alarms.whenTableThrottles('History', data.historyTable);
 
     const outputs: Record<string, string> = {
       IntakeBucketName: data.buckets.intake.bucketName,
       ReportsBucketName: data.buckets.reports.bucketName,
       WorkBucketName: data.buckets.work.bucketName,
+      HistoryTableName: data.historyTable.tableName,
       AccessLogBucketName: data.buckets.accessLogs.bucketName,
       DataKeyArn: data.keys.data.keyArn,
       IntakeQueueUrl: data.queues.intake.queueUrl,
@@ -106,6 +110,7 @@ export class Scrub62323Stack extends Stack {
       AlarmTopicArn: data.topics.alarm.topicArn,
       BillingUploaderPolicyArn: data.peoplePolicies.billingUploader.managedPolicyArn,
       AuditorPolicyArn: data.peoplePolicies.auditor.managedPolicyArn,
+      HistoryAdminPolicyArn: data.peoplePolicies.historyAdmin.managedPolicyArn,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

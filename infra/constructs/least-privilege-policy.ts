@@ -6,8 +6,9 @@ export interface LeastPrivilegePolicyProps extends iam.ManagedPolicyProps {
   /**
    * Why the statements' wildcard resources (S3 object-prefix ARNs such as `<bucket>/incoming/*`) are as
    * narrow as they can be; recorded with the AwsSolutions-IAM5 acknowledgement of each one.
+   * @default - none: a wildcard resource is left to cdk-nag, which fails the synth
    */
-  readonly wildcardReason: string;
+  readonly wildcardReason?: string;
 }
 
 /**
@@ -18,6 +19,7 @@ export class LeastPrivilegePolicy extends iam.ManagedPolicy {
   constructor(scope: Construct, id: string, props: LeastPrivilegePolicyProps) {
     const { wildcardReason, ...policyProps } = props;
     super(scope, id, policyProps);
+    if (wildcardReason === undefined) return;
     for (const statement of props.statements ?? []) {
       acknowledgeWildcardResources(this, statement, wildcardReason);
     }

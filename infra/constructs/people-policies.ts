@@ -1,13 +1,20 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { PREFIX } from '../../functions/pipeline/topology.js';
 import { LeastPrivilegePolicy } from './least-privilege-policy.js';
-import { dataKeyStatement, listStatement, objectStatement } from './statements.js';
+import {
+  dataKeyStatement,
+  listStatement,
+  objectStatement,
+  tableKeyStatement,
+  tableStatement,
+} from './statements.js';
 
-// Policies for people, to attach to the billing and auditor IAM groups or SSO permission sets. They live
-// with the data: people keep their access while the functions are redeployed, and CloudFormation could
-// not delete a policy that is still attached to a group anyway.
+// Policies for people, to attach to the billing, auditor and history admin IAM groups or SSO permission
+// sets. They live with the data: people keep their access while the functions are redeployed, and
+// CloudFormation could not delete a policy that is still attached to a group anyway.
 
 const WILDCARD_REASON =
   'Object ARNs scoped to one key prefix of one bucket; S3 object permissions need a trailing *.';
@@ -15,7 +22,7 @@ const WILDCARD_REASON =
 export interface PeoplePolicyProps {
   /** Deployment stage; part of the policy name. */
   readonly stage: string;
-  /** The customer-managed key the bucket is encrypted with. */
+  /** The customer-managed key the bucket (or table) is encrypted with. */
   readonly dataKey: kms.IKey;
 }
 
@@ -60,6 +67,33 @@ export class AuditorPolicy extends LeastPrivilegePolicy {
         objectStatement('ReadReports', ['s3:GetObject'], reportsBucket, [PREFIX.reports]),
         listStatement('ListReports', reportsBucket, [PREFIX.reports]),
         dataKeyStatement(dataKey, ['kms:Decrypt'], [reportsBucket]),
+      ],
+    });
+  }
+}
+
+export interface HistoryAdminPolicyProps extends PeoplePolicyProps {
+  readonly historyTable: dynamodb.ITable;
+}
+
+/**
+ * `scrub62323-<stage>-history-admin`: import prior sessions into the member history table and export it
+ * (`scrub62323 history import`), nothing else. Besides the validate function, the only writer; no delete.
+ */
+export class HistoryAdminPolicy extends LeastPrivilegePolicy {
+  constructor(scope: Construct, id: string, props: HistoryAdminPolicyProps) {
+    const { stage, dataKey, historyTable } = props;
+    super(scope, id, {
+      managedPolicyName: `scrub62323-${stage}-history-admin`,
+      description: `Import into and export the scrub62323 ${stage} member history table`,
+      statements: [
+        // DescribeTable checks the table before an import; Scan exports it; Query reads one member.
+        tableStatement(
+          'ImportExportHistory',
+          ['dynamodb:DescribeTable', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem'],
+          historyTable,
+        ),
+        tableKeyStatement('UseHistoryTableKey', dataKey, ['kms:Decrypt'], historyTable),
       ],
     });
   }

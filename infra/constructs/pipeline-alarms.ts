@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -54,6 +55,28 @@ export class PipelineAlarms extends Construct {
       `The oldest ${name.toLowerCase()} has waited ${seconds} s or more: ${consequence}`,
       queue.metricApproximateAgeOfOldestMessage({ period: this.period, statistic: 'Maximum' }),
       seconds,
+    );
+  }
+
+  /**
+   * `<name>TableThrottledAlarm`: any read or write throttled. The adapter retries with backoff, so batches
+   * slow down first; throttling that outlasts the retries fails the message, which SQS redelivers, and
+   * after its last receive the dead-letter queue alarm follows.
+   */
+  whenTableThrottles(name: string, table: dynamodb.ITable): void {
+    const events = (metricName: string) =>
+      table.metric(metricName, { period: this.period, statistic: 'Sum' });
+    this.alarm(
+      `${name}TableThrottledAlarm`,
+      `The ${name.toLowerCase()} table throttled reads or writes: batches slow down while they are retried`,
+      new cloudwatch.MathExpression({
+        // Each metric reports only when it has events; a missing one counts as none, not as missing data.
+        expression: 'FILL(reads, 0) + FILL(writes, 0)',
+        usingMetrics: { reads: events('ReadThrottleEvents'), writes: events('WriteThrottleEvents') },
+        label: `${name} table throttle events`,
+        period: this.period,
+      }),
+      1,
     );
   }
 

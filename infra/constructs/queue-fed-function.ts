@@ -193,8 +193,9 @@ export class QueueFedFunction extends Construct {
     acknowledge(
       this.function,
       'HIPAA.Security-LambdaInsideVPC',
-      'The function reaches only S3, SQS, SNS and KMS through their TLS-only public endpoints under IAM; it ' +
-        'has no private network resources to reach. A VPC would add NAT or endpoints without narrowing access.',
+      'The function reaches only S3, SQS, SNS, DynamoDB and KMS through their TLS-only public endpoints under ' +
+        'IAM; it has no private network resources to reach. A VPC would add NAT or endpoints without ' +
+        'narrowing access.',
     );
   }
 }

@@ -15,7 +15,7 @@ export interface StageKeysProps {
  * (identity) policies, which the default key policy allows by trusting the account.
  */
 export class StageKeys extends Construct {
-  /** S3 objects: uploads, work files, reports. Retained with the buckets it decrypts. */
+  /** S3 objects (uploads, work files, reports) and the history table. Retained with what it decrypts. */
   readonly data: kms.Key;
   /** SQS queues and SNS topics: messages in flight only, so it goes with them. */
   readonly messaging: kms.Key;
@@ -31,7 +31,12 @@ export class StageKeys extends Construct {
         enableKeyRotation: true,
         removalPolicy,
       });
-    this.data = key('DataKey', 'data', 'S3 objects: uploads, work files, reports', RemovalPolicy.RETAIN);
+    this.data = key(
+      'DataKey',
+      'data',
+      'S3 objects (uploads, work files, reports) and the member history table',
+      RemovalPolicy.RETAIN,
+    );
     this.messaging = key('MessagingKey', 'messaging', 'SQS queues and SNS topics', RemovalPolicy.DESTROY);
     this.logs = key('LogsKey', 'logs', 'CloudWatch Logs of the pipeline functions', RemovalPolicy.RETAIN);
     this.allowServiceUse();

@@ -1,4 +1,5 @@
 import { Aws } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -49,6 +50,35 @@ export function dataKeyStatement(
       // The object ARN form covers objects written before bucket keys were enabled.
       StringLike: {
         'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
+      },
+    },
+  });
+}
+
+/** Item-level actions on one table: its ARN only, no index or stream. */
+export function tableStatement(sid: string, actions: string[], table: dynamodb.ITable): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions, resources: [table.tableArn] });
+}
+
+/**
+ * Table-key use limited to DynamoDB acting on one table (DynamoDB puts the table name in the encryption
+ * context). DynamoDB decrypts the table's key with the caller's credentials on reads and writes alike, so
+ * kms:Decrypt is the one action a caller needs; creating the table is CloudFormation's business.
+ */
+export function tableKeyStatement(
+  sid: string,
+  key: kms.IKey,
+  actions: string[],
+  table: dynamodb.ITable,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions,
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: {
+        'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com`,
+        'kms:EncryptionContext:aws:dynamodb:tableName': table.tableName,
       },
     },
   });

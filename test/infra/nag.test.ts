@@ -83,6 +83,7 @@ describe('cdk-nag', () => {
       `${path(buckets.accessLogs)} HIPAA.Security-S3BucketLoggingEnabled`,
       `${path(buckets.accessLogs)} HIPAA.Security-S3DefaultEncryptionKMS`,
       ...Object.values(buckets).map((b) => `${path(b)} HIPAA.Security-S3BucketReplicationEnabled`),
+      `${path(dataStack.historyTable)} HIPAA.Security-DynamoDBInBackupPlan`,
       ...Object.values(functions).flatMap((fn) => [
         `${path(fn)} HIPAA.Security-LambdaDLQ`,
         `${path(fn)} HIPAA.Security-LambdaInsideVPC`,

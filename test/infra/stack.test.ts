@@ -5,6 +5,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyTableDefinition } from '../../functions/adapters/dynamo-history.js';
 import {
   BUCKETS,
   DEFAULT_REPORT_RETENTION_DAYS,
@@ -49,6 +50,7 @@ let ids: {
   functions: Record<FunctionName, string>;
   topics: Record<'reportReady' | 'alarm', string>;
   keys: Record<'data' | 'messaging' | 'logs', string>;
+  historyTable: string;
 };
 
 beforeAll(() => {
@@ -63,6 +65,7 @@ beforeAll(() => {
     functions: idsOf(stack, stack.functions),
     topics: idsOf(dataStack, dataStack.topics),
     keys: idsOf(dataStack, dataStack.keys),
+    historyTable: logicalId(dataStack, dataStack.historyTable),
   };
 }, SYNTH_TIMEOUT_MS);
 afterAll(removeOutdirs);
@@ -204,6 +207,56 @@ describe('storage', () => {
         }),
       );
     }
+  });
+});
+
+describe('member history table', () => {
+  const table = () => resource(template, ids.historyTable);
+
+  it('is the one table, in the data stack, named scrub62323-history-<stage>', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(table().Properties.TableName).toBe('scrub62323-history-dev');
+  });
+
+  it('has the keys and TTL attribute the adapter expects (historyTableDefinition), and no index', () => {
+    const { partitionKey, sortKey, timeToLiveAttribute } = historyTableDefinition;
+    const props = table().Properties;
+    expect(props.KeySchema).toEqual([
+      { AttributeName: partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: sortKey.name, KeyType: 'RANGE' },
+    ]);
+    expect(props.AttributeDefinitions).toEqual([
+      { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
+      { AttributeName: sortKey.name, AttributeType: sortKey.type },
+    ]);
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: timeToLiveAttribute, Enabled: true });
+    expect(props).not.toHaveProperty('GlobalSecondaryIndexes');
+    expect(props).not.toHaveProperty('LocalSecondaryIndexes');
+    expect(props).not.toHaveProperty('StreamSpecification');
+  });
+
+  it('is on demand, with no provisioned throughput', () => {
+    expect(table().Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table().Properties).not.toHaveProperty('ProvisionedThroughput');
+  });
+
+  it('is encrypted with the customer-managed data key, as the buckets are', () => {
+    expect(table().Properties.SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: getAtt(ids.keys.data),
+    });
+  });
+
+  it('has point-in-time recovery and deletion protection, and is retained when deleted or replaced', () => {
+    const { Properties, DeletionPolicy, UpdateReplacePolicy } = table();
+    expect(Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(Properties.DeletionProtectionEnabled).toBe(true);
+    expect({ DeletionPolicy, UpdateReplacePolicy }).toEqual({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 });
 
@@ -401,13 +454,14 @@ describe('compute', () => {
     });
   });
 
-  it('validate: environment names buckets, receive limit and report topic (names from topology ENV)', () => {
+  it('validate: environment names buckets, receive limit, report topic and history table (names from topology ENV)', () => {
     expect(fn('validate').Environment).toEqual({
       Variables: {
         WORK_BUCKET: { Ref: ids.buckets.work },
         REPORTS_BUCKET: { Ref: ids.buckets.reports },
         CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
         REPORT_TOPIC_ARN: { Ref: ids.topics.reportReady },
+        HISTORY_TABLE: { Ref: ids.historyTable },
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -505,10 +559,13 @@ describe('access', () => {
     ]);
   });
 
-  it('validate: reads/writes work/, reads history/, writes reports/, publishes, consumes the chunk queue', () => {
+  it('validate: reads/writes work/ and the history table, reads history/, writes reports/, publishes, consumes the chunk queue', () => {
     const { buckets, queues, keys, topics } = ids;
     expect(grants(statementsOf(functionPolicy('validate')))).toEqual(
       [
+        `dynamodb:BatchWriteItem ${arn(ids.historyTable)}`,
+        `dynamodb:Query ${arn(ids.historyTable)}`,
+        `kms:Decrypt ${arn(keys.data)}`,
         `kms:Decrypt ${arn(keys.data)}`,
         `kms:Decrypt ${arn(keys.messaging)}`,
         `kms:Decrypt ${arn(keys.messaging)}`,
@@ -530,16 +587,128 @@ describe('access', () => {
     );
   });
 
-  it('limits every key permission to the service (and, for the data key, the buckets) it is for', () => {
+  it('limits every key permission to the service (and, for the data key, the buckets or table) it is for', () => {
     for (const [id, policy] of resourcesOfType(template, 'AWS::IAM::ManagedPolicy')) {
       for (const statement of statementsOf(policy).filter((s) =>
         asArray(s.Action).some((a) => a.startsWith('kms:')),
       )) {
         expect(statement.Condition?.StringEquals, id).toHaveProperty(['kms:ViaService']);
-        if (mentions(statement.Resource, ids.keys.data)) {
+        if (!mentions(statement.Resource, ids.keys.data)) continue;
+        const tableName = statement.Condition?.StringEquals?.['kms:EncryptionContext:aws:dynamodb:tableName'];
+        if (tableName === undefined) {
           expect(statement.Condition?.StringLike, id).toHaveProperty(['kms:EncryptionContext:aws:s3:arn']);
+        } else {
+          expect(tableName, id).toEqual({ Ref: ids.historyTable });
         }
       }
+    }
+  });
+
+  /** The statements of a policy that name the history table or the key use limited to it. */
+  const historyStatements = (policy: CfnResource) =>
+    statementsOf(policy).filter(
+      (s) =>
+        mentions(s.Resource, ids.historyTable) ||
+        mentions(
+          s.Condition?.StringEquals?.['kms:EncryptionContext:aws:dynamodb:tableName'],
+          ids.historyTable,
+        ),
+    );
+  const historyKeyCondition = () => ({
+    StringEquals: {
+      'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      'kms:EncryptionContext:aws:dynamodb:tableName': { Ref: ids.historyTable },
+    },
+  });
+
+  it('validate: on the history table exactly Query and BatchWriteItem (all the adapter calls), on its ARN only', () => {
+    expect(historyStatements(functionPolicy('validate'))).toEqual([
+      {
+        Sid: 'ReadWriteMemberHistory',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'],
+        Resource: getAtt(ids.historyTable),
+      },
+      {
+        Sid: 'ReadWriteMemberHistoryEncrypted',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: getAtt(ids.keys.data),
+        Condition: historyKeyCondition(),
+      },
+    ]);
+  });
+
+  it('history admin: describe, query, scan and batch-write the history table (import and export), nothing else', () => {
+    const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.historyAdmin));
+    expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-history-admin');
+    expect(policy.Properties).not.toHaveProperty('Roles');
+    expect(statementsOf(policy)).toEqual([
+      {
+        Sid: 'ImportExportHistory',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:Query', 'dynamodb:Scan'],
+        Resource: getAtt(ids.historyTable),
+      },
+      {
+        Sid: 'UseHistoryTableKey',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: getAtt(ids.keys.data),
+        Condition: historyKeyCondition(),
+      },
+    ]);
+  });
+
+  it('lets only validate and the history admin write to a table: no other policy, role or key grants DynamoDB', () => {
+    const writes =
+      /^dynamodb:(BatchWriteItem|PutItem|UpdateItem|DeleteItem|PartiQL(Insert|Update|Delete)|Import|Restore|Delete|Update|\*)/;
+    const historyAdmin = logicalId(dataStack, dataStack.peoplePolicies.historyAdmin);
+    const validatePolicy = logicalId(dataStack, dataStack.functionPolicies.validate);
+    const documents = [
+      ...resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(
+        ([id, p]) => [id, statementsOf(p)] as const,
+      ),
+      ...resourcesOfType(template, 'AWS::IAM::Policy').map(([id, p]) => [id, statementsOf(p)] as const),
+      ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+        asArray(role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).map(
+          (p) => [id, p.PolicyDocument.Statement] as const,
+        ),
+      ),
+    ];
+    const writers = documents
+      .filter(([, statements]) =>
+        statements.some((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => writes.test(a))),
+      )
+      .map(([id]) => id);
+    expect(writers.sort()).toEqual([historyAdmin, validatePolicy].sort());
+    // No resource policy (key, bucket, queue, topic) mentions DynamoDB actions either.
+    for (const type of [
+      'AWS::KMS::Key',
+      'AWS::S3::BucketPolicy',
+      'AWS::SQS::QueuePolicy',
+      'AWS::SNS::TopicPolicy',
+    ]) {
+      for (const [id, found] of resourcesOfType(template, type)) {
+        expect(JSON.stringify(found.Properties), id).not.toContain('dynamodb:');
+      }
+    }
+  });
+
+  it('split, the billing uploader and the auditor get nothing on the history table or its key use', () => {
+    const { billingUploader, auditor } = dataStack.peoplePolicies;
+    const policies = [
+      functionPolicy('split'),
+      resource(template, logicalId(dataStack, billingUploader)),
+      resource(template, logicalId(dataStack, auditor)),
+    ];
+    for (const policy of policies) {
+      expect(historyStatements(policy)).toEqual([]);
+      expect(
+        statementsOf(policy)
+          .flatMap((s) => asArray(s.Action))
+          .filter((a) => a.startsWith('dynamodb:')),
+      ).toEqual([]);
     }
   });
 
@@ -611,8 +780,37 @@ describe('operations', () => {
     expect(alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toHaveLength(1);
   });
 
+  it('alarms on any throttled read or write of the history table, summing both table metrics', () => {
+    const [alarm, ...others] = alarms().filter((a) => mentions(a.Metrics, ids.historyTable));
+    expect(others).toEqual([]);
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
+    const metrics = alarm?.Metrics as { Id: string; Expression?: string; ReturnData: boolean }[];
+    expect(metrics.filter((m) => m.ReturnData)).toEqual([
+      expect.objectContaining({ Expression: 'FILL(reads, 0) + FILL(writes, 0)' }),
+    ]);
+    const stat = (metricName: string) => ({
+      Metric: {
+        Namespace: 'AWS/DynamoDB',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'TableName', Value: { Ref: ids.historyTable } }],
+      },
+      Period: 300,
+      Stat: 'Sum',
+    });
+    expect(metrics).toContainEqual({
+      Id: 'reads',
+      MetricStat: stat('ReadThrottleEvents'),
+      ReturnData: false,
+    });
+    expect(metrics).toContainEqual({
+      Id: 'writes',
+      MetricStat: stat('WriteThrottleEvents'),
+      ReturnData: false,
+    });
+  });
+
   it('sends every alarm, and its recovery, to the alarm topic', () => {
-    expect(alarms()).toHaveLength(5);
+    expect(alarms()).toHaveLength(6);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: ids.topics.alarm }]);
       expect(alarm.OKActions).toEqual([{ Ref: ids.topics.alarm }]);
@@ -620,7 +818,7 @@ describe('operations', () => {
     }
   });
 
-  it('outputs bucket names, queue URLs, topic ARNs and policy ARNs', () => {
+  it('outputs bucket and table names, queue URLs, topic ARNs and policy ARNs', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -631,6 +829,8 @@ describe('operations', () => {
         'ChunkDlqUrl',
         'ChunkQueueUrl',
         'DataKeyArn',
+        'HistoryAdminPolicyArn',
+        'HistoryTableName',
         'IntakeBucketName',
         'IntakeDlqUrl',
         'IntakeQueueUrl',
@@ -641,6 +841,10 @@ describe('operations', () => {
     );
     template.hasOutput('IntakeBucketName', { Value: { Ref: ids.buckets.intake } });
     template.hasOutput('ReportsBucketName', { Value: { Ref: ids.buckets.reports } });
+    template.hasOutput('HistoryTableName', { Value: { Ref: ids.historyTable } });
+    template.hasOutput('HistoryAdminPolicyArn', {
+      Value: { Ref: logicalId(dataStack, dataStack.peoplePolicies.historyAdmin) },
+    });
     template.hasOutput('AuditorPolicyArn', {
       Value: { Ref: logicalId(dataStack, dataStack.peoplePolicies.auditor) },
     });
@@ -675,11 +879,14 @@ describe('stages: a data stack and a stateless stack', () => {
     expect(json).not.toContain('Fn::GetStackOutput');
   });
 
-  it('data stack retains every bucket, log group and key, except the key of messages in flight', () => {
-    const retained = ['AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'].flatMap((type) =>
-      resourcesOfType(dataTemplate, type),
-    );
-    expect(retained.length).toBe(4 + 2 + 3);
+  it('data stack retains every bucket, table, log group and key, except the key of messages in flight', () => {
+    const retained = [
+      'AWS::S3::Bucket',
+      'AWS::DynamoDB::Table',
+      'AWS::Logs::LogGroup',
+      'AWS::KMS::Key',
+    ].flatMap((type) => resourcesOfType(dataTemplate, type));
+    expect(retained.length).toBe(4 + 1 + 2 + 3);
     for (const [id, found] of retained) {
       const expected = id === ids.keys.messaging ? 'Delete' : 'Retain';
       expect(
@@ -712,7 +919,7 @@ describe('stages: a data stack and a stateless stack', () => {
   });
 
   it('keeps the stage outputs on the stateless stack, and termination protection off unless context asks', () => {
-    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(13);
+    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(15);
     expect(stack.terminationProtection).toBe(false);
     expect(dataStack.terminationProtection).toBe(false);
   });
