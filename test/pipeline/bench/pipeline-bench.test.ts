@@ -5,7 +5,7 @@ import { AS_OF, SAMPLE } from '../helpers.js';
 describe('benchPipeline', () => {
   it('measures a batch on the emulator: CPU, throughput and requests by kind', async () => {
     const figures = await benchPipeline(SAMPLE, { asOf: AS_OF, chunkLines: 100 });
-    expect(figures).toMatchObject({ lines: 600, chunks: 6, invocations: { split: 1 } });
+    expect(figures).toMatchObject({ lines: 724, chunks: 8, invocations: { split: 1 } });
     expect(figures.wallMs).toBeGreaterThan(0);
     expect(figures.splitMBps).toBeGreaterThan(0);
     expect(figures.lambdaCpuMs.split).toBeGreaterThan(0);

@@ -56,7 +56,7 @@ describe('scrub62323 pipeline', () => {
     expect(stdout).toMatch(
       /^scrub62323 62323\/v2 — batch \d{4}-\d{2}-\d{2}-nightly-batch-[0-9a-f]{10} \(as of 2026-11-28\)/,
     );
-    expect(stdout).toContain('Lines 600: 598 checked, 2 rejected');
+    expect(stdout).toContain('Lines 724: 722 checked, 2 rejected');
     expect(stdout).toContain(`Report: ${out}`);
     expect((await readdir(out)).sort()).toEqual([
       'findings.csv',

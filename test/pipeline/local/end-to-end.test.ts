@@ -64,7 +64,7 @@ describe('the local pipeline', () => {
       file: SAMPLE,
       asOf: AS_OF,
       history: [SAMPLE_HISTORY],
-      chunkLines: 50, // 12 chunks: duplicates, encounters and sessions span chunks
+      chunkLines: 50, // 15 chunks: duplicates, encounters and sessions span chunks
       logger: recordingLogger(logs),
       timeoutMs: 60_000,
     });
@@ -72,9 +72,9 @@ describe('the local pipeline', () => {
     expect(run.summary).toMatchObject({
       status: 'complete',
       asOf: AS_OF,
-      counts: { lines: 600, checked: 598, rejected: 2 },
+      counts: { lines: 724, checked: 722, rejected: 2 },
     });
-    expect(run.files['findings.csv']).toMatch(/\n478,.*FREQUENCY_EXCEEDED/); // needs the history file
+    expect(run.files['findings.csv']).toMatch(/\n471,.*FREQUENCY_EXCEEDED/); // needs the history file
     await expectSameAsCheck(run.files, await readFile(SAMPLE), run.summary, SAMPLE_HISTORY);
 
     // And the real command: the same files but for the batch id (check names a batch after its file).
@@ -97,7 +97,7 @@ describe('the local pipeline', () => {
       await rm(folder, { recursive: true, force: true });
     }
 
-    expect(run.stats.validate.messages).toBe(12);
+    expect(run.stats.validate.messages).toBe(15);
     const entries = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(
       entries.some(
@@ -105,7 +105,7 @@ describe('the local pipeline', () => {
       ),
     ).toBe(true);
     expect(entries.filter((entry) => entry.message === 'report written')).toEqual([
-      expect.objectContaining({ batchId: run.batchId, status: 'complete', lines: 600 }),
+      expect.objectContaining({ batchId: run.batchId, status: 'complete', lines: 724 }),
     ]);
     const text = logs.join('\n');
     expect(text).not.toMatch(/M\d{8}/); // member ids
@@ -227,7 +227,7 @@ describe('the local pipeline', () => {
     });
     expect(summary).toMatchObject({
       status: 'complete',
-      counts: { lines: 600 },
+      counts: { lines: 724 },
       source: { bytes: body.byteLength },
     });
     await expectSameAsCheck(files, body, summary);
