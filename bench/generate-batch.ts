@@ -334,7 +334,7 @@ class BatchGenerator {
     for (const l of lines) {
       if (l.resent !== true) lineNo += 1;
       this.queue.push(
-        `${claim},${lineNo},${member.id},${member.dob},${l.dos},${l.dosTo},${l.code},${l.mods},${l.dx},${l.units},${l.pos},${l.npi},${l.billing},${l.charge},${l.auth},${member.payer}`,
+        `${claim},${lineNo},${member.id},${member.dob},${l.dos},${l.dosTo},${l.code},${l.mods},${l.dx},${l.units},${l.pos},${l.npi},${l.billing},${l.charge},${l.auth},${member.payer},`,
       );
     }
   }
@@ -420,7 +420,7 @@ class BatchGenerator {
     const late = this.line(member, member.doctor, visit.day, '77003', index.pos);
     this.claims += 1;
     const claim = `CLM${String(this.claims).padStart(8, '0')}`;
-    const text = `${claim},1,${member.id},${member.dob},${late.dos},${late.dosTo},77003,${NO_MODS},${late.dx},1,${late.pos},${late.npi},${late.billing},${late.charge},,${member.payer}`;
+    const text = `${claim},1,${member.id},${member.dob},${late.dos},${late.dosTo},77003,${NO_MODS},${late.dx},1,${late.pos},${late.npi},${late.billing},${late.charge},,${member.payer},`;
     this.deferred.push({ due: this.emitted + delay, line: text });
     return true;
   }

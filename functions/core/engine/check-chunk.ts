@@ -14,7 +14,7 @@ import { INDEX_CODE, RULE_IDS, SEVERITIES } from '../rules/catalog.js';
 import { CLAIM_EXEMPTED_RULES, DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
 import { type ClaimLine, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
 import { FactCodes, packedFactOf } from './cross-facts.js';
-import { type Finding, judge } from './finding.js';
+import { type Finding, judgeByBook } from './finding.js';
 
 /** The partial result of one chunk: plain data and typed arrays, so it crosses threads and sits in S3. */
 export interface ChunkPartial {
@@ -73,9 +73,9 @@ export function checkLine(line: ClaimLine, context: LineContext, out: Finding[],
     const exemptable = line.claimId === '' ? out : claimOut;
     const from = exemptable.length;
     for (const rule of CLAIM_EXEMPTED_RULES) rule(line, context, exemptable);
-    if (exemptable === claimOut) judge(claimOut, from, () => context.book);
+    if (exemptable === claimOut && claimOut.length > from) judgeByBook(claimOut, from, context.book);
   }
-  judge(out, before, () => context.book);
+  if (out.length > before) judgeByBook(out, before, context.book);
 }
 
 /** Fact codes of a rule book set, made once per set (workers check many chunks with one). */

@@ -152,7 +152,7 @@ export type ClaimFrequency = (typeof CLAIM_FREQUENCIES)[number];
 
 /** Anything but 7 or 8 is an original claim (formats.md). */
 const claimFrequencyOf = (written: string): ClaimFrequency =>
-  CLAIM_FREQUENCIES.find((frequency) => frequency === written) ?? '1';
+  written === '7' ? '7' : written === '8' ? '8' : '1';
 
 /** The cells a report echoes of a line, as written (trimmed); the echo normalises date and charge. */
 export interface EchoCells {

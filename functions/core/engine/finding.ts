@@ -27,12 +27,25 @@ export const finding = (
   related,
 });
 
+/** Judges `out[from]` … by one book (the findings of one line). */
+export function judgeByBook(out: Finding[], from: number, book: Book): void {
+  let kept = from;
+  for (let index = from; index < out.length; index += 1) {
+    const item = out[index]!;
+    const setting = book.rules[item.ruleId];
+    if (!setting.enabled) continue;
+    out[kept++] = setting.severity === item.severity ? item : { ...item, severity: setting.severity };
+  }
+  out.length = kept;
+}
+
 /**
  * Judges `out[from]` … by the book of their line (`bookOf`): a finding of a rule the book turns off
  * is dropped, and each keeps the book's severity. Rules run as the catalog has them and the pack has
  * the last word, so no rule needs to know about packs beyond the options it reads.
  */
 export function judge(out: Finding[], from: number, bookOf: (line: number) => Book): void {
+  if (from >= out.length) return;
   let kept = from;
   for (let index = from; index < out.length; index += 1) {
     const item = out[index]!;

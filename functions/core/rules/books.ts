@@ -241,8 +241,20 @@ export class RuleBooks {
     this.packOfPayer = packOfPayer;
   }
 
+  private lastPayer: string | undefined;
+  private lastPack = 0;
+
   /** The pack that judges lines of this payer (as written). */
   packOf(payer: string): number {
+    // Lines of one payer come in runs: most lookups are the payer of the line before.
+    if (payer === this.lastPayer) return this.lastPack;
+    const pack = this.lookUpPack(payer);
+    this.lastPayer = payer;
+    this.lastPack = pack;
+    return pack;
+  }
+
+  private lookUpPack(payer: string): number {
     const cached = this.payerCache.get(payer);
     if (cached !== undefined) return cached;
     const pack = this.packOfPayer.get(payerKey(payer)) ?? this.defaultPack;
