@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatCount } from '../functions/core/report/format.js';
 import { writeSyntheticBatch } from './generate-batch.js';
+import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
 
@@ -188,6 +189,9 @@ async function main(): Promise<void> {
     log('measuring the pipeline on the embedded emulator (1M lines) …');
     const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });
     const cost = costBreakdown(pipeline, pipeline.lines);
+    log('measuring the member history on the DynamoDB emulator (1M prior sessions; takes minutes) …');
+    const history = await benchHistory(oneMillion, { asOf: SAMPLE_AS_OF, priorSessions: 1_000_000 });
+    const historyPerMillion = history.costPerBatch * (1_000_000 / pipeline.lines);
     rows.push(
       '',
       '| pipeline (1M lines, embedded emulator) | figure |',
@@ -197,6 +201,13 @@ async function main(): Promise<void> {
       `| Lambda CPU: split / validate | ${formatCount(Math.round(pipeline.lambdaCpuMs.split))} ms / ${formatCount(Math.round(pipeline.lambdaCpuMs.validate))} ms (${pipeline.chunks} chunks) |`,
       `| requests: S3 put/get/list, SQS send/receive/delete | ${pipeline.requests.s3Put}/${pipeline.requests.s3Get}/${pipeline.requests.s3List}, ${pipeline.requests.sqsSend}/${pipeline.requests.sqsReceive}/${pipeline.requests.sqsDelete} |`,
       `| AWS cost per million claim lines (list prices ${cost.pricesAsOf}) | $${cost.total.toFixed(4)} (Lambda $${(cost.lambdaCompute + cost.lambdaRequests).toFixed(4)}, SQS $${cost.sqs.toFixed(4)}, S3 $${cost.s3.toFixed(4)}) |`,
+      '',
+      `| member history (1M-line batch, ${formatCount(history.priorSessions)} prior sessions, dynalite) | figure |`,
+      '|---|---:|',
+      `| lookup: members with 62323 lines, Query requests, wall time | ${formatCount(history.membersLookedUp)} members, ${formatCount(history.lookup.queries)} queries, ${(history.lookup.ms / 1000).toFixed(1)} s |`,
+      `| record: sessions written, BatchWriteItem requests, wall time | ${formatCount(history.sessionsRecorded)} sessions, ${formatCount(history.record.batchWrites)} requests, ${(history.record.ms / 1000).toFixed(1)} s |`,
+      `| DynamoDB cost per million claim lines (on demand, ${DYNAMODB_PRICES.asOf} prices) | $${historyPerMillion.toFixed(4)} |`,
+      `| AWS cost per million claim lines, with history | $${(cost.total + historyPerMillion).toFixed(4)} |`,
     );
 
     const machine = `${cores} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;
