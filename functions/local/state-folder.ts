@@ -9,6 +9,7 @@
  */
 import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeFsError } from '../adapters/report-folder.js';
 import { ScrubError } from '../core/errors.js';
 
 export const STATE_FOLDER = '.scrub62323';
@@ -70,8 +71,6 @@ async function takeLock(path: string, folder: string): Promise<void> {
   throw new StateFolderError(`could not take the lock of ${folder}`);
 }
 
-const fsReason = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? 'unknown error';
-
 /** Creates (or opens) the state folder, makes it private and takes its lock. */
 export async function holdStateFolder(path: string): Promise<StateFolder> {
   try {
@@ -86,12 +85,16 @@ export async function holdStateFolder(path: string): Promise<StateFolder> {
     });
   } catch (error) {
     if (error instanceof StateFolderError) throw error;
-    throw new StateFolderError(`cannot use the state folder ${path} (${fsReason(error)})`, { cause: error });
+    throw new StateFolderError(`cannot use the state folder ${path} (${describeFsError(error)})`, {
+      cause: error,
+    });
   }
   const lock = join(path, 'lock');
   await takeLock(lock, path).catch((error: unknown) => {
     if (error instanceof StateFolderError) throw error;
-    throw new StateFolderError(`cannot lock the state folder ${path} (${fsReason(error)})`, { cause: error });
+    throw new StateFolderError(`cannot lock the state folder ${path} (${describeFsError(error)})`, {
+      cause: error,
+    });
   });
   const historyData = historyDataOf(path);
   return {

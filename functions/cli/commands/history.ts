@@ -224,18 +224,25 @@ export async function runHistoryCommand(
   io: CommandIo,
   deps: HistoryCommandDeps = {},
 ): Promise<number> {
-  const plan = planOf(args, resolve(deps.cwd ?? process.cwd()));
-  if (plan === 'help') {
-    io.stdout(HISTORY_HELP);
-    return EXIT.processed;
-  }
-  // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
+    const plan = planOf(args, resolve(deps.cwd ?? process.cwd()));
+    if (plan === 'help') {
+      io.stdout(HISTORY_HELP);
+      return EXIT.processed;
+    }
+    // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     return plan.action === 'import' ? await runImport(plan, io, deps) : await runExport(plan, io);
   } catch (error) {
-    if (error instanceof UsageError || !isScrubError(error)) throw error;
-    io.stderr(`scrub62323: ${error.message}\n`);
-    return 1;
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!usage && !isScrubError(error)) throw error;
+    // Node's argument errors run to two sentences; the first one says it.
+    const message =
+      usage && !(error instanceof UsageError)
+        ? `${(error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '')} (see scrub62323 history --help)`
+        : (error as Error).message;
+    io.stderr(`scrub62323: ${message}\n`);
+    return usage ? EXIT.usage : 1;
   }
 }
