@@ -139,9 +139,11 @@ export async function openHistory(
 ): Promise<OpenHistory> {
   // A deployed table's region may come from the environment or the profile: the SDK finds it.
   const region =
-    target.kind === 'embedded'
-      ? DEFAULT_REGION
-      : (target.region ?? (target.kind === 'table' ? '' : DEFAULT_REGION));
+    target.kind === 'table'
+      ? target.region
+      : target.kind === 'endpoint'
+        ? (target.region ?? DEFAULT_REGION)
+        : DEFAULT_REGION;
   let local: { embedded?: Embedded; folder?: StateFolder } = {};
   try {
     if (target.kind === 'embedded') local = await openEmbedded(target.stateDir, options);
@@ -149,7 +151,7 @@ export async function openHistory(
     const tableName =
       target.kind === 'embedded' ? LOCAL_HISTORY_TABLE : (target.tableName ?? LOCAL_HISTORY_TABLE);
     const client = new DynamoDBClient({
-      ...(region !== '' ? { region } : {}),
+      ...(region !== undefined ? { region } : {}),
       ...(endpoint !== undefined ? { endpoint, ...localCredentials() } : {}),
       ...(target.kind === 'table' && target.profile !== undefined ? { profile: target.profile } : {}),
     });
@@ -186,7 +188,8 @@ export async function openHistory(
 function whereOf(target: HistoryTarget, tableName: string, folder: StateFolder | undefined): string {
   if (target.kind === 'embedded') return folder ? `the history in ${folder.path}` : 'the in-memory history';
   if (target.kind === 'endpoint') return `the history table ${tableName} at ${target.endpoint}`;
-  return `the history table ${tableName}${target.region ? ` (${target.region})` : ''}`;
+  const about = [target.region, target.profile && `profile ${target.profile}`].filter(Boolean).join(', ');
+  return `the history table ${tableName}${about ? ` (${about})` : ''}`;
 }
 
 async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
@@ -262,7 +265,7 @@ export function historyFailure(
   if (code === 'ResourceNotFoundException') return say(`${history.where} does not exist`);
   if (code === 'CredentialsProviderError')
     return say(
-      `no AWS credentials were found for ${history.where} (use --profile, or sign in, e.g. aws sso login)`,
+      `no AWS credentials were found for ${history.where} (check --profile or AWS_PROFILE, or sign in, e.g. aws sso login)`,
     );
   if (/region is missing/i.test((error as Error)?.message ?? ''))
     return say(`no AWS region for ${history.where}: give --region or set AWS_REGION`);

@@ -197,9 +197,11 @@ async function runExport(plan: Plan, io: CommandIo): Promise<number> {
   try {
     let written = 0;
     if (plan.file === undefined) {
-      io.stdout(`${historyHeader()}\n`);
+      // The header waits for the first page: a store that cannot be read prints no CSV at all.
+      let header = `${historyHeader()}\n`;
       for await (const page of recordsOf(history)) {
-        io.stdout(page.map((record) => `${historyRowOf(record)}\n`).join(''));
+        io.stdout(header + page.map((record) => `${historyRowOf(record)}\n`).join(''));
+        header = '';
         written += page.length;
       }
     } else {
