@@ -1,7 +1,7 @@
 /**
  * One batch through the local pipeline, as `scrub62323 pipeline` runs it: history files imported
- * first, the upload, its S3 event (the endpoint's own if it sends one, else the runner's), the functions until
- * the upload's own summary.json is in the reports bucket, and the report downloaded.
+ * first, the upload, its S3 event (the endpoint's own if it sends one, else the runner's), the
+ * functions until the upload's own summary.json is in the reports bucket, and the report downloaded.
  */
 import { basename } from 'node:path';
 import { writeReportFolder } from '../adapters/report-folder.js';
