@@ -70,6 +70,8 @@ async function runOnce(
   const bytes = (await stat(file)).size;
   const pipeline = await LocalPipeline.start({
     isolatedEmulator: true,
+    // No history table: the embedded DynamoDB emulator runs in this process, and its CPU is no Lambda's.
+    historyStore: false,
     logLevel: 'SILENT',
     ...(concurrency ? { concurrency } : {}),
     ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),

@@ -27,13 +27,15 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ScrubError } from '../core/errors.js';
 import {
   distinctRecords,
   expiryOf,
-  type HistoryStore,
+  type HistoryArchive,
   normalMemberKey,
   parseSessionRecords,
   recordedDayOf,
@@ -101,6 +103,23 @@ export class HistoryStoreError extends ScrubError {
   }
 }
 
+/** Items read back as records, every one checked; expired ones (DynamoDB deletes them days late) left out. */
+function liveRecords(
+  items: readonly Record<string, unknown>[] | undefined,
+  nowSeconds: number,
+): SessionRecord[] {
+  const kept: SessionRecord[] = [];
+  for (const item of items ?? []) {
+    const parsed = StoredItemSchema.safeParse(item);
+    if (!parsed.success) {
+      throw new HistoryStoreError('BAD_HISTORY_ITEM', 'a history item does not have the expected fields');
+    }
+    const { sessionKey: _key, expiresAt, ...record } = parsed.data;
+    if (expiresAt > nowSeconds) kept.push(record);
+  }
+  return kept;
+}
+
 export interface DynamoHistoryOptions {
   readonly tableName: string;
   /** Requests in flight at once, lookups and writes alike (default 16). */
@@ -147,7 +166,7 @@ async function eachLimited<T>(
 export function dynamoHistoryStore(
   client: DynamoDBDocumentClient,
   options: DynamoHistoryOptions,
-): HistoryStore {
+): HistoryArchive {
   const { tableName } = options;
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
@@ -196,18 +215,26 @@ export function dynamoHistoryStore(
           ),
         'lookup',
       );
-      for (const item of page.Items ?? []) {
-        const parsed = StoredItemSchema.safeParse(item);
-        if (!parsed.success) {
-          throw new HistoryStoreError('BAD_HISTORY_ITEM', 'a history item does not have the expected fields');
-        }
-        const { sessionKey: _key, expiresAt, ...record } = parsed.data;
-        // The current batch's own lines count from the batch; expired items may linger for days.
-        if (record.batchId !== excludeBatchId && expiresAt > nowSeconds) kept.push(record);
+      // The current batch's own lines count from the batch.
+      for (const record of liveRecords(page.Items, nowSeconds)) {
+        if (record.batchId !== excludeBatchId) kept.push(record);
       }
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return kept;
+  }
+
+  async function* scanAll(): AsyncGenerator<readonly SessionRecord[]> {
+    const nowSeconds = Math.floor(now() / 1000);
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: ScanCommandOutput = await send(
+        () => client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start })),
+        'scan',
+      );
+      yield liveRecords(page.Items, nowSeconds);
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
   }
 
   async function writeBatch(items: Record<string, unknown>[]) {
@@ -245,6 +272,8 @@ export function dynamoHistoryStore(
       });
       return found;
     },
+
+    records: scanAll,
 
     async record(records, recordOptions) {
       const recordedDay = recordedDayOf(recordOptions);

@@ -1,11 +1,21 @@
-/** History of earlier sessions from a local CSV file (`--history prior.csv`), and appending to it (`--record`). */
-import { appendFile, readFile } from 'node:fs/promises';
+/**
+ * History of earlier sessions from a local CSV file (`--history prior.csv`), appending to it
+ * (`--record`), and writing one whole (`history export --out`).
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { HistorySource } from '../core/engine/accumulator.js';
 import { ScrubError } from '../core/errors.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { hasRequiredColumns, historyColumnsOf, historyHeader, historyRowOf } from '../core/history-csv.js';
-import { distinctRecords, parseSessionRecords, type SessionRecordInput } from '../core/history-port.js';
+import {
+  distinctRecords,
+  parseSessionRecords,
+  type SessionRecord,
+  type SessionRecordInput,
+} from '../core/history-port.js';
 
 /** Sessions of `excludeBatchId` (the batch being checked, recorded by an earlier run) never count twice. */
 export async function loadHistoryFile(
@@ -69,4 +79,36 @@ export async function appendHistoryFile(
     separator + fresh.map((record) => `${historyRowOf(record, columns)}${eol}`).join(''),
   );
   return { appended: fresh.length };
+}
+
+/** History files hold member ids: readable by their owner only, whatever the umask. */
+const PRIVATE_FILE = 0o600;
+
+/**
+ * Writes sessions as a history file with the full header (what `--record` writes and `history import`
+ * reads), whole or not at all: into a temporary file beside it, renamed into place when complete.
+ */
+export async function writeHistoryFile(
+  path: string,
+  pages: AsyncIterable<readonly SessionRecord[]>,
+): Promise<{ written: number }> {
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+  const file = await open(temporary, 'wx', PRIVATE_FILE);
+  let written = 0;
+  try {
+    await file.chmod(PRIVATE_FILE);
+    await file.writeFile(`${historyHeader()}\n`);
+    for await (const page of pages) {
+      if (page.length === 0) continue;
+      await file.writeFile(page.map((record) => `${historyRowOf(record)}\n`).join(''));
+      written += page.length;
+    }
+    await file.close();
+    await rename(temporary, path);
+    return { written };
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import {
   distinctRecords,
-  type HistoryStore,
+  type HistoryArchive,
   normalMemberKey,
   parseSessionRecords,
   recordedDayOf,
@@ -13,7 +13,7 @@ import {
   sessionKeyOf,
 } from '../core/history-port.js';
 
-export interface MemoryHistoryStore extends HistoryStore {
+export interface MemoryHistoryStore extends HistoryArchive {
   /** Every stored record, by member then session key: what "the same items" means in tests. */
   snapshot(): SessionRecord[];
   /** Members asked for so far (one entry per lookup call), to check what a caller looks up. */
@@ -25,6 +25,12 @@ export function memoryHistoryStore(): MemoryHistoryStore {
   const lookups: string[][] = [];
   const sorted = (sessions: Map<string, SessionRecord>): SessionRecord[] =>
     [...sessions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, record]) => record);
+
+  const snapshot = (): SessionRecord[] =>
+    [...members.keys()]
+      .sort()
+      .flatMap((key) => sorted(members.get(key)!))
+      .map((record) => ({ ...record }));
 
   return {
     lookups,
@@ -56,9 +62,9 @@ export function memoryHistoryStore(): MemoryHistoryStore {
         sessions.set(sessionKeyOf(record), record);
       }
     },
-    snapshot() {
-      const keys = [...members.keys()].sort();
-      return keys.flatMap((key) => sorted(members.get(key)!)).map((record) => ({ ...record }));
+    async *records() {
+      yield snapshot();
     },
+    snapshot,
   };
 }

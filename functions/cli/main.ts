@@ -7,14 +7,19 @@ const HELP = `scrub62323 — a claim scrubber for CPT 62323 (lumbar/sacral inter
 
 Usage:
   scrub62323 check <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--fail-on error|warning] [--rules FILE ...]
-                   [--rules-default NAME] [--history FILE] [--workers N]
-  scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--history FILE] [--chunk-lines N] [--endpoint URL]
+                   [--rules-default NAME] [--history FILE [--record]] [--workers N]
+  scrub62323 pipeline <batch.csv> [--out DIR] [--as-of YYYY-MM-DD] [--history FILE] [--fresh-history]
+                   [--rules FILE ...] [--rules-default NAME] [--chunk-lines N] [--endpoint URL]
+  scrub62323 history import <file.csv> [--fresh-history] [--endpoint URL | --table NAME [--region R] [--profile P]]
+  scrub62323 history export [--out FILE] [--endpoint URL | --table NAME [--region R] [--profile P]]
   scrub62323 rules [--rules FILE ...]
   scrub62323 explain <RULE_ID>
   scrub62323 <command> --help
 
 check     scrub a local file in this process and write the report folder
-pipeline  run the serverless pipeline (S3 → split → SQS → validate → S3) on a local emulator or an endpoint
+pipeline  run the serverless pipeline (S3 → split → SQS → validate → S3) on a local emulator or an endpoint;
+          the member history stays in ./.scrub62323/ between runs
+history   move member history between a CSV file and the history store (embedded, an endpoint, or AWS)
 rules     list the active rule catalog (built-in rule set and rule packs)
 explain   a rule's trigger, fix and sources
 `;
@@ -36,6 +41,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'pipeline': {
         const { runPipelineCommand } = await import('./commands/pipeline.js');
         return await runPipelineCommand(rest, io);
+      }
+      case 'history': {
+        const { runHistoryCommand } = await import('./commands/history.js');
+        return await runHistoryCommand(rest, io);
       }
       case undefined:
       case '-h':

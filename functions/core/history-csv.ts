@@ -2,7 +2,8 @@
  * The columns of a history file, for writing (`check --history FILE --record`) and for matching the
  * header of a file that already exists, so appended rows land under the right columns.
  */
-
+import { parse } from 'csv-parse/sync';
+import { ScrubError } from './errors.js';
 import type { SessionRecord } from './history-port.js';
 import { normalizeHeaderName, SCALAR_ALIASES } from './intake/columns.js';
 import { quoteCsv } from './report/csv.js';
@@ -52,6 +53,39 @@ export function historyColumnsOf(header: readonly string[]): (HistoryColumn | un
 
 export const hasRequiredColumns = (columns: readonly (HistoryColumn | undefined)[]): boolean =>
   REQUIRED.every((field) => columns.includes(field));
+
+/** A history file's data rows, and each row's value of a field (trimmed; '' where the file has no such column). */
+export interface HistoryTable {
+  readonly rows: readonly (readonly string[])[];
+  readonly at: (row: readonly string[], column: HistoryColumn) => string;
+}
+
+/**
+ * Reads a history CSV (a BOM, CRLF and ragged rows are fine; a malformed record is left out). The
+ * column matching is the batch header's aliases, shared by `--history`, `--record` and `history import`.
+ */
+export function readHistoryTable(text: string): HistoryTable {
+  const rows = parse(text.replace(/^\uFEFF/, ''), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  }) as string[][];
+  const columns = historyColumnsOf(rows[0] ?? []);
+  if (!hasRequiredColumns(columns)) {
+    throw new ScrubError(
+      'BAD_HISTORY',
+      'the history file needs columns member_id, date_of_service and procedure_code',
+    );
+  }
+  const indexes = new Map(columns.flatMap((column, index) => (column ? [[column, index] as const] : [])));
+  return {
+    rows: rows.slice(1),
+    at: (row, column) => {
+      const index = indexes.get(column);
+      return index === undefined ? '' : (row[index] ?? '').trim();
+    },
+  };
+}
 
 const CELLS: Record<HistoryColumn, (record: SessionRecord) => string> = {
   member_id: (r) => r.memberKey,

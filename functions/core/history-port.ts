@@ -71,6 +71,15 @@ export interface HistoryStore {
   record(records: readonly SessionRecordInput[], options: RecordOptions): Promise<void>;
 }
 
+/**
+ * A store that can also hand over everything it keeps (`scrub62323 history export`). Apart from
+ * HistoryStore because the pipeline never needs it: a function's role cannot scan the table.
+ */
+export interface HistoryArchive extends HistoryStore {
+  /** Every kept record, a page at a time, in the store's own order; expired ones are left out. */
+  records(): AsyncIterable<readonly SessionRecord[]>;
+}
+
 /** Within a member: date first, so a store sorted by it returns sessions in date order. */
 export const sessionKeyOf = (record: SessionRecord): string =>
   `${record.dateOfService}#${record.batchId}#${record.line}`;

@@ -3,13 +3,11 @@
  * aliases as a batch) and, optionally, provider_npi, claim_id, batch_id and the rest of a record
  * (PRIOR_BATCH_DUPLICATE needs provider_npi and claim_id). Only epidural session codes are kept.
  */
-import { parse } from 'csv-parse/sync';
 import type { HistorySource } from './engine/accumulator.js';
 import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { PROCEDURE_CODE_SHAPE, parseDate } from './engine/values.js';
-import { ScrubError } from './errors.js';
-import { type HistoryColumn, hasRequiredColumns, historyColumnsOf } from './history-csv.js';
+import { readHistoryTable } from './history-csv.js';
 import { SETS } from './rules/code-sets.js';
 import type { PriorSession } from './rules/history.js';
 
@@ -21,27 +19,10 @@ export interface ParsedHistory {
 }
 
 export function parseHistoryCsv(text: string): ParsedHistory {
-  const rows = parse(text.replace(/^\uFEFF/, ''), {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-  }) as string[][];
-  // The history file's own column matching (the batch header aliases; the first column named like a
-  // field wins), shared with --record's appending.
-  const columns = historyColumnsOf(rows[0] ?? []);
-  if (!hasRequiredColumns(columns)) {
-    throw new ScrubError(
-      'BAD_HISTORY',
-      'the history file needs columns member_id, date_of_service and procedure_code',
-    );
-  }
-  const at = (row: readonly string[], column: HistoryColumn): string => {
-    const index = columns.indexOf(column);
-    return index < 0 ? '' : (row[index] ?? '').trim();
-  };
+  const { rows, at } = readHistoryTable(text);
   const sessions = new Map<string, PriorSession[]>();
   let skippedRows = 0;
-  for (const row of rows.slice(1)) {
+  for (const row of rows) {
     const memberKey = memberKeyOf(at(row, 'member_id'));
     const day = parseDate(at(row, 'date_of_service'));
     const code = at(row, 'procedure_code').toUpperCase();

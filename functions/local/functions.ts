@@ -4,6 +4,8 @@
  * poller of its queue is one execution environment with its own handler, logger and metrics; each
  * invocation gets a Lambda context of its own.
  */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoHistoryStore } from '../adapters/dynamo-history.js';
 import { s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
 import { sqsMessageSender } from '../adapters/sqs.js';
@@ -51,6 +53,7 @@ function environmentValues(
     CHUNK_QUEUE_URL: resources.queues.chunk.url,
     CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
     REPORT_TOPIC_ARN: resources.reportTopicArn,
+    ...(resources.historyTable !== undefined ? { HISTORY_TABLE: resources.historyTable } : {}),
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
     // The batch limits are the user's settings, as for `check`: taken from this process's environment.
     ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO']),
@@ -84,6 +87,15 @@ export function deployFunctions(
     return options.wrapStore ? options.wrapStore(store, fn) : store;
   };
   const now = options.now ? { now: options.now } : {};
+  // As handlers/validate.ts wires it: a store on the table HISTORY_TABLE names, when it names one.
+  const historyOf = () =>
+    validateConfig.historyTable
+      ? {
+          history: dynamoHistoryStore(DynamoDBDocumentClient.from(clients.dynamodb), {
+            tableName: validateConfig.historyTable,
+          }),
+        }
+      : {};
   const handlerOf: Record<FunctionName, () => SqsBatchHandler> = {
     split: () =>
       createSplitHandler({
@@ -97,6 +109,7 @@ export function deployFunctions(
       createValidateHandler({
         config: validateConfig,
         store: storeOf('validate'),
+        ...historyOf(),
         notifier: snsNotifier(clients.sns),
         logger: loggerOf('validate'),
         metrics: metricsOf('validate'),

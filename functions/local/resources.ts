@@ -4,6 +4,8 @@
  * topology.ts), plus a "watch" queue subscribed to the report-ready topic so the runner hears when a
  * report is done.
  */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   PutBucketNotificationConfigurationCommand,
@@ -29,11 +31,15 @@ export interface AwsClients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  /** On the history's endpoint: the embedded DynamoDB emulator's own port, or the endpoint's. */
+  readonly dynamodb: DynamoDBClient;
 }
 
 export interface ClientSettings {
   readonly endpoint: string;
   readonly region: string;
+  /** Where DynamoDB is, when not at `endpoint` (the embedded emulator listens on a port of its own). */
+  readonly dynamodbEndpoint?: string;
 }
 
 export function createClients(settings: ClientSettings): AwsClients {
@@ -49,6 +55,7 @@ export function createClients(settings: ClientSettings): AwsClients {
     s3: new S3Client({ ...common, forcePathStyle: true }),
     sqs: new SQSClient(common),
     sns: new SNSClient(common),
+    dynamodb: new DynamoDBClient({ ...common, endpoint: settings.dynamodbEndpoint ?? settings.endpoint }),
   };
 }
 
@@ -67,6 +74,8 @@ export interface PipelineResources {
     readonly watch: QueueRef;
   };
   readonly reportTopicArn: string;
+  /** The member history table validate reads and records (HISTORY_TABLE); none: a run without history. */
+  readonly historyTable?: string;
 }
 
 const DAY_SECONDS = 86_400;

@@ -1,7 +1,7 @@
 /**
- * One batch through the local pipeline, as `scrub62323 pipeline` runs it: history files first, the
- * upload, its S3 event (the endpoint's own if it sends one, else the runner's), the functions until
- * the upload's own summary.json is in the reports bucket, and the report downloaded.
+ * One batch through the local pipeline, as `scrub62323 pipeline` runs it: history files imported
+ * first, the upload, its S3 event (the endpoint's own if it sends one, else the runner's), the
+ * functions until the upload's own summary.json is in the reports bucket, and the report downloaded.
  */
 import { basename } from 'node:path';
 import { writeReportFolder } from '../adapters/report-folder.js';
@@ -17,7 +17,10 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
   readonly file: string;
   /** Sets the upload's as-of metadata (default: the event date). */
   readonly asOf?: string;
-  /** History CSVs to place under history/ in the work bucket first. */
+  /**
+   * History CSVs imported into the history table first (as `scrub62323 history import` does), or,
+   * in a run without a history table, placed under history/ in the work bucket.
+   */
   readonly history?: readonly string[];
   /** Rule packs to place under packs/ in the work bucket first. */
   readonly packs?: readonly string[];
@@ -60,7 +63,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         'this endpoint ignores If-None-Match on PutObject: two validates finishing together could both merge (same report) and notify twice',
       );
     }
-    for (const path of options.history ?? []) await pipeline.uploadHistory(path);
+    for (const path of options.history ?? []) await addHistory(pipeline, path, options);
     for (const path of options.packs ?? []) await pipeline.uploadPack(path);
     const packFolder = options.defaultPack === undefined ? '' : `${options.defaultPack}/`;
     const upload = await pipeline.uploadFile(options.file, {
@@ -95,6 +98,17 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   } finally {
     await pipeline.stop();
   }
+}
+
+/** Imported sessions expire counted from the batch's as-of date, as the batch's own sessions do. */
+async function addHistory(pipeline: LocalPipeline, path: string, options: RunPipelineOptions): Promise<void> {
+  if (pipeline.historyTable === undefined) return pipeline.uploadHistory(path);
+  const recordedOn = options.asOf ?? (options.now?.() ?? new Date()).toISOString().slice(0, 10);
+  const { skippedRows } = await pipeline.importHistory(path, recordedOn);
+  if (skippedRows > 0)
+    options.onNotice?.(
+      `history: ${skippedRows} row(s) of ${basename(path)} skipped (missing or invalid values)`,
+    );
 }
 
 function summaryOf(text: string, batchId: string): Summary {

@@ -26,6 +26,13 @@ import { type Emulator, startEmulator } from './emulator.js';
 import type { QueueConsumer } from './event-source.js';
 import { deployFunctions, type FunctionOptions } from './functions.js';
 import {
+  type ImportResult,
+  type OpenHistory,
+  openHistory,
+  readHistoryImport,
+  recordImport,
+} from './history.js';
+import {
   collectNotices,
   deleteMessage,
   describeQueues,
@@ -46,9 +53,25 @@ import {
 } from './resources.js';
 import { type UploadedObject, unquote, uploadBytes, uploadFile } from './upload.js';
 
+export interface LocalHistoryOptions {
+  /**
+   * The state folder whose embedded store keeps the history between runs (the CLI: ./.scrub62323/).
+   * Without one the embedded store lives in memory for this run. With `endpoint`, the history is that
+   * endpoint's table instead.
+   */
+  readonly stateDir?: string;
+  /** Start with an empty history: the state folder's is erased, or the endpoint's table re-created. */
+  readonly fresh?: boolean;
+}
+
 export interface LocalPipelineOptions extends FunctionOptions {
-  /** An S3/SQS/SNS-compatible endpoint to use instead of the embedded emulator. */
+  /** An S3/SQS/SNS-compatible endpoint to use instead of the embedded emulator (its DynamoDB too). */
   readonly endpoint?: string;
+  /**
+   * The member history table validate reads and records (HISTORY_TABLE), as deployed; `false` runs
+   * without one, as a stack without the table would (the bench: dynalite's CPU is no Lambda's).
+   */
+  readonly historyStore?: LocalHistoryOptions | false;
   /** Run the embedded emulator in a child process (its CPU then is not counted as the functions'). */
   readonly isolatedEmulator?: boolean;
 }
@@ -129,6 +152,7 @@ export class LocalPipeline {
     readonly admin: AwsClients,
     private readonly functions: AwsClients,
     private readonly emulator: Emulator | undefined,
+    private readonly history: OpenHistory | undefined,
     /** Whether the endpoint itself sends S3 event notifications to the intake queue. */
     readonly nativeNotifications: boolean,
     /** Whether the endpoint honours If-None-Match on PutObject (an exclusive merge lock). */
@@ -145,15 +169,26 @@ export class LocalPipeline {
     const emulator = options.endpoint
       ? undefined
       : await startEmulator({ isolated: options.isolatedEmulator ?? false });
+    let history: OpenHistory | undefined;
     try {
       const endpoint = options.endpoint ?? emulator!.endpoint;
-      const settings = { endpoint, region: options.region ?? 'us-east-1' };
+      const region = options.region ?? 'us-east-1';
+      // The embedded store starts with the embedded emulator; an endpoint's table is set up after its
+      // buckets and queues, so an endpoint that does not answer is reported as such.
+      if (!options.endpoint) history = await openLocalHistory(options, region);
+      const settings = {
+        endpoint,
+        region,
+        ...(history?.endpoint ? { dynamodbEndpoint: history.endpoint } : {}),
+      };
       const admin = createClients(settings);
-      const resources = await provision(admin).catch((error: unknown) => {
+      const provisioned = await provision(admin).catch((error: unknown) => {
         if (emulator) throw error;
         const reason = (error as { code?: string }).code ?? (error as Error).message;
         throw new PipelineRunError(`cannot set up the buckets and queues at ${endpoint} (${reason})`);
       });
+      if (options.endpoint) history = await openLocalHistory(options, region);
+      const resources = history ? { ...provisioned, historyTable: history.tableName } : provisioned;
       // The embedded emulator cannot send notifications; an endpoint may (moto does).
       const native = emulator ? false : await configureUploadNotifications(admin, resources);
       const conditional = emulator
@@ -165,13 +200,35 @@ export class LocalPipeline {
         admin,
         createClients(settings),
         emulator,
+        history,
         native,
         conditional,
         options,
       );
     } catch (error) {
+      await history?.close();
       await emulator?.stop();
       throw error;
+    }
+  }
+
+  /** The history table of this run, if it has one. */
+  get historyTable(): string | undefined {
+    return this.resources.historyTable;
+  }
+
+  /**
+   * Imports a history CSV into the history table (as `scrub62323 history import` does), dated
+   * `recordedOn` for its expiry.
+   */
+  async importHistory(path: string, recordedOn: string): Promise<ImportResult> {
+    if (!this.history) throw new PipelineRunError('this run has no history table to import into');
+    try {
+      return await recordImport(this.history, await readHistoryImport(path), recordedOn);
+    } catch (error) {
+      if (error instanceof ScrubError) throw new PipelineRunError(`cannot import ${path}: ${error.message}`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new PipelineRunError(`cannot import ${path} (${code})`);
     }
   }
 
@@ -493,10 +550,31 @@ export class LocalPipeline {
     for (const clients of [this.admin, this.functions])
       for (const client of Object.values(clients)) client.destroy();
     await this.emulator?.stop();
+    await this.history?.close();
   }
 
   private async collectNotices(): Promise<void> {
     await collectNotices(this.admin.sqs, this.resources.queues.watch.url, this.notices);
+  }
+}
+
+/** The run's history: the endpoint's table, or the embedded store (its state folder or memory). */
+async function openLocalHistory(
+  options: LocalPipelineOptions,
+  region: string,
+): Promise<OpenHistory | undefined> {
+  const wanted = options.historyStore ?? {};
+  if (wanted === false) return undefined;
+  try {
+    return await openHistory(
+      options.endpoint
+        ? { kind: 'endpoint', endpoint: options.endpoint, region }
+        : { kind: 'embedded', ...(wanted.stateDir !== undefined ? { stateDir: wanted.stateDir } : {}) },
+      { fresh: wanted.fresh ?? false },
+    );
+  } catch (error) {
+    if (error instanceof ScrubError) throw new PipelineRunError(error.message);
+    throw error;
   }
 }
 

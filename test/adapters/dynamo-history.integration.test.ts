@@ -89,6 +89,34 @@ describe('dynamoHistoryStore on dynalite', () => {
     expect(found.get('MEM-1')).toHaveLength(700);
   });
 
+  it('hands over every kept record, page by page, for an export', async () => {
+    const tableName = await freshTable();
+    const store = dynamoHistoryStore(documents, { tableName, now: () => NOW });
+    const big = 'x'.repeat(1900);
+    const records = Array.from({ length: 700 }, (_, index) =>
+      session({
+        memberKey: `MEM-${index % 7}`,
+        claimId: big,
+        lineNo: big,
+        providerNpi: big,
+        line: 3000 + index,
+      }),
+    );
+    await store.record(records, RECORDED_ON);
+    const pages: number[] = [];
+    const lines = new Set<number>();
+    for await (const page of store.records()) {
+      pages.push(page.length);
+      for (const record of page) lines.add(record.line);
+    }
+    expect(pages.length).toBeGreaterThan(1); // more than one Scan page of 1 MB
+    expect(lines.size).toBe(700);
+    const later = dynamoHistoryStore(documents, { tableName, now: () => Date.UTC(2028, 0, 2) });
+    let kept = 0;
+    for await (const page of later.records()) kept += page.length;
+    expect(kept).toBe(0); // expired, though DynamoDB has not deleted them yet
+  });
+
   it('skips items past their expiry that DynamoDB has not deleted yet', async () => {
     const tableName = await freshTable();
     const store = dynamoHistoryStore(documents, { tableName, now: () => NOW });

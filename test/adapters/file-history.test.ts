@@ -1,11 +1,15 @@
-/** `--record`: appending a batch's sessions to a history file, which the history reader reads back. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+/**
+ * `--record`: appending a batch's sessions to a history file, which the history reader reads back;
+ * `history export --out`: writing one whole.
+ */
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendHistoryFile } from '../../functions/adapters/file-history.js';
+import { appendHistoryFile, writeHistoryFile } from '../../functions/adapters/file-history.js';
 import { parseHistoryCsv } from '../../functions/core/history.js';
-import { historyColumnsOf } from '../../functions/core/history-csv.js';
+import { historyColumnsOf, historyHeader } from '../../functions/core/history-csv.js';
+import { parseSessionRecords, type SessionRecord } from '../../functions/core/history-port.js';
 import { epochDay } from '../support/dates.js';
 import { session } from './history/contract.js';
 
@@ -91,6 +95,35 @@ describe('appendHistoryFile', () => {
         ],
       ]),
     );
+  });
+});
+
+async function* pagesOf(...pages: SessionRecord[][]) {
+  for (const page of pages) yield page;
+}
+
+describe('writeHistoryFile', () => {
+  it('writes every page under the full header, readable by its owner only', async () => {
+    const path = fresh();
+    const [a, b] = parseSessionRecords([session({ line: 2 }), session({ memberKey: 'MEM-2', line: 3 })]);
+    expect(await writeHistoryFile(path, pagesOf([a!], [], [b!]))).toEqual({ written: 2 });
+    const text = await readFile(path, 'utf8');
+    expect(text.split('\n')[0]).toBe(historyHeader());
+    expect(text.trim().split('\n')).toHaveLength(3);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves the file as it was, and no temporary file, when the records fail half way', async () => {
+    const sub = await mkdtemp(join(folder, 'whole-'));
+    const path = join(sub, 'export.csv');
+    await writeFile(path, 'before\n');
+    async function* failing() {
+      yield parseSessionRecords([session({ line: 2 })]);
+      throw new Error('the table stopped answering');
+    }
+    await expect(writeHistoryFile(path, failing())).rejects.toThrow('the table stopped answering');
+    expect(await readFile(path, 'utf8')).toBe('before\n');
+    expect(await readdir(sub)).toEqual(['export.csv']);
   });
 });
 

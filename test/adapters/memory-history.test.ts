@@ -21,4 +21,12 @@ describe('memoryHistoryStore', () => {
     (found.get('MEM-1')![0] as { claimId: string }).claimId = 'changed';
     expect(store.snapshot()[0]!.claimId).toBe('C-1');
   });
+
+  it('hands over every record for an export, as one page', async () => {
+    const store = memoryHistoryStore();
+    await store.record([session({ memberKey: 'MEM-2' }), session({ memberKey: 'MEM-1' })], RECORDED_ON);
+    const pages = [];
+    for await (const page of store.records()) pages.push(page);
+    expect(pages).toEqual([store.snapshot()]);
+  });
 });

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach } from 'vitest';
 
@@ -256,13 +256,16 @@ export const runCli = (args: readonly string[], options: CliOptions = {}): Promi
 export const check = (file: string, out: string, extra: readonly string[] = [], options: CliOptions = {}) =>
   runCli(['check', file, '--out', out, '--as-of', AS_OF, ...extra], options);
 
-/** `pipeline <file> --out <out> --as-of AS_OF …extra` (the embedded emulator unless --endpoint). */
+/**
+ * `pipeline <file> --out <out> --as-of AS_OF …extra` (the embedded emulator unless --endpoint), run
+ * beside its report folder so its state folder (the member history) is the test's own.
+ */
 export const pipeline = (
   file: string,
   out: string,
   extra: readonly string[] = [],
   options: CliOptions = {},
-) => runCli(['pipeline', file, '--out', out, '--as-of', AS_OF, ...extra], options);
+) => runCli(['pipeline', file, '--out', out, '--as-of', AS_OF, ...extra], { cwd: dirname(out), ...options });
 
 /** One line for assertion messages: how the child ended and what it said. */
 export const describeRun = (result: CliResult): string =>

@@ -1,11 +1,16 @@
 /**
  * `scrub62323 pipeline`: runs the serverless pipeline on this machine — the embedded S3/SQS/SNS
- * emulator, or an endpoint you name — and downloads the report. The emulator is imported only here,
- * lazily, so `check` never loads it.
+ * emulator and DynamoDB emulator (the member history, kept in ./.scrub62323/), or an endpoint you
+ * name — and downloads the report. The emulators are imported only here, lazily, so `check` never
+ * loads them.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeFsError } from '../../adapters/report-folder.js';
+import { isScrubError } from '../../core/errors.js';
+import { readHistoryTable } from '../../core/history-csv.js';
+import { stateFolderOf } from '../../local/state-folder.js';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
 import { EXIT, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
@@ -15,17 +20,25 @@ export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
 Runs the serverless pipeline locally: uploads the batch (.csv or .csv.gz) to incoming/ in the intake
 bucket, delivers the S3 event, and runs the split and validate functions on real SQS messages until
 this upload's report is in the reports bucket (other runs may share the endpoint); then downloads it
-and prints the summary. The report is the
-same as \`scrub62323 check\` gives for the same file and as-of date.
+and prints the summary. The report is the same as \`scrub62323 check\` gives for the same file,
+as-of date and history.
+
+Member history: validate reads the earlier sessions of the batch's members from a DynamoDB table and
+records this batch's sessions in it, as in AWS. The table is on an embedded DynamoDB emulator whose
+data stays in ./.scrub62323/ (private, git-ignored), so the next run remembers this one; with
+--endpoint it is that endpoint's table scrub62323-history.
 
 Options:
   --out DIR            report folder (default ./reports/<batch id>/)
   --as-of YYYY-MM-DD   the date the batch is judged on, sent as the upload's x-amz-meta-as-of
                        (default: the upload's event date, UTC)
-  --endpoint URL       use this S3/SQS/SNS-compatible endpoint (e.g. http://127.0.0.1:5000 for
-                       moto_server) instead of the embedded emulator
-  --history FILE       earlier sessions (member_id,date_of_service,procedure_code), stored under
-                       history/ in the work bucket first
+  --endpoint URL       use this S3/SQS/SNS/DynamoDB endpoint (e.g. http://127.0.0.1:5000 for
+                       moto_server) instead of the embedded emulators
+  --history FILE       earlier sessions (member_id,date_of_service,procedure_code, and optionally
+                       provider_npi,claim_id,...), imported into the history first, as
+                       \`scrub62323 history import\` does
+  --fresh-history      erase the saved history (./.scrub62323/, or the endpoint's table) first:
+                       this run starts it over
   --rules FILE         a rule pack (JSON), stored under packs/ in the work bucket first; repeatable
   --rules-default NAME upload the batch to incoming/NAME/, which makes pack NAME the batch's default
   --chunk-lines N      records per chunk (default 20000, as deployed)
@@ -37,6 +50,11 @@ Exit codes: 0 batch processed, 1 report incomplete or the pipeline failed, 2 bat
 export interface PipelineCommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+}
+
+export interface PipelineCommandDeps {
+  /** The working directory: its .scrub62323/ keeps the history, its reports/ the reports (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
 async function requireFile(path: string, what: string): Promise<void> {
@@ -54,6 +72,17 @@ function chunkLinesOf(given: string | undefined): number | undefined {
   return chunkLines;
 }
 
+/** A --history file is read before anything starts: one that is no history CSV is a bad argument. */
+async function requireHistoryFile(path: string): Promise<void> {
+  await requireFile(path, 'history file');
+  try {
+    readHistoryTable(await readFile(path, 'utf8'));
+  } catch (error) {
+    const reason = isScrubError(error) ? error.message : describeFsError(error);
+    throw new UsageError(`cannot use --history ${path}: ${reason}`);
+  }
+}
+
 /** Checks --rules files exist and --rules-default is a pack name (it becomes a key folder); returns the name. */
 async function packArguments(
   files: readonly string[],
@@ -66,7 +95,11 @@ async function packArguments(
   return defaultPack;
 }
 
-export async function runPipelineCommand(args: string[], io: PipelineCommandIo): Promise<number> {
+export async function runPipelineCommand(
+  args: string[],
+  io: PipelineCommandIo,
+  deps: PipelineCommandDeps = {},
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -92,9 +125,10 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
       throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
     }
-    if (values.history !== undefined) await requireFile(values.history, 'history file');
+    if (values.history !== undefined) await requireHistoryFile(values.history);
     const defaultPack = await packArguments(values.rules ?? [], values['rules-default']);
     const chunkLines = chunkLinesOf(values['chunk-lines']);
+    const cwd = resolve(deps.cwd ?? process.cwd());
 
     // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -109,7 +143,9 @@ export async function runPipelineCommand(args: string[], io: PipelineCommandIo):
         ...(values.rules !== undefined ? { packs: values.rules } : {}),
         ...(defaultPack !== undefined ? { defaultPack } : {}),
         ...(chunkLines !== undefined ? { chunkLines } : {}),
-        outDir: (batchId) => resolve(values.out ?? join('reports', batchId)),
+        // With an endpoint the history is its table; the state folder is not used.
+        historyStore: { stateDir: stateFolderOf(cwd), fresh: values['fresh-history'] ?? false },
+        outDir: (batchId) => resolve(cwd, values.out ?? join('reports', batchId)),
         onNotice: (text) => io.stderr(`scrub62323: note: ${text}\n`),
       });
       io.stdout(summaryText(run.summary, run.folder!));
@@ -136,6 +172,7 @@ function parse(args: string[]) {
       'as-of': { type: 'string' },
       endpoint: { type: 'string' },
       history: { type: 'string' },
+      'fresh-history': { type: 'boolean' },
       rules: { type: 'string', multiple: true },
       'rules-default': { type: 'string' },
       'chunk-lines': { type: 'string' },

@@ -16,14 +16,18 @@ afterAll(async () => {
 async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runPipelineCommand(args, {
-    stdout: (text) => {
-      stdout += text;
+  const code = await runPipelineCommand(
+    args,
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
     },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
+    { cwd: folder }, // its own state folder (the member history), not the repository's
+  );
   return { code, stdout, stderr };
 }
 

@@ -51,6 +51,8 @@ it('splits a 200k-line batch holding only a few chunks in memory', { timeout: 12
   });
   const pipeline = await LocalPipeline.start({
     isolatedEmulator: true,
+    // This is about split's memory: no history table, whose 67k sessions dynalite writes slowly.
+    historyStore: false,
     logLevel: 'SILENT',
     chunkLines: CHUNK_LINES,
     wrapStore: (store, fn) =>
