@@ -106,13 +106,16 @@ class MemberSessions {
       const batches = this.historyBatches.get(day);
       if (batches === undefined || this.sessionLines.has(day)) continue;
       if (named.length < HISTORY_NAMED)
-        named.push(`${formatDay(day)} (batch ${[...batches].sort().join(', ')})`);
+        named.push(`${formatDay(day)} (${[...batches].sort().map(batchName).join(', ')})`);
       else more += 1;
     }
     if (named.length === 0) return '';
     return `; from earlier batches: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   }
 }
+
+/** How a message names the batch of a prior session (a history file row may have none). */
+const batchName = (batchId: string): string => (batchId === '' ? 'an earlier batch' : `batch ${batchId}`);
 
 /** History dates a message names before it only counts the rest. */
 const HISTORY_NAMED = 6;
@@ -200,7 +203,7 @@ export function priorBatchDuplicate(
       finding(
         fact.line,
         'PRIOR_BATCH_DUPLICATE',
-        `batch ${earlier.batchId} already billed 62323 for this member, date and provider on claim ${earlier.claimId}`,
+        `${batchName(earlier.batchId)} already billed 62323 for this member, date and provider on claim ${earlier.claimId}`,
       ),
     );
   }
