@@ -77,14 +77,7 @@ export class FactStore {
     this.members.set(at, member);
     this.dates.set(at, dos);
     this.npis.set(at, this.npiTable.internBytes(keys.bytes, npiStart, keys.ends[base + CELL.npi]!));
-    this.payers.set(
-      at,
-      this.payerTable.internBytes(
-        keys.bytes,
-        keys.ends[base + CELL.payer - 1]!,
-        keys.ends[base + CELL.payer]!,
-      ),
-    );
+    this.payers.set(at, this.payerIdOf(keys, base));
     this.packed.set(at, packed);
     this.units.set(at, units);
     this.claims.set(at, claim);
@@ -110,6 +103,24 @@ export class FactStore {
           };
     if (odd !== undefined) this.unusual.set(at, odd);
     this.count += 1;
+  }
+
+  private lastPayer: { bytes: Uint8Array; id: number } | undefined;
+
+  /** The payer cell's table id; payers come in runs, so the payer of the fact before is tried first. */
+  private payerIdOf(keys: PackedKeys, base: number): number {
+    const start = keys.ends[base + CELL.payer - 1]!;
+    const end = keys.ends[base + CELL.payer]!;
+    const last = this.lastPayer;
+    if (last !== undefined && last.bytes.length === end - start) {
+      let same = true;
+      for (let at = 0; same && at < last.bytes.length; at += 1)
+        same = last.bytes[at] === keys.bytes[start + at];
+      if (same) return last.id;
+    }
+    const id = this.payerTable.internBytes(keys.bytes, start, end);
+    this.lastPayer = { bytes: keys.bytes.slice(start, end), id };
+    return id;
   }
 
   lineAt(row: number): number {

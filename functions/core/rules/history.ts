@@ -37,59 +37,75 @@ const isSession = (fact: CrossFact): boolean => SETS.frequencyCounted.has(fact.c
 const CORRECTING: ReadonlySet<string> = new Set(CORRECTING_FREQUENCIES);
 const isIndex = (fact: CrossFact): boolean => fact.code === INDEX_CODE;
 
-/** A member's session dates (batch and history) and its 62323 lines by date. */
+/**
+ * A member's session dates (batch and history) and its 62323 lines by date. Only the dates and the
+ * 62323 lines are made up front: most members exceed nothing, so what messages and related lines need
+ * is made when a rule fires.
+ */
 class MemberSessions {
   /** Distinct session dates, ascending. */
   readonly dates: number[];
-  /** Dates only history knows (for messages): day → the batches that billed it. */
-  private readonly historyBatches = new Map<number, Set<string>>();
   readonly indexByDate: Map<number, CrossFact[]>;
   /** Distinct dates with 62323 lines in this batch, ascending. */
   readonly indexDates: number[];
-  /** Session lines (62323/64483/64484) of this batch by date. */
-  private readonly sessionLines: Map<number, number[]>;
   private lowest: ((from: number, to: number) => readonly number[]) | undefined;
-  /** 62323 lines before each index date (totals for messages). */
-  private readonly before: Int32Array;
+  private made: { before: Int32Array; sessionLines: Map<number, number[]> } | undefined;
 
-  constructor(memberFacts: readonly CrossFact[], prior: readonly PriorSession[]) {
-    const sessions = memberFacts.filter(isSession);
-    this.sessionLines = new Map(
-      [...groupBy(sessions, (fact) => fact.dos)].map(([day, facts]) => [
-        day,
-        facts.map((f) => f.line).sort(ascending),
-      ]),
-    );
-    const dates = new Set<number>(this.sessionLines.keys());
-    for (const session of prior) {
-      if (!SETS.frequencyCounted.has(session.code)) continue;
-      dates.add(session.day);
-      const batches = this.historyBatches.get(session.day) ?? new Set<string>();
-      batches.add(session.batchId);
-      this.historyBatches.set(session.day, batches);
-    }
+  constructor(
+    private readonly memberFacts: readonly CrossFact[],
+    private readonly prior: readonly PriorSession[],
+  ) {
+    const dates = new Set<number>();
+    for (const fact of memberFacts) if (isSession(fact)) dates.add(fact.dos);
+    for (const session of prior) if (SETS.frequencyCounted.has(session.code)) dates.add(session.day);
     this.dates = [...dates].sort(ascending);
     this.indexByDate = groupBy(memberFacts.filter(isIndex), (fact) => fact.dos);
     this.indexDates = [...this.indexByDate.keys()].sort(ascending);
-    this.before = new Int32Array(this.indexDates.length + 1);
+  }
+
+  /** 62323 lines before each index date (totals), and the session lines of this batch by date. */
+  private details(): { before: Int32Array; sessionLines: Map<number, number[]> } {
+    if (this.made !== undefined) return this.made;
+    const before = new Int32Array(this.indexDates.length + 1);
     this.indexDates.forEach((date, at) => {
-      this.before[at + 1] = this.before[at]! + this.indexByDate.get(date)!.length;
+      before[at + 1] = before[at]! + this.indexByDate.get(date)!.length;
     });
+    const sessionLines = new Map<number, number[]>();
+    for (const fact of this.memberFacts) {
+      if (!isSession(fact)) continue;
+      const lines = sessionLines.get(fact.dos);
+      if (lines) lines.push(fact.line);
+      else sessionLines.set(fact.dos, [fact.line]);
+    }
+    for (const lines of sessionLines.values()) lines.sort(ascending);
+    this.made = { before, sessionLines };
+    return this.made;
+  }
+
+  /** The batches history says billed `day` (none when this batch has a session that day). */
+  private historyBatchesOn(day: number): string[] {
+    if (this.details().sessionLines.has(day)) return [];
+    const batches = new Set<string>();
+    for (const session of this.prior)
+      if (session.day === day && SETS.frequencyCounted.has(session.code)) batches.add(session.batchId);
+    return [...batches].sort();
   }
 
   /** The 62323 lines of the index dates in [from, d), lowest first, and how many there are. */
   indexLinesBefore(from: number, position: number): { lines: readonly number[]; total: number } {
     const first = lowerBound(this.indexDates, from);
     this.lowest ??= lowestInRuns(this.indexDates.map((day) => lowestLines(this.indexByDate.get(day)!)));
-    return { lines: this.lowest(first, position), total: this.before[position]! - this.before[first]! };
+    const { before } = this.details();
+    return { lines: this.lowest(first, position), total: before[position]! - before[first]! };
   }
 
   /** Session lines of this batch on the dates in [from, to], lowest first, and how many there are. */
   sessionLinesBetween(from: number, to: number): { lines: readonly number[]; total: number } {
     let lines: readonly number[] = NONE;
     let total = 0;
+    const { sessionLines } = this.details();
     for (let at = lowerBound(this.dates, from); at < this.dates.length && this.dates[at]! <= to; at += 1) {
-      const found = this.sessionLines.get(this.dates[at]!);
+      const found = sessionLines.get(this.dates[at]!);
       if (found === undefined) continue;
       total += found.length;
       lines = lowestOfBoth(lines, found.slice(0, RELATED_LIMIT));
@@ -103,10 +119,10 @@ class MemberSessions {
     let more = 0;
     for (let at = lowerBound(this.dates, from); at < this.dates.length && this.dates[at]! <= to; at += 1) {
       const day = this.dates[at]!;
-      const batches = this.historyBatches.get(day);
-      if (batches === undefined || this.sessionLines.has(day)) continue;
+      const batches = this.historyBatchesOn(day);
+      if (batches.length === 0) continue;
       if (named.length < HISTORY_NAMED)
-        named.push(`${formatDay(day)} (${[...batches].sort().map(batchName).join(', ')})`);
+        named.push(`${formatDay(day)} (${batches.map(batchName).join(', ')})`);
       else more += 1;
     }
     if (named.length === 0) return '';
@@ -132,25 +148,42 @@ export function frequencyExceeded(
 ): void {
   const member = new MemberSessions(memberFacts, context.prior);
   for (const [position, date] of member.indexDates.entries()) {
-    for (const facts of groupBy(member.indexByDate.get(date)!, (fact) => fact.book).values()) {
-      const { windows } = facts[0]!.book.options.FREQUENCY_EXCEEDED;
-      const exceeded = windows
-        .map((window) => ({ ...window, from: date - (window.days - 1) }))
-        .map((window) => ({ ...window, count: countBetween(member.dates, window.from, date) }))
-        .filter((window) => window.count > window.limit);
-      if (exceeded.length === 0) continue;
-      const widest = exceeded.reduce((a, b) => (b.days > a.days ? b : a));
-      const related = member.indexLinesBefore(widest.from, position);
-      const said = exceeded
-        .map(
-          (w) =>
-            `${w.count} session dates in the ${w.days} days ending ${formatDay(date)}; the limit is ${w.limit}`,
-        )
-        .join('; ');
-      const message = withTotal(`${said}${member.historyDatesBetween(widest.from, date)}`, related.total);
-      for (const fact of facts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related.lines));
-    }
+    const onDate = member.indexByDate.get(date)!;
+    // Lines of one date nearly always share a book: group only when they do not.
+    const sameBook = onDate.every((fact) => fact.book === onDate[0]!.book);
+    for (const facts of sameBook ? [onDate] : groupBy(onDate, (fact) => fact.book).values())
+      flagExceeded(member, position, date, facts, out);
   }
+}
+
+/** FREQUENCY_EXCEEDED on `facts` (62323 lines of one date and book) when a window of the book is exceeded. */
+function flagExceeded(
+  member: MemberSessions,
+  position: number,
+  date: number,
+  facts: readonly CrossFact[],
+  out: Finding[],
+): void {
+  const { windows } = facts[0]!.book.options.FREQUENCY_EXCEEDED;
+  let exceeded: { limit: number; days: number; from: number; count: number }[] | undefined;
+  for (const window of windows) {
+    const from = date - (window.days - 1);
+    const count = countBetween(member.dates, from, date);
+    if (count <= window.limit) continue;
+    exceeded ??= [];
+    exceeded.push({ ...window, from, count });
+  }
+  if (exceeded === undefined) return;
+  const widest = exceeded.reduce((a, b) => (b.days > a.days ? b : a));
+  const related = member.indexLinesBefore(widest.from, position);
+  const said = exceeded
+    .map(
+      (w) =>
+        `${w.count} session dates in the ${w.days} days ending ${formatDay(date)}; the limit is ${w.limit}`,
+    )
+    .join('; ');
+  const message = withTotal(`${said}${member.historyDatesBetween(widest.from, date)}`, related.total);
+  for (const fact of facts) out.push(finding(fact.line, 'FREQUENCY_EXCEEDED', message, related.lines));
 }
 
 /** A 62323 line with another session date of the member fewer than the book's days before it. */
