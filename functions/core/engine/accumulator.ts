@@ -153,6 +153,7 @@ export class BatchAccumulator {
     const tracksDuplicates = this.scope !== 'members';
     let nextFact = 0;
     let nextClaimFinding = 0;
+    const payerIds = facts.length === 0 ? [] : partial.payers.map((payer) => this.facts.payerId(payer));
     for (let position = 0; position < lines.length; position += 1) {
       const line = lines[position]!;
       const base = position * KEY_CELL_COUNT;
@@ -176,6 +177,7 @@ export class BatchAccumulator {
           facts[nextFact + 3]!,
           partial.plainLineNos[position]!,
           facts[nextFact + 4]!,
+          payerIds[facts[nextFact + 5]!]!,
           keys,
           position,
         );
@@ -372,9 +374,14 @@ function isCisternography(keys: PackedKeys, position: number): boolean {
   const cell = position * KEY_CELL_COUNT + CELL.code;
   const start = keys.ends[cell - 1]!;
   const length = keys.ends[cell]! - start;
-  return CISTERNOGRAPHY.some(
-    (code) => code.length === length && code.every((byte, at) => keys.bytes[start + at] === byte),
-  );
+  // Runs for every line with a claim id: a plain loop, nothing allocated.
+  for (const code of CISTERNOGRAPHY) {
+    if (code.length !== length) continue;
+    let at = 0;
+    while (at < length && keys.bytes[start + at] === code[at]) at += 1;
+    if (at === length) return true;
+  }
+  return false;
 }
 
 export const byLineThenRule = (a: Finding, b: Finding): number =>

@@ -9,7 +9,7 @@ import type { RejectedRecord } from '../intake/framer.js';
 import { chargeFact } from '../memory/fact-store.js';
 import { KeyPacker, type PackedKeys } from '../memory/packed-keys.js';
 import { decodePart, encodePart } from '../memory/part-codec.js';
-import { type Book, BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
+import { BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
 import { INDEX_CODE, RULE_IDS, SEVERITIES } from '../rules/catalog.js';
 import { CLAIM_EXEMPTED_RULES, DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
 import { type ClaimLine, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
@@ -33,6 +33,8 @@ export interface ChunkPartial {
   readonly echoes: { readonly line: number; readonly echo: LineEcho }[];
   /** Checked lines judged by each pack (RuleBooks.packs order). */
   readonly packLines: number[];
+  /** The payers of the lines with facts, as written: a fact holds its payer's index here. */
+  readonly payers: string[];
   /** Every checked line, ascending: its line number … */
   readonly lines: number[];
   /** … and its key cells, for duplicate detection and claim/member counts … */
@@ -101,9 +103,19 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const { books = BUILT_IN_BOOKS, asOfDay } = options;
   const factCodes = codesFor(books);
   const packLines = books.packs.map(() => 0);
+  const payers: string[] = [];
+  const payerIndex = new Map<string, number>();
+  const payerOf = (payer: string): number => {
+    let index = payerIndex.get(payer);
+    if (index === undefined) {
+      index = payers.push(payer) - 1;
+      payerIndex.set(payer, index);
+    }
+    return index;
+  };
   let indexLines = 0;
-  let lastBook: Book | undefined;
-  let context: LineContext = { asOfDay, book: books.books[0]! };
+  // One context per book, made once: a batch's lines switch books as their payers change.
+  const contexts: LineContext[] = books.books.map((book) => ({ asOfDay, book }));
 
   visitChunk(chunk, layout.width, {
     reject: (record) => rejected.push(record),
@@ -112,10 +124,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
       const line = toClaimLine(fields, layout, lineNumber);
       if (line.code === INDEX_CODE) indexLines += 1;
       const book = books.bookOf(line.payer, line.dos);
-      if (book !== lastBook) {
-        lastBook = book;
-        context = { asOfDay, book };
-      }
+      const context = contexts[book.id]!;
       packLines[book.pack]! += 1;
       bookIds[position] = book.id;
       const before = findings.length;
@@ -131,6 +140,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
           Math.min(line.units ?? 0, 0x7fffffff),
           packed,
           chargeFact(line.chargeCents),
+          payerOf(line.payer),
         );
 
       plainLineNos[position] = CANONICAL_NUMBER.test(line.lineNo) ? Number(line.lineNo) : -1;
@@ -156,6 +166,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     claimFindings,
     echoes,
     packLines,
+    payers,
     lines,
     keys: keys.finish(),
     // Rejected records leave the tail unused.
@@ -202,6 +213,7 @@ const PARTIAL_HEAD = z.object({
   claimFindings: z.array(FINDING),
   echoes: z.array(z.object({ line: z.number().int(), echo: LINE_ECHO })),
   packLines: z.array(z.number().int().nonnegative()),
+  payers: z.array(z.string()),
 });
 
 /** A partial as bytes (memory/part-codec.ts has the layout), for storage between Lambdas. */

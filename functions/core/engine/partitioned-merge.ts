@@ -187,6 +187,7 @@ export function cutPartial(partial: ChunkPartial, partitions: number): CutPartia
       plainLineNos: new Int32Array(0),
       books: new Int32Array(0),
       facts: new Int32Array(0),
+      payers: [],
     },
     findings: chunkFindings(partial.findings, partial.echoes),
     claimPieces: byClaim.map(encode),
@@ -236,6 +237,7 @@ export function partitionPartial(
   // Second pass: fill each piece's arrays, exactly sized.
   const claimPieces = claimSizes.pieces();
   const memberPieces = memberSizes.pieces();
+  for (const piece of memberPieces) piece.payers = partial.payers;
   const { claimFindings } = partial;
   let nextClaimFinding = 0;
   for (let position = 0; position < count; position += 1) {
@@ -335,6 +337,7 @@ class Piece {
       facts[used + 2] = partial.facts[fact + 2]!;
       facts[used + 3] = partial.facts[fact + 3]!;
       facts[used + 4] = partial.facts[fact + 4]!;
+      facts[used + 5] = partial.facts[fact + 5]!;
       this.factsUsed = used + FACT_WIDTH;
     }
     const cells = at * KEY_CELL_COUNT;
@@ -358,6 +361,9 @@ class Piece {
     this.used = start + to - from;
   }
 
+  /** The partial's payers: a piece's facts index the same list. */
+  payers: string[] = [];
+
   finish(chunkIndex: number): ChunkPartial {
     return {
       chunkIndex,
@@ -368,6 +374,7 @@ class Piece {
       claimFindings: this.claimFindings,
       echoes: [],
       packLines: [],
+      payers: this.payers,
       lines: this.lines,
       keys: { bytes: this.bytes, ends: this.ends },
       plainLineNos: this.plainLineNos,

@@ -10,9 +10,10 @@ import { StringTable } from './string-table.js';
 
 /**
  * A partial's facts are FACT_WIDTH int32s a line: the line's position in the partial, date of
- * service (day number), units (0 when invalid), the packed number, and the charge (chargeFact).
+ * service (day number), units (0 when invalid), the packed number, the charge (chargeFact), and the
+ * payer (an index into the partial's `payers`: a chunk has few, so the merge interns each once).
  */
-export const FACT_WIDTH = 5;
+export const FACT_WIDTH = 6;
 /** Charge in cents for a fact: NO_CHARGE when missing, invalid or not positive; BIG_CHARGE when too big for int32. */
 export const NO_CHARGE = -1;
 export const BIG_CHARGE = -2;
@@ -67,6 +68,7 @@ export class FactStore {
     packed: number,
     lineNumber: number,
     cents: number,
+    payer: number,
     keys: PackedKeys,
     position: number,
   ): void {
@@ -77,7 +79,7 @@ export class FactStore {
     this.members.set(at, member);
     this.dates.set(at, dos);
     this.npis.set(at, this.npiTable.internBytes(keys.bytes, npiStart, keys.ends[base + CELL.npi]!));
-    this.payers.set(at, this.payerIdOf(keys, base));
+    this.payers.set(at, payer);
     this.packed.set(at, packed);
     this.units.set(at, units);
     this.claims.set(at, claim);
@@ -105,22 +107,9 @@ export class FactStore {
     this.count += 1;
   }
 
-  private lastPayer: { bytes: Uint8Array; id: number } | undefined;
-
-  /** The payer cell's table id; payers come in runs, so the payer of the fact before is tried first. */
-  private payerIdOf(keys: PackedKeys, base: number): number {
-    const start = keys.ends[base + CELL.payer - 1]!;
-    const end = keys.ends[base + CELL.payer]!;
-    const last = this.lastPayer;
-    if (last !== undefined && last.bytes.length === end - start) {
-      let same = true;
-      for (let at = 0; same && at < last.bytes.length; at += 1)
-        same = last.bytes[at] === keys.bytes[start + at];
-      if (same) return last.id;
-    }
-    const id = this.payerTable.internBytes(keys.bytes, start, end);
-    this.lastPayer = { bytes: keys.bytes.slice(start, end), id };
-    return id;
+  /** The payer's table id (the same payer, the same id). */
+  payerId(payer: string): number {
+    return this.payerTable.intern(payer);
   }
 
   lineAt(row: number): number {

@@ -246,6 +246,8 @@ export class RuleBooks {
 
   /** The pack that judges lines of this payer (as written). */
   packOf(payer: string): number {
+    // No pack names a payer: every line is the default pack's.
+    if (this.packOfPayer.size === 0) return this.defaultPack;
     // Lines of one payer come in runs: most lookups are the payer of the line before.
     if (payer === this.lastPayer) return this.lastPack;
     const pack = this.lookUpPack(payer);

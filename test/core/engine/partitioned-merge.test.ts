@@ -15,6 +15,7 @@ import {
   partitionPartial,
 } from '../../../functions/core/engine/partitioned-merge.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../../functions/core/history.js';
+import { FACT_WIDTH } from '../../../functions/core/memory/fact-store.js';
 import { CELL, cellText, KEY_CELL_COUNT } from '../../../functions/core/memory/packed-keys.js';
 import { hashBytes } from '../../../functions/core/memory/string-table.js';
 import { scrubBatch } from '../../../functions/core/scrub.js';
@@ -137,7 +138,7 @@ describe('a partitioned merge', () => {
     let facts = 0;
     byMember.forEach((piece, index) => {
       const factPositions = new Set<number>();
-      for (let at = 0; at < piece.facts.length; at += 5) factPositions.add(piece.facts[at]!);
+      for (let at = 0; at < piece.facts.length; at += FACT_WIDTH) factPositions.add(piece.facts[at]!);
       facts += factPositions.size;
       piece.lines.forEach((line, position) => {
         const own = cells(piece, position);
@@ -153,7 +154,7 @@ describe('a partitioned merge', () => {
         }
       });
     });
-    expect(facts * 5).toBe(partial.facts.length);
+    expect(facts * FACT_WIDTH).toBe(partial.facts.length);
     expect(new Set(claimHome.values()).size).toBeGreaterThan(1);
     expect(new Set(memberHome.values()).size).toBeGreaterThan(1);
   });

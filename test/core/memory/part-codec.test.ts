@@ -27,6 +27,7 @@ const PARTIAL: ChunkPartial = {
   ],
   claimFindings: [],
   packLines: [2],
+  payers: ['Synthetic Health Plan'],
   echoes: [
     {
       line: 2,
@@ -47,7 +48,7 @@ const PARTIAL: ChunkPartial = {
   keys: { bytes: new Uint8Array([0x43, 0x31]), ends: new Int32Array([1, 2]) },
   plainLineNos: new Int32Array([1, -1]),
   books: new Int32Array([0, 0]),
-  facts: new Int32Array([0, 20760, 1, 5, 125000]),
+  facts: new Int32Array([0, 20760, 1, 5, 125000, 0]),
 };
 
 /** The part with its header line replaced by `header`. */
@@ -81,6 +82,7 @@ describe('partial codec', () => {
       'findings',
       'claimFindings',
       'packLines',
+      'payers',
       'echoes',
       'sizes',
     ]);
