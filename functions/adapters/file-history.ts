@@ -5,11 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { HistorySource } from '../core/engine/accumulator.js';
-import { ScrubError } from '../core/errors.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
-import { hasRequiredColumns, historyColumnsOf, historyHeader, historyRowOf } from '../core/history-csv.js';
+import { historyHeader, historyRowOf, readHistoryTable } from '../core/history-csv.js';
 import {
   distinctRecords,
   parseSessionRecords,
@@ -51,23 +49,10 @@ export async function appendHistoryFile(
     await appendFile(path, lines.map((line) => `${line}\n`).join(''));
     return { appended: sessions.length };
   }
-  const rows = parse(text, {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-  }) as string[][];
-  const columns = historyColumnsOf(rows[0] ?? []);
-  if (!hasRequiredColumns(columns)) {
-    throw new ScrubError(
-      'BAD_HISTORY',
-      'the history file needs columns member_id, date_of_service and procedure_code',
-    );
-  }
-  const batchColumn = columns.indexOf('batch_id');
-  const lineColumn = columns.indexOf('line');
+  const { columns, rows, at } = readHistoryTable(text);
   const present = new Set<string>();
-  if (batchColumn >= 0 && lineColumn >= 0) {
-    for (const row of rows.slice(1)) present.add(`${row[batchColumn]?.trim()}#${row[lineColumn]?.trim()}`);
+  if (columns.includes('batch_id') && columns.includes('line')) {
+    for (const row of rows) present.add(`${at(row, 'batch_id')}#${at(row, 'line')}`);
   }
   const fresh = sessions.filter((record) => !present.has(`${record.batchId}#${record.line}`));
   if (fresh.length === 0) return { appended: 0 };

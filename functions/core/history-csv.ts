@@ -56,6 +56,8 @@ export const hasRequiredColumns = (columns: readonly (HistoryColumn | undefined)
 
 /** A history file's data rows, and each row's value of a field (trimmed; '' where the file has no such column). */
 export interface HistoryTable {
+  /** The history field of each column of the header (undefined: not a history column). */
+  readonly columns: readonly (HistoryColumn | undefined)[];
   readonly rows: readonly (readonly string[])[];
   readonly at: (row: readonly string[], column: HistoryColumn) => string;
 }
@@ -79,6 +81,7 @@ export function readHistoryTable(text: string): HistoryTable {
   }
   const indexes = new Map(columns.flatMap((column, index) => (column ? [[column, index] as const] : [])));
   return {
+    columns,
     rows: rows.slice(1),
     at: (row, column) => {
       const index = indexes.get(column);
