@@ -90,6 +90,7 @@ export const factPos = (packed: number): string => {
 };
 
 export const factBook = (packed: number): number => packed >>> BOOK_SHIFT;
+const factClaimFrequency = (packed: number): ClaimFrequency => CLAIM_FREQUENCIES[(packed >> 16) & 0x3]!;
 
 const INDEX_ID = FACT_CODE_ID.get(INDEX_CODE)!;
 /** Code ids of the epidural session codes (62323, 64483, 64484): what history records. */
@@ -106,7 +107,7 @@ export function sessionRecordAt(store: FactStore, row: number, batchId: string):
     providerNpi: store.npiTextAt(row),
     claimId: store.claimIdAt(row),
     lineNo: store.lineNoAt(row),
-    claimFrequency: CLAIM_FREQUENCIES[(packed >> 16) & 0x3]!,
+    claimFrequency: factClaimFrequency(packed),
     batchId,
     line: store.lineAt(row),
   };
@@ -134,7 +135,7 @@ export function crossFactsAt(
       units: store.unitsAt(row),
       has25: factHas25(packed),
       pos: factPos(packed),
-      claimFrequency: CLAIM_FREQUENCIES[(packed >> 16) & 0x3]!,
+      claimFrequency: factClaimFrequency(packed),
       book: books.books[factBook(packed)]!,
     });
   }

@@ -27,7 +27,7 @@ interface ListedKind extends CodeListRule {
 const withKind = (within: CodeListRule['within']): readonly ListedKind[] =>
   CODE_LIST_RULES.filter((rule) => rule.within === within).map((rule) => {
     if (rule.isListed !== undefined) return { ...rule, isListed: rule.isListed };
-    const codes = codesOf(rule.ruleId as Parameters<typeof codesOf>[0]);
+    const codes = codesOf(rule.ruleId);
     return { ...rule, isListed: (fact: CrossFact) => codes.has(fact.code) };
   });
 const ENCOUNTER_LISTS = withKind('encounter');

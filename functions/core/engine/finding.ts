@@ -28,16 +28,7 @@ export const finding = (
 });
 
 /** Judges `out[from]` … by one book (the findings of one line). */
-export function judgeByBook(out: Finding[], from: number, book: Book): void {
-  let kept = from;
-  for (let index = from; index < out.length; index += 1) {
-    const item = out[index]!;
-    const setting = book.rules[item.ruleId];
-    if (!setting.enabled) continue;
-    out[kept++] = setting.severity === item.severity ? item : { ...item, severity: setting.severity };
-  }
-  out.length = kept;
-}
+export const judgeByBook = (out: Finding[], from: number, book: Book): void => judge(out, from, () => book);
 
 /**
  * Judges `out[from]` … by the book of their line (`bookOf`): a finding of a rule the book turns off

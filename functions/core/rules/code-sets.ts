@@ -4,7 +4,6 @@ import {
   ANESTHESIA_RANGE,
   CODES,
   INDEX_CODE,
-  type ListedRuleId,
   MODIFIERS,
   PLACES_OF_SERVICE,
   RETIRED_DIAGNOSES,
@@ -37,7 +36,11 @@ for (const ruleId of RULE_IDS) {
 }
 
 /** The codes a rule looks for, as its catalog entry names them. */
-export const codesOf = (ruleId: ListedRuleId): ReadonlySet<string> => LISTED.get(ruleId)!;
+export function codesOf(ruleId: RuleId): ReadonlySet<string> {
+  const codes = LISTED.get(ruleId);
+  if (codes === undefined) throw new Error(`${ruleId} names no code list in the catalog`);
+  return codes;
+}
 
 export const SETS = {
   frequencyCounted: codesOf('FREQUENCY_EXCEEDED'),
