@@ -233,21 +233,21 @@ export class LocalPipeline {
   }
 
   /** Stores a history CSV (earlier sessions) where validate looks for it. */
-  async uploadHistory(path: string): Promise<void> {
-    await uploadBytes(
-      this.admin.s3,
-      this.resources.buckets.work,
-      `${PREFIX.history}${basename(path)}`,
-      await readFile(path),
-    );
+  uploadHistory(path: string): Promise<void> {
+    return this.uploadWorkFile(PREFIX.history, path);
   }
 
   /** Stores a rule pack where split reads the packs of every batch. */
-  async uploadPack(path: string): Promise<void> {
+  uploadPack(path: string): Promise<void> {
+    return this.uploadWorkFile(PREFIX.packs, path);
+  }
+
+  /** A local file under `prefix` of the work bucket, by its own name. */
+  private async uploadWorkFile(prefix: string, path: string): Promise<void> {
     await uploadBytes(
       this.admin.s3,
       this.resources.buckets.work,
-      `${PREFIX.packs}${basename(path)}`,
+      `${prefix}${basename(path)}`,
       await readFile(path),
     );
   }
