@@ -1,6 +1,6 @@
 /** The one-screen summary a command prints after a batch. */
 
-import { formatCount, formatMoney } from '../core/report/format.js';
+import { formatCount, formatMoney, formatPercent } from '../core/report/format.js';
 import type { Summary } from '../core/report/summary.js';
 import { RULES, type RuleId } from '../core/rules/catalog.js';
 
@@ -17,6 +17,9 @@ export function summaryText(summary: Summary, folder: string): string {
     lines.push(`INCOMPLETE: not checked: ${(summary.missing ?? []).join(', ')}`);
   lines.push(
     `Lines ${counts.lines}: ${counts.checked} checked, ${counts.rejected} rejected · ${counts.claims} claims · ${counts.members} members · ${counts.indexLines} lines of 62323`,
+  );
+  lines.push(
+    `Claims with errors ${formatCount(counts.claimsWithErrors)} of ${formatCount(counts.claims)} (clean-claim rate ${formatPercent(counts.cleanClaimRate)})`,
   );
   lines.push(
     `Flagged lines ${counts.flaggedLines} · errors ${counts.findings.error} · warnings ${counts.findings.warning} · dollars at risk ${formatMoney(summary.dollarsAtRisk)}`,

@@ -36,6 +36,8 @@ export const SummarySchema = z.looseObject({
     members: count,
     indexLines: count,
     flaggedLines: count,
+    claimsWithErrors: count,
+    cleanClaimRate: z.number().min(0).max(1),
     findings: severityCounts,
   }),
   byRule: z.partialRecord(

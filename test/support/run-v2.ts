@@ -23,7 +23,10 @@ export interface V2Summary {
     readonly lines: number;
     readonly checked: number;
     readonly rejected: number;
+    readonly claims: number;
     readonly flaggedLines: number;
+    readonly claimsWithErrors: number;
+    readonly cleanClaimRate: number;
     readonly findings: Readonly<Record<string, number>>;
   };
   readonly dollarsAtRisk: number;
@@ -105,6 +108,17 @@ function expectV2Accounting({ summary, rows }: V2Run): void {
   );
   expect(ruleCounts, 'byRule counts = findings.csv rows by rule').toEqual(Object.fromEntries(byRule));
   expect(new Set(rows.map((row) => row.line)).size, 'flaggedLines').toBe(summary.counts.flaggedLines);
+  const errorClaims = new Set(
+    rows.filter((row) => row.severity === 'error' && row.claim_id !== '').map((row) => row.claim_id),
+  );
+  expect(summary.counts.claimsWithErrors, 'claimsWithErrors = claims with an error finding').toBe(
+    errorClaims.size,
+  );
+  const { claims } = summary.counts;
+  expect(summary.counts.cleanClaimRate, 'cleanClaimRate = 1 − claimsWithErrors / claims').toBeCloseTo(
+    claims === 0 ? 1 : 1 - errorClaims.size / claims,
+    12,
+  );
   const errorCharges = new Map<string, number>();
   for (const row of rows)
     if (row.severity === 'error') errorCharges.set(row.line, Math.round(Number(row.charge || '0') * 100));

@@ -56,6 +56,8 @@ export interface SummaryJson {
     members: number;
     indexLines: number;
     flaggedLines: number;
+    claimsWithErrors: number;
+    cleanClaimRate: number;
     findings: { error: number; warning: number; info: number };
   };
   byRule: Record<
@@ -190,6 +192,8 @@ export function expectAccounting(run: Run): void {
       members: 0,
       indexLines: 0,
       flaggedLines: 0,
+      claimsWithErrors: 0,
+      cleanClaimRate: 1,
       findings: { error: 0, warning: 0, info: 0 },
     });
   }

@@ -60,6 +60,8 @@ export class FindingsTally {
   errorCents = 0;
   private readonly flagged = new LineSet();
   private readonly errorLines = new LineSet();
+  /** Claim ids (non-empty) with at least one error finding. */
+  private readonly errorClaims = new Set<string>();
   private readonly rules = new Map<RuleId, RuleTally>();
   private readonly providers = new Map<string, ProviderFigures>();
 
@@ -86,7 +88,10 @@ export class FindingsTally {
       if (rule.lastLine !== line) rule.cents += charge();
       rule.lastLine = line;
     }
-    if (severity === 'error' && this.errorLines.add(line)) this.errorCents += charge();
+    if (severity === 'error') {
+      if (this.errorLines.add(line)) this.errorCents += charge();
+      if (echo.claimId !== '') this.errorClaims.add(echo.claimId);
+    }
     if (this.flagged.add(line)) this.addProviderLine(echo.providerNpi, line, charge());
   }
 
@@ -104,6 +109,7 @@ export class FindingsTally {
         for (const severity of SEVERITIES) rule.severities[severity] += severities[severity];
       }
     }
+    for (const claimId of chunk.errorClaims) this.errorClaims.add(claimId);
     const { lines, cents, errors, npis, npiOf } = chunk;
     for (let at = 0; at < lines.length; at += 1) {
       const line = lines[at]!;
@@ -126,6 +132,14 @@ export class FindingsTally {
 
   get flaggedLines(): number {
     return this.flagged.size;
+  }
+
+  get claimsWithErrors(): number {
+    return this.errorClaims.size;
+  }
+
+  errorClaimIds(): string[] {
+    return [...this.errorClaims];
   }
 
   /** Findings of a rule and the charges of its distinct lines (cents); undefined when it never fired. */
@@ -222,6 +236,8 @@ export interface ChunkFindings {
   /** … and its encounter NPI (an index into `npis`). */
   readonly npiOf: Int32Array;
   readonly npis: string[];
+  /** Each claim id (non-empty) with an error finding in the chunk, once. */
+  readonly errorClaims: string[];
 }
 
 /** The findings of one chunk (in its order) with the echo of each flagged line; null when none. */
@@ -269,6 +285,7 @@ export function chunkFindings(
     errors: errors.subarray(0, at + 1),
     npiOf: npiOf.subarray(0, at + 1),
     npis,
+    errorClaims: tally.errorClaimIds(),
   };
 }
 

@@ -8,3 +8,8 @@ export const formatCount = (value: number): string => COUNT.format(value);
 
 /** Dollars to the cent: 1234.5 → `$1,234.50`. */
 export const formatMoney = (value: number): string => `$${CENTS.format(value)}`;
+
+const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A rate: 0.9475 → `94.8%`. */
+export const formatPercent = (value: number): string => PERCENT.format(value);

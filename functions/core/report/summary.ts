@@ -53,6 +53,10 @@ export interface Summary {
     readonly members: number;
     readonly indexLines: number;
     readonly flaggedLines: number;
+    /** Claims with at least one error finding (claims without an id are not counted as claims). */
+    readonly claimsWithErrors: number;
+    /** 1 − claimsWithErrors / claims; 1 when there are no claims. */
+    readonly cleanClaimRate: number;
     readonly findings: Readonly<Record<Severity, number>>;
   };
   readonly byRule: Partial<Record<RuleId, RuleSummary>>;
@@ -77,6 +81,9 @@ export interface SummaryContext {
 export const timestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
 
 const dollars = (cents: number): number => Math.round(cents) / 100;
+
+const cleanClaimRate = (withErrors: number, claims: number): number =>
+  claims === 0 ? 1 : 1 - withErrors / claims;
 
 export function buildSummary(batch: ReportBatch, context: SummaryContext): Summary {
   const { tally } = batch.flagged;
@@ -112,6 +119,8 @@ export function buildSummary(batch: ReportBatch, context: SummaryContext): Summa
       members: batch.members,
       indexLines: batch.indexLines,
       flaggedLines: tally.flaggedLines,
+      claimsWithErrors: tally.claimsWithErrors,
+      cleanClaimRate: cleanClaimRate(tally.claimsWithErrors, batch.claims),
       findings: { ...tally.severities },
     },
     byRule,
@@ -159,6 +168,8 @@ export function rejectedSummary(context: SummaryContext, error: BatchError): Sum
       members: 0,
       indexLines: 0,
       flaggedLines: 0,
+      claimsWithErrors: 0,
+      cleanClaimRate: 1,
       findings: { error: 0, warning: 0, info: 0 },
     },
     byRule: {},

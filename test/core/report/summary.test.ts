@@ -78,8 +78,35 @@ describe('summary.json', () => {
       members: 3,
       indexLines: 4,
       flaggedLines: 6,
+      // A, C and D have an error finding; B only a warning.
+      claimsWithErrors: 3,
+      cleanClaimRate: 0.25,
       findings: { error: 7, warning: 2, info: 0 },
     });
+    expect(Object.keys(run.summary.counts), 'the order of formats.md').toEqual([
+      'lines',
+      'checked',
+      'rejected',
+      'claims',
+      'members',
+      'indexLines',
+      'flaggedLines',
+      'claimsWithErrors',
+      'cleanClaimRate',
+      'findings',
+    ]);
+  });
+
+  it('counts a claim with errors on several lines once, and a claim with no id not at all', async () => {
+    const run = await scrub(
+      batch([
+        { claim_id: 'A', line_no: '1', member_id: 'M1', units: '0' },
+        { claim_id: 'A', line_no: '2', member_id: 'M1', procedure_code: '77003' },
+        { claim_id: '', line_no: '1', member_id: 'M2', units: '0' },
+        { claim_id: 'B', line_no: '1', member_id: 'M3' },
+      ]),
+    );
+    expect(run.summary.counts).toMatchObject({ claims: 2, claimsWithErrors: 1, cleanClaimRate: 0.5 });
   });
 
   it('sums byRule per rule, with the severity and the charges of the lines it flagged', async () => {
