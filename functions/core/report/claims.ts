@@ -3,8 +3,8 @@
  * auditor sorts and filters by. report.html's worklist and findings.xlsx's Claims sheet both read it.
  */
 import type { FlaggedFinding } from '../engine/batch-findings.js';
-import { RULE_IDS, type RuleId, type Severity } from '../rules/catalog.js';
 import { parseCents } from '../engine/values.js';
+import { RULE_IDS, type RuleId, type Severity } from '../rules/catalog.js';
 
 export interface ClaimFindings {
   /** The claim id as written; empty for a line without one (each such line is a claim of its own). */
