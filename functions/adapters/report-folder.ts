@@ -26,8 +26,11 @@ export class ReportFolderError extends ScrubError {
   }
 }
 
-/** A file's content: text, or pieces rendered as they are written. */
-export type FileContent = string | (() => Iterable<string>);
+/**
+ * A file's content: text or bytes, pieces rendered as they are written, or bytes as they arrive (a
+ * report downloaded from S3, written byte for byte).
+ */
+export type FileContent = string | Uint8Array | (() => Iterable<string> | AsyncIterable<Uint8Array>);
 
 /** A file named with its pieces, as the core's report assembly lists them. */
 export interface FolderFile {
@@ -143,9 +146,9 @@ async function writePrivateFile(path: string, content: FileContent): Promise<voi
   const file = await open(path, 'wx', PRIVATE_FILE);
   try {
     await file.chmod(PRIVATE_FILE);
-    if (typeof content === 'string') await file.writeFile(content);
+    if (typeof content === 'string' || content instanceof Uint8Array) await file.writeFile(content);
     // writeFile writes a piece whole, at the current position (write may take only part of it).
-    else for (const piece of content()) await file.writeFile(piece);
+    else for await (const piece of content()) await file.writeFile(piece);
   } finally {
     await file.close();
   }
