@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { formatCount } from '../functions/core/report/format.js';
 import { DENSE_PROFILE, writeSyntheticBatch } from './generate-batch.js';
 import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
+import { benchReportHtml, reportHtmlRows, writeDenseBatch } from './html-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
 
@@ -293,6 +294,18 @@ async function main(): Promise<void> {
       `| record: sessions written, BatchWriteItem requests, wall time | ${formatCount(history.sessionsRecorded)} sessions, ${formatCount(history.record.batchWrites)} requests, ${(history.record.ms / 1000).toFixed(1)} s |`,
       `| DynamoDB cost per million claim lines (on demand, ${DYNAMODB_PRICES.asOf} prices) | $${historyPerMillion.toFixed(4)} |`,
       `| AWS cost per million claim lines, with history | $${(cost.total + historyPerMillion).toFixed(4)} |`,
+    );
+
+    log(
+      'measuring report.html: the 1M-line batch, and a page at the 300,000-finding budget, in headless Chromium …',
+    );
+    const denseBatch = join(dir, 'batch-dense.csv');
+    await writeDenseBatch(denseBatch, 300_000);
+    rows.push(
+      '',
+      ...reportHtmlRows(await benchReportHtml(oneMillion)),
+      '',
+      ...reportHtmlRows(await benchReportHtml(denseBatch)),
     );
 
     const machine = `${cores} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;

@@ -115,7 +115,7 @@ export function assembleReport(context: SummaryContext, outcome: BatchOutcome): 
   const render: Record<ReportFileName, () => Iterable<string>> = {
     'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),
-    'report.html': () => [renderHtml(summary, batch)],
+    'report.html': () => renderHtml(summary, batch),
     'summary.json': () => [summaryJson(summary)],
   };
   const files = REPORT_FILES.map((name) => ({

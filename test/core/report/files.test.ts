@@ -48,7 +48,8 @@ describe('the report folder', () => {
     );
     expect(text['rejected.csv']).toBe('line,end_line,reason,raw\n');
     expect(JSON.parse(text['summary.json']!)).toMatchObject({ status: 'rejected', batchId: 'b1' });
-    expect(text['report.html']).toContain('This batch was rejected: The file is not CSV.');
+    expect(text['report.html']).toContain('Rejected: nothing in this batch was checked');
+    expect(text['report.html']).toContain('Why: The file is not CSV.');
     expect(report.files.at(-1)!.name).toBe('summary.json');
   });
 });
