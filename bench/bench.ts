@@ -15,6 +15,7 @@ import { writeSyntheticBatch } from './generate-batch.js';
 import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
+import { benchXlsx, xlsxRows } from './xlsx-bench.js';
 
 interface Measured {
   readonly ms: number;
@@ -185,6 +186,9 @@ async function main(): Promise<void> {
           ]
         : []),
     );
+
+    log('measuring findings.xlsx of the 1M-line batch …');
+    rows.push(...xlsxRows(benchXlsx(oneMillion, SAMPLE_AS_OF)));
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
     const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });
