@@ -16,6 +16,7 @@ import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
 import { benchReportHtml, reportHtmlRows, writeDenseBatch } from './html-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
+import { benchXlsx, xlsxRows } from './xlsx-bench.js';
 
 interface Measured {
   readonly ms: number;
@@ -271,6 +272,9 @@ async function main(): Promise<void> {
       `| bench mix | ${formatCount(rate(big))} | ${(big.ms / 1000).toFixed(1)} s | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
     );
     const all = median(engine.values().next().value!.table.allCores);
+
+    log('measuring findings.xlsx of the 1M-line batch …');
+    rows.push(...xlsxRows(benchXlsx(oneMillion, SAMPLE_AS_OF)));
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
     const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleReport, fileText } from '../../functions/core/report/files.js';
+import { assembleReport, filesAsText } from '../../functions/core/report/files.js';
 import { BUILT_IN_BOOKS } from '../../functions/core/rules/books.js';
 import {
   type Chromium,
@@ -319,7 +319,7 @@ describe('each kind of batch says what it is at a glance', () => {
         message: 'The header lacks required columns: member_id, charge.',
       },
     });
-    const html = fileText(report.files.find((file) => file.name === 'report.html')!);
+    const html = filesAsText(report.files)['report.html'];
     const { page, problems } = await open(html);
     expect(await page.locator('#status-title').textContent()).toBe(
       'Rejected: nothing in this batch was checked',
@@ -338,7 +338,7 @@ describe('each kind of batch says what it is at a glance', () => {
       { ...CONTEXT, missing: ['lines 2,001–4,000 (chunk 2 failed)'] },
       { batch: run.result.batch! },
     );
-    const html = fileText(report.files.find((file) => file.name === 'report.html')!);
+    const html = filesAsText(report.files)['report.html'];
     const { page, problems } = await open(html);
     expect(await page.locator('#status-title').textContent()).toBe(
       'Incomplete: part of this batch was not checked',
