@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS_HELP, runReportsCommand } from '../../functions/cli/commands/reports.js';
 import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
+import { REPORT_FILES } from '../../functions/core/report/files.js';
 import { type PipelineRun, runPipeline } from '../../functions/local/run.js';
 import { AS_OF, SAMPLE } from '../pipeline/helpers.js';
 import { hasMoto, motoForTests } from '../support/moto.js';
@@ -22,7 +23,7 @@ const moto = motoForTests();
 /** The local runner's bucket names (what the command uses without --stack), spelled out. */
 const REPORTS = 'scrub62323-reports';
 const INTAKE = 'scrub62323-intake';
-const FILES = ['findings.csv', 'rejected.csv', 'report.html', 'summary.json'];
+const FILES: readonly string[] = [...REPORT_FILES];
 
 /** A report folder put by hand: an older batch whose chunk 3 was never checked. */
 const INCOMPLETE_ID = '2026-11-20-older-batch-00000000aa';
@@ -53,6 +54,7 @@ const INCOMPLETE_SUMMARY = {
 };
 const INCOMPLETE_FILES: Record<string, Uint8Array> = {
   'findings.csv': Buffer.from([0x6c, 0x69, 0x6e, 0x65, 0x0a, 0xff, 0xfe, 0x00, 0xc3, 0x28, 0x0a]),
+  'findings.xlsx': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0xff, 0x00]),
   'rejected.csv': Buffer.from('line,end_line,reason,raw\n'),
   'report.html': Buffer.from('<!doctype html><title>older</title>\n'),
   'summary.json': Buffer.from(`${JSON.stringify(INCOMPLETE_SUMMARY, null, 2)}\n`),
