@@ -118,7 +118,11 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
         throw new ScrubError('S3_NO_BODY', `S3 returned no readable body for ${bucket}/${key}`);
       }
-      return { body: body as AsyncIterable<Uint8Array>, metadata: output.Metadata ?? {} };
+      return {
+        body: body as AsyncIterable<Uint8Array>,
+        metadata: output.Metadata ?? {},
+        ...(output.ContentLength !== undefined ? { size: output.ContentLength } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return 'missing';
       if (isPreconditionFailed(error)) return 'changed';
