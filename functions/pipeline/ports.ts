@@ -27,6 +27,8 @@ export interface OpenedObject {
   readonly metadata: Readonly<Record<string, string>>;
   /** The object's size in bytes, when the store says (S3: Content-Length). */
   readonly size?: number;
+  /** Stops the download without reading the body (an upload refused for its size). */
+  discard(): void;
 }
 
 export interface OpenOptions {

@@ -227,7 +227,7 @@ async function storeRefusal(
   if (refused.readable) {
     measured = await measureUpload(opened.body);
   } else {
-    await opened.body[Symbol.asyncIterator]().return?.(); // closes the download unread
+    opened.discard();
     measured = { bytes: opened.size ?? upload.size ?? 0, sha256: '' };
   }
   const manifest: Manifest = {

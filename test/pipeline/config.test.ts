@@ -16,7 +16,7 @@ describe('loadSplitConfig', () => {
     });
   });
 
-  it('reads the upload size limit (MAX_UPLOAD_BYTES), up to S3\'s largest object', () => {
+  it("reads the upload size limit (MAX_UPLOAD_BYTES), up to S3's largest object", () => {
     const env = { WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' };
     expect(loadSplitConfig({ ...env, MAX_UPLOAD_BYTES: '1000' }).maxUploadBytes).toBe(1000);
     expect(() => loadSplitConfig({ ...env, MAX_UPLOAD_BYTES: '0' })).toThrow(
