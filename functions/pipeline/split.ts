@@ -248,7 +248,7 @@ async function storeRefusal(
   await deps.store.write(deps.config.workBucket, workKeys(batchId).manifest, encodeJson(manifest), {
     contentType: 'application/json',
   });
-  deps.logger.warn('upload refused: not a batch file', {
+  deps.logger.info('upload refused: not a batch file', {
     batchId,
     code: refused.error.code,
     bytes: measured.bytes,
