@@ -11,10 +11,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatCount } from '../functions/core/report/format.js';
-import { writeSyntheticBatch } from './generate-batch.js';
+import { DENSE_PROFILE, writeSyntheticBatch } from './generate-batch.js';
 import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
+import { benchReportHtml, reportHtmlRows, writeDenseBatch } from './html-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
+import { benchXlsx, xlsxRows } from './xlsx-bench.js';
 
 interface Measured {
   readonly ms: number;
@@ -27,6 +29,7 @@ const MB = 1024 * 1024;
 
 /** Pins a whole process to CPU 0 (where `taskset` exists): a one-core rate with no second core helping. */
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
+const PINNED = TASKSET ? 'whole process pinned with taskset -c 0' : 'taskset not found: NOT pinned';
 
 /**
  * Runs `script` (an ES module body) in a fresh node process and returns what it prints as JSON;
@@ -45,15 +48,40 @@ function child(script: string, pinned = false): Measured {
 
 const REPORT = `console.log(JSON.stringify({ ms, lines, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));`;
 
+/** csv-parse alone, rows as arrays: the first anchor of every rate. Pinned: a one-core figure. */
 function parseOnly(file: string): Measured {
-  return child(`
+  return child(
+    `
     import { createReadStream } from 'node:fs';
     import { parse } from ${JSON.stringify(pathToFileURL(resolve('node_modules/csv-parse/lib/index.js')).href)};
     const started = performance.now();
     let lines = -1;
     for await (const _ of createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: true }))) lines += 1;
     const ms = performance.now() - started;
-    ${REPORT}`);
+    ${REPORT}`,
+    true,
+  );
+}
+
+/** papaparse alone (quote-aware, streamed), the second anchor. Pinned too. */
+function papaParseOnly(file: string): Measured {
+  return child(
+    `
+    import { createReadStream } from 'node:fs';
+    import { createRequire } from 'node:module';
+    const Papa = createRequire(${JSON.stringify(pathToFileURL(resolve('package.json')).href)})('papaparse');
+    const started = performance.now();
+    let lines = -1;
+    await new Promise((done, fail) => Papa.parse(createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }), {
+      skipEmptyLines: true,
+      chunk: (result) => { lines += result.data.length; },
+      complete: done,
+      error: fail,
+    }));
+    const ms = performance.now() - started;
+    ${REPORT}`,
+    true,
+  );
 }
 
 interface CheckRun {
@@ -134,6 +162,66 @@ async function writeBenchPacks(dir: string): Promise<string[]> {
 const rate = (m: Measured): number => Math.round(m.lines / (m.ms / 1000));
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
+/** The measurement of median time (peak RSS the median too): odd rounds give a real run. */
+function median(runs: readonly Measured[]): Measured {
+  const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+  const bySize = [...runs].sort((a, b) => a.maxRssBytes - b.maxRssBytes);
+  const middle = runs.length >> 1;
+  return { ...byTime[middle]!, maxRssBytes: bySize[middle]!.maxRssBytes };
+}
+
+/** Every round's runs of one batch. */
+interface EngineTable {
+  readonly file: string;
+  readonly csvParse: Measured[];
+  readonly papaparse: Measured[];
+  readonly oneCore: Measured[];
+  readonly oneCorePacks: Measured[];
+  readonly allCores: Measured[];
+  readonly baseline: Measured[];
+}
+
+const emptyTable = (file: string): EngineTable => ({
+  file,
+  csvParse: [],
+  papaparse: [],
+  oneCore: [],
+  oneCorePacks: [],
+  allCores: [],
+  baseline: [],
+});
+
+/**
+ * A batch's table: each rate as a ratio to csv-parse and to papaparse parse-only, both on one core
+ * (a ratio above 1 is faster than the parser alone); all cores also as its wall time over
+ * csv-parse's one-core wall time (lower is better).
+ */
+function engineRows(name: string, bytes: number, table: EngineTable, cores: number): string[] {
+  const csvParse = median(table.csvParse);
+  const papaparse = median(table.papaparse);
+  const row = (label: string, runs: readonly Measured[], extra = ''): string => {
+    const m = median(runs);
+    return `| ${label} | ${formatCount(rate(m))} | ${ratio(rate(m), rate(csvParse))} | ${ratio(rate(m), rate(papaparse))} | ${(m.ms / 1000).toFixed(1)} s${extra} | ${(m.maxRssBytes / MB).toFixed(0)} MB |`;
+  };
+  const all = median(table.allCores);
+  return [
+    `| 1M lines (${(bytes / MB).toFixed(0)} MB), ${name}; medians of ${table.csvParse.length} rounds | lines/s | × csv-parse | × papaparse | wall time | peak RSS |`,
+    '|---|---:|---:|---:|---:|---:|',
+    row('csv-parse parse-only, arrays, one core', table.csvParse),
+    row('papaparse parse-only, quote-aware, one core', table.papaparse),
+    row(`\`check\`, one core (${PINNED}), built-in rule set`, table.oneCore),
+    row(`\`check\`, one core, two rule packs judging every line`, table.oneCorePacks),
+    ...(table.baseline.length > 0
+      ? [row('another build (`SCRUB_BENCH_BASELINE`), one core, built-in rules', table.baseline)]
+      : []),
+    row(
+      `\`check\`, all ${cores} cores (unpinned)`,
+      table.allCores,
+      ` (${ratio(all.ms, csvParse.ms)}× csv-parse's one-core time)`,
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'scrub62323-bench-'));
   const cores = cpus().length;
@@ -143,54 +231,56 @@ async function main(): Promise<void> {
   };
   try {
     const oneMillion = join(dir, 'batch-1m.csv');
-    const fourMillion = join(dir, 'batch-4m.csv');
-    log(`generating 1M and 4M lines in ${dir} …`);
-    const { bytes } = await writeSyntheticBatch(oneMillion, 1_000_000);
-    await writeSyntheticBatch(fourMillion, 4_000_000);
-
-    log('measuring 1M lines: parse-only, check on 1 worker, check on all cores …');
-    const parsed = parseOnly(oneMillion);
-    const one = check(oneMillion, { workers: 1 });
-    const all = check(oneMillion, { workers: cores });
-    log('measuring 4M lines, all cores …');
-    const big = check(fourMillion, { workers: cores });
-    log('measuring one core (the whole process pinned): built-in rule set, and with two rule packs …');
+    const dense = join(dir, 'batch-1m-dense.csv');
+    const tenMillion = join(dir, 'batch-10m.csv');
+    log(`generating 1M lines (bench mix and dense) and 10M lines in ${dir} …`);
+    // SCRUB_BENCH_LINES shrinks every batch (10M becomes ten times it), to try the bench quickly.
+    const lines = Number(process.env.SCRUB_BENCH_LINES ?? 1_000_000);
+    const { bytes } = await writeSyntheticBatch(oneMillion, lines);
+    const { bytes: denseBytes } = await writeSyntheticBatch(dense, lines, 62323, DENSE_PROFILE);
+    await writeSyntheticBatch(tenMillion, lines * 10);
     const packArgs = await writeBenchPacks(dir);
-    const pinnedBuiltIn = check(oneMillion, { workers: 0, pinned: true });
-    const pinnedPacks = check(oneMillion, { workers: 0, pinned: true, args: packArgs });
-    // SCRUB_BENCH_BASELINE=<another build's dist/cli.js> measures that build on the same batch too.
+    // SCRUB_BENCH_BASELINE=<another build's dist/cli.js> measures that build on the same batches too.
     const baselineCli = process.env.SCRUB_BENCH_BASELINE;
-    const baseline = baselineCli
-      ? check(oneMillion, { workers: 0, pinned: true, cli: resolve(baselineCli) })
-      : undefined;
 
-    const parseRate = rate(parsed);
-    const oneRate = rate(one);
-    const allRate = rate(all);
+    const rounds = Number(process.env.SCRUB_BENCH_ROUNDS ?? 3);
+    const engine = new Map<string, { bytes: number; table: EngineTable }>([
+      ['the bench batch (~12% 62323 lines, ~3% flagged)', { bytes, table: emptyTable(oneMillion) }],
+      ['a dense batch (~35% 62323 lines, ~20% flagged)', { bytes: denseBytes, table: emptyTable(dense) }],
+    ]);
+    // Rounds interleave every measurement, so a slow spell of the machine spreads over all of them;
+    // each figure is the median of its rounds.
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const [name, { table }] of engine) {
+        log(`round ${round}/${rounds}, ${name}: parse-only anchors, check on one core and on all cores …`);
+        table.csvParse.push(parseOnly(table.file));
+        table.papaparse.push(papaParseOnly(table.file));
+        table.oneCore.push(check(table.file, { workers: 0, pinned: true }));
+        table.oneCorePacks.push(check(table.file, { workers: 0, pinned: true, args: packArgs }));
+        table.allCores.push(check(table.file, { workers: cores }));
+        if (baselineCli)
+          table.baseline.push(check(table.file, { workers: 0, pinned: true, cli: resolve(baselineCli) }));
+      }
+    }
+    log('measuring 10M lines on all cores (once) …');
+    const big = check(tenMillion, { workers: cores });
+    for (const [name, { bytes: size, table }] of engine)
+      rows.push(...engineRows(name, size, table, cores), '');
     rows.push(
-      `| measurement (1M lines, ${(bytes / MB).toFixed(0)} MB) | lines/s | ratio to parse-only | peak RSS |`,
+      '| 10M lines, `check` on all cores (one run) | lines/s | wall time | peak RSS |',
       '|---|---:|---:|---:|',
-      `| csv-parse alone, arrays, one thread | ${formatCount(parseRate)} | 1.00 | ${(parsed.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, 1 worker thread | ${formatCount(oneRate)} | ${ratio(oneRate, parseRate)} | ${(one.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, ${cores} worker threads (all cores) | ${formatCount(allRate)} | ${ratio(allRate, parseRate)} | ${(all.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| \`check\`, 4M lines, all cores | ${formatCount(rate(big))} | ${ratio(rate(big), parseRate)} | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
-      '',
-      `| one core (${TASKSET ? 'process pinned with taskset -c 0' : 'taskset not found: NOT pinned'}), 1M lines, \`check --workers 0\` | lines/s | ratio to built-in | peak RSS |`,
-      '|---|---:|---:|---:|',
-      `| built-in rule set 62323/v2 | ${formatCount(rate(pinnedBuiltIn))} | 1.00 | ${(pinnedBuiltIn.maxRssBytes / MB).toFixed(0)} MB |`,
-      `| two rule packs judging every line (one with a dated entry) | ${formatCount(rate(pinnedPacks))} | ${ratio(rate(pinnedPacks), rate(pinnedBuiltIn))} | ${(pinnedPacks.maxRssBytes / MB).toFixed(0)} MB |`,
-      ...(baseline
-        ? [
-            `| another build (\`SCRUB_BENCH_BASELINE\`), built-in rules | ${formatCount(rate(baseline))} | ${ratio(rate(baseline), rate(pinnedBuiltIn))} | ${(baseline.maxRssBytes / MB).toFixed(0)} MB |`,
-          ]
-        : []),
+      `| bench mix | ${formatCount(rate(big))} | ${(big.ms / 1000).toFixed(1)} s | ${(big.maxRssBytes / MB).toFixed(0)} MB |`,
     );
+    const all = median(engine.values().next().value!.table.allCores);
+
+    log('measuring findings.xlsx of the 1M-line batch …');
+    rows.push(...xlsxRows(benchXlsx(oneMillion, SAMPLE_AS_OF)));
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
     const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });
     const cost = costBreakdown(pipeline, pipeline.lines);
     log('measuring the member history on the DynamoDB emulator (1M prior sessions; takes minutes) …');
-    const history = await benchHistory(oneMillion, { asOf: SAMPLE_AS_OF, priorSessions: 1_000_000 });
+    const history = await benchHistory(oneMillion, { asOf: SAMPLE_AS_OF, priorSessions: lines });
     const historyPerMillion = history.costPerBatch * (1_000_000 / pipeline.lines);
     rows.push(
       '',
@@ -210,9 +300,23 @@ async function main(): Promise<void> {
       `| AWS cost per million claim lines, with history | $${(cost.total + historyPerMillion).toFixed(4)} |`,
     );
 
+    log(
+      'measuring report.html: the 1M-line batch, and a page at the 300,000-finding budget, in headless Chromium …',
+    );
+    const denseBatch = join(dir, 'batch-dense.csv');
+    await writeDenseBatch(denseBatch, 300_000);
+    rows.push(
+      '',
+      ...reportHtmlRows(await benchReportHtml(oneMillion)),
+      '',
+      ...reportHtmlRows(await benchReportHtml(denseBatch)),
+    );
+
     const machine = `${cores} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;
     const block = `<!-- bench:start -->\nMeasured by \`npm run bench\` on ${machine}.\n\n${rows.join('\n')}\n<!-- bench:end -->`;
     log(`\n${block}\n`);
+    // A shrunken trial run must not replace the README's figures.
+    if (process.env.SCRUB_BENCH_LINES !== undefined) return;
     const readme = await readFile('README.md', 'utf8');
     const updated = readme.replace(/<!-- bench:start -->[\s\S]*?<!-- bench:end -->/, block);
     if (updated !== readme) {

@@ -29,8 +29,37 @@ import {
 const BLOCK_LINES = 4096;
 /** Members whose claims are interleaved at any time (a real batch is not sorted by member). */
 const ACTIVE_MEMBERS = 64;
-/** Chance that a visit gets one planted problem; tuned so ~3% of lines carry a finding. */
-const FAULT_RATE = 0.055;
+/** What a batch is made of: the bench's own mix, or one dense with 62323 lines and findings. */
+export interface BatchProfile {
+  /** Chance that a new member is an injection patient. */
+  readonly injectionMembers: number;
+  /** Sessions an injection patient gets in the year (picked at random from these). */
+  readonly sessions: readonly number[];
+  /** Chance of a therapy visit for an injection patient. */
+  readonly therapy: number;
+  /** Chance of a follow-up visit. */
+  readonly followUp: number;
+  /** Chance that a visit gets one planted problem. */
+  readonly faultRate: number;
+}
+
+/** ~12% 62323 lines, ~3% of lines carrying a finding. */
+export const BENCH_PROFILE: BatchProfile = {
+  injectionMembers: 0.45,
+  sessions: [1, 1, 1, 1, 2, 2, 3],
+  therapy: 0.35,
+  followUp: 0.5,
+  faultRate: 0.055,
+};
+
+/** About a third of the lines 62323, and findings dense (a planted problem on ~40% of visits). */
+export const DENSE_PROFILE: BatchProfile = {
+  injectionMembers: 1,
+  sessions: [2, 3, 3, 3],
+  therapy: 0.3,
+  followUp: 0.4,
+  faultRate: 0.4,
+};
 /** Lines held back to be written far from their encounter; bounded so memory stays flat. */
 const MAX_DEFERRED = 1024;
 
@@ -153,6 +182,7 @@ class BatchGenerator {
   constructor(
     private readonly rng: Random,
     private readonly total: number,
+    private readonly profile: BatchProfile,
   ) {
     const groups = makeNpiPool(rng, 200, 2);
     const individuals = makeNpiPool(rng, 1800, 1).map((npi, index) => ({
@@ -214,7 +244,8 @@ class BatchGenerator {
   private newMember(): Member {
     const rng = this.rng;
     this.members += 1;
-    const injections = rng.chance(0.45);
+    const { profile } = this;
+    const injections = rng.chance(profile.injectionMembers);
     const visits: Visit[] = [];
     let day = FIRST_DAY + rng.between(0, 265);
     const add = (kind: VisitKind, gapMin: number, gapMax: number): void => {
@@ -224,15 +255,15 @@ class BatchGenerator {
     };
     add('newPatient', 4, 20);
     if (!injections && rng.chance(0.4)) add('imaging', 5, 12);
-    if (rng.chance(injections ? 0.35 : 0.8)) add('therapy', 7, 21);
+    if (rng.chance(injections ? profile.therapy : 0.8)) add('therapy', 7, 21);
     if (!injections && rng.chance(0.3)) add('therapy', 7, 21);
     if (injections) {
       // A rare member gets five sessions in the year: a FREQUENCY_EXCEEDED finding.
-      const sessions = rng.chance(0.002) ? 5 : rng.pick([1, 1, 1, 1, 2, 2, 3]);
+      const sessions = rng.chance(0.002) ? 5 : rng.pick(profile.sessions);
       for (let session = 0; session < sessions; session += 1) add('injection', 21, sessions === 5 ? 35 : 63);
       if (rng.chance(0.1)) add('otherSpinal', 14, 30);
     }
-    if (rng.chance(0.5)) add('followUp', 0, 0);
+    if (rng.chance(profile.followUp)) add('followUp', 0, 0);
     return {
       id: `M${10_000_000 + this.members}`,
       dob: rng.pick(this.birthdays),
@@ -318,7 +349,7 @@ class BatchGenerator {
         lines.push(this.line(member, member.doctor, day, rng.pick(['99213', '99214']), '11'));
         break;
     }
-    if (rng.chance(FAULT_RATE)) {
+    if (rng.chance(this.profile.faultRate)) {
       this.plantFault(
         member,
         visit,
@@ -434,10 +465,11 @@ export async function writeSyntheticBatch(
   path: string,
   lines: number,
   seed = 62323,
+  profile: BatchProfile = BENCH_PROFILE,
 ): Promise<{ bytes: number }> {
   if (!Number.isInteger(lines) || lines < 0)
     throw new Error(`lines must be a whole number ≥ 0, got ${lines}`);
-  const generator = new BatchGenerator(new Random(seed), lines);
+  const generator = new BatchGenerator(new Random(seed), lines, profile);
   const stream = createWriteStream(path);
   // Each block of lines is one string: appending is cheaper here than building an array to join.
   let block = `${STANDARD_HEADER_LINE}\n`;
@@ -459,13 +491,18 @@ export async function writeSyntheticBatch(
 }
 
 /**
- * Run on its own: `npx tsx bench/generate-batch.ts out.csv 1000000 [seed]`. Matched on the script
+ * Run on its own: `npx tsx bench/generate-batch.ts out.csv 1000000 [seed] [bench|dense]`. Matched on the script
  * name (not import.meta.url) so that a bench bundle that includes this module never triggers it.
  */
 async function main(args: readonly string[]): Promise<void> {
-  const [path = 'synthetic-batch.csv', count = '1000000', seed = '62323'] = args;
+  const [path = 'synthetic-batch.csv', count = '1000000', seed = '62323', profile = 'bench'] = args;
   const started = performance.now();
-  const { bytes } = await writeSyntheticBatch(path, Number(count), Number(seed));
+  const { bytes } = await writeSyntheticBatch(
+    path,
+    Number(count),
+    Number(seed),
+    profile === 'dense' ? DENSE_PROFILE : BENCH_PROFILE,
+  );
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`wrote ${path}: ${count} lines, ${(bytes / 1e6).toFixed(1)} MB in ${seconds}s`);
 }

@@ -4,6 +4,7 @@ import { readConfig } from './config.js';
 import { Scrub62323DataStack } from './data-stack.js';
 import { addNagPacks } from './nag.js';
 import { Scrub62323Stack } from './stack.js';
+import { dataStackName, stageStackName } from './stack-names.js';
 
 export interface Scrub62323App {
   readonly app: App;
@@ -22,11 +23,11 @@ export interface Scrub62323App {
 export function createApp(props?: AppProps): Scrub62323App {
   const app = new App(props);
   const config = readConfig(app.node);
-  const dataStack = new Scrub62323DataStack(app, `Scrub62323-${config.stage}-data`, {
+  const dataStack = new Scrub62323DataStack(app, dataStackName(config.stage), {
     config,
     description: `scrub62323 (${config.stage}) data: buckets, keys, queues, topics and access (retained)`,
   });
-  const stack = new Scrub62323Stack(app, `Scrub62323-${config.stage}`, {
+  const stack = new Scrub62323Stack(app, stageStackName(config.stage), {
     config,
     data: dataStack,
     description: `scrub62323 (${config.stage}): serverless claim scrubber for CPT 62323`,

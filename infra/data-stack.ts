@@ -184,6 +184,7 @@ export class Scrub62323DataStack extends Stack {
         stage,
         dataKey: data,
         intakeBucket: intake,
+        reportsBucket: reports,
       }),
       auditor: new AuditorPolicy(this, 'AuditorPolicy', { stage, dataKey: data, reportsBucket: reports }),
       historyAdmin: new HistoryAdminPolicy(this, 'HistoryAdminPolicy', {

@@ -6,6 +6,7 @@ const entryPoints = {
   cli: 'functions/cli/main.ts',
   worker: 'functions/cli/worker.ts',
   ...(existsSync('bench/bench.ts') ? { bench: 'bench/bench.ts' } : {}),
+  ...(existsSync('bench/xlsx-child.ts') ? { 'xlsx-child': 'bench/xlsx-child.ts' } : {}),
 };
 
 // Code splitting names chunks by content hash: clear old ones so dist/ holds only this build.

@@ -26,13 +26,16 @@ export class ReportFolderError extends ScrubError {
   }
 }
 
-/** A file's content: text, or pieces rendered as they are written. */
-export type FileContent = string | (() => Iterable<string>);
+/** Pieces of a file, rendered as they are written: text (written as UTF-8) or bytes, in any mix. */
+export type FilePieces = () => Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/** A file's content: text, bytes, or pieces rendered as they are written. */
+export type FileContent = string | Uint8Array | FilePieces;
 
 /** A file named with its pieces, as the core's report assembly lists them. */
 export interface FolderFile {
   readonly name: string;
-  readonly pieces: () => Iterable<string>;
+  readonly pieces: FilePieces;
 }
 
 /** A list of files, written in its order; or files by name, written in key order. */
@@ -143,9 +146,9 @@ async function writePrivateFile(path: string, content: FileContent): Promise<voi
   const file = await open(path, 'wx', PRIVATE_FILE);
   try {
     await file.chmod(PRIVATE_FILE);
-    if (typeof content === 'string') await file.writeFile(content);
+    if (typeof content !== 'function') await file.writeFile(content);
     // writeFile writes a piece whole, at the current position (write may take only part of it).
-    else for (const piece of content()) await file.writeFile(piece);
+    else for await (const piece of content()) await file.writeFile(piece);
   } finally {
     await file.close();
   }

@@ -117,6 +117,27 @@ function discardBody(body: unknown): void {
   }
 }
 
+/** Pieces of any size regrouped into parts of `size` bytes (the last one smaller): one part held at a time. */
+async function* regrouped(pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let part = Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const piece of pieces) {
+    for (let offset = 0; offset < piece.byteLength; ) {
+      const taken = Math.min(size - filled, piece.byteLength - offset);
+      part.set(piece.subarray(offset, offset + taken), filled);
+      filled += taken;
+      offset += taken;
+      if (filled === size) {
+        yield part;
+        // A fresh buffer: the SDK may still hold the part just sent.
+        part = Buffer.allocUnsafe(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield part.subarray(0, filled);
+}
+
 export function s3ObjectStore(client: S3Client): ObjectStore {
   const open: ObjectStore['open'] = async (bucket, key, options = {}) => {
     try {
@@ -145,6 +166,16 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
     }
   };
 
+  const put = (bucket: string, key: string, bytes: Uint8Array, contentType?: string) =>
+    client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: bytes,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
+    );
+
   return {
     open,
     async read(bucket, key) {
@@ -161,14 +192,27 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
         await multipartUpload(client, { bucket, key, ...options }, slices(bytes, MULTIPART_BYTES));
         return;
       }
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: bytes,
-          ...(options.contentType ? { ContentType: options.contentType } : {}),
-        }),
-      );
+      await put(bucket, key, bytes, options.contentType);
+    },
+    // A body that fits in one part goes up in one PUT; a bigger one in a multipart upload, started
+    // once a second part exists. One part is held at a time.
+    async writeStream(bucket, key, body, options = {}) {
+      const parts = regrouped(body, MULTIPART_BYTES);
+      try {
+        const first = await parts.next();
+        if (first.done) return void (await put(bucket, key, new Uint8Array(), options.contentType));
+        const second = await parts.next();
+        if (second.done) return void (await put(bucket, key, first.value, options.contentType));
+        async function* all(): AsyncGenerator<Uint8Array> {
+          yield first.value as Uint8Array;
+          yield second.value as Uint8Array;
+          yield* parts;
+        }
+        await multipartUpload(client, { bucket, key, ...options }, all());
+      } finally {
+        // Stops the body's writer when the upload failed before reading it all.
+        await parts.return(undefined);
+      }
     },
     async writeIfAbsent(bucket, key, body) {
       for (let attempt = 1; ; attempt += 1) {

@@ -12,6 +12,10 @@ Usage:
                    [--rules FILE ...] [--rules-default NAME] [--chunk-lines N] [--endpoint URL]
   scrub62323 history import <file.csv> [--fresh-history] [--endpoint URL | --table NAME [--region R] [--profile P]]
   scrub62323 history export [--out FILE] [--endpoint URL | --table NAME [--region R] [--profile P]]
+  scrub62323 reports list|status [--since YYYY-MM-DD] [--status S] [--json] (--stack NAME | --endpoint URL)
+  scrub62323 reports get|open <batchId> [--to DIR] (--stack NAME | --endpoint URL)
+  scrub62323 reports url <batchId> [--expires 1h] (--stack NAME | --endpoint URL)
+                   with a stack: [--region R] [--profile P]
   scrub62323 rules [--rules FILE ...]
   scrub62323 explain <RULE_ID>
   scrub62323 <command> --help
@@ -20,6 +24,8 @@ check     scrub a local file in this process and write the report folder
 pipeline  run the serverless pipeline (S3 → split → SQS → validate → S3) on a local emulator or an endpoint;
           the member history stays in ./.scrub62323/ between runs
 history   move member history between a CSV file and the history store (embedded, an endpoint, or AWS)
+reports   the reports of a deployed stage (--stack Scrub62323-<stage>) or an endpoint: list them, see
+          how your uploads went (status), download one (get, open) or share links to it (url)
 rules     list the active rule catalog (built-in rule set and rule packs)
 explain   a rule's trigger, fix and sources
 `;
@@ -45,6 +51,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'history': {
         const { runHistoryCommand } = await import('./commands/history.js');
         return await runHistoryCommand(rest, io);
+      }
+      case 'reports': {
+        const { runReportsCommand } = await import('./commands/reports.js');
+        return await runReportsCommand(rest, io);
       }
       case undefined:
       case '-h':

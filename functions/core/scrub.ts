@@ -24,7 +24,7 @@ import { ScrubError } from './errors.js';
 import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
-import { assembleReport, filesAsText, type ReportFile, type ReportFileName } from './report/files.js';
+import { assembleReport, filesAsText, type ReportFile, type TextReportFileName } from './report/files.js';
 import type { BatchError, Summary, SummaryContext } from './report/summary.js';
 import { BUILT_IN_BOOKS, type RuleBooks } from './rules/books.js';
 
@@ -76,8 +76,8 @@ export interface ScrubResult {
   readonly summary: Summary;
   /** The report files in writing order, piece by piece: what a writer streams. */
   readonly report: readonly ReportFile[];
-  /** The same files as text, rendered on first read. */
-  readonly files: Record<ReportFileName, string>;
+  /** The text files as text, rendered on first read (findings.xlsx: `fileContent` of its entry in `report`). */
+  readonly files: Record<TextReportFileName, string>;
   /** The merged batch, when its findings are held in memory (not spilled). */
   readonly batch?: MergedBatch;
 }

@@ -15,9 +15,10 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
-  type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientSettings } from '../adapters/aws-config.js';
+import { awsErrorCode, awsFailureSentence } from '../adapters/aws-failure.js';
 import { createHistoryTableInput, dynamoHistoryStore } from '../adapters/dynamo-history.js';
 import { isScrubError, ScrubError } from '../core/errors.js';
 import { historyRecordsOf, type ImportedHistory } from '../core/history-import.js';
@@ -72,7 +73,6 @@ export class LocalHistoryError extends ScrubError {
   }
 }
 
-const DEFAULT_REGION = 'us-east-1';
 const TABLE_WAIT_MS = 30_000;
 
 interface Embedded {
@@ -86,7 +86,7 @@ async function startDynalite(path: string | undefined): Promise<Embedded> {
     dynalite = (await import('dynalite')).default;
   } catch (error) {
     throw new LocalHistoryError(
-      `the embedded history store could not be loaded (${codeOf(error) ?? 'dynalite or its LevelDB module is missing'}); run npm ci, or use --endpoint`,
+      `the embedded history store could not be loaded (${awsErrorCode(error) ?? 'dynalite or its LevelDB module is missing'}); run npm ci, or use --endpoint`,
       { cause: error },
     );
   }
@@ -128,33 +128,25 @@ async function openEmbedded(
   }
 }
 
-/** Emulators take any key; a real endpoint gets the usual credential chain (as createClients does). */
-const localCredentials = (): Pick<DynamoDBClientConfig, 'credentials'> =>
-  process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-
 /** Opens the history where `target` says, with its table ready (created where missing, but never in AWS). */
 export async function openHistory(
   target: HistoryTarget,
   options: OpenHistoryOptions = {},
 ): Promise<OpenHistory> {
-  // A deployed table's region may come from the environment or the profile: the SDK finds it.
-  const region =
-    target.kind === 'table'
-      ? target.region
-      : target.kind === 'endpoint'
-        ? (target.region ?? DEFAULT_REGION)
-        : DEFAULT_REGION;
   let local: { embedded?: Embedded; folder?: StateFolder } = {};
   try {
     if (target.kind === 'embedded') local = await openEmbedded(target.stateDir, options);
     const endpoint = target.kind === 'endpoint' ? target.endpoint : local.embedded?.endpoint;
     const tableName =
       target.kind === 'embedded' ? LOCAL_HISTORY_TABLE : (target.tableName ?? LOCAL_HISTORY_TABLE);
-    const client = new DynamoDBClient({
-      ...(region !== undefined ? { region } : {}),
-      ...(endpoint !== undefined ? { endpoint, ...localCredentials() } : {}),
-      ...(target.kind === 'table' && target.profile !== undefined ? { profile: target.profile } : {}),
-    });
+    // A deployed table's region may come from the environment or the profile: the SDK finds it.
+    const client = new DynamoDBClient(
+      awsClientSettings({
+        ...(endpoint !== undefined ? { endpoint } : {}),
+        ...(target.kind !== 'embedded' && target.region !== undefined ? { region: target.region } : {}),
+        ...(target.kind === 'table' && target.profile !== undefined ? { profile: target.profile } : {}),
+      }),
+    );
     const where = whereOf(target, tableName, local.folder);
     const opened = { ...(endpoint !== undefined ? { endpoint } : {}), tableName, where };
     // A deployed table is the stack's: nothing here creates or deletes it.
@@ -230,29 +222,6 @@ async function prepareTable(client: DynamoDBClient, tableName: string, fresh: bo
   await waitForTable(client, tableName, (status) => status === 'ACTIVE');
 }
 
-/** An error's code or AWS error name, never its message: AWS messages may quote values. */
-function codeOf(error: unknown): string | undefined {
-  const e = error as { code?: unknown; name?: unknown } | null;
-  if (typeof e?.code === 'string') return e.code;
-  return typeof e?.name === 'string' && e.name !== 'Error' ? e.name : undefined;
-}
-
-const REFUSED = new Set([
-  'AccessDeniedException',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'ExpiredTokenException',
-  'ExpiredToken',
-]);
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'ECONNRESET',
-  'TimeoutError',
-]);
-
 /** What went wrong with the history, as one sentence that names where it is and no value in it. */
 export function historyFailure(
   error: unknown,
@@ -260,18 +229,9 @@ export function historyFailure(
   doing = 'cannot use',
 ): ScrubError {
   if (isScrubError(error)) return error;
-  const code = codeOf(error) ?? '';
   const say = (message: string) => new LocalHistoryError(message, { cause: error });
-  if (code === 'ResourceNotFoundException') return say(`${history.where} does not exist`);
-  if (code === 'CredentialsProviderError')
-    return say(
-      `no AWS credentials were found for ${history.where} (check --profile or AWS_PROFILE, or sign in, e.g. aws sso login)`,
-    );
-  if (/region is missing/i.test((error as Error)?.message ?? ''))
-    return say(`no AWS region for ${history.where}: give --region or set AWS_REGION`);
-  if (REFUSED.has(code)) return say(`AWS refused access to ${history.where} (${code})`);
-  if (UNREACHABLE.has(code)) return say(`${doing} ${history.where}: no answer (${code})`);
-  return say(`${doing} ${history.where} (${code || 'unexpected error'})`);
+  if (awsErrorCode(error) === 'ResourceNotFoundException') return say(`${history.where} does not exist`);
+  return say(awsFailureSentence(error, history.where, doing));
 }
 
 export interface ImportResult {

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { writeReportFolder } from '../adapters/report-folder.js';
-import type { ReportFileName } from '../core/report/files.js';
+import type { ReportContents } from '../core/report/files.js';
 import type { Summary } from '../core/report/summary.js';
 import type { ReportReady } from '../pipeline/notice.js';
 import { PREFIX } from '../pipeline/topology.js';
@@ -36,7 +36,8 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
 export interface PipelineRun {
   readonly batchId: string;
   readonly summary: Summary;
-  readonly files: Record<ReportFileName, string>;
+  /** The text files as text, findings.xlsx as bytes. */
+  readonly files: ReportContents;
   readonly folder?: string;
   /** The "report ready" notice of the report, as subscribers got it (absent if it never arrived). */
   readonly notice?: ReportReady;

@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { s3ObjectStore } from '../adapters/s3.js';
 import { ScrubError } from '../core/errors.js';
-import { REPORT_FILES, type ReportFileName } from '../core/report/files.js';
+import { REPORT_FILES, type ReportContents, type ReportFileName } from '../core/report/files.js';
 import { batchIdOf } from '../pipeline/batch-id.js';
 import { reportKey } from '../pipeline/keys.js';
 import type { ReportReady } from '../pipeline/notice.js';
@@ -525,15 +525,16 @@ export class LocalPipeline {
     );
   }
 
-  async readReport(batchId: string): Promise<Record<ReportFileName, string>> {
+  /** The report's files: the text files as text, findings.xlsx as bytes. */
+  async readReport(batchId: string): Promise<ReportContents> {
     const store = s3ObjectStore(this.admin.s3);
-    const files = {} as Record<ReportFileName, string>;
+    const files: Partial<Record<ReportFileName, string | Uint8Array>> = {};
     for (const name of REPORT_FILES) {
       const bytes = await store.read(this.resources.buckets.reports, reportKey(batchId, name));
       if (!bytes) throw new PipelineRunError(`the report of ${batchId} has no ${name}`);
-      files[name] = Buffer.from(bytes).toString('utf8');
+      files[name] = name === 'findings.xlsx' ? bytes : Buffer.from(bytes).toString('utf8');
     }
-    return files;
+    return files as ReportContents;
   }
 
   /** Everything under a prefix of a bucket (tests look at work files). */

@@ -45,3 +45,38 @@ export function batchIdOf(upload: Upload): string {
     .slice(0, HASH_CHARS);
   return `${eventDateOf(upload.eventTime)}-${stemOf(upload.key)}-${hash}`;
 }
+
+/** An upload as a bucket listing names it (ListObjectVersions, or ListObjectsV2 where no versions are kept). */
+export interface StoredUpload {
+  readonly bucket: string;
+  readonly key: string;
+  /** "null" (an object of an unversioned bucket) counts as none, as in events. */
+  readonly versionId?: string;
+  /** Quoted or not. */
+  readonly eTag?: string;
+  readonly lastModified: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The batch ids split may have given a stored upload, most likely first. The key alone does not name a
+ * batch: the id hashes the version id (or the ETag, where the bucket keeps no versions), which a listing
+ * of versions gives. Its date is the event's, which a listing does not give: the object's LastModified
+ * is that day, except near midnight (a multipart upload's LastModified is when it began, its event
+ * when it completed: the next day), or by an emulator that stamps events with local time (either side).
+ */
+export function batchIdsOfStored(upload: StoredUpload): string[] {
+  const versionId = upload.versionId === 'null' ? undefined : upload.versionId;
+  const eTag = upload.eTag?.replace(/"/g, '');
+  const object = {
+    bucket: upload.bucket,
+    key: upload.key,
+    ...(versionId ? { versionId } : eTag ? { eTag } : {}),
+  };
+  const at = upload.lastModified.getTime();
+  const ids = [at, at + DAY_MS, at - DAY_MS].map((time) =>
+    batchIdOf({ ...object, eventTime: new Date(time).toISOString() }),
+  );
+  return [...new Set(ids)];
+}

@@ -28,7 +28,7 @@ import {
 import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { type HistoryStore, historySourceOf, type SessionRecordInput } from '../core/history-port.js';
-import { assembleReport, type BatchOutcome, fileText } from '../core/report/files.js';
+import { assembleReport, type BatchOutcome, fileBytes, fileText } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../core/rules/books.js';
 import type { PriorSession } from '../core/rules/history.js';
@@ -183,11 +183,15 @@ export async function mergeBatch(
     });
   }
 
-  // The files come summary.json last: once it is there, the folder is whole.
+  // The files come summary.json last: once it is there, the folder is whole. Each streams up as it
+  // renders (no file is held whole), but summary.json, small, goes whole: validate counts the
+  // report from its body as written.
   for (const file of files) {
-    await store.write(config.reportsBucket, reportKey(batchId, file.name), fileText(file), {
-      contentType: file.contentType,
-    });
+    const key = reportKey(batchId, file.name);
+    const options = { contentType: file.contentType };
+    if (file.kind === 'text' && file.name === 'summary.json')
+      await store.write(config.reportsBucket, key, fileText(file), options);
+    else await store.writeStream(config.reportsBucket, key, fileBytes(file), options);
   }
   logger.info('report written', {
     batchId,

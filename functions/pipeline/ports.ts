@@ -48,6 +48,16 @@ export interface ObjectStore {
   /** Streams an object: 'missing' when there is none, 'changed' when `ifMatch` no longer holds. */
   open(bucket: string, key: string, options?: OpenOptions): Promise<OpenedObject | 'missing' | 'changed'>;
   write(bucket: string, key: string, body: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /**
+   * Writes an object from a stream of pieces, read as they are sent: the whole body is never held
+   * (a report of any size). The object appears only once the stream has ended without error.
+   */
+  writeStream(
+    bucket: string,
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    options?: WriteOptions,
+  ): Promise<void>;
   /** Creates the object only if the key is free (If-None-Match: *); false when it already exists. */
   writeIfAbsent(bucket: string, key: string, body: string): Promise<boolean>;
   exists(bucket: string, key: string): Promise<boolean>;

@@ -158,6 +158,7 @@ function afterWrite(
       await store.write(bucket, key, body, options);
       written(bucket, key, body);
     },
+    writeStream: (bucket, key, body, options) => store.writeStream(bucket, key, body, options),
     writeIfAbsent: (bucket, key, body) => store.writeIfAbsent(bucket, key, body),
     exists: (bucket, key) => store.exists(bucket, key),
     list: (bucket, prefix) => store.list(bucket, prefix),

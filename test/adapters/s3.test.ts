@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -8,10 +11,11 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { s3ObjectStore } from '../../functions/adapters/s3.js';
+import { MULTIPART_BYTES, s3ObjectStore } from '../../functions/adapters/s3.js';
 
 const s3 = mockClient(S3Client);
 const store = s3ObjectStore(new S3Client({ region: 'us-east-1' }));
@@ -89,5 +93,60 @@ describe('s3ObjectStore', () => {
     expect(s3.commandCalls(ListObjectsV2Command)[1]!.args[0].input).toMatchObject({
       ContinuationToken: 't1',
     });
+  });
+
+  it('writeStream sends a small stream in one PUT, with its content type', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    async function* pieces() {
+      yield Buffer.from('a,b\n');
+      yield Buffer.from('1,2\n');
+    }
+    await store.writeStream('b', 'k.csv', pieces(), { contentType: 'text/csv' });
+    const [put] = s3.commandCalls(PutObjectCommand);
+    expect(put!.args[0].input).toMatchObject({ Bucket: 'b', Key: 'k.csv', ContentType: 'text/csv' });
+    expect(Buffer.from(put!.args[0].input.Body as Uint8Array).toString()).toBe('a,b\n1,2\n');
+    expect(s3.commandCalls(CreateMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it('writeStream regroups a big stream into parts of MULTIPART_BYTES, the last one smaller', async () => {
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCommand).callsFake((input) => ({ ETag: `"e${input.PartNumber}"` }));
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    const piece = Buffer.alloc(3 * 1024 * 1024, 7);
+    async function* pieces() {
+      for (let index = 0; index < 7; index += 1) yield piece; // 21 MiB
+    }
+    await store.writeStream('b', 'k.xlsx', pieces(), { contentType: 'application/x' });
+    const sizes = s3
+      .commandCalls(UploadPartCommand)
+      .map((call) => (call.args[0].input.Body as Uint8Array).byteLength);
+    expect(sizes).toEqual([MULTIPART_BYTES, MULTIPART_BYTES, 21 * 1024 * 1024 - 2 * MULTIPART_BYTES]);
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      ContentType: 'application/x',
+    });
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input.MultipartUpload).toEqual({
+      Parts: [
+        { ETag: '"e1"', PartNumber: 1 },
+        { ETag: '"e2"', PartNumber: 2 },
+        { ETag: '"e3"', PartNumber: 3 },
+      ],
+    });
+  });
+
+  it('writeStream aborts the upload and stops reading the stream when a part fails', async () => {
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCommand).rejects(serviceError('InternalError', 500));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    let stopped = false;
+    async function* pieces() {
+      try {
+        for (;;) yield Buffer.alloc(MULTIPART_BYTES);
+      } finally {
+        stopped = true;
+      }
+    }
+    await expect(store.writeStream('b', 'k', pieces())).rejects.toThrow('InternalError');
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(stopped).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../functions/cli/commands/check.js';
 import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
-import { REPORT_FILES } from '../../functions/core/report/files.js';
+import { REPORT_FILES, TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 
 const WORKER_URL = pathToFileURL(join(process.cwd(), 'dist/worker.js'));
@@ -201,20 +201,23 @@ describe('scrub62323 check', () => {
       );
       expect(code).toBe(0);
       expect(await readdir(tempFolder), 'spill folder removed').toEqual([]);
-      return Promise.all(REPORT_FILES.map((name) => readFile(join(out, name), 'utf8')));
+      // findings.xlsx renders the same rows as findings.csv; reading tens of thousands of rows back
+      // three times is left to the smaller identity tests.
+      return Promise.all(TEXT_REPORT_FILES.map((name) => readFile(join(out, name), 'utf8')));
     };
     const inMemory = await scrubBatch(
       createReadStream(file),
       { batchId: 'big', sourceName: 'big.csv', asOf: '2026-11-28', now: FIXED_NOW },
       {},
     );
-    const expected = REPORT_FILES.map((name) => inMemory.files[name]);
+    const expected = TEXT_REPORT_FILES.map((name) => inMemory.files[name]);
     // Two workers cut partials themselves (on two cores); one leaves the cutting to the main thread.
     expect(await read('2')).toEqual(expected);
     expect(await read('1')).toEqual(expected);
     expect(expected[0]).toMatch(/DUPLICATE_LINE/);
     expect(expected[0]).toMatch(/IMAGING_BUNDLED/);
-  });
+    // Each run also writes a findings.xlsx of tens of thousands of rows.
+  }, 120_000);
 
   it('removes its spill folder when stopped with Ctrl-C, and stops as the signal says', async () => {
     const file = await batchFile(

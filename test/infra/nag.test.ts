@@ -96,6 +96,13 @@ describe('cdk-nag', () => {
       iam5('ValidatePolicy', buckets.reports, PREFIX.reports),
       iam5(peoplePolicies.billingUploader.node.id, buckets.intake, PREFIX.incoming),
       iam5(peoplePolicies.auditor.node.id, buckets.reports, PREFIX.reports),
+      // Billing reads each batch's summary.json, nothing else of a report.
+      `${dataStack.stackName}/${peoplePolicies.billingUploader.node.id} AwsSolutions-IAM5[Resource::<${logicalId(dataStack, buckets.reports)}.Arn>/${PREFIX.reports}*/summary.json]`,
+      // Both read their stage's outputs: a stack ARN ends in the stack's id.
+      ...[peoplePolicies.billingUploader, peoplePolicies.auditor].map(
+        (policy) =>
+          `${dataStack.stackName}/${policy.node.id} AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/${stack.stackName}/*]`,
+      ),
     ];
     const acknowledged = acknowledgements(app);
     expect([...acknowledged.keys()].sort()).toEqual(expected.sort());

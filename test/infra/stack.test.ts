@@ -709,26 +709,59 @@ describe('access', () => {
     }
   });
 
-  it('billing uploader: may only put objects under incoming/ of the intake bucket', () => {
+  // DescribeStacks on the stage's own stack (any stack id), in the stack's account and region.
+  const stageStackArn =
+    '<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/Scrub62323-dev/*';
+
+  it('billing uploader: puts and lists objects under incoming/, reads only summary.json of the reports', () => {
     const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.billingUploader));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-billing-uploader');
     expect(grants(statementsOf(policy))).toEqual([
+      `cloudformation:DescribeStacks arn:${stageStackArn}`,
+      `kms:Decrypt ${arn(ids.keys.data)}`,
       `kms:Decrypt ${arn(ids.keys.data)}`,
       `kms:Encrypt ${arn(ids.keys.data)}`,
       `kms:GenerateDataKey ${arn(ids.keys.data)}`,
       `s3:AbortMultipartUpload ${arn(ids.buckets.intake, `/${PREFIX.incoming}*`)}`,
+      `s3:GetObject ${arn(ids.buckets.reports, `/${PREFIX.reports}*/summary.json`)}`,
+      `s3:ListBucket ${arn(ids.buckets.intake)}`,
+      `s3:ListBucket ${arn(ids.buckets.reports)}`,
+      `s3:ListBucketVersions ${arn(ids.buckets.intake)}`,
       `s3:PutObject ${arn(ids.buckets.intake, `/${PREFIX.incoming}*`)}`,
     ]);
-    const keyStatement = statementsOf(policy).find((s) => mentions(s.Resource, ids.keys.data));
-    expect(flat(keyStatement?.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn'])).not.toContain(
-      ids.buckets.reports,
+    const statements = statementsOf(policy);
+    // Listing: the uploads under incoming/ only; of the reports, only a prefix that is one summary.json.
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+        Condition: { StringLike: { 's3:prefix': [PREFIX.incoming, `${PREFIX.incoming}*`] } },
+      }),
     );
+    const reportsListing = statements.find(
+      (s) => s.Action === 's3:ListBucket' && mentions(s.Resource, ids.buckets.reports),
+    );
+    expect(reportsListing?.Condition).toEqual({
+      StringLike: { 's3:prefix': [`${PREFIX.reports}*/summary.json`] },
+    });
+    // The intake key use may encrypt; the reports key use only decrypts.
+    const keyStatements = statements.filter((s) => mentions(s.Resource, ids.keys.data));
+    const contexts = keyStatements.map((s) => ({
+      actions: asArray(s.Action).sort(),
+      buckets: flat(s.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn']),
+    }));
+    expect(contexts).toHaveLength(2);
+    const intakeUse = contexts.find((c) => c.buckets.includes(ids.buckets.intake));
+    const reportsUse = contexts.find((c) => c.buckets.includes(ids.buckets.reports));
+    expect(intakeUse?.buckets).not.toContain(ids.buckets.reports);
+    expect(reportsUse).toEqual(expect.objectContaining({ actions: ['kms:Decrypt'] }));
+    expect(reportsUse?.buckets).not.toContain(ids.buckets.intake);
   });
 
-  it('auditor: may only list and read reports/ of the reports bucket', () => {
+  it('auditor: may only list and read reports/ of the reports bucket, and read the stage outputs', () => {
     const policy = resource(template, logicalId(dataStack, dataStack.peoplePolicies.auditor));
     expect(policy.Properties.ManagedPolicyName).toBe('scrub62323-dev-auditor');
     expect(grants(statementsOf(policy))).toEqual([
+      `cloudformation:DescribeStacks arn:${stageStackArn}`,
       `kms:Decrypt ${arn(ids.keys.data)}`,
       `s3:GetObject ${arn(ids.buckets.reports, `/${PREFIX.reports}*`)}`,
       `s3:ListBucket ${arn(ids.buckets.reports)}`,
@@ -739,6 +772,12 @@ describe('access', () => {
         Condition: { StringLike: { 's3:prefix': [PREFIX.reports, `${PREFIX.reports}*`] } },
       }),
     );
+  });
+
+  it('the stack the people policies may describe is the one whose outputs name the buckets', () => {
+    expect(stack.stackName).toBe('Scrub62323-dev');
+    for (const output of ['ReportsBucketName', 'IntakeBucketName'])
+      expect(Object.keys(statelessTemplate.toJSON().Outputs)).toContain(output);
   });
 });
 

@@ -3,13 +3,15 @@
  * generator, store wrappers that inject faults, and a log recorder.
  */
 import { readFile } from 'node:fs/promises';
+import { expect } from 'vitest';
 import type { HistorySource } from '../../functions/core/engine/accumulator.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
-import type { ReportFileName } from '../../functions/core/report/files.js';
+import { fileContent, type ReportContents, TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 import type { PipelineLogger } from '../../functions/pipeline/log.js';
 import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../functions/pipeline/ports.js';
 import type { MetricName } from '../../functions/pipeline/topology.js';
+import { workbookContents } from '../support/xlsx.js';
 
 export const SAMPLE = 'samples/nightly-batch.csv';
 export const SAMPLE_HISTORY = 'samples/prior-history.csv';
@@ -29,10 +31,7 @@ export interface ReferenceOptions {
 }
 
 /** The report `check` (scrubBatch) writes for the same bytes. */
-export async function referenceReport(
-  bytes: Uint8Array,
-  options: ReferenceOptions,
-): Promise<Record<ReportFileName, string>> {
+export async function referenceReport(bytes: Uint8Array, options: ReferenceOptions): Promise<ReportContents> {
   let history: HistorySource | undefined;
   if (options.historyPath)
     history = inMemoryHistory(parseHistoryCsv(await readFile(options.historyPath, 'utf8')).sessions);
@@ -46,7 +45,19 @@ export async function referenceReport(
     },
     history ? { history } : {},
   );
-  return result.files;
+  const xlsx = result.report.find((file) => file.name === 'findings.xlsx')!;
+  return { ...result.files, 'findings.xlsx': await fileContent(xlsx) };
+}
+
+/**
+ * Two reports are the same: the text files byte for byte, findings.xlsx by what it shows (sheets,
+ * values, formats). Its zip entries carry the time they were written, so its bytes differ.
+ */
+export async function expectSameReport(files: ReportContents, reference: ReportContents): Promise<void> {
+  for (const name of TEXT_REPORT_FILES) expect(files[name], name).toBe(reference[name]);
+  expect(await workbookContents(files['findings.xlsx']), 'findings.xlsx').toEqual(
+    await workbookContents(reference['findings.xlsx']),
+  );
 }
 
 const HEADER =
@@ -141,6 +152,11 @@ export function faultyStore(store: ObjectStore, fault: (call: StoreCall, key: st
       fault('write', key);
       return store.write(bucket, key, body, options);
     },
+    // A streamed write is a write: the same faults apply.
+    async writeStream(bucket, key, body, options) {
+      fault('write', key);
+      return store.writeStream(bucket, key, body, options);
+    },
     async writeIfAbsent(bucket, key, body) {
       fault('writeIfAbsent', key);
       return store.writeIfAbsent(bucket, key, body);
@@ -182,6 +198,11 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
     },
     async write(bucket, key, body) {
       objects.set(id(bucket, key), bytes(body));
+    },
+    async writeStream(bucket, key, body) {
+      const pieces: Uint8Array[] = [];
+      for await (const piece of body) pieces.push(piece);
+      objects.set(id(bucket, key), Buffer.concat(pieces));
     },
     async writeIfAbsent(bucket, key, body) {
       if (objects.has(id(bucket, key))) return false;

@@ -32,8 +32,8 @@ import { startWorkerPool, type WorkerPool } from '../worker-pool.js';
 export const CHECK_HELP = `Usage: scrub62323 check <batch.csv> [options]
 
 Checks a claim batch (.csv or .csv.gz) against rule set 62323/v2 (and any rule packs) and writes
-the report folder: findings.csv, summary.json, rejected.csv and report.html. A file of another
-name (any letter case is fine: NIGHTLY.CSV), or an empty one, gets a rejected report
+the report folder: findings.csv, findings.xlsx, summary.json, rejected.csv and report.html. A file
+of another name (any letter case is fine: NIGHTLY.CSV), or an empty one, gets a rejected report
 (UNSUPPORTED_FILE), as the pipeline gives it.
 
 Options:

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { quietSdkNodeWarning } from '../../adapters/aws-config.js';
 import { writeHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError } from '../../adapters/report-folder.js';
 import { isScrubError } from '../../core/errors.js';
@@ -23,6 +24,13 @@ import {
   recordImport,
 } from '../../local/history.js';
 import { stateFolderOf } from '../../local/state-folder.js';
+import {
+  AWS_TARGET_OPTIONS,
+  checkEndpoint,
+  checkProfile,
+  checkRegion,
+  commandFailure,
+} from '../aws-options.js';
 import { type CommandIo, EXIT, UsageError } from '../io.js';
 import { todayUtc } from './check.js';
 
@@ -73,10 +81,8 @@ function parse(args: readonly string[]) {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
-      endpoint: { type: 'string' },
+      ...AWS_TARGET_OPTIONS,
       table: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
       'fresh-history': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,13 +91,12 @@ function parse(args: readonly string[]) {
 
 /** Where the history is, from --endpoint, --table, --region and --profile (checked). */
 function targetOf(values: Values, cwd: string): HistoryTarget {
-  const { endpoint, table, region, profile } = values;
-  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint))
-    throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
+  const { table } = values;
+  const endpoint = checkEndpoint(values.endpoint);
+  const region = checkRegion(values.region);
+  const profile = checkProfile(values.profile);
   if (table !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(table))
     throw new UsageError('--table takes a DynamoDB table name (3 to 255 letters, digits, _, - or .)');
-  if (region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(region))
-    throw new UsageError(`--region "${region}" is not an AWS region name (e.g. us-east-1)`);
   if (profile !== undefined && (table === undefined || endpoint !== undefined))
     throw new UsageError('--profile goes with --table (a deployed table)');
   if (endpoint !== undefined)
@@ -232,19 +237,9 @@ export async function runHistoryCommand(
       io.stdout(HISTORY_HELP);
       return EXIT.processed;
     }
-    // The SDK warns on every run that its 2027 releases will need Node 22; Node 20 is supported here.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    quietSdkNodeWarning();
     return plan.action === 'import' ? await runImport(plan, io, deps) : await runExport(plan, io);
   } catch (error) {
-    const usage =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!usage && !isScrubError(error)) throw error;
-    // Node's argument errors run to two sentences; the first one says it.
-    const message =
-      usage && !(error instanceof UsageError)
-        ? `${(error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '')} (see scrub62323 history --help)`
-        : (error as Error).message;
-    io.stderr(`scrub62323: ${message}\n`);
-    return usage ? EXIT.usage : 1;
+    return commandFailure(error, io, 'history', 1);
   }
 }

@@ -76,12 +76,25 @@ function trimmed(fields: readonly string[], index: number): string {
 const maybeSpace = (code: number): boolean =>
   code <= 0x20 || code === 0xa0 || code === 0xfeff || code >= 0x1680;
 
+/**
+ * Whether upper-casing could change `value`: a lower-case ASCII letter, or (with `beyondAscii`) any
+ * character past ASCII. A plain loop: it runs on several cells of every line, where a RegExp test
+ * costs more than the scan.
+ */
+function mayLower(value: string, beyondAscii: boolean): boolean {
+  for (let at = 0; at < value.length; at += 1) {
+    const code = value.charCodeAt(at);
+    if ((code >= 0x61 && code <= 0x7a) || (beyondAscii && code >= 0x80)) return true;
+  }
+  return false;
+}
+
 /** Upper-case only when a lower-case letter is there (codes usually arrive upper-case). */
-const upper = (value: string): string => (/[a-z]/.test(value) ? value.toUpperCase() : value);
+const upper = (value: string): string => (mayLower(value, false) ? value.toUpperCase() : value);
 
 /** The key members are grouped by, in a batch and in history alike: the trimmed id, upper-cased. */
 export const memberKeyOf = (memberId: string): string =>
-  /[a-z\u0080-\uffff]/.test(memberId) ? memberId.toUpperCase() : memberId;
+  mayLower(memberId, true) ? memberId.toUpperCase() : memberId;
 
 export function toClaimLine(fields: readonly string[], layout: ColumnLayout, line: number): ClaimLine {
   const { scalar } = layout;

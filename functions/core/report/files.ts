@@ -1,8 +1,10 @@
 /**
  * The report folder, assembled in one place for every writer (check's folder, the pipeline's S3
  * prefix): which files, their content types, their order, and how each renders. Each file renders
- * as a sequence of pieces, so a writer can stream a big batch's findings.csv instead of holding it
- * (and every row on the way) in memory at once.
+ * as a sequence of pieces, so a writer can stream a big batch's findings.csv and findings.xlsx
+ * instead of holding them (and every row on the way) in memory at once. The text files render
+ * synchronously, piece by piece; findings.xlsx is bytes, rendered asynchronously as it is read
+ * (exceljs writes to a stream).
  */
 import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
@@ -17,14 +19,28 @@ import {
   type Summary,
   type SummaryContext,
 } from './summary.js';
+import { type XlsxOptions, xlsxPieces } from './xlsx.js';
 
 /** The files in writing order: summary.json last, so a folder that has a summary is whole. */
-export const REPORT_FILES = ['findings.csv', 'rejected.csv', 'report.html', 'summary.json'] as const;
+export const REPORT_FILES = [
+  'findings.csv',
+  'findings.xlsx',
+  'rejected.csv',
+  'report.html',
+  'summary.json',
+] as const;
 export type ReportFileName = (typeof REPORT_FILES)[number];
+/** The one file that is not text. */
+export type BinaryReportFileName = 'findings.xlsx';
+export type TextReportFileName = Exclude<ReportFileName, BinaryReportFileName>;
+export const TEXT_REPORT_FILES = REPORT_FILES.filter(
+  (name): name is TextReportFileName => name !== 'findings.xlsx',
+);
 
 /** What the pipeline sets as each S3 object's Content-Type. */
 export const CONTENT_TYPES: Readonly<Record<ReportFileName, string>> = {
   'findings.csv': 'text/csv; charset=utf-8',
+  'findings.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'rejected.csv': 'text/csv; charset=utf-8',
   'report.html': 'text/html; charset=utf-8',
   'summary.json': 'application/json',
@@ -88,12 +104,23 @@ function rejectedCsvPieces(records: readonly RejectedRecord[]): Iterable<string>
 
 export const summaryJson = (summary: Summary): string => `${JSON.stringify(summary, null, 2)}\n`;
 
-export interface ReportFile {
-  readonly name: ReportFileName;
+export interface TextReportFile {
+  readonly kind: 'text';
+  readonly name: TextReportFileName;
   readonly contentType: string;
   /** The file's text, rendered piece by piece as it is iterated (a CSV: a few thousand rows a piece). */
   readonly pieces: () => Iterable<string>;
 }
+
+export interface BinaryReportFile {
+  readonly kind: 'bytes';
+  readonly name: BinaryReportFileName;
+  readonly contentType: string;
+  /** The file's bytes, written as they are read (a slow reader holds back the writing, not memory). */
+  readonly pieces: () => AsyncIterable<Uint8Array>;
+}
+
+export type ReportFile = TextReportFile | BinaryReportFile;
 
 export interface ReportFolder {
   readonly summary: Summary;
@@ -107,32 +134,66 @@ export interface ReportFolder {
  */
 export type BatchOutcome = { readonly batch: MergedBatch | ReportBatch } | { readonly rejection: BatchError };
 
+export interface ReportOptions {
+  /** findings.xlsx's rows per sheet (tests make it small to see sheets continue). */
+  readonly xlsx?: XlsxOptions;
+}
+
 /** The report folder of a batch: its summary, and every file, rendered only when iterated. */
-export function assembleReport(context: SummaryContext, outcome: BatchOutcome): ReportFolder {
+export function assembleReport(
+  context: SummaryContext,
+  outcome: BatchOutcome,
+  options: ReportOptions = {},
+): ReportFolder {
   const batch = 'batch' in outcome ? reportBatchOf(outcome.batch) : undefined;
   const summary =
     'batch' in outcome ? buildSummary(batch!, context) : rejectedSummary(context, outcome.rejection);
-  const render: Record<ReportFileName, () => Iterable<string>> = {
+  const render: Record<TextReportFileName, () => Iterable<string>> = {
     'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),
-    'report.html': () => [renderHtml(summary, batch)],
+    'report.html': () => renderHtml(summary, batch),
     'summary.json': () => [summaryJson(summary)],
   };
-  const files = REPORT_FILES.map((name) => ({
-    name,
-    contentType: CONTENT_TYPES[name],
-    pieces: render[name],
-  }));
+  const files = REPORT_FILES.map(
+    (name): ReportFile =>
+      name === 'findings.xlsx'
+        ? {
+            kind: 'bytes',
+            name,
+            contentType: CONTENT_TYPES[name],
+            pieces: () => xlsxPieces(summary, batch, options.xlsx),
+          }
+        : { kind: 'text', name, contentType: CONTENT_TYPES[name], pieces: render[name] },
+  );
   return { summary, files };
 }
 
-/** A file's whole text. */
-export const fileText = (file: ReportFile): string => [...file.pieces()].join('');
+/** A text file's whole text. */
+export const fileText = (file: TextReportFile): string => [...file.pieces()].join('');
 
-/** The files as text by name, each rendered on first read (then kept). */
-export function filesAsText(files: readonly ReportFile[]): Record<ReportFileName, string> {
-  const texts = {} as Record<ReportFileName, string>;
+/** A file as bytes, piece by piece: text pieces encoded as UTF-8. What a writer of any file streams. */
+export async function* fileBytes(file: ReportFile): AsyncGenerator<Uint8Array> {
+  if (file.kind === 'bytes') yield* file.pieces();
+  else for (const piece of file.pieces()) yield Buffer.from(piece, 'utf8');
+}
+
+/** A file's whole content as bytes. */
+export async function fileContent(file: ReportFile): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of fileBytes(file)) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
+/** Every report file's content: the text files as text, findings.xlsx as bytes. */
+export type ReportContents = {
+  readonly [Name in ReportFileName]: Name extends BinaryReportFileName ? Uint8Array : string;
+};
+
+/** The text files as text by name, each rendered on first read (then kept). */
+export function filesAsText(files: readonly ReportFile[]): Record<TextReportFileName, string> {
+  const texts = {} as Record<TextReportFileName, string>;
   for (const file of files) {
+    if (file.kind !== 'text') continue;
     let text: string | undefined;
     Object.defineProperty(texts, file.name, {
       enumerable: true,

@@ -130,6 +130,20 @@ class MemberSessions {
   }
 }
 
+/**
+ * The member rules run back to back on one member's arrays: the rules that count sessions share the
+ * MemberSessions of the member before them instead of building it again.
+ */
+let lastSessions:
+  | { facts: readonly CrossFact[]; prior: readonly PriorSession[]; sessions: MemberSessions }
+  | undefined;
+function sessionsOf(memberFacts: readonly CrossFact[], prior: readonly PriorSession[]): MemberSessions {
+  if (lastSessions?.facts === memberFacts && lastSessions.prior === prior) return lastSessions.sessions;
+  const sessions = new MemberSessions(memberFacts, prior);
+  lastSessions = { facts: memberFacts, prior, sessions };
+  return sessions;
+}
+
 /** How a message names the batch of a prior session (a history file row may have none). */
 const batchName = (batchId: string): string => (batchId === '' ? 'an earlier batch' : `batch ${batchId}`);
 
@@ -146,7 +160,7 @@ export function frequencyExceeded(
   context: MemberContext,
   out: Finding[],
 ): void {
-  const member = new MemberSessions(memberFacts, context.prior);
+  const member = sessionsOf(memberFacts, context.prior);
   for (const [position, date] of member.indexDates.entries()) {
     const onDate = member.indexByDate.get(date)!;
     // Lines of one date nearly always share a book: group only when they do not.
@@ -194,7 +208,7 @@ export function repeatTooSoon(
 ): void {
   const index = memberFacts.filter((fact) => isIndex(fact) && fact.book.rules.REPEAT_TOO_SOON.enabled);
   if (index.length === 0) return;
-  const member = new MemberSessions(memberFacts, context.prior);
+  const member = sessionsOf(memberFacts, context.prior);
   for (const fact of index) {
     const { days } = fact.book.options.REPEAT_TOO_SOON;
     const from = fact.dos - (days - 1);

@@ -81,6 +81,7 @@ describe('scrub62323 pipeline', () => {
     expect(stdout).toContain(`Report: ${out}`);
     expect((await readdir(out)).sort()).toEqual([
       'findings.csv',
+      'findings.xlsx',
       'rejected.csv',
       'report.html',
       'summary.json',

@@ -8,14 +8,20 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../functions/cli/commands/check.js';
-import { REPORT_FILES } from '../../../functions/core/report/files.js';
+import {
+  REPORT_FILES,
+  type ReportContents,
+  TEXT_REPORT_FILES,
+} from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
 import { runPipeline } from '../../../functions/local/run.js';
 import type { LocalPipeline } from '../../../functions/local/runner.js';
 import { BATCH_ID_PATTERN } from '../../../functions/pipeline/batch-id.js';
 import { testEvent } from '../../../functions/pipeline/s3-event.js';
+import { workbookContents } from '../../support/xlsx.js';
 import {
   AS_OF,
+  expectSameReport,
   recordingLogger,
   referenceReport,
   SAMPLE,
@@ -42,7 +48,7 @@ async function process(
 }
 
 async function expectSameAsCheck(
-  files: Record<string, string>,
+  files: ReportContents,
   bytes: Uint8Array,
   summary: Summary,
   historyPath?: string,
@@ -54,7 +60,7 @@ async function expectSameAsCheck(
     generatedAt: summary.generatedAt,
     ...(historyPath ? { historyPath } : {}),
   });
-  for (const name of REPORT_FILES) expect(files[name], name).toBe(reference[name]);
+  await expectSameReport(files, reference);
 }
 
 describe('the local pipeline', () => {
@@ -86,13 +92,14 @@ describe('the local pipeline', () => {
         { workerUrl: new URL('file:///unused'), now: () => new Date(run.summary.generatedAt) },
       );
       expect(code).toBe(0);
-      for (const name of REPORT_FILES) {
-        const checked = (await readFile(join(folder, name), 'utf8')).replace(
-          /nightly-batch(?!\.csv)/g,
-          run.batchId,
-        );
-        expect(run.files[name], name).toBe(checked);
+      const renamed = (text: string) => text.replace(/nightly-batch(?!\.csv)/g, run.batchId);
+      for (const name of TEXT_REPORT_FILES) {
+        expect(run.files[name], name).toBe(renamed(await readFile(join(folder, name), 'utf8')));
       }
+      const workbook = await workbookContents(await readFile(join(folder, 'findings.xlsx')));
+      expect(await workbookContents(run.files['findings.xlsx'])).toEqual(
+        JSON.parse(renamed(JSON.stringify(workbook))),
+      );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -4,12 +4,13 @@
  */
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { REPORT_FILES } from '../../../functions/core/report/files.js';
+import type { ReportContents } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
 import type { LocalPipeline } from '../../../functions/local/runner.js';
 import { sleep } from '../../../functions/pipeline/sleep.js';
 import {
   AS_OF,
+  expectSameReport,
   faultyStore,
   InjectedCrash,
   recordingLogger,
@@ -33,14 +34,14 @@ async function run(pipeline: LocalPipeline, body: Uint8Array = BODY) {
   return { notice, files, summary: JSON.parse(files['summary.json']) as Summary };
 }
 
-async function expectSameAsCheck(files: Record<string, string>, summary: Summary, body: Uint8Array = BODY) {
+async function expectSameAsCheck(files: ReportContents, summary: Summary, body: Uint8Array = BODY) {
   const reference = await referenceReport(body, {
     batchId: summary.batchId,
     sourceName: summary.source.name,
     asOf: summary.asOf,
     generatedAt: summary.generatedAt,
   });
-  for (const name of REPORT_FILES) expect(files[name], name).toBe(reference[name]);
+  await expectSameReport(files, reference);
 }
 
 /** Throws once per matching (call, key), the first time it is made. */

@@ -1,0 +1,101 @@
+/**
+ * The claims of a report's worklist: one entry per claim with at least one finding, with what an
+ * auditor sorts and filters by. report.html's worklist and findings.xlsx's Claims sheet both read it.
+ */
+import type { FlaggedFinding } from '../engine/batch-findings.js';
+import { parseCents } from '../engine/values.js';
+import { RULE_IDS, type RuleId, type Severity } from '../rules/catalog.js';
+
+export interface ClaimFindings {
+  /** The claim id as written; empty for a line without one (each such line is a claim of its own). */
+  readonly claimId: string;
+  /** The lowest line of the claim that has a finding: ties in the ranking go to the claim flagged first. */
+  readonly firstLine: number;
+  /** Of the first flagged line. */
+  readonly memberId: string;
+  /** The earliest date of service among the claim's flagged lines (as normalised, YYYY-MM-DD when valid). */
+  readonly dateOfService: string;
+  /** Encounter NPI and payer of the first flagged line. */
+  readonly providerNpi: string;
+  readonly payer: string;
+  readonly findings: Readonly<Record<Severity, number>>;
+  /** Charges of the claim's lines with at least one error finding, in cents (its dollars at risk). */
+  readonly errorCents: number;
+  /** The rules that fired on the claim, in catalog order. */
+  readonly ruleIds: readonly RuleId[];
+  /** The claim's flagged lines, ascending. */
+  readonly lines: readonly number[];
+}
+
+interface ClaimTally {
+  claimId: string;
+  firstLine: number;
+  memberId: string;
+  dateOfService: string;
+  providerNpi: string;
+  payer: string;
+  findings: Record<Severity, number>;
+  errorCents: number;
+  rules: Set<RuleId>;
+  lines: number[];
+  lastErrorLine: number;
+}
+
+const RULE_ORDER = new Map(RULE_IDS.map((ruleId, index) => [ruleId, index]));
+
+/** Claims without an id are not one claim: each of their lines stands alone. */
+const claimKey = (row: FlaggedFinding): string =>
+  row.echo.claimId === '' ? `\u0000${row.finding.line}` : row.echo.claimId;
+
+/** Dates as written sort after valid ones, so an invalid date never hides a claim's real first date. */
+const earlier = (a: string, b: string): string => {
+  const validA = /^\d{4}-\d{2}-\d{2}$/.test(a);
+  const validB = /^\d{4}-\d{2}-\d{2}$/.test(b);
+  if (validA !== validB) return validA ? a : b;
+  return a <= b ? a : b;
+};
+
+/**
+ * Every claim with a finding, by dollars at risk (descending), then by its first flagged line. The
+ * rows come sorted by line (findings.csv's order); one pass, holding one small entry per claim.
+ */
+export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
+  const claims = new Map<string, ClaimTally>();
+  for (const row of rows) {
+    const { finding, echo } = row;
+    const key = claimKey(row);
+    let claim = claims.get(key);
+    if (claim === undefined) {
+      claim = {
+        claimId: echo.claimId,
+        firstLine: finding.line,
+        memberId: echo.memberId,
+        dateOfService: echo.dateOfService,
+        providerNpi: echo.providerNpi,
+        payer: echo.payer,
+        findings: { error: 0, warning: 0, info: 0 },
+        errorCents: 0,
+        rules: new Set(),
+        lines: [],
+        lastErrorLine: -1,
+      };
+      claims.set(key, claim);
+    }
+    claim.findings[finding.severity] += 1;
+    claim.rules.add(finding.ruleId);
+    if (claim.lines.at(-1) !== finding.line) {
+      claim.lines.push(finding.line);
+      claim.dateOfService = earlier(claim.dateOfService, echo.dateOfService);
+    }
+    if (finding.severity === 'error' && claim.lastErrorLine !== finding.line) {
+      claim.errorCents += parseCents(echo.charge) ?? 0;
+      claim.lastErrorLine = finding.line;
+    }
+  }
+  return [...claims.values()]
+    .map(({ rules, lastErrorLine: _, ...claim }) => ({
+      ...claim,
+      ruleIds: [...rules].sort((a, b) => RULE_ORDER.get(a)! - RULE_ORDER.get(b)!),
+    }))
+    .sort((a, b) => b.errorCents - a.errorCents || a.firstLine - b.firstLine);
+}

@@ -1,0 +1,336 @@
+/**
+ * The data report.html's worklist is drawn from: the claims with findings (claimsOf's order, by
+ * dollars at risk), the flagged lines and findings of the claims the page holds, and the rejected
+ * records, in a compact columnar form that the page's script reads from a JSON block.
+ *
+ * The format (version 1), every array of one table the same length:
+ * - `strings`: every text of the input the page shows, once; the `…S` fields below index into it.
+ * - `rules`: the catalog's rules `[id, title, fix, source]`; a finding's `rule` indexes into it.
+ * - `claims` (by dollars at risk, descending): `id`, `member`, `date`, `provider`, `payer` (strings);
+ *   `errors`, `warnings`, `infos` (counts); `cents` (dollars at risk, in cents); `lines` (how many of
+ *   the `lines` rows that follow are the claim's, taken in order).
+ * - `lines` (claim by claim, each claim's in line order): `line` (line of the batch), `lineNo`,
+ *   `date`, `code`, `charge`, `member`, `pack` (strings); `findings` (how many `findings` rows that
+ *   follow are the line's).
+ * - `findings` (line by line, each line's by rule id): `rule` (index into `rules`), `severity` (0 error,
+ *   1 warning, 2 info), `message` (string), `related` (lines of the batch).
+ * - `rejected`: `line`, `endLine`, `reason`, `raw` (strings for the last two).
+ * - `held` / `total`: claims, findings and rejected records the page holds, and the batch has.
+ *
+ * Holding a batch's every finding would make a page no browser opens; the page holds the
+ * highest-risk claims up to a budget of findings, and says so. The findings of the held claims are
+ * collected in a second pass over the rows (sorted by line), into arrays sized from claimsOf's counts.
+ */
+import type { ReportBatch } from '../engine/batch-findings.js';
+import { parseCents } from '../engine/values.js';
+import type { RejectedRecord } from '../intake/framer.js';
+import { RULE_IDS, RULES, type RuleId, SEVERITIES, sourceOf } from '../rules/catalog.js';
+import { type ClaimFindings, claimsOf } from './claims.js';
+
+/** The findings a page holds at most (formats.md: usable with 300,000 findings). */
+export const HTML_FINDINGS_BUDGET = 300_000;
+/** The rejected records a page lists at most; rejected.csv lists all. */
+export const HTML_REJECTED_BUDGET = 10_000;
+
+const RULE_INDEX = new Map(RULE_IDS.map((ruleId, index) => [ruleId, index]));
+const SEVERITY_INDEX = new Map(SEVERITIES.map((severity, index) => [severity, index]));
+
+/** A provider's flagged lines and the charges of those with an error (its dollars at risk). */
+export interface ProviderRisk {
+  readonly npi: string;
+  lines: number;
+  cents: number;
+}
+
+export interface WorklistData {
+  /** The page's JSON, as pieces (each a part of one JSON text). */
+  readonly json: () => Iterable<string>;
+  readonly held: { readonly claims: number; readonly findings: number; readonly rejected: number };
+  readonly total: { readonly claims: number; readonly findings: number; readonly rejected: number };
+  /** Every provider with a flagged line, by dollars at risk (descending). */
+  readonly providers: readonly ProviderRisk[];
+}
+
+/** Strings once each, by index. */
+class StringTable {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(value: string): number {
+    let at = this.index.get(value);
+    if (at === undefined) {
+      at = this.values.push(value) - 1;
+      this.index.set(value, at);
+    }
+    return at;
+  }
+}
+
+/** Same key as claimsOf: a line without a claim id is a claim of its own. */
+const keyOf = (claimId: string, line: number): string => (claimId === '' ? `\u0000${line}` : claimId);
+
+const findingCount = (claim: ClaimFindings): number =>
+  claim.findings.error + claim.findings.warning + claim.findings.info;
+
+/** The claims that fit the budget, in claimsOf's order: a claim too big to fit is passed over. */
+function heldClaims(claims: readonly ClaimFindings[], budget: number): ClaimFindings[] {
+  const held: ClaimFindings[] = [];
+  let findings = 0;
+  for (const claim of claims) {
+    const count = findingCount(claim);
+    if (findings + count > budget) continue;
+    held.push(claim);
+    findings += count;
+  }
+  return held;
+}
+
+/** Offsets of each claim's first row in a table where claim `i` has `sizes[i]` rows. */
+function offsets(sizes: readonly number[]): Int32Array {
+  const out = new Int32Array(sizes.length);
+  let at = 0;
+  for (let index = 0; index < sizes.length; index += 1) {
+    out[index] = at;
+    at += sizes[index]!;
+  }
+  return out;
+}
+
+/** The held lines and findings, placed claim by claim as the rows come in line order. */
+class HeldRows {
+  readonly line: Int32Array;
+  readonly lineNo: Int32Array;
+  readonly date: Int32Array;
+  readonly code: Int32Array;
+  readonly charge: Int32Array;
+  readonly member: Int32Array;
+  readonly pack: Int32Array;
+  readonly lineFindings: Int32Array;
+  readonly rule: Uint8Array;
+  readonly severity: Uint8Array;
+  readonly message: Int32Array;
+  readonly related: (readonly number[])[];
+  private readonly nextLine: Int32Array;
+  private readonly nextFinding: Int32Array;
+
+  constructor(held: readonly ClaimFindings[]) {
+    const lineSizes = held.map((claim) => claim.lines.length);
+    const findingSizes = held.map(findingCount);
+    const lines = lineSizes.reduce((sum, size) => sum + size, 0);
+    const findings = findingSizes.reduce((sum, size) => sum + size, 0);
+    this.line = new Int32Array(lines);
+    this.lineNo = new Int32Array(lines);
+    this.date = new Int32Array(lines);
+    this.code = new Int32Array(lines);
+    this.charge = new Int32Array(lines);
+    this.member = new Int32Array(lines);
+    this.pack = new Int32Array(lines);
+    this.lineFindings = new Int32Array(lines);
+    this.rule = new Uint8Array(findings);
+    this.severity = new Uint8Array(findings);
+    this.message = new Int32Array(findings);
+    this.related = new Array(findings);
+    this.nextLine = offsets(lineSizes);
+    this.nextFinding = offsets(findingSizes);
+  }
+
+  /** A new flagged line of claim `claim`; its findings follow. */
+  startLine(
+    claim: number,
+    line: number,
+    fields: { lineNo: number; date: number; code: number; charge: number; member: number; pack: number },
+  ): number {
+    const at = this.nextLine[claim]!;
+    this.nextLine[claim] = at + 1;
+    this.line[at] = line;
+    this.lineNo[at] = fields.lineNo;
+    this.date[at] = fields.date;
+    this.code[at] = fields.code;
+    this.charge[at] = fields.charge;
+    this.member[at] = fields.member;
+    this.pack[at] = fields.pack;
+    return at;
+  }
+
+  addFinding(
+    claim: number,
+    lineAt: number,
+    finding: { rule: number; severity: number; message: number; related: readonly number[] },
+  ): void {
+    const at = this.nextFinding[claim]!;
+    this.nextFinding[claim] = at + 1;
+    this.lineFindings[lineAt]! += 1;
+    this.rule[at] = finding.rule;
+    this.severity[at] = finding.severity;
+    this.message[at] = finding.message;
+    this.related[at] = finding.related;
+  }
+}
+
+/**
+ * `<`, `>`, `&` and the JavaScript line separators written as \u escapes, so no value can close the
+ * JSON block's `<script>` element or start markup in it; JSON.parse reads them back unchanged.
+ */
+const JSON_UNSAFE = /[<>&\u2028\u2029]/g;
+export const safeJson = (value: unknown): string =>
+  JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A column of numbers as JSON. */
+const numbers = (values: ArrayLike<number>): string => `[${Array.prototype.join.call(values, ',')}]`;
+
+/** Pieces of a JSON array of (escaped) values, a few thousand at a time. */
+function* arrayPieces<T>(values: readonly T[], each: (value: T) => string = safeJson): Generator<string> {
+  yield '[';
+  const step = 5000;
+  for (let start = 0; start < values.length; start += step) {
+    const part = values.slice(start, start + step).map(each);
+    yield (start > 0 ? ',' : '') + part.join(',');
+  }
+  yield ']';
+}
+
+function* tablePieces(
+  columns: Record<string, ArrayLike<number> | (() => Iterable<string>)>,
+): Generator<string> {
+  yield '{';
+  let first = true;
+  for (const [name, column] of Object.entries(columns)) {
+    yield `${first ? '' : ','}${JSON.stringify(name)}:`;
+    first = false;
+    if (typeof column === 'function') yield* column();
+    else yield numbers(column);
+  }
+  yield '}';
+}
+
+/** The worklist's data: claimsOf's ranking, then one more pass to collect the held claims' findings. */
+export function worklistData(
+  batch: ReportBatch | undefined,
+  budget = HTML_FINDINGS_BUDGET,
+  rejectedBudget = HTML_REJECTED_BUDGET,
+): WorklistData {
+  const claims = batch ? claimsOf(batch.flagged.rows()) : [];
+  const held = heldClaims(claims, budget);
+  const strings = new StringTable();
+  const rows = new HeldRows(held);
+  const claimAt = new Map(held.map((claim, index) => [keyOf(claim.claimId, claim.firstLine), index]));
+  const providers = new Map<string, ProviderRisk>();
+
+  let lastLine = -1;
+  let lastErrorLine = -1;
+  let lineAt = -1;
+  let claim: number | undefined;
+  let provider: ProviderRisk | undefined;
+  for (const { finding, echo } of batch?.flagged.rows() ?? []) {
+    if (finding.line !== lastLine) {
+      lastLine = finding.line;
+      const npi = echo.providerNpi || '(none)';
+      provider = providers.get(npi);
+      if (provider === undefined) {
+        provider = { npi, lines: 0, cents: 0 };
+        providers.set(npi, provider);
+      }
+      provider.lines += 1;
+      // A claim's key is its id, or its first flagged line when it has none (that line is this one).
+      claim = claimAt.get(keyOf(echo.claimId, finding.line));
+      if (claim !== undefined)
+        lineAt = rows.startLine(claim, finding.line, {
+          lineNo: strings.of(echo.lineNo),
+          date: strings.of(echo.dateOfService),
+          code: strings.of(echo.procedureCode),
+          charge: strings.of(echo.charge),
+          member: strings.of(echo.memberId),
+          pack: strings.of(echo.rulePack),
+        });
+    }
+    if (finding.severity === 'error' && lastErrorLine !== finding.line) {
+      lastErrorLine = finding.line;
+      provider!.cents += parseCents(echo.charge) ?? 0;
+    }
+    if (claim !== undefined)
+      rows.addFinding(claim, lineAt, {
+        rule: RULE_INDEX.get(finding.ruleId)!,
+        severity: SEVERITY_INDEX.get(finding.severity)!,
+        message: strings.of(finding.message),
+        related: finding.related,
+      });
+  }
+
+  const claimStrings = held.map((entry) => ({
+    id: strings.of(entry.claimId),
+    member: strings.of(entry.memberId),
+    date: strings.of(entry.dateOfService),
+    provider: strings.of(entry.providerNpi),
+    payer: strings.of(entry.payer),
+  }));
+  const rejectedRecords = batch?.rejectedRecords ?? [];
+  const rejected: readonly RejectedRecord[] = rejectedRecords.slice(0, rejectedBudget);
+  const rejectedStrings = rejected.map((record) => ({
+    reason: strings.of(record.reason),
+    raw: strings.of(record.raw),
+  }));
+  const heldFindings = rows.rule.length;
+  const column = <T>(values: readonly T[], pick: (value: T) => number) => values.map(pick);
+  const counts = {
+    held: { claims: held.length, findings: heldFindings, rejected: rejected.length },
+    total: {
+      claims: claims.length,
+      findings: batch?.flagged.tally.count ?? 0,
+      rejected: rejectedRecords.length,
+    },
+  };
+
+  function* json(): Generator<string> {
+    yield '{"version":1,"strings":';
+    yield* arrayPieces(strings.values);
+    yield ',"rules":';
+    yield safeJson(
+      RULE_IDS.map((ruleId: RuleId) => [ruleId, RULES[ruleId].title, RULES[ruleId].fix, sourceOf(ruleId)]),
+    );
+    yield ',"claims":';
+    yield* tablePieces({
+      id: column(claimStrings, (entry) => entry.id),
+      member: column(claimStrings, (entry) => entry.member),
+      date: column(claimStrings, (entry) => entry.date),
+      provider: column(claimStrings, (entry) => entry.provider),
+      payer: column(claimStrings, (entry) => entry.payer),
+      errors: column(held, (entry) => entry.findings.error),
+      warnings: column(held, (entry) => entry.findings.warning),
+      infos: column(held, (entry) => entry.findings.info),
+      cents: column(held, (entry) => entry.errorCents),
+      lines: column(held, (entry) => entry.lines.length),
+    });
+    yield ',"lines":';
+    yield* tablePieces({
+      line: rows.line,
+      lineNo: rows.lineNo,
+      date: rows.date,
+      code: rows.code,
+      charge: rows.charge,
+      member: rows.member,
+      pack: rows.pack,
+      findings: rows.lineFindings,
+    });
+    yield ',"findings":';
+    yield* tablePieces({
+      rule: rows.rule,
+      severity: rows.severity,
+      message: rows.message,
+      related: () => arrayPieces(rows.related, (related) => numbers(related)),
+    });
+    yield ',"rejected":';
+    yield* tablePieces({
+      line: column(rejected, (record) => record.line),
+      endLine: column(rejected, (record) => record.endLine),
+      reason: column(rejectedStrings, (entry) => entry.reason),
+      raw: column(rejectedStrings, (entry) => entry.raw),
+    });
+    yield `,"held":${safeJson(counts.held)},"total":${safeJson(counts.total)}}`;
+  }
+
+  return {
+    json,
+    ...counts,
+    providers: [...providers.values()].sort((a, b) => b.cents - a.cents || b.lines - a.lines),
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { reportBatchOf } from '../../../functions/core/engine/batch-findings.js';
+import { claimsOf } from '../../../functions/core/report/claims.js';
+import { batch, type LineInput } from '../../support/batch.js';
+import { scrub } from '../../support/run.js';
+
+describe('the claims of the worklist', () => {
+  const lines: LineInput[] = [
+    // Claim A: two error lines (210.00 + 200.00) and the 62323 line itself clean.
+    { claim_id: 'A', line_no: '1', member_id: 'M1', charge: '1250.00', date_of_service: '2026-11-02' },
+    { claim_id: 'A', line_no: '2', member_id: 'M1', procedure_code: '77003', charge: '210.00' },
+    { claim_id: 'A', line_no: '3', member_id: 'M1', procedure_code: '77012', charge: '200.00' },
+    // Claim B: a warning only.
+    { claim_id: 'B', line_no: '1', member_id: 'M2', prior_auth: '', charge: '300.00' },
+    // Two lines without a claim id: each a claim of its own.
+    { claim_id: '', line_no: '1', member_id: 'M3', units: '0', charge: '50.00' },
+    { claim_id: '', line_no: '2', member_id: 'M3', units: '0', charge: '60.00' },
+  ];
+
+  it('has one entry per claim with findings, sorted by dollars at risk, with counts and rules', async () => {
+    const run = await scrub(batch(lines));
+    const claims = claimsOf(reportBatchOf(run.result.batch!).flagged.rows());
+    expect(claims.map((claim) => [claim.claimId, claim.errorCents])).toEqual([
+      ['A', 41000],
+      ['', 6000],
+      ['', 5000],
+      ['B', 0],
+    ]);
+    const a = claims[0]!;
+    expect(a.findings).toEqual({ error: 2, warning: 0, info: 0 });
+    expect(a.ruleIds).toEqual(['IMAGING_BUNDLED']);
+    expect(a.lines).toEqual([3, 4]);
+    expect(a.firstLine).toBe(3);
+    // Every finding of findings.csv is in exactly one claim.
+    const total = claims.reduce((sum, claim) => sum + claim.findings.error + claim.findings.warning, 0);
+    expect(total).toBe(run.rows.length);
+  });
+});
