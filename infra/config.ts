@@ -1,5 +1,14 @@
 import type { Node } from 'constructs';
+import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../functions/core/intake/upload-file.js';
 import { DEFAULT_REPORT_RETENTION_DAYS, LOG_LEVELS, type LogLevel } from '../functions/pipeline/topology.js';
+
+/** Default of `expectBatchEveryHours`: a nightly batch, with two hours to spare. */
+export const DEFAULT_EXPECT_BATCH_EVERY_HOURS = 26;
+/**
+ * The longest window the missing-batch alarm can watch: it evaluates hourly periods, and CloudWatch
+ * evaluates an alarm over at most 7 days (period × evaluation periods ≤ 604,800 s).
+ */
+export const MAX_EXPECT_BATCH_EVERY_HOURS = 7 * 24;
 
 /** Values a deployment may choose with `cdk deploy -c name=value` (or the cdk.json `context` block). */
 export interface StackConfig {
@@ -15,6 +24,10 @@ export interface StackConfig {
   readonly logLevel: LogLevel;
   /** CloudFormation termination protection on the data stack (the stateless stack never has it). */
   readonly terminationProtection?: boolean;
+  /** MAX_UPLOAD_BYTES of the split function: larger uploads are refused (UNSUPPORTED_FILE) unread. */
+  readonly maxUploadBytes: number;
+  /** The missing-batch alarm fires when no report was written for this many hours; 0: no such alarm. */
+  readonly expectBatchEveryHours: number;
 }
 
 // Bucket names are `<stem>-<stage>-<account>-<region>` and must stay within S3's 63 characters.
@@ -30,13 +43,21 @@ export function readConfig(node: Node): StackConfig {
   const alertEmail = optionalEmail(node, 'alertEmail');
   const reportEmail = optionalEmail(node, 'reportEmail');
 
-  const rawRetention = node.tryGetContext('reportRetentionDays') as unknown;
-  // `-c reportRetentionDays=2555` arrives as a string, cdk.json as a number.
-  const reportRetentionDays =
-    rawRetention === undefined ? DEFAULT_REPORT_RETENTION_DAYS : Number(String(rawRetention));
-  if (!Number.isInteger(reportRetentionDays) || reportRetentionDays < 1) {
-    throw new Error(`context "reportRetentionDays" must be a positive whole number (got "${rawRetention}")`);
-  }
+  const reportRetentionDays = wholeNumber(node, 'reportRetentionDays', DEFAULT_REPORT_RETENTION_DAYS, 1);
+  const maxUploadBytes = wholeNumber(
+    node,
+    'maxUploadBytes',
+    DEFAULT_MAX_UPLOAD_BYTES,
+    1,
+    MAX_UPLOAD_BYTES_CEILING,
+  );
+  const expectBatchEveryHours = wholeNumber(
+    node,
+    'expectBatchEveryHours',
+    DEFAULT_EXPECT_BATCH_EVERY_HOURS,
+    0,
+    MAX_EXPECT_BATCH_EVERY_HOURS,
+  );
 
   const logLevel = (optionalString(node, 'logLevel') ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) {
@@ -49,10 +70,25 @@ export function readConfig(node: Node): StackConfig {
     stage,
     reportRetentionDays,
     logLevel,
+    maxUploadBytes,
+    expectBatchEveryHours,
     ...(terminationProtection !== undefined ? { terminationProtection } : {}),
     ...(alertEmail ? { alertEmail } : {}),
     ...(reportEmail ? { reportEmail } : {}),
   };
+}
+
+/** A whole-number context value from `min` (to `max`), or `fallback` when unset. */
+function wholeNumber(node: Node, key: string, fallback: number, min: number, max?: number): number {
+  const raw = node.tryGetContext(key) as unknown;
+  // `-c key=2555` arrives as a string, cdk.json as a number.
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const value = Number(String(raw));
+  if (!/^\d+$/.test(String(raw).trim()) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new Error(`context "${key}" must be a whole number ${range} (got "${String(raw)}")`);
+  }
+  return value;
 }
 
 function optionalString(node: Node, key: string): string | undefined {

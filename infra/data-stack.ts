@@ -7,7 +7,6 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
-  BATCH_SUFFIXES,
   BUCKETS,
   FUNCTIONS,
   type FunctionName,
@@ -132,7 +131,9 @@ export class Scrub62323DataStack extends Stack {
 
     const split = this.functionState('split', QUEUES.intake);
     const validate = this.functionState('validate', QUEUES.chunk);
-    intake.notifyOnUpload(split.queue, { prefix: PREFIX.incoming, suffixes: BATCH_SUFFIXES });
+    // Every object under incoming/, whatever its name: split answers one that is no batch file with a
+    // rejected report and a notice (a suffix filter would leave such an upload unanswered).
+    intake.notifyOnUpload(split.queue, { prefix: PREFIX.incoming });
     this.functionStates = { split, validate };
     this.queues = {
       intake: split.queue,

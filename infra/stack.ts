@@ -61,6 +61,9 @@ export class Scrub62323Stack extends Stack {
       CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
       REPORT_TOPIC_ARN: data.topics.reportReady.topicArn,
       HISTORY_TABLE: data.historyTable.tableName,
+      MAX_UPLOAD_BYTES: String(config.maxUploadBytes),
+      // This stack: its outputs are what `scrub62323 reports get --stack` reads.
+      STACK_NAME: this.stackName,
       LOG_LEVEL: config.logLevel,
     };
     const pipelineFunction = (name: FunctionName, description: string): NodejsFunction =>
@@ -94,6 +97,7 @@ export class Scrub62323Stack extends Stack {
       'validation is stuck or too slow',
     );
     alarms.whenTableThrottles('History', data.historyTable);
+    if (config.expectBatchEveryHours > 0) alarms.whenNoBatchReported(config.expectBatchEveryHours);
 
     const outputs: Record<string, string> = {
       IntakeBucketName: data.buckets.intake.bucketName,

@@ -14,7 +14,7 @@ import { ScrubError } from '../core/errors.js';
 import type { ReportFileName } from '../core/report/files.js';
 import { BATCH_ID_PATTERN, type StoredUpload } from '../pipeline/batch-id.js';
 import { reportKey } from '../pipeline/keys.js';
-import { isBatchKey } from '../pipeline/s3-event.js';
+import { isUploadKey } from '../pipeline/s3-event.js';
 import { PREFIX } from '../pipeline/topology.js';
 import { awsErrorCode } from './aws-failure.js';
 import { isNotFound } from './s3.js';
@@ -135,8 +135,9 @@ export async function listUploads(
   let uploads = await listVersions(client, bucket);
   if (uploads === undefined) uploads = await listObjects(client, bucket);
   const from = options.since ? dayStart(options.since) : Number.NEGATIVE_INFINITY;
+  // Every upload under incoming/ but a folder marker is a batch (one that is no batch file is a rejected one).
   return uploads
-    .filter((upload) => isBatchKey(upload.key) && upload.lastModified.getTime() >= from)
+    .filter((upload) => isUploadKey(upload.key) && upload.lastModified.getTime() >= from)
     .sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : 1));
 }
 

@@ -1,4 +1,5 @@
 /** The pipeline's object store (functions/pipeline/ports.ts) on S3, and S3 multipart uploads. */
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -103,6 +104,19 @@ function* slices(body: Uint8Array, size: number): Generator<Uint8Array> {
   for (let offset = 0; offset < body.byteLength; offset += size) yield body.subarray(offset, offset + size);
 }
 
+/**
+ * Closes a response body unread. On Node the body is the HTTP response: destroying it makes the socket
+ * report "aborted" on it once more, which nobody would hear (an uncaught error), hence the listener.
+ */
+function discardBody(body: unknown): void {
+  if (body instanceof Readable) {
+    body.on('error', () => undefined);
+    body.destroy();
+  } else if (body instanceof ReadableStream) {
+    body.cancel().catch(() => undefined);
+  }
+}
+
 /** Pieces of any size regrouped into parts of `size` bytes (the last one smaller): one part held at a time. */
 async function* regrouped(pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
   let part = Buffer.allocUnsafe(size);
@@ -139,7 +153,12 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
         throw new ScrubError('S3_NO_BODY', `S3 returned no readable body for ${bucket}/${key}`);
       }
-      return { body: body as AsyncIterable<Uint8Array>, metadata: output.Metadata ?? {} };
+      return {
+        body: body as AsyncIterable<Uint8Array>,
+        metadata: output.Metadata ?? {},
+        ...(output.ContentLength !== undefined ? { size: output.ContentLength } : {}),
+        discard: () => discardBody(body),
+      };
     } catch (error) {
       if (isNotFound(error)) return 'missing';
       if (isPreconditionFailed(error)) return 'changed';

@@ -1,16 +1,21 @@
-/** The pipeline's notifier (functions/pipeline/ports.ts) on SNS. */
+/**
+ * The pipeline's notifier (functions/pipeline/ports.ts) on SNS: one Publish with a message per
+ * protocol (MessageStructure json; SNS hands each subscriber its protocol's message, or `default`).
+ */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../pipeline/ports.js';
 
 export function snsNotifier(client: SNSClient): Notifier {
   return {
-    async publish(topicArn, message, attributes = {}) {
+    async publish(topicArn, notice) {
       await client.send(
         new PublishCommand({
           TopicArn: topicArn,
-          Message: message,
+          Subject: notice.subject,
+          MessageStructure: 'json',
+          Message: JSON.stringify(notice.byProtocol),
           MessageAttributes: Object.fromEntries(
-            Object.entries(attributes).map(([name, value]) => [
+            Object.entries(notice.attributes).map(([name, value]) => [
               name,
               { DataType: 'String', StringValue: value },
             ]),

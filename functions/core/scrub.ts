@@ -25,7 +25,7 @@ import type { RawChunk } from './intake/chunk.js';
 import type { ColumnLayout } from './intake/columns.js';
 import { type BatchRejection, type IntakeResult, type ReadOptions, readBatch } from './intake/reader.js';
 import { assembleReport, filesAsText, type ReportFile, type TextReportFileName } from './report/files.js';
-import type { Summary, SummaryContext } from './report/summary.js';
+import type { BatchError, Summary, SummaryContext } from './report/summary.js';
 import { BUILT_IN_BOOKS, type RuleBooks } from './rules/books.js';
 
 /** Checks chunks: in this thread, on worker threads, anywhere. */
@@ -118,6 +118,36 @@ export async function scrubBatch(
     files: filesAsText(files),
     ...('batch' in merged && !('flagged' in merged.batch) ? { batch: merged.batch } : {}),
   };
+}
+
+/** What is known of an upload that was refused before it was read as a batch. */
+export interface RefusedSource {
+  readonly bytes: number;
+  /** Empty when the upload was not read (over the size limit). */
+  readonly sha256: string;
+}
+
+/**
+ * The report of an upload refused as a whole before it was read as CSV (UNSUPPORTED_FILE): the
+ * pipeline writes the same one from its manifest, so `check` and the pipeline agree file for file.
+ */
+export function refusedReport(
+  options: Pick<ScrubOptions, 'batchId' | 'sourceName' | 'asOf' | 'books' | 'now'>,
+  source: RefusedSource,
+  error: BatchError,
+): ScrubResult {
+  const books = options.books ?? BUILT_IN_BOOKS;
+  const context: SummaryContext = {
+    batchId: options.batchId,
+    asOf: options.asOf,
+    source: { name: options.sourceName, bytes: source.bytes, sha256: source.sha256, encoding: 'utf-8' },
+    unknownColumns: [],
+    generatedAt: (options.now ?? (() => new Date()))(),
+    packs: books.packs,
+    defaultPack: books.defaultPack,
+  };
+  const { summary, files } = assembleReport(context, { rejection: error });
+  return { summary, report: files, files: filesAsText(files) };
 }
 
 /**

@@ -25,6 +25,8 @@ export interface FunctionOptions {
   readonly region?: string;
   /** CHUNK_LINES for split (default: the Lambda default, 20000). */
   readonly chunkLines?: number;
+  /** MAX_UPLOAD_BYTES for split (default: this process's MAX_UPLOAD_BYTES, else the Lambda default). */
+  readonly maxUploadBytes?: number;
   /** Concurrent pollers per function (Lambda: up to its reserved concurrency). */
   readonly concurrency?: { readonly split?: number; readonly validate?: number };
   /** Seconds before a failed message is visible again (Lambda: the visibility timeout). */
@@ -56,7 +58,8 @@ function environmentValues(
     ...(resources.historyTable !== undefined ? { HISTORY_TABLE: resources.historyTable } : {}),
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
     // The batch limits are the user's settings, as for `check`: taken from this process's environment.
-    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO']),
+    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO', 'MAX_UPLOAD_BYTES']),
+    ...(options.maxUploadBytes !== undefined ? { MAX_UPLOAD_BYTES: String(options.maxUploadBytes) } : {}),
   };
 }
 

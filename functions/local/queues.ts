@@ -11,7 +11,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { decodeReportReady, type ReportReady } from '../pipeline/work-files.js';
+import { decodeReportReady, type ReportReady } from '../pipeline/notice.js';
 import type { PipelineResources } from './resources.js';
 
 export type QueueName = keyof PipelineResources['queues'];

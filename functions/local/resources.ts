@@ -15,7 +15,6 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  BATCH_SUFFIXES,
   BUCKETS,
   dlqName,
   FUNCTIONS,
@@ -169,18 +168,14 @@ export async function configureUploadNotifications(
       new PutBucketNotificationConfigurationCommand({
         Bucket: resources.buckets.intake,
         NotificationConfiguration: {
-          QueueConfigurations: BATCH_SUFFIXES.map((suffix) => ({
-            QueueArn: resources.queues.intake.arn,
-            Events: ['s3:ObjectCreated:*'],
-            Filter: {
-              Key: {
-                FilterRules: [
-                  { Name: 'prefix', Value: PREFIX.incoming },
-                  { Name: 'suffix', Value: suffix },
-                ],
-              },
+          // The whole prefix, as the stack configures it: split answers every upload, batch or not.
+          QueueConfigurations: [
+            {
+              QueueArn: resources.queues.intake.arn,
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIX.incoming }] } },
             },
-          })),
+          ],
         },
       }),
     );

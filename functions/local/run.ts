@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { writeReportFolder } from '../adapters/report-folder.js';
 import type { ReportContents } from '../core/report/files.js';
 import type { Summary } from '../core/report/summary.js';
-import { isBatchKey } from '../pipeline/s3-event.js';
+import type { ReportReady } from '../pipeline/notice.js';
 import { PREFIX } from '../pipeline/topology.js';
 import { LocalPipeline, type LocalPipelineOptions, PipelineRunError, type RunStats } from './runner.js';
 import { parseSummary } from './summary.js';
@@ -39,6 +39,8 @@ export interface PipelineRun {
   /** The text files as text, findings.xlsx as bytes. */
   readonly files: ReportContents;
   readonly folder?: string;
+  /** The "report ready" notice of the report, as subscribers got it (absent if it never arrived). */
+  readonly notice?: ReportReady;
   readonly upload: UploadedObject;
   /**
    * Who sent the S3 event: the endpoint's own bucket notification (completed by the runner where it
@@ -52,11 +54,6 @@ export interface PipelineRun {
 /** Uploads one file, runs the pipeline until its report is in S3, downloads the report. */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineRun> {
   const started = performance.now();
-  if (!isBatchKey(`${PREFIX.incoming}${basename(options.file)}`)) {
-    throw new PipelineRunError(
-      `${basename(options.file)} is not a .csv or .csv.gz file: split would ignore it`,
-    );
-  }
   const pipeline = await LocalPipeline.start(options);
   try {
     if (!pipeline.conditionalWrites) {
@@ -81,6 +78,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
     const files = await pipeline.readReport(batchId);
     const summary = summaryOf(files['summary.json'], batchId);
+    const notice = await pipeline.awaitNotice(batchId);
     let folder: string | undefined;
     if (options.outDir !== undefined) {
       folder = typeof options.outDir === 'function' ? options.outDir(batchId) : options.outDir;
@@ -91,6 +89,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       summary,
       files,
       ...(folder !== undefined ? { folder } : {}),
+      ...(notice ? { notice } : {}),
       upload,
       eventSource,
       stats: pipeline.stats(),

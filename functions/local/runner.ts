@@ -18,10 +18,11 @@ import { ScrubError } from '../core/errors.js';
 import { REPORT_FILES, type ReportContents, type ReportFileName } from '../core/report/files.js';
 import { batchIdOf } from '../pipeline/batch-id.js';
 import { reportKey } from '../pipeline/keys.js';
+import type { ReportReady } from '../pipeline/notice.js';
 import { objectCreatedEvent, parseIntakeMessage, type Upload } from '../pipeline/s3-event.js';
 import { sleep } from '../pipeline/sleep.js';
 import { AS_OF_METADATA, PREFIX } from '../pipeline/topology.js';
-import { decodeChunkMessage, type ReportReady } from '../pipeline/work-files.js';
+import { decodeChunkMessage } from '../pipeline/work-files.js';
 import { type Emulator, startEmulator } from './emulator.js';
 import type { QueueConsumer } from './event-source.js';
 import { deployFunctions, type FunctionOptions } from './functions.js';
@@ -499,6 +500,19 @@ export class LocalPipeline {
       (await this.queueDepth('intake')) === 0 &&
       (await this.queueDepth('chunk')) === 0
     );
+  }
+
+  /**
+   * The latest "report ready" notice of a batch, waiting up to `waitMs` for it: validate publishes it
+   * just after it writes the summary.json awaitReport waits for.
+   */
+  async awaitNotice(batchId: string, waitMs = 5_000): Promise<ReportReady | undefined> {
+    for (const until = Date.now() + waitMs; ; ) {
+      await this.collectNotices();
+      const notice = this.notices.findLast((candidate) => candidate.batchId === batchId);
+      if (notice || Date.now() > until) return notice;
+      await sleep(100);
+    }
   }
 
   /** The "report ready" notice for an upload, once validate has published it. */

@@ -12,29 +12,13 @@
  * writes.
  */
 import { createHash } from 'node:crypto';
+import { stemOf } from './batch-name.js';
 import { UnreadableMessageError, type Upload } from './s3-event.js';
 
-const STEM_MAX = 40;
+export { fileNameOf, stemOf } from './batch-name.js';
+
 const HASH_CHARS = 10;
 export const BATCH_ID_PATTERN = /^\d{4}-\d{2}-\d{2}-[A-Za-z0-9][A-Za-z0-9._-]{0,39}-[0-9a-f]{10}$/;
-
-/** The file name without folder or .csv/.csv.gz, reduced to safe characters. */
-export function stemOf(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1).replace(/\.csv(\.gz)?$/i, '');
-  const stem = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '') // accents off: "é" → "e"
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[-._]+/, '')
-    .slice(0, STEM_MAX)
-    .replace(/[-._]+$/, '');
-  return stem === '' ? 'batch' : stem;
-}
-
-/** The file name of the upload, for the summary (`source.name`). */
-export const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 /** UTC date of the event, YYYY-MM-DD. */
 export function eventDateOf(eventTime: string): string {

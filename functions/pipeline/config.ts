@@ -6,7 +6,16 @@
 import { ScrubError } from '../core/errors.js';
 import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
 import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS, parseLimit } from '../core/intake/reader.js';
-import { ENV, type EnvName, type FunctionName, LOG_LEVELS, type LogLevel } from './topology.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../core/intake/upload-file.js';
+import {
+  ENV,
+  type EnvName,
+  type FunctionName,
+  LOG_LEVELS,
+  type LogLevel,
+  RUNTIME_ENV,
+  type RuntimeEnvName,
+} from './topology.js';
 
 export type { LogLevel };
 
@@ -19,6 +28,8 @@ export interface SplitConfig {
   /** BATCH_TOO_LARGE limits handed to the reader. */
   readonly maxRecords: number;
   readonly maxGzipRatio: number;
+  /** Larger uploads are refused (UNSUPPORTED_FILE) without being read. */
+  readonly maxUploadBytes: number;
   readonly logLevel: LogLevel;
 }
 
@@ -29,6 +40,10 @@ export interface ValidateConfig {
   readonly reportTopicArn?: string;
   /** The member history table; without one, only `history/*.csv` of the work bucket is read and nothing is recorded. */
   readonly historyTable?: string;
+  /** The stack `scrub62323 reports get --stack` reads (the notice names it); none locally. */
+  readonly stackName?: string;
+  /** The function's region (AWS_REGION, set by Lambda): the notice links the S3 console there. */
+  readonly region?: string;
   readonly logLevel: LogLevel;
 }
 
@@ -47,7 +62,7 @@ class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Environment) {}
 
-  private raw(name: EnvName): string | undefined {
+  private raw(name: EnvName | RuntimeEnvName): string | undefined {
     const value = this.env[name]?.trim();
     return value === '' ? undefined : value;
   }
@@ -58,8 +73,18 @@ class Reader {
     return value ?? '';
   }
 
-  optional(name: EnvName): string | undefined {
+  optional(name: EnvName | RuntimeEnvName): string | undefined {
     return this.raw(name);
+  }
+
+  /** An optional value that must match `pattern` (`what` says what it should be). */
+  matching(name: EnvName | RuntimeEnvName, pattern: RegExp, what: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !pattern.test(value)) {
+      const meaning = name in ENV ? ENV[name as EnvName] : RUNTIME_ENV[name as RuntimeEnvName];
+      this.problems.push(`${name} must be ${what} (got "${value}"; ${meaning})`);
+    }
+    return value;
   }
 
   wholeNumber(name: EnvName, fallback: number | undefined, min: number, max: number): number {
@@ -112,6 +137,12 @@ export function loadSplitConfig(env: Environment): SplitConfig {
     chunkLines: read.wholeNumber('CHUNK_LINES', DEFAULT_CHUNK_RECORDS, 1, MAX_CHUNK_LINES),
     maxRecords: read.limit('MAX_RECORDS', DEFAULT_MAX_RECORDS, 'records'),
     maxGzipRatio: read.limit('MAX_GZIP_RATIO', DEFAULT_MAX_GZIP_RATIO, 'ratio'),
+    maxUploadBytes: read.wholeNumber(
+      'MAX_UPLOAD_BYTES',
+      DEFAULT_MAX_UPLOAD_BYTES,
+      1,
+      MAX_UPLOAD_BYTES_CEILING,
+    ),
     logLevel: read.logLevel(),
   });
 }
@@ -122,12 +153,21 @@ export function loadValidateConfig(env: Environment): ValidateConfig {
   if (topic !== undefined && !topic.startsWith('arn:'))
     read.problems.push(`REPORT_TOPIC_ARN must be an ARN (got "${topic}")`);
   const historyTable = read.optional('HISTORY_TABLE');
+  // CloudFormation's stack name rule; AWS region names such as us-east-1 or ap-southeast-2.
+  const stackName = read.matching(
+    'STACK_NAME',
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    'a CloudFormation stack name',
+  );
+  const region = read.matching('AWS_REGION', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name');
   return read.done('validate', {
     workBucket: read.required('WORK_BUCKET'),
     reportsBucket: read.required('REPORTS_BUCKET'),
     chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
     ...(topic !== undefined ? { reportTopicArn: topic } : {}),
     ...(historyTable !== undefined ? { historyTable } : {}),
+    ...(stackName !== undefined ? { stackName } : {}),
+    ...(region !== undefined ? { region } : {}),
     logLevel: read.logLevel(),
   });
 }

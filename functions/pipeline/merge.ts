@@ -33,8 +33,9 @@ import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../core/rules/books.js';
 import type { PriorSession } from '../core/rules/history.js';
 import type { ValidateConfig } from './config.js';
-import { indexOfKey, reportKey, reportPrefix, workKeys } from './keys.js';
+import { indexOfKey, reportKey, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
+import { noticeOf, reportReadyOf } from './notice.js';
 import { booksOf } from './packs.js';
 import type { Notifier, ObjectStore } from './ports.js';
 import { FUNCTIONS, PREFIX } from './topology.js';
@@ -49,7 +50,6 @@ import {
   type MergeDone,
   type MergeLock,
   olderPart,
-  type ReportReady,
 } from './work-files.js';
 
 export interface MergeDeps {
@@ -285,27 +285,21 @@ async function mergeParts(
   );
 }
 
-/** Publishes the report-ready message, when a topic is configured. */
+/** Publishes the report-ready notice (subject, email text, JSON), when a topic is configured. */
 async function notifyReportReady(deps: MergeDeps, manifest: Manifest, summary: Summary): Promise<void> {
   const { config, notifier } = deps;
   if (!config.reportTopicArn || !notifier) return;
-  const { batchId } = manifest;
-  const notice: ReportReady = {
-    type: 'scrub62323.report-ready',
-    batchId,
-    status: summary.status,
-    asOf: summary.asOf,
-    reports: { bucket: config.reportsBucket, prefix: reportPrefix(batchId) },
-    source: {
-      bucket: manifest.source.bucket,
-      key: manifest.source.key,
-      ...(manifest.source.eTag ? { eTag: manifest.source.eTag } : {}),
+  const { source } = manifest;
+  const notice = reportReadyOf(
+    summary,
+    { bucket: source.bucket, key: source.key, ...(source.eTag ? { eTag: source.eTag } : {}) },
+    {
+      reportsBucket: config.reportsBucket,
+      ...(config.region ? { region: config.region } : {}),
+      ...(config.stackName ? { stackName: config.stackName } : {}),
     },
-    lines: summary.counts.lines,
-    findings: summary.counts.findings,
-    ...(summary.missing ? { missing: summary.missing } : {}),
-  };
-  await notifier.publish(config.reportTopicArn, JSON.stringify(notice), { batchId, status: summary.status });
+  );
+  await notifier.publish(config.reportTopicArn, noticeOf(notice));
 }
 
 /** Sessions of earlier batches from two sources, member by member. */

@@ -25,6 +25,10 @@ export interface OpenedObject {
   readonly body: AsyncIterable<Uint8Array>;
   /** User metadata (x-amz-meta-*), keys in lower case. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The object's size in bytes, when the store says (S3: Content-Length). */
+  readonly size?: number;
+  /** Stops the download without reading the body (an upload refused for its size). */
+  discard(): void;
 }
 
 export interface OpenOptions {
@@ -67,9 +71,31 @@ export interface MessageSender {
   sendAll(queueUrl: string, bodies: readonly string[]): Promise<void>;
 }
 
+/** SNS delivery protocols a notice may word its own message for. */
+export type NoticeProtocol =
+  | 'email'
+  | 'email-json'
+  | 'sqs'
+  | 'lambda'
+  | 'http'
+  | 'https'
+  | 'sms'
+  | 'application'
+  | 'firehose';
+
+/** One notice for every subscriber: a subject, a message per protocol, attributes to filter on. */
+export interface Notice {
+  /** The email subject (and `Subject` of the JSON envelope other protocols get). */
+  readonly subject: string;
+  /** `default` goes to every protocol not named. */
+  readonly byProtocol: { readonly default: string } & Readonly<Partial<Record<NoticeProtocol, string>>>;
+  /** String message attributes (subscription filter policies match on them). */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
 /** Telling subscribers something happened (the "report ready" notice). */
 export interface Notifier {
-  publish(topicArn: string, message: string, attributes?: Readonly<Record<string, string>>): Promise<void>;
+  publish(topicArn: string, notice: Notice): Promise<void>;
 }
 
 export type MetricDimensions = Readonly<Record<string, string>>;

@@ -11,7 +11,7 @@ import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { z } from 'zod';
 import { ScrubError } from '../core/errors.js';
 import { type Checked, check, checkJson } from './checked.js';
-import { BATCH_SUFFIXES, PREFIX } from './topology.js';
+import { PREFIX } from './topology.js';
 
 /** One uploaded object, as the event describes it. */
 export interface Upload {
@@ -58,9 +58,14 @@ export function decodeEventKey(raw: string): string {
 export const encodeEventKey = (key: string): string =>
   encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 
-/** Whether a key names a batch this pipeline takes (the bucket notification filters the same way). */
-export const isBatchKey = (key: string): boolean =>
-  key.startsWith(PREFIX.incoming) && BATCH_SUFFIXES.some((suffix) => key.endsWith(suffix));
+/**
+ * Whether a key is an upload split answers: any object under incoming/ (the bucket notifies for the
+ * whole prefix) but a folder marker (`incoming/<pack>/`, what the S3 console's "Create folder" writes).
+ * Whether its name makes it a batch is the core's to say (upload-file.ts): an upload that is not one
+ * gets a rejected report, not silence.
+ */
+export const isUploadKey = (key: string): boolean =>
+  key.startsWith(PREFIX.incoming) && key.length > PREFIX.incoming.length && !key.endsWith('/');
 
 const S3Record = S3Schema.shape.Records.element;
 const S3Object = S3Record.shape.s3.shape.object;

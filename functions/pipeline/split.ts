@@ -7,6 +7,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type IntakeResult, readBatch } from '../core/intake/reader.js';
+import { measureUpload, type UploadRefusal, uploadRefusalOf } from '../core/intake/upload-file.js';
 import type { BatchError } from '../core/report/summary.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
@@ -14,8 +15,8 @@ import type { SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
 import { packChoiceOf, packProblemOf } from './packs.js';
-import type { MessageSender, ObjectStore } from './ports.js';
-import { isBatchKey, parseIntakeMessage, type Upload } from './s3-event.js';
+import type { MessageSender, ObjectStore, OpenedObject } from './ports.js';
+import { isUploadKey, parseIntakeMessage, type Upload } from './s3-event.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import { AS_OF_METADATA } from './topology.js';
 import {
@@ -49,8 +50,8 @@ export type SplitOutcome =
 
 export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<SplitOutcome> {
   const { config, store, logger } = deps;
-  if (!isBatchKey(upload.key)) {
-    logger.info('upload ignored: not a .csv or .csv.gz under incoming/');
+  if (!isUploadKey(upload.key)) {
+    logger.info('upload ignored: a folder marker, or not under incoming/');
     return { status: 'ignored' };
   }
   const batchId = batchIdOf(upload);
@@ -130,6 +131,8 @@ async function storeChunks(
   }
 
   const { asOf, asOfProblem } = asOfOf(opened.metadata, upload);
+  const refused = uploadRefusalOf(fileNameOf(upload.key), opened.size ?? upload.size, config.maxUploadBytes);
+  if (refused) return storeRefusal(deps, upload, batchId, { asOf, opened, refused });
   const rulePacks = await packChoiceOf(store, config.workBucket, upload.key);
   // Either refusal still reads the upload to its end: the summary gives its size and hash.
   const refusal = asOfProblem ?? packProblemOf(rulePacks);
@@ -164,18 +167,7 @@ async function storeChunks(
   const manifest: Manifest = {
     version: 1,
     batchId,
-    source: {
-      bucket: upload.bucket,
-      key: upload.key,
-      ...(upload.eTag ? { eTag: upload.eTag } : {}),
-      ...(upload.versionId ? { versionId: upload.versionId } : {}),
-      ...(upload.sequencer ? { sequencer: upload.sequencer } : {}),
-      name: fileNameOf(upload.key),
-      bytes: intake.bytes,
-      sha256: intake.sha256,
-      gzipped: intake.gzipped,
-      encoding: intake.encoding,
-    },
+    source: manifestSource(upload, intake),
     eventTime: upload.eventTime,
     asOf,
     ...(rejection ? { rejection } : {}),
@@ -196,6 +188,70 @@ async function storeChunks(
   }
   await store.write(config.workBucket, keys.manifest, encodeJson(manifest), {
     contentType: 'application/json',
+  });
+  return manifest;
+}
+
+/** The manifest's `source`: the object the event named, and what reading it found. */
+function manifestSource(
+  upload: Upload,
+  read: Pick<IntakeResult, 'bytes' | 'sha256' | 'gzipped' | 'encoding'>,
+): Manifest['source'] {
+  return {
+    bucket: upload.bucket,
+    key: upload.key,
+    ...(upload.eTag ? { eTag: upload.eTag } : {}),
+    ...(upload.versionId ? { versionId: upload.versionId } : {}),
+    ...(upload.sequencer ? { sequencer: upload.sequencer } : {}),
+    name: fileNameOf(upload.key),
+    bytes: read.bytes,
+    sha256: read.sha256,
+    gzipped: read.gzipped,
+    encoding: read.encoding,
+  };
+}
+
+/**
+ * An upload that is no batch file (its name, empty, over the size limit): a rejected manifest, so it
+ * gets a report and a notice like any refused batch. Nothing is parsed; the bytes are only hashed for
+ * the summary, and an upload over the limit is not read at all (its hash stays empty).
+ */
+async function storeRefusal(
+  deps: SplitDeps,
+  upload: Upload,
+  batchId: string,
+  found: { asOf: string; opened: OpenedObject; refused: UploadRefusal },
+): Promise<Manifest> {
+  const { opened, refused } = found;
+  let measured: { bytes: number; sha256: string };
+  if (refused.readable) {
+    measured = await measureUpload(opened.body);
+  } else {
+    opened.discard();
+    measured = { bytes: opened.size ?? upload.size ?? 0, sha256: '' };
+  }
+  const manifest: Manifest = {
+    version: 1,
+    batchId,
+    source: manifestSource(upload, { ...measured, gzipped: false, encoding: 'utf-8' }),
+    eventTime: upload.eventTime,
+    asOf: found.asOf,
+    rejection: refused.error,
+    unknownColumns: [],
+    rulePacks: { packs: [] },
+    expectedChunks: 0,
+    expectedLines: 0,
+    framerRejected: 0,
+    chunks: [],
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+  };
+  await deps.store.write(deps.config.workBucket, workKeys(batchId).manifest, encodeJson(manifest), {
+    contentType: 'application/json',
+  });
+  deps.logger.info('upload refused: not a batch file', {
+    batchId,
+    code: refused.error.code,
+    bytes: measured.bytes,
   });
   return manifest;
 }

@@ -18,9 +18,6 @@ export const PREFIX = {
   packs: 'packs/',
 } as const;
 
-/** Upload suffixes that trigger a batch. */
-export const BATCH_SUFFIXES = ['.csv', '.csv.gz'] as const;
-
 export interface FunctionSizing {
   /** Lambda memory, MB. */
   readonly memoryMb: number;
@@ -107,10 +104,21 @@ export const ENV = {
   MAX_RECORDS: 'optional: a batch with more records is rejected as BATCH_TOO_LARGE (default 100000000)',
   MAX_GZIP_RATIO:
     'optional: a gzip upload that unpacks to more than this many times its size is rejected as BATCH_TOO_LARGE (default 50)',
+  MAX_UPLOAD_BYTES:
+    'optional: an upload of more bytes is rejected as UNSUPPORTED_FILE without being read (default 2147483648, 2 GiB)',
+  STACK_NAME:
+    'optional: the stack whose outputs `scrub62323 reports get --stack` reads; the "report ready" notice names it',
   LOG_LEVEL: `optional: ${LOG_LEVELS.join(', ')}`,
 } as const;
 
 export type EnvName = keyof typeof ENV;
+
+/** Variables the Lambda runtime sets by itself (the stack may not set them; the local runner does not). */
+export const RUNTIME_ENV = {
+  AWS_REGION: 'the region the function runs in: the "report ready" notice links the S3 console there',
+} as const;
+
+export type RuntimeEnvName = keyof typeof RUNTIME_ENV;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -120,13 +128,22 @@ export type FunctionName = keyof typeof FUNCTIONS;
  * level is the runner's own choice, SILENT included, so it sets the loggers instead of LOG_LEVEL.)
  */
 export const FUNCTION_ENV = {
-  split: ['WORK_BUCKET', 'CHUNK_QUEUE_URL', 'CHUNK_LINES', 'MAX_RECORDS', 'MAX_GZIP_RATIO', 'LOG_LEVEL'],
+  split: [
+    'WORK_BUCKET',
+    'CHUNK_QUEUE_URL',
+    'CHUNK_LINES',
+    'MAX_RECORDS',
+    'MAX_GZIP_RATIO',
+    'MAX_UPLOAD_BYTES',
+    'LOG_LEVEL',
+  ],
   validate: [
     'WORK_BUCKET',
     'REPORTS_BUCKET',
     'CHUNK_MAX_RECEIVE_COUNT',
     'REPORT_TOPIC_ARN',
     'HISTORY_TABLE',
+    'STACK_NAME',
     'LOG_LEVEL',
   ],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;
@@ -147,11 +164,13 @@ export function environmentOf(
 /**
  * The CloudWatch metrics the functions emit (embedded metric format), by name, so alarms and
  * dashboards refer to the same strings the code writes. Every metric carries the `service` dimension;
- * BatchesReported also carries `status`, one of `batchStatuses` (an alarm on "no batch reported" sums
+ * BatchesReported also carries `status`, one of `batchStatuses` (the alarm on "no batch reported" sums
  * the three).
  */
 export const METRICS = {
   namespace: 'scrub62323',
+  /** The `service` dimension (Powertools writes it on every metric) and its value. */
+  serviceDimension: 'service',
   service: 'scrub62323',
   /** Dimension of BatchesReported: the status of the report written. */
   statusDimension: 'status',

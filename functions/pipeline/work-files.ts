@@ -125,20 +125,6 @@ export type MergeLock = Parsed<typeof MergeLockSchema>;
 export const MergeDoneSchema = z.object({ version: version1, state: text });
 export type MergeDone = Parsed<typeof MergeDoneSchema>;
 
-/** The "report ready" notification (no claim data: ids, status and counts). */
-export const ReportReadySchema = z.object({
-  type: z.literal('scrub62323.report-ready'),
-  batchId: text,
-  status: text,
-  asOf: z.iso.date(),
-  reports: z.object({ bucket: text, prefix: text }),
-  source: z.object({ bucket: text, key: text, eTag: z.string().optional() }),
-  lines: count,
-  findings: z.record(z.string(), count),
-  missing: z.array(z.string()).optional(),
-});
-export type ReportReady = Parsed<typeof ReportReadySchema>;
-
 /** First line of a part file; the partial follows in the core's own byte form. */
 export const PartHeaderSchema = z.object({ version: z.int(), batchId: z.string(), index: z.int() });
 
@@ -191,16 +177,6 @@ export function decodeChunkMessage(body: string): ChunkMessage {
   throw new PipelineError(
     'UNREADABLE_MESSAGE',
     `the chunk message is not a scrub62323 chunk message: ${checked.problem}`,
-  );
-}
-
-/** A "report ready" notice as published (the local runner reads them back from its queue). */
-export function decodeReportReady(body: string): ReportReady {
-  const checked = checkJson(ReportReadySchema, body);
-  if (checked.ok) return checked.value;
-  throw new PipelineError(
-    'UNREADABLE_MESSAGE',
-    `the report-ready notice is not readable: ${checked.problem}`,
   );
 }
 

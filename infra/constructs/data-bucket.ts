@@ -20,10 +20,8 @@ export interface DataBucketProps {
 }
 
 export interface UploadNotification {
-  /** Only keys under this prefix notify. */
+  /** Every key under this prefix notifies (no suffix filter: S3 suffix rules match case-sensitively). */
   readonly prefix: string;
-  /** Only keys ending in one of these notify. */
-  readonly suffixes: readonly string[];
 }
 
 /** A private, versioned, TLS-only, SSE-KMS, access-logged, retained bucket for claim data. */
@@ -69,18 +67,13 @@ export class DataBucket extends s3.Bucket {
     );
     const cfnBucket = this.node.defaultChild as s3.CfnBucket;
     cfnBucket.notificationConfiguration = {
-      queueConfigurations: filter.suffixes.map((suffix) => ({
-        event: 's3:ObjectCreated:*',
-        queue: queue.queueArn,
-        filter: {
-          s3Key: {
-            rules: [
-              { name: 'prefix', value: filter.prefix },
-              { name: 'suffix', value: suffix },
-            ],
-          },
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: queue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: filter.prefix }] } },
         },
-      })),
+      ],
     };
     if (policyDependable) cfnBucket.node.addDependency(policyDependable);
   }

@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS } from '../../functions/pipeline/topology.js';
 
 export interface PipelineAlarmsProps {
   /** Told when an alarm fires and when it recovers. */
@@ -17,7 +18,10 @@ export interface PipelineAlarmsProps {
   readonly period?: Duration;
 }
 
-/** Alarms of the pipeline: each fires at its threshold, recovers when back below, and treats no data as OK. */
+/**
+ * Alarms of the pipeline: each fires at its threshold and recovers when back below. They treat no data
+ * as OK, but for the missing-batch alarm, for which no data is the very thing to report.
+ */
 export class PipelineAlarms extends Construct {
   private readonly action: SnsAction;
   private readonly period: Duration;
@@ -80,14 +84,63 @@ export class PipelineAlarms extends Construct {
     );
   }
 
-  private alarm(id: string, description: string, metric: cloudwatch.IMetric, threshold: number): void {
+  /**
+   * `NoBatchReportedAlarm`: no report (complete, rejected or incomplete) was written for `hours` hours,
+   * from the BatchesReported metric validate counts per report. Hourly sums (CloudWatch allows 7 days
+   * of evaluation for periods of an hour or more, one day below that), every one of the last `hours`
+   * below 1. No data is breaching: a stage that stopped receiving uploads writes no metric at all.
+   */
+  whenNoBatchReported(hours: number): void {
+    const hour = Duration.hours(1);
+    const reported = (status: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS.namespace,
+        metricName: METRICS.names.batchesReported,
+        dimensionsMap: { [METRICS.serviceDimension]: METRICS.service, [METRICS.statusDimension]: status },
+        statistic: 'Sum',
+        period: hour,
+      });
+    const statuses = METRICS.batchStatuses;
+    this.alarm(
+      'NoBatchReportedAlarm',
+      `No batch report was written for ${hours} hours: an upload is missing, or its batch is stuck before its report`,
+      new cloudwatch.MathExpression({
+        // One status reports in an hour where the others do not: each missing one counts as none.
+        expression: statuses.map((status) => `FILL(${status}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(statuses.map((status) => [status, reported(status)])),
+        label: 'Batches reported',
+        period: hour,
+      }),
+      1,
+      {
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: hours,
+        datapointsToAlarm: hours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+  }
+
+  private alarm(
+    id: string,
+    description: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    evaluation: Partial<
+      Pick<
+        cloudwatch.AlarmProps,
+        'comparisonOperator' | 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData'
+      >
+    > = {},
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmDescription: description,
       metric,
       threshold,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...evaluation,
+      evaluationPeriods: evaluation.evaluationPeriods ?? 1,
     });
     alarm.addAlarmAction(this.action);
     alarm.addOkAction(this.action);

@@ -65,7 +65,7 @@ describe('reportBucket read', () => {
 });
 
 describe('listUploads on an endpoint without object versions (fauxqs)', () => {
-  it('lists the batches under incoming/ by ETag, oldest first, and nothing else', async () => {
+  it('lists the batches under incoming/ by ETag (any upload but a folder marker), oldest first, and nothing else', async () => {
     const app = buildApp({ logger: false });
     const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
     const client = new S3Client({
@@ -76,10 +76,21 @@ describe('listUploads on an endpoint without object versions (fauxqs)', () => {
     });
     try {
       await client.send(new CreateBucketCommand({ Bucket: 'intake-bucket' }));
-      for (const key of ['incoming/a.csv', 'incoming/b.csv.gz', 'incoming/notes.txt', 'elsewhere/c.csv'])
+      for (const key of [
+        'incoming/a.csv',
+        'incoming/b.csv.gz',
+        'incoming/notes.txt',
+        'incoming/commercial/',
+        'elsewhere/c.csv',
+      ])
         await client.send(new PutObjectCommand({ Bucket: 'intake-bucket', Key: key, Body: key }));
       const uploads = await listUploads(client, 'intake-bucket');
-      expect(uploads.map((upload) => upload.key).sort()).toEqual(['incoming/a.csv', 'incoming/b.csv.gz']);
+      // notes.txt is a batch too: split answers it with a rejected report (UNSUPPORTED_FILE).
+      expect(uploads.map((upload) => upload.key).sort()).toEqual([
+        'incoming/a.csv',
+        'incoming/b.csv.gz',
+        'incoming/notes.txt',
+      ]);
       for (const upload of uploads) {
         expect(upload.versionId).toBeUndefined();
         expect(upload.eTag).toMatch(/^"?[0-9a-f]{32}"?$/);

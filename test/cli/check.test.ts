@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import {
 } from '../../functions/cli/commands/check.js';
 import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
-import { TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
+import { REPORT_FILES, TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 
 const WORKER_URL = pathToFileURL(join(process.cwd(), 'dist/worker.js'));
@@ -356,6 +357,62 @@ describe('scrub62323 check', () => {
       expect(run.error?.message).toMatch(/\(a file is in the way\)$/);
       expect(io.err, 'no progress: nothing was read').toEqual([]);
       expect(run.left).toEqual([]);
+    });
+  });
+});
+
+describe('scrub62323 check: which files are batches (the same names the pipeline takes)', () => {
+  const run = async (name: string, body: Uint8Array | string) => {
+    const file = join(dir, name);
+    await writeFile(file, body);
+    const io = capture();
+    const out = join(dir, `names-${name}`);
+    const code = await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28'], io, {
+      workerUrl: WORKER_URL,
+      now: FIXED_NOW,
+    });
+    return { code, io, summary: JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')), out };
+  };
+  const batch = `${HEADER}\n${CLEAN}\n`;
+
+  it.each([
+    ['NIGHTLY.CSV', batch, 'NIGHTLY'],
+    ['x.CSV.GZ', gzipSync(batch), 'x'],
+    ['Mixed.Csv.gz', gzipSync(batch), 'Mixed'],
+  ])('checks %s: the name is matched in any letter case', async (name, body, batchId) => {
+    const { code, summary } = await run(name, body);
+    expect(code).toBe(0);
+    expect(summary).toMatchObject({ batchId, status: 'complete', counts: { lines: 1, checked: 1 } });
+  });
+
+  it.each([
+    ['notes.txt', batch],
+    ['batch.csv.zip', 'PK\u0003\u0004'],
+    ['batch.tsv', batch],
+  ])(
+    'refuses %s with a rejected report (UNSUPPORTED_FILE) and exit 2, its bytes only hashed',
+    async (name, body) => {
+      const { code, io, summary, out } = await run(name, body);
+      expect(code).toBe(2);
+      expect(io.out.join('')).toMatch(/REJECTED: The file is not a \.csv or \.csv\.gz file/);
+      const bytes = Buffer.from(body);
+      expect(summary).toMatchObject({
+        status: 'rejected',
+        error: { code: 'UNSUPPORTED_FILE' },
+        source: { name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+        counts: { lines: 0, checked: 0 },
+      });
+      expect((await readdir(out)).sort()).toEqual([...REPORT_FILES].sort());
+    },
+  );
+
+  it('refuses an empty file (0 bytes) the same way', async () => {
+    const { code, summary } = await run('empty.csv', '');
+    expect(code).toBe(2);
+    expect(summary).toMatchObject({
+      status: 'rejected',
+      error: { code: 'UNSUPPORTED_FILE', message: 'The file is empty (0 bytes); upload the batch again.' },
+      source: { name: 'empty.csv', bytes: 0 },
     });
   });
 });

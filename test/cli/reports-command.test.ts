@@ -124,9 +124,11 @@ beforeAll(async () => {
   rejected = await run(join(second, 'nightly-batch.csv'));
   for (const [name, body] of Object.entries(INCOMPLETE_FILES))
     await put(REPORTS, `reports/${INCOMPLETE_ID}/${name}`, body);
-  // Uploaded, not yet run; and a file split ignores.
+  // Uploaded, not yet run: a batch file, a file split answers with a rejected report, and a folder marker
+  // split ignores.
   await put(INTAKE, 'incoming/late.csv', 'member_id\n');
   await put(INTAKE, 'incoming/notes.txt', 'not a batch');
+  await put(INTAKE, 'incoming/commercial/', '');
 }, 180_000);
 
 afterAll(async () => {
@@ -263,6 +265,11 @@ describe.skipIf(!hasMoto)('scrub62323 reports on moto_server', () => {
       ['incoming/nightly-batch.csv', complete.batchId, 'complete'],
       ['incoming/nightly-batch.csv', rejected.batchId, 'rejected'],
       ['incoming/late.csv', expect.stringMatching(new RegExp(`^${today}-late-[0-9a-f]{10}$`)), 'waiting'],
+      [
+        'incoming/notes.txt',
+        expect.stringMatching(new RegExp(`^${today}-notes\\.txt-[0-9a-f]{10}$`)),
+        'waiting',
+      ],
     ]);
 
     const table = await reports(['status']);
@@ -287,10 +294,13 @@ describe.skipIf(!hasMoto)('scrub62323 reports on moto_server', () => {
       money(complete.summary.dollarsAtRisk),
     ]);
     expect(cells[3]!.slice(1)).toEqual(['late.csv', rows[2]!.batchId, 'waiting', '-', '-', '-', '-']);
-    expect(table.stderr).toBe(`scrub62323: 3 upload(s) in ${INTAKE}\n`);
+    expect(table.stderr).toBe(`scrub62323: 4 upload(s) in ${INTAKE}\n`);
 
     const waiting = JSON.parse((await reports(['status', '--json', '--status', 'waiting'])).stdout);
-    expect(waiting.map((row: { key: string }) => row.key)).toEqual(['incoming/late.csv']);
+    expect(waiting.map((row: { key: string }) => row.key)).toEqual([
+      'incoming/late.csv',
+      'incoming/notes.txt',
+    ]);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(JSON.parse((await reports(['status', '--json', '--since', tomorrow])).stdout)).toEqual([]);
   });

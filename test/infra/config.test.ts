@@ -18,6 +18,8 @@ describe('readConfig', () => {
       stage: 'dev',
       reportRetentionDays: DEFAULT_REPORT_RETENTION_DAYS,
       logLevel: 'INFO',
+      maxUploadBytes: 2 * 1024 ** 3,
+      expectBatchEveryHours: 26,
     });
   });
 
@@ -29,11 +31,15 @@ describe('readConfig', () => {
         logLevel: 'debug',
         alertEmail: 'ops@example.org',
         reportEmail: 'billing@example.org',
+        maxUploadBytes: '1048576',
+        expectBatchEveryHours: '50',
       }),
     ).toEqual({
       stage: 'prod',
       reportRetentionDays: 2555,
       logLevel: 'DEBUG',
+      maxUploadBytes: 1_048_576,
+      expectBatchEveryHours: 50,
       alertEmail: 'ops@example.org',
       reportEmail: 'billing@example.org',
     });
@@ -55,9 +61,34 @@ describe('readConfig', () => {
     [{ alertEmail: 'not-an-address' }, /alertEmail/],
     [{ reportEmail: 42 }, /reportEmail/],
     [{ logLevel: 'LOUD' }, /logLevel/],
+    [
+      { maxUploadBytes: '0' },
+      /context "maxUploadBytes" must be a whole number from 1 to 5497558138880 \(got "0"\)/,
+    ],
+    [{ maxUploadBytes: '2GB' }, /maxUploadBytes/],
+    [
+      { expectBatchEveryHours: '169' },
+      /context "expectBatchEveryHours" must be a whole number from 0 to 168/,
+    ],
+    [{ expectBatchEveryHours: '-1' }, /expectBatchEveryHours/],
+    [{ expectBatchEveryHours: '1.5' }, /expectBatchEveryHours/],
+    [{ expectBatchEveryHours: 'daily' }, /expectBatchEveryHours/],
   ])('rejects %o', (context, message) => {
     expect(() => configOf(context)).toThrow(message);
   });
+});
+
+describe('expectBatchEveryHours=0', () => {
+  it(
+    'leaves the missing-batch alarm out, and only it',
+    () => {
+      const { template } = synth({ expectBatchEveryHours: '0' });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(6);
+      expect(JSON.stringify(alarms)).not.toContain('BatchesReported');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe('stack with context values', () => {
@@ -73,6 +104,8 @@ describe('stack with context values', () => {
       reportRetentionDays: '2555',
       logLevel: 'debug',
       terminationProtection: 'true',
+      maxUploadBytes: '1048576',
+      expectBatchEveryHours: '50',
     }));
   }, SYNTH_TIMEOUT_MS);
 
@@ -121,6 +154,18 @@ describe('stack with context values', () => {
     expect(dataStack.stackName).toBe('Scrub62323-prod-data');
     expect(dataStack.terminationProtection).toBe(true);
     expect(stack.terminationProtection).toBe(false);
+  });
+
+  it('gives split maxUploadBytes, validate the stack name, and the missing-batch alarm its window', () => {
+    const variables = (fn: Parameters<typeof id>[0]) =>
+      (resource(template, id(fn)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables(stack.functions.split).MAX_UPLOAD_BYTES).toBe('1048576');
+    expect(variables(stack.functions.validate).STACK_NAME).toBe('Scrub62323-prod');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      EvaluationPeriods: 50,
+      DatapointsToAlarm: 50,
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('passes logLevel to the functions and to Lambda log filtering', () => {

@@ -6,6 +6,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyTableDefinition } from '../../functions/adapters/dynamo-history.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../functions/core/intake/upload-file.js';
 import {
   BUCKETS,
   DEFAULT_REPORT_RETENTION_DAYS,
@@ -308,21 +309,15 @@ describe('messaging', () => {
     },
   );
 
-  it('notifies the intake queue of incoming/*.csv and incoming/*.csv.gz uploads, natively (no custom resource)', () => {
-    const notification = (suffix: string) => ({
-      Event: 's3:ObjectCreated:*',
-      Queue: getAtt(ids.queues.intake),
-      Filter: {
-        S3Key: {
-          Rules: [
-            { Name: 'prefix', Value: PREFIX.incoming },
-            { Name: 'suffix', Value: suffix },
-          ],
-        },
-      },
-    });
+  it('notifies the intake queue of every upload under incoming/ (no suffix filter), natively (no custom resource)', () => {
     expect(resource(template, ids.buckets.intake).Properties.NotificationConfiguration).toEqual({
-      QueueConfigurations: [notification('.csv'), notification('.csv.gz')],
+      QueueConfigurations: [
+        {
+          Event: 's3:ObjectCreated:*',
+          Queue: getAtt(ids.queues.intake),
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: PREFIX.incoming }] } },
+        },
+      ],
     });
     template.resourceCountIs('Custom::S3BucketNotifications', 0);
     template.resourceCountIs('AWS::Lambda::Function', 2);
@@ -448,6 +443,7 @@ describe('compute', () => {
       Variables: {
         WORK_BUCKET: { Ref: ids.buckets.work },
         CHUNK_QUEUE_URL: { Ref: ids.queues.chunk },
+        MAX_UPLOAD_BYTES: String(DEFAULT_MAX_UPLOAD_BYTES),
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -462,6 +458,7 @@ describe('compute', () => {
         CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
         REPORT_TOPIC_ARN: { Ref: ids.topics.reportReady },
         HISTORY_TABLE: { Ref: ids.historyTable },
+        STACK_NAME: 'Scrub62323-dev',
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -848,12 +845,56 @@ describe('operations', () => {
     });
   });
 
+  it('alarms when no batch was reported for 26 hours: hourly sums of BatchesReported of every status, missing data breaching', () => {
+    const [alarm, ...others] = alarms().filter((a) =>
+      JSON.stringify(a.Metrics ?? []).includes('"BatchesReported"'),
+    );
+    expect(others).toEqual([]);
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: ids.topics.alarm }],
+      OKActions: [{ Ref: ids.topics.alarm }],
+    });
+    const metrics = alarm?.Metrics as { Id: string; Expression?: string; ReturnData?: boolean }[];
+    expect(metrics.filter((m) => m.ReturnData !== false)).toEqual([
+      expect.objectContaining({
+        Expression: 'FILL(complete, 0) + FILL(rejected, 0) + FILL(incomplete, 0)',
+      }),
+    ]);
+    for (const status of ['complete', 'rejected', 'incomplete']) {
+      expect(metrics).toContainEqual({
+        Id: status,
+        MetricStat: {
+          Metric: {
+            Namespace: 'scrub62323',
+            MetricName: 'BatchesReported',
+            Dimensions: [
+              { Name: 'service', Value: 'scrub62323' },
+              { Name: 'status', Value: status },
+            ],
+          },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      });
+    }
+    // CloudWatch evaluates at most 7 days, and at most 1 day for periods under an hour.
+    expect(3600 * 26).toBeLessThanOrEqual(604_800);
+  });
+
   it('sends every alarm, and its recovery, to the alarm topic', () => {
-    expect(alarms()).toHaveLength(6);
+    expect(alarms()).toHaveLength(7);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: ids.topics.alarm }]);
       expect(alarm.OKActions).toEqual([{ Ref: ids.topics.alarm }]);
-      expect(alarm.TreatMissingData).toBe('notBreaching');
+      // Only the missing-batch alarm counts no data as a problem: no data is what it reports.
+      const missingBatch = JSON.stringify(alarm.Metrics ?? []).includes('"BatchesReported"');
+      expect(alarm.TreatMissingData).toBe(missingBatch ? 'breaching' : 'notBreaching');
     }
   });
 

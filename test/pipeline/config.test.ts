@@ -11,8 +11,18 @@ describe('loadSplitConfig', () => {
       chunkLines: 20_000,
       maxRecords: 100_000_000,
       maxGzipRatio: 50,
+      maxUploadBytes: 2 * 1024 ** 3,
       logLevel: 'INFO',
     });
+  });
+
+  it("reads the upload size limit (MAX_UPLOAD_BYTES), up to S3's largest object", () => {
+    const env = { WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' };
+    expect(loadSplitConfig({ ...env, MAX_UPLOAD_BYTES: '1000' }).maxUploadBytes).toBe(1000);
+    expect(() => loadSplitConfig({ ...env, MAX_UPLOAD_BYTES: '0' })).toThrow(
+      'MAX_UPLOAD_BYTES must be a whole number from 1 to 5497558138880 (got "0")',
+    );
+    expect(() => loadSplitConfig({ ...env, MAX_UPLOAD_BYTES: '2GB' })).toThrow(/MAX_UPLOAD_BYTES/);
   });
 
   it('reads the BATCH_TOO_LARGE limits, and names a bad one', () => {
@@ -57,6 +67,15 @@ describe('loadValidateConfig', () => {
         LOG_LEVEL: 'debug',
       }),
     ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', logLevel: 'DEBUG' });
+  });
+
+  it('reads the stack name and the region (set by Lambda) the notice names, and checks both', () => {
+    expect(
+      loadValidateConfig({ ...env, STACK_NAME: 'Scrub62323-prod', AWS_REGION: 'eu-west-1' }),
+    ).toMatchObject({ stackName: 'Scrub62323-prod', region: 'eu-west-1' });
+    const attempt = () => loadValidateConfig({ ...env, STACK_NAME: 'my stack', AWS_REGION: 'Europe' });
+    expect(attempt).toThrow(/STACK_NAME must be a CloudFormation stack name \(got "my stack"/);
+    expect(attempt).toThrow(/AWS_REGION must be an AWS region name \(got "Europe"/);
   });
 
   it('requires the receive count and checks the topic ARN', () => {

@@ -192,7 +192,9 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
     },
     async open(bucket, key) {
       const body = objects.get(id(bucket, key));
-      return body ? { body: chunksOf(body), metadata: {} } : 'missing';
+      return body
+        ? { body: chunksOf(body), metadata: {}, size: body.byteLength, discard: () => undefined }
+        : 'missing';
     },
     async write(bucket, key, body) {
       objects.set(id(bucket, key), bytes(body));

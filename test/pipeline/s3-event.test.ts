@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeEventKey,
   encodeEventKey,
-  isBatchKey,
+  isUploadKey,
   objectCreatedEvent,
   parseIntakeMessage,
   testEvent,
@@ -29,11 +29,14 @@ describe('S3 event keys', () => {
     expect(() => decodeEventKey('incoming/%E2%9C.csv')).toThrow(UnreadableMessageError);
   });
 
-  it('takes only .csv and .csv.gz under incoming/', () => {
-    expect(isBatchKey('incoming/a.csv')).toBe(true);
-    expect(isBatchKey('incoming/a.csv.gz')).toBe(true);
-    expect(isBatchKey('incoming/a.txt')).toBe(false);
-    expect(isBatchKey('other/a.csv')).toBe(false);
+  it('answers every object under incoming/ but folder markers, whatever its name', () => {
+    expect(isUploadKey('incoming/a.csv')).toBe(true);
+    expect(isUploadKey('incoming/A.CSV.GZ')).toBe(true);
+    expect(isUploadKey('incoming/a.txt')).toBe(true);
+    expect(isUploadKey('incoming/commercial/a.csv')).toBe(true);
+    expect(isUploadKey('incoming/commercial/')).toBe(false);
+    expect(isUploadKey('incoming/')).toBe(false);
+    expect(isUploadKey('other/a.csv')).toBe(false);
   });
 });
 

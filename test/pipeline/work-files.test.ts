@@ -13,7 +13,6 @@ import {
   decodeManifest,
   decodePart,
   decodeRejected,
-  decodeReportReady,
   describeChunk,
   encodeChunk,
   encodeJson,
@@ -24,7 +23,6 @@ import {
   MergeDoneSchema,
   PART_VERSION,
   type PartFile,
-  type ReportReady,
 } from '../../functions/pipeline/work-files.js';
 import { chunksOf } from './helpers.js';
 
@@ -280,35 +278,6 @@ describe('chunk message problems', () => {
         code: 'UNREADABLE_MESSAGE',
         message: `the chunk message is not a scrub62323 chunk message: ${problem}`,
       }),
-    );
-  });
-});
-
-describe('report-ready notice', () => {
-  const notice: ReportReady = {
-    type: 'scrub62323.report-ready',
-    batchId: BATCH,
-    status: 'findings',
-    asOf: '2026-11-28',
-    reports: { bucket: 'reports', prefix: `reports/${BATCH}/` },
-    source: { bucket: 'intake', key: 'incoming/b.csv', eTag: 'abc' },
-    lines: 3,
-    findings: { error: 1, warning: 0 },
-  };
-
-  it('reads back what the merge publishes', () => {
-    expect(decodeReportReady(encodeJson(notice))).toEqual(notice);
-  });
-
-  it('names what is wrong', () => {
-    expect(() => decodeReportReady(encodeJson({ ...notice, lines: undefined }))).toThrow(
-      expect.objectContaining({
-        code: 'UNREADABLE_MESSAGE',
-        message: expect.stringMatching(/lines: missing$/),
-      }),
-    );
-    expect(() => decodeReportReady(encodeJson({ ...notice, type: 'other' }))).toThrow(
-      /type: expected "scrub62323.report-ready"$/,
     );
   });
 });

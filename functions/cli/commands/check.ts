@@ -16,12 +16,13 @@ import type { HistorySource, SessionSink } from '../../core/engine/accumulator.j
 import { isScrubError } from '../../core/errors.js';
 import type { SessionRecordInput } from '../../core/history-port.js';
 import { parseLimit } from '../../core/intake/reader.js';
+import { measureUpload, uploadRefusalOf } from '../../core/intake/upload-file.js';
 import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
-import type { Summary } from '../../core/report/summary.js';
+import type { BatchError, Summary } from '../../core/report/summary.js';
 import type { RuleBooks } from '../../core/rules/books.js';
 import type { PackChoice } from '../../core/rules/packs/load.js';
-import { type ChunkChecker, scrubBatch } from '../../core/scrub.js';
+import { type ChunkChecker, refusedReport, scrubBatch } from '../../core/scrub.js';
 import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
 import { booksOfChoice, readPackChoice } from '../packs.js';
 import { guardStop } from '../stop-guard.js';
@@ -31,7 +32,9 @@ import { startWorkerPool, type WorkerPool } from '../worker-pool.js';
 export const CHECK_HELP = `Usage: scrub62323 check <batch.csv> [options]
 
 Checks a claim batch (.csv or .csv.gz) against rule set 62323/v2 (and any rule packs) and writes
-the report folder: findings.csv, findings.xlsx, summary.json, rejected.csv and report.html.
+the report folder: findings.csv, findings.xlsx, summary.json, rejected.csv and report.html. A file
+of another name (any letter case is fine: NIGHTLY.CSV), or an empty one, gets a rejected report
+(UNSUPPORTED_FILE), as the pipeline gives it.
 
 Options:
   --out DIR            report folder (default ./reports/<batch name>/)
@@ -123,7 +126,11 @@ export async function runCheckCommand(
   const folder = resolve(options.out ?? join('reports', name));
   const recordTo = options.record ? options.history : undefined;
   const run = { ...options, size, workers, name, folder, history, recordTo, packs, books };
-  const summary = await scrubToFolder(run, io, deps);
+  // The same names and sizes the pipeline refuses (it also has an upload size limit; check streams any size).
+  const refusal = uploadRefusalOf(basename(options.file), size);
+  const summary = refusal
+    ? await refuseToFolder(run, refusal.error, io, deps)
+    : await scrubToFolder(run, io, deps);
   return exitCodeFor(summary, options.failOn);
 }
 
@@ -326,6 +333,36 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
     closeSpill();
     stop.dispose();
     await pool?.close().catch(() => undefined);
+  }
+}
+
+/** Writes the rejected report of a file that is no batch file (its bytes are only hashed). */
+async function refuseToFolder(
+  run: CheckRun,
+  error: BatchError,
+  io: CommandIo,
+  deps: CheckDeps,
+): Promise<Summary> {
+  try {
+    checkReportFolder(run.folder, REPORT_FILES);
+    const source = await measureUpload(createReadStream(run.file, { highWaterMark: 1 << 20 }));
+    const result = refusedReport(
+      {
+        batchId: run.name,
+        sourceName: basename(run.file),
+        asOf: run.asOf,
+        books: run.books,
+        ...(deps.now ? { now: deps.now } : {}),
+      },
+      source,
+      error,
+    );
+    await writeReportFolder(run.folder, result.report);
+    io.stdout(summaryText(result.summary, run.folder));
+    return result.summary;
+  } catch (error) {
+    if (error instanceof ReportFolderError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

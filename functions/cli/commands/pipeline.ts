@@ -5,13 +5,14 @@
  * loads them.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeFsError } from '../../adapters/report-folder.js';
 import { isScrubError } from '../../core/errors.js';
 import { readHistoryTable } from '../../core/history-csv.js';
 import { stateFolderOf } from '../../local/state-folder.js';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
+import { emailView } from '../../pipeline/notice.js';
 import { EXIT, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
 
@@ -20,8 +21,9 @@ export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
 Runs the serverless pipeline locally: uploads the batch (.csv or .csv.gz) to incoming/ in the intake
 bucket, delivers the S3 event, and runs the split and validate functions on real SQS messages until
 this upload's report is in the reports bucket (other runs may share the endpoint); then downloads it
-and prints the summary. The report is the same as \`scrub62323 check\` gives for the same file,
-as-of date and history.
+and prints the summary (stdout) and the "report ready" notice as email subscribers get it (stderr).
+The report is the same as \`scrub62323 check\` gives for the same file, as-of date and history; a
+file of another name, or an empty one, gets a rejected report (UNSUPPORTED_FILE), as check gives it.
 
 Member history: validate reads the earlier sessions of the batch's members from a DynamoDB table and
 records this batch's sessions in it, as in AWS. The table is on an embedded DynamoDB emulator whose
@@ -117,9 +119,6 @@ export async function runPipelineCommand(
       throw new UsageError('pipeline needs exactly one batch file (see scrub62323 pipeline --help)');
     const file = positionals[0]!;
     await requireFile(file, 'batch');
-    if (!/\.csv(\.gz)?$/.test(file)) {
-      throw new UsageError(`${basename(file)} is not a .csv or .csv.gz file (the pipeline takes only those)`);
-    }
     const asOf = values['as-of'] === undefined ? undefined : requireAsOf(values['as-of']);
     const endpoint = values.endpoint;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
@@ -149,6 +148,8 @@ export async function runPipelineCommand(
         onNotice: (text) => io.stderr(`scrub62323: note: ${text}\n`),
       });
       io.stdout(summaryText(run.summary, run.folder!));
+      // The notice is what subscribers were told, beside the result: stderr, with the other notes.
+      if (run.notice) io.stderr(noticeText(emailView(run.notice)));
       if (run.summary.status === 'rejected') return EXIT.rejected;
       return run.summary.status === 'incomplete' ? 1 : EXIT.processed;
     } catch (error) {
@@ -162,6 +163,9 @@ export async function runPipelineCommand(
     return EXIT.usage;
   }
 }
+
+const noticeText = (email: string): string =>
+  `\n--- the "report ready" notice, as email subscribers get it ---\n${email}---\n`;
 
 function parse(args: string[]) {
   return parseArgs({

@@ -45,7 +45,6 @@ describe('scrub62323 pipeline', () => {
     [[SAMPLE, '--endpoint', 'localhost:4566'], '--endpoint "localhost:4566" is not an http(s) URL'],
     [[SAMPLE, '--chunk-lines', '0'], '--chunk-lines takes a whole number'],
     [[SAMPLE, '--bogus'], "Unknown option '--bogus'"],
-    [['package.json'], 'package.json is not a .csv or .csv.gz file'],
   ])('refuses %j with exit code 2 and one sentence', async (args, message) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);
@@ -55,8 +54,26 @@ describe('scrub62323 pipeline', () => {
 
   it('runs the sample through the pipeline and downloads the report', async () => {
     const out = join(folder, 'sample');
-    const { code, stdout } = await run([SAMPLE, '--as-of', AS_OF, '--history', SAMPLE_HISTORY, '--out', out]);
+    const { code, stdout, stderr } = await run([
+      SAMPLE,
+      '--as-of',
+      AS_OF,
+      '--history',
+      SAMPLE_HISTORY,
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
+    // The notice, as email subscribers get it, on stderr beside the summary.
+    expect(stderr).toContain('--- the "report ready" notice, as email subscribers get it ---\n');
+    expect(stderr).toContain('From: scrub62323 report ready <no-reply@sns.amazonaws.com>\n');
+    expect(stderr).toMatch(
+      /\nSubject: scrub62323: complete — nightly-batch — [\d,]+ errors?, \$[\d,]+\.\d\d at risk\n\n/,
+    );
+    expect(stderr).toMatch(
+      /\nscrub62323 has written the report of batch \d{4}-\d{2}-\d{2}-nightly-batch-[0-9a-f]{10} \(file nightly-batch\.csv\)\.\n/,
+    );
+    expect(stderr).toContain('Lines:              724 (722 checked, 2 rejected)');
     expect(stdout).toMatch(
       /^scrub62323 62323\/v2 — batch \d{4}-\d{2}-\d{2}-nightly-batch-[0-9a-f]{10} \(as of 2026-11-28\)/,
     );
@@ -64,6 +81,7 @@ describe('scrub62323 pipeline', () => {
     expect(stdout).toContain(`Report: ${out}`);
     expect((await readdir(out)).sort()).toEqual([
       'findings.csv',
+      'findings.xlsx',
       'rejected.csv',
       'report.html',
       'summary.json',
@@ -73,6 +91,17 @@ describe('scrub62323 pipeline', () => {
       ruleSet: '62323/v2',
       asOf: AS_OF,
     });
+  });
+
+  it('gives a file of another name a rejected report (UNSUPPORTED_FILE) and its notice, exit 2, as check does', async () => {
+    const notes = join(folder, 'notes.txt');
+    await writeFile(notes, 'not a batch\n');
+    const { code, stdout, stderr } = await run([notes, '--out', join(folder, 'notes')]);
+    expect(code).toBe(2);
+    expect(stdout).toContain('REJECTED: The file is not a .csv or .csv.gz file');
+    expect(stderr).toContain('\nSubject: scrub62323: rejected — notes.txt — unsupported file\n');
+    const summary = JSON.parse(await readFile(join(folder, 'notes', 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ status: 'rejected', error: { code: 'UNSUPPORTED_FILE' } });
   });
 
   it('exits 2 for a rejected batch', async () => {

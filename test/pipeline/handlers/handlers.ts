@@ -1,6 +1,7 @@
 /** The split and validate handlers on an in-memory store, fed typed SQS events, for handler tests. */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS } from '../../../functions/core/intake/reader.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../functions/core/intake/upload-file.js';
 import type { SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
@@ -18,6 +19,7 @@ export const splitConfig: SplitConfig = {
   chunkLines: 10,
   maxRecords: DEFAULT_MAX_RECORDS,
   maxGzipRatio: DEFAULT_MAX_GZIP_RATIO,
+  maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   logLevel: 'INFO',
 };
 

@@ -37,6 +37,37 @@ describe('the split handler', () => {
     expect(h.sender.sent).toHaveLength(3); // 30 records, 10 a chunk
   });
 
+  it('ignores a folder marker (incoming/<pack>/, the S3 console\'s "Create folder"): no batch, no report', async () => {
+    const h = harness();
+    await h.store.write(INTAKE_BUCKET, 'incoming/commercial/', '');
+    const response = await h.split(sqsEvent(upload('incoming/commercial/')), lambdaContext('split'));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(h.sender.sent).toEqual([]);
+    expect([...h.store.objects.keys()]).toEqual([`${INTAKE_BUCKET}/incoming/commercial/`]);
+  });
+
+  it('answers any other upload: a rejected manifest (UNSUPPORTED_FILE) and one finalize message', async () => {
+    const h = harness();
+    await h.store.write(INTAKE_BUCKET, 'incoming/commercial/Notes.TXT', 'hello\n');
+    await h.split(sqsEvent(upload('incoming/commercial/Notes.TXT')), lambdaContext('split'));
+    expect(h.sender.sent.map((body) => JSON.parse(body).kind)).toEqual(['finalize']);
+    const manifestKey = [...h.store.objects.keys()].find((key) => key.endsWith('/manifest.json'))!;
+    const manifest = JSON.parse(Buffer.from(h.store.objects.get(manifestKey)!).toString('utf8'));
+    expect(manifest).toMatchObject({
+      rejection: { code: 'UNSUPPORTED_FILE' },
+      source: { name: 'Notes.TXT', bytes: 6, gzipped: false },
+      expectedChunks: 0,
+      rulePacks: { packs: [] },
+    });
+    expect(h.logs.map(parsed)).toContainEqual(
+      expect.objectContaining({
+        message: 'upload refused: not a batch file',
+        code: 'UNSUPPORTED_FILE',
+        bytes: 6,
+      }),
+    );
+  });
+
   it('reports a batch whose every message failed instead of throwing', async () => {
     const h = harness();
     const first = sqsRecord('{');
