@@ -24,10 +24,12 @@ import {
   writeRows,
 } from './support.js';
 
-const FILES = ['findings.csv', 'rejected.csv', 'report.html', 'summary.json'];
+/** The five files of formats.md. */
+const FILES = ['findings.csv', 'findings.xlsx', 'rejected.csv', 'report.html', 'summary.json'];
 const PRIVATE = {
   '.': '700',
   'findings.csv': '600',
+  'findings.xlsx': '600',
   'rejected.csv': '600',
   'report.html': '600',
   'summary.json': '600',
