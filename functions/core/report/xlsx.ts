@@ -6,12 +6,13 @@
  * claim (claimsOf), the price of sorting claims by dollars at risk.
  *
  * The SpreadsheetML parts are written by hand, on purpose: no well-kept JS library writes xlsx both
- * streamed and fast. exceljs's streaming WorkbookWriter managed ~8,000 rows/s of 16 columns on the
- * bench machine (5–10 s for the 1M-line batch's 33,000 findings, minutes at 300,000+), and it has no
- * backpressure; SheetJS does not stream xlsx writes at all. The parts here are the few a workbook of
- * plain values needs (ECMA-376 Part 1, §18), and the tests read them back with exceljs's reader.
- * The zip is fflate's streaming Zip (no ZIP64: a sheet's XML must stay under 4 GiB, which Excel's
- * 1,048,576-row limit keeps it well under); the deflating is Node's zlib (see ZlibEntry).
+ * streamed and fast. exceljs's streaming WorkbookWriter took 6.1–12.3 s on the bench machine for
+ * the 1M-line batch's workbook (33,689 findings and 33,682 claim rows: 5,500–11,000 rows/s; minutes
+ * at 300,000+ findings), and it has no backpressure; SheetJS does not stream xlsx writes at all.
+ * This writer takes 1.3–1.6 s for it (42,000–52,000 rows/s). The parts here are the few a workbook
+ * of plain values needs (ECMA-376 Part 1, §18); the tests read them back with exceljs's reader.
+ * The zip is fflate's streaming Zip (no ZIP64: a sheet's XML must stay under 4 GiB; a full sheet
+ * of findings, ~1.2 KB each, is about 1.3 GB); the deflating is Node's zlib (see ZlibEntry).
  *
  * Text cells are inline strings, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
  * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text).
@@ -179,8 +180,9 @@ const TEXT_CHUNK = 1 << 20;
 /** Bytes of zip gathered before they are handed to the reader. */
 const PIECE_BYTES = 1 << 16;
 /**
- * zlib's level 3: on the Findings sheet of the bench's batch (40 MB of XML), as fast as level 1
- * and 7% smaller; level 6 is 13% smaller again but takes 2.5 times as long.
+ * zlib's level 3: on the Findings sheet of the bench's batch (40 MB of XML), 7% smaller than level
+ * 1 in about the same time (0.2–0.35 s either, within the machine's noise); level 6 is 13% smaller
+ * again but takes 2.5 times as long.
  */
 const DEFLATE_LEVEL = 3;
 
@@ -190,7 +192,7 @@ const DEFLATE_LEVEL = 3;
  * streams are asynchronous, so each chunk is deflated whole and ends in a sync flush (an empty
  * stored block, byte-aligned, not final): the chunks' deflate streams laid end to end are one valid
  * deflate stream, the last ending in the final block. fflate's ZipPassThrough is made for this
- * (\`process\` may compress; it keeps the CRC and sizes of the data pushed).
+ * (`process` may compress; it keeps the CRC and sizes of the data pushed).
  */
 class ZlibEntry extends ZipPassThrough {
   constructor(filename: string) {
