@@ -3,8 +3,7 @@
  * prefix): which files, their content types, their order, and how each renders. Each file renders
  * as a sequence of pieces, so a writer can stream a big batch's findings.csv and findings.xlsx
  * instead of holding them (and every row on the way) in memory at once. The text files render
- * synchronously, piece by piece; findings.xlsx is bytes, rendered asynchronously as it is read
- * (exceljs writes to a stream).
+ * synchronously, piece by piece; findings.xlsx is bytes, rendered as it is read.
  */
 import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';

@@ -45,7 +45,7 @@ function expectTextCells(csvRow: FindingRow, cell: (column: string) => ExcelJS.C
   for (const column of [...ids, ...texts]) {
     const expected = unguarded(csvRow[column as keyof FindingRow] as string);
     expect(plainValue(cell(column)), column).toBe(expected === '' ? null : expected);
-    if (expected !== '') expect(cell(column).type, column).toBe(ExcelJS.ValueType.RichText);
+    if (expected !== '') expect(cell(column).type, column).toBe(ExcelJS.ValueType.String);
   }
 }
 
@@ -130,7 +130,7 @@ describe('findings.xlsx', () => {
       expect(xml, name).not.toMatch(/<f[ >]/);
       expect(xml, name).not.toMatch(/t="str"/);
     }
-    expect((await sheetXml(bytes)).get('Findings')).toContain('t="inlineStr"><is><r><t>=1+1</t>');
+    expect((await sheetXml(bytes)).get('Findings')).toContain('t="inlineStr"><is><t>=1+1</t></is>');
   });
 
   it('freezes and filters the header row of every sheet, over all its rows', async () => {
@@ -193,6 +193,28 @@ describe('findings.xlsx', () => {
     const sheet = (await readWorkbook(await xlsxOf(run.result.report))).getWorksheet('Rejected')!;
     const rows = sheetRows(sheet).slice(1);
     expect(rows).toEqual([[7, 7, run.rejected[0]!.reason, '=oops,1']]);
+  });
+
+  it('keeps text as written: spaces at the ends, markup characters, line breaks; controls XML cannot hold as \uFFFD', async () => {
+    const odd = ['  spaced out  ', 'a<b>&c', '"quoted\rcarriage\nfeed"', 'ctl\u0001x', 'esc_x0041_'];
+    const run = await scrub(`${batch([{ claim_id: 'A' }])}${odd.join('\n')}\n`);
+    const bytes = await xlsxOf(run.result.report);
+    const rows = sheetRows((await readWorkbook(bytes)).getWorksheet('Rejected')!).slice(1);
+    expect(rows).toHaveLength(run.rejected.length);
+    const excelEscaped = (raw: string) => raw.replace(/_x([0-9A-Fa-f]{4})_/g, '_x005F_x$1_');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls XML 1.0 forbids
+    const xmlSafe = (raw: string) => raw.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '\uFFFD');
+    expect(rows.map((row) => row[3])).toEqual(
+      run.rejected.map((record) => excelEscaped(xmlSafe(record.raw))),
+    );
+    expect(run.rejected.map((record) => record.raw)).toEqual(
+      expect.arrayContaining(['  spaced out  ', 'a<b>&c']),
+    );
+    const xml = (await sheetXml(bytes)).get('Rejected')!;
+    expect(xml).toContain('<t xml:space="preserve">  spaced out  </t>');
+    expect(xml).toContain('<t>a&lt;b&gt;&amp;c</t>');
+    expect(xml).toContain('"quoted&#13;carriage</t>');
+    expect(xml).toContain('<t>esc_x005F_x0041_</t>');
   });
 
   it('continues a sheet past the row limit on the next, each with its header, frozen and filtered', async () => {
