@@ -22,10 +22,11 @@ export interface FlaggedFinding {
   readonly echo: LineEcho;
 }
 
-/** Flagged lines of one encounter NPI (`(none)` for lines without one). */
+/** Flagged lines of one encounter NPI (`(none)` for lines without one) and its dollars at risk. */
 export interface ProviderFigures {
   readonly npi: string;
   lines: number;
+  /** Charges of its lines with at least one error finding, in cents. */
   cents: number;
   /** The lowest flagged line: ties in the ranking go to the provider flagged first. */
   firstLine: number;
@@ -88,11 +89,12 @@ export class FindingsTally {
       if (rule.lastLine !== line) rule.cents += charge();
       rule.lastLine = line;
     }
-    if (severity === 'error') {
-      if (this.errorLines.add(line)) this.errorCents += charge();
-      if (echo.claimId !== '') this.errorClaims.add(echo.claimId);
-    }
-    if (this.flagged.add(line)) this.addProviderLine(echo.providerNpi, line, charge());
+    const newLine = this.flagged.add(line);
+    const newErrorLine = severity === 'error' && this.errorLines.add(line);
+    if (newErrorLine) this.errorCents += charge();
+    if (severity === 'error' && echo.claimId !== '') this.errorClaims.add(echo.claimId);
+    if (newLine || newErrorLine)
+      this.addToProvider(echo.providerNpi, line, newLine, newErrorLine ? charge() : 0);
   }
 
   /** The figures of a chunk's findings (their lines are no other chunk's). */
@@ -113,21 +115,25 @@ export class FindingsTally {
     const { lines, cents, errors, npis, npiOf } = chunk;
     for (let at = 0; at < lines.length; at += 1) {
       const line = lines[at]!;
-      if (errors[at] === 1 && this.errorLines.add(line)) this.errorCents += cents[at]!;
-      if (this.flagged.add(line)) this.addProviderLine(npis[npiOf[at]!]!, line, cents[at]!);
+      const newLine = this.flagged.add(line);
+      const newErrorLine = errors[at] === 1 && this.errorLines.add(line);
+      if (newErrorLine) this.errorCents += cents[at]!;
+      if (newLine || newErrorLine)
+        this.addToProvider(npis[npiOf[at]!]!, line, newLine, newErrorLine ? cents[at]! : 0);
     }
   }
 
-  private addProviderLine(providerNpi: string, line: number, cents: number): void {
+  /** A line new to the tally, or newly with an error (its charge then counts as dollars at risk). */
+  private addToProvider(providerNpi: string, line: number, newLine: boolean, errorCents: number): void {
     const npi = providerNpi || '(none)';
-    const entry = this.providers.get(npi);
+    let entry = this.providers.get(npi);
     if (entry === undefined) {
-      this.providers.set(npi, { npi, lines: 1, cents, firstLine: line });
-      return;
+      entry = { npi, lines: 0, cents: 0, firstLine: line };
+      this.providers.set(npi, entry);
     }
-    entry.lines += 1;
-    entry.cents += cents;
+    if (newLine) entry.lines += 1;
     if (line < entry.firstLine) entry.firstLine = line;
+    entry.cents += errorCents;
   }
 
   get flaggedLines(): number {
@@ -158,10 +164,10 @@ export class FindingsTally {
     }));
   }
 
-  /** The `count` providers with the most flagged lines, then the most charges. */
+  /** The `count` providers with the most dollars at risk, then the most flagged lines. */
   topProviders(count: number): ProviderFigures[] {
     return [...this.providers.values()]
-      .sort((a, b) => b.lines - a.lines || b.cents - a.cents || a.firstLine - b.firstLine)
+      .sort((a, b) => b.cents - a.cents || b.lines - a.lines || a.firstLine - b.firstLine)
       .slice(0, count);
   }
 }

@@ -116,7 +116,7 @@ function figures(summary: Summary): string {
   ].join('')}</section>`;
 }
 
-function charts(summary: Summary, data: WorklistData): string {
+function charts(summary: Summary, batch: ReportBatch | undefined): string {
   if (summary.status === 'rejected') return '';
   const rules = Object.entries(summary.byRule) as [RuleId, RuleSummary][];
   const dollars: Bar[] = rules
@@ -146,9 +146,8 @@ function charts(summary: Summary, data: WorklistData): string {
       tone: severity,
     }),
   );
-  const providers: Bar[] = data.providers
+  const providers: Bar[] = (batch?.flagged.tally.topProviders(TOP_PROVIDERS) ?? [])
     .filter((provider) => provider.cents > 0)
-    .slice(0, TOP_PROVIDERS)
     .map((provider) => ({
       label: `NPI ${provider.npi} · ${plural(provider.lines, 'flagged line')}`,
       value: provider.cents,
@@ -283,7 +282,7 @@ ${header(summary)}
 <main class="wrap">
 ${statusBlock(summary)}
 ${figures(summary)}
-${charts(summary, data)}
+${charts(summary, batch)}
 ${worklist(summary, data)}
 ${rejectedSection(summary, data)}
 </main>

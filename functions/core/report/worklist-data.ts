@@ -22,7 +22,6 @@
  * collected in a second pass over the rows (sorted by line), into arrays sized from claimsOf's counts.
  */
 import type { ReportBatch } from '../engine/batch-findings.js';
-import { parseCents } from '../engine/values.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { RULE_IDS, RULES, type RuleId, SEVERITIES, sourceOf } from '../rules/catalog.js';
 import { type ClaimFindings, claimsOf } from './claims.js';
@@ -35,20 +34,11 @@ export const HTML_REJECTED_BUDGET = 10_000;
 const RULE_INDEX = new Map(RULE_IDS.map((ruleId, index) => [ruleId, index]));
 const SEVERITY_INDEX = new Map(SEVERITIES.map((severity, index) => [severity, index]));
 
-/** A provider's flagged lines and the charges of those with an error (its dollars at risk). */
-export interface ProviderRisk {
-  readonly npi: string;
-  lines: number;
-  cents: number;
-}
-
 export interface WorklistData {
   /** The page's JSON, as pieces (each a part of one JSON text). */
   readonly json: () => Iterable<string>;
   readonly held: { readonly claims: number; readonly findings: number; readonly rejected: number };
   readonly total: { readonly claims: number; readonly findings: number; readonly rejected: number };
-  /** Every provider with a flagged line, by dollars at risk (descending). */
-  readonly providers: readonly ProviderRisk[];
 }
 
 /** Strings once each, by index. */
@@ -214,23 +204,13 @@ export function worklistData(
   const strings = new StringTable();
   const rows = new HeldRows(held);
   const claimAt = new Map(held.map((claim, index) => [keyOf(claim.claimId, claim.firstLine), index]));
-  const providers = new Map<string, ProviderRisk>();
 
   let lastLine = -1;
-  let lastErrorLine = -1;
   let lineAt = -1;
   let claim: number | undefined;
-  let provider: ProviderRisk | undefined;
   for (const { finding, echo } of batch?.flagged.rows() ?? []) {
     if (finding.line !== lastLine) {
       lastLine = finding.line;
-      const npi = echo.providerNpi || '(none)';
-      provider = providers.get(npi);
-      if (provider === undefined) {
-        provider = { npi, lines: 0, cents: 0 };
-        providers.set(npi, provider);
-      }
-      provider.lines += 1;
       // A claim's key is its id, or its first flagged line when it has none (that line is this one).
       claim = claimAt.get(keyOf(echo.claimId, finding.line));
       if (claim !== undefined)
@@ -242,10 +222,6 @@ export function worklistData(
           member: strings.of(echo.memberId),
           pack: strings.of(echo.rulePack),
         });
-    }
-    if (finding.severity === 'error' && lastErrorLine !== finding.line) {
-      lastErrorLine = finding.line;
-      provider!.cents += parseCents(echo.charge) ?? 0;
     }
     if (claim !== undefined)
       rows.addFinding(claim, lineAt, {
@@ -328,9 +304,5 @@ export function worklistData(
     yield `,"held":${safeJson(counts.held)},"total":${safeJson(counts.total)}}`;
   }
 
-  return {
-    json,
-    ...counts,
-    providers: [...providers.values()].sort((a, b) => b.cents - a.cents || b.lines - a.lines),
-  };
+  return { json, ...counts };
 }
