@@ -9,7 +9,7 @@
  * name or record value (rejection and missing-chunk texts are the summary's, which quote none).
  */
 import { z } from 'zod';
-import { formatCount, formatMoney } from '../core/report/format.js';
+import { formatCount, formatCounted, formatMoney } from '../core/report/format.js';
 import type { Summary } from '../core/report/summary.js';
 import { stemOf } from './batch-name.js';
 import { type Checked, checkJson, type Parsed } from './checked.js';
@@ -85,9 +85,6 @@ const SHORT_REASONS: Readonly<Record<string, string>> = {
 
 const shortReason = (code: string): string => SHORT_REASONS[code] ?? code.toLowerCase().replace(/_/g, ' ');
 
-const plural = (value: number, one: string, many = `${one}s`): string =>
-  `${formatCount(value)} ${value === 1 ? one : many}`;
-
 /** Control characters and line breaks are not allowed in a subject. */
 const oneLine = (value: string): string => value.replace(/\p{Cc}+/gu, ' ');
 
@@ -95,12 +92,12 @@ const oneLine = (value: string): string => value.replace(/\p{Cc}+/gu, ' ');
 export function subjectOf(notice: Omit<ReportReady, 'subject'>): string {
   const name = oneLine(stemOf(notice.source.name));
   const money = `${formatMoney(notice.dollarsAtRisk)} at risk`;
-  const errors = plural(notice.findings.error, 'error');
+  const errors = formatCounted(notice.findings.error, 'error');
   const tail =
     notice.status === 'rejected'
       ? shortReason(notice.error?.code ?? 'unreadable')
       : notice.status === 'incomplete'
-        ? `${plural(notice.missing?.length ?? 0, 'chunk')} missing, ${errors}, ${money}`
+        ? `${formatCounted(notice.missing?.length ?? 0, 'chunk')} missing, ${errors}, ${money}`
         : `${errors}, ${money}`;
   const lead = `scrub62323: ${notice.status} — `;
   const rest = ` — ${oneLine(tail)}`;
@@ -169,7 +166,7 @@ function statusSentence(notice: ReportReady): string {
     const shown = missing.slice(0, MISSING_SHOWN).join('; ');
     const more =
       missing.length > MISSING_SHOWN ? `; and ${formatCount(missing.length - MISSING_SHOWN)} more` : '';
-    return `Incomplete: ${plural(missing.length, 'chunk')} failed for good and ${missing.length === 1 ? 'is' : 'are'} not in the figures (${shown}${more}); redrive the chunk dead-letter queue to complete the report.`;
+    return `Incomplete: ${formatCounted(missing.length, 'chunk')} failed for good and ${missing.length === 1 ? 'is' : 'are'} not in the figures (${shown}${more}); redrive the chunk dead-letter queue to complete the report.`;
   }
   return 'Complete: every line was checked or listed in rejected.csv.';
 }
@@ -189,7 +186,7 @@ export function emailText(notice: ReportReady): string {
     lines.push(
       `Lines:              ${formatCount(notice.lines)} (${formatCount(counts.checked)} checked, ${formatCount(counts.rejected)} rejected)`,
       `Claims with errors: ${formatCount(counts.claimsWithErrors)} of ${formatCount(counts.claims)}`,
-      `Findings:           ${plural(findings.error, 'error')}, ${plural(findings.warning, 'warning')}, ${formatCount(findings.info)} info`,
+      `Findings:           ${formatCounted(findings.error, 'error')}, ${formatCounted(findings.warning, 'warning')}, ${formatCount(findings.info)} info`,
       `Dollars at risk:    ${formatMoney(notice.dollarsAtRisk)}`,
     );
   }

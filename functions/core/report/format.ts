@@ -6,6 +6,10 @@ const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
 /** A count: 1234567 → `1,234,567`. */
 export const formatCount = (value: number): string => COUNT.format(value);
 
+/** A count with its noun: (1, 'claim') → `1 claim`, (1203, 'claim') → `1,203 claims`. */
+export const formatCounted = (value: number, one: string, many = `${one}s`): string =>
+  `${formatCount(value)} ${value === 1 ? one : many}`;
+
 /** Dollars to the cent: 1234.5 → `$1,234.50`. */
 export const formatMoney = (value: number): string => `$${CENTS.format(value)}`;
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportBatch } from '../engine/batch-findings.js';
 import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
-import { formatCount, formatMoney, formatPercent } from './format.js';
+import { formatCount, formatCounted, formatMoney, formatPercent } from './format.js';
 import { type Bar, barChart } from './html-charts.js';
 import { escapeHtml } from './html-escape.js';
 import { WORKLIST_SCRIPT } from './html-script.js';
@@ -27,7 +27,7 @@ function topBars(bars: readonly Bar[], count: number, what: string): { bars: Bar
   const rest = bars.length - count;
   return {
     bars: bars.slice(0, count),
-    rest: rest > 0 ? ` ${plural(rest, 'more rule')} ${what} (summary.json lists every rule).` : '',
+    rest: rest > 0 ? ` ${formatCounted(rest, 'more rule')} ${what} (summary.json lists every rule).` : '',
   };
 }
 
@@ -37,9 +37,6 @@ const SCRIPT_HASH = createHash('sha256').update(WORKLIST_SCRIPT, 'utf8').digest(
 export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; base-uri 'none'; form-action 'none'`;
 
 const SEVERITY_WORDS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
-
-const plural = (count: number, one: string, many = `${one}s`): string =>
-  `${formatCount(count)} ${count === 1 ? one : many}`;
 
 /** The headline: what this batch is, in words, before any figure. */
 function statusBlock(summary: Summary): string {
@@ -53,7 +50,7 @@ function statusBlock(summary: Summary): string {
     ]);
   const rejectedNote =
     counts.rejected > 0
-      ? [`${plural(counts.rejected, 'record')} could not be read: see Rejected records below.`]
+      ? [`${formatCounted(counts.rejected, 'record')} could not be read: see Rejected records below.`]
       : [];
   if (summary.status === 'incomplete')
     return block('incomplete', 'Incomplete', 'Incomplete: part of this batch was not checked', [
@@ -62,19 +59,19 @@ function statusBlock(summary: Summary): string {
       ...rejectedNote,
     ]);
   const { error, warning } = counts.findings;
-  const scope = `in ${plural(counts.checked, 'checked line')}`;
+  const scope = `in ${formatCounted(counts.checked, 'checked line')}`;
   if (error > 0)
     return block(
       'findings',
       'Complete',
-      `${formatMoney(summary.dollarsAtRisk)} at risk on ${plural(counts.claimsWithErrors, 'claim')}`,
+      `${formatMoney(summary.dollarsAtRisk)} at risk on ${formatCounted(counts.claimsWithErrors, 'claim')}`,
       [
-        `${plural(error, 'error')} and ${plural(warning, 'warning')} ${scope}. Work the list below from the top.`,
+        `${formatCounted(error, 'error')} and ${formatCounted(warning, 'warning')} ${scope}. Work the list below from the top.`,
         ...rejectedNote,
       ],
     );
   if (warning > 0)
-    return block('warnings', 'Complete', `No errors; ${plural(warning, 'warning')} to review`, [
+    return block('warnings', 'Complete', `No errors; ${formatCounted(warning, 'warning')} to review`, [
       `Nothing blocks payment ${scope}.`,
       ...rejectedNote,
     ]);
@@ -149,7 +146,7 @@ function charts(summary: Summary, batch: ReportBatch | undefined): string {
   const providers: Bar[] = (batch?.flagged.tally.topProviders(TOP_PROVIDERS) ?? [])
     .filter((provider) => provider.cents > 0)
     .map((provider) => ({
-      label: `NPI ${provider.npi} · ${plural(provider.lines, 'flagged line')}`,
+      label: `NPI ${provider.npi} · ${formatCounted(provider.lines, 'flagged line')}`,
       value: provider.cents,
       text: formatMoney(provider.cents / 100),
       tone: 'money',
@@ -236,7 +233,7 @@ function rejectedSection(summary: Summary, data: WorklistData): string {
       ? `<p class="held-note">${escapeHtml(`This page lists the first ${formatCount(held.rejected)} of ${formatCount(total.rejected)} rejected records; rejected.csv lists them all.`)}</p>`
       : '';
   return `<section id="rejected" aria-labelledby="rejected-title"><h2 id="rejected-title">Rejected records</h2>
-<p class="lead">${escapeHtml(`${plural(total.rejected, 'record')} of the batch could not be read, so ${total.rejected === 1 ? 'it was' : 'they were'} not checked${summary.status === 'rejected' ? '' : ' (the rest of the batch was)'}. Correct and resubmit them.`)}</p>
+<p class="lead">${escapeHtml(`${formatCounted(total.rejected, 'record')} of the batch could not be read, so ${total.rejected === 1 ? 'it was' : 'they were'} not checked${summary.status === 'rejected' ? '' : ' (the rest of the batch was)'}. Correct and resubmit them.`)}</p>
 ${more}<div class="table-scroll"><table id="rejected-table" class="rejected"><thead><tr><th scope="col" class="n">Line</th><th scope="col">Reason</th><th scope="col">Record as written</th></tr></thead><tbody></tbody></table></div>
 <nav class="pager" id="rejected-pager" aria-label="Rejected record pages"><button type="button" data-page="prev">‹ Previous</button><span class="page-of"></span><button type="button" data-page="next">Next ›</button></nav>
 </section>`;
