@@ -2,7 +2,7 @@
  * The claims of a report's worklist: one entry per claim with at least one finding, with what an
  * auditor sorts and filters by. report.html's worklist and findings.xlsx's Claims sheet both read it.
  */
-import type { FlaggedFinding } from '../engine/batch-findings.js';
+import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { parseCents } from '../engine/values.js';
 import { RULE_IDS, type RuleId, type Severity } from '../rules/catalog.js';
 
@@ -27,28 +27,38 @@ export interface ClaimFindings {
   readonly lines: readonly number[];
 }
 
-interface ClaimTally {
-  claimId: string;
-  firstLine: number;
-  memberId: string;
-  dateOfService: string;
-  providerNpi: string;
-  payer: string;
-  findings: Record<Severity, number>;
-  errorCents: number;
+/** A claim as the pass tallies it; handed out as it is (a copy of every claim would double the peak). */
+class ClaimTally implements ClaimFindings {
+  readonly findings: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  errorCents = 0;
   /** The rules that fired, as bits of their catalog index (a Set per claim costs far more). */
-  rulesLow: number;
-  rulesHigh: number;
-  lines: number[];
-  lastErrorLine: number;
+  rulesLow = 0;
+  rulesHigh = 0;
+  readonly lines: number[] = [];
+  lastErrorLine = -1;
+
+  constructor(
+    readonly claimId: string,
+    readonly firstLine: number,
+    readonly memberId: string,
+    public dateOfService: string,
+    readonly providerNpi: string,
+    readonly payer: string,
+  ) {}
+
+  get ruleIds(): readonly RuleId[] {
+    return RULE_IDS.filter((_ruleId, index) =>
+      index < 32 ? (this.rulesLow >>> index) & 1 : (this.rulesHigh >>> (index - 32)) & 1,
+    );
+  }
 }
 
 const RULE_ORDER = new Map(RULE_IDS.map((ruleId, index) => [ruleId, index]));
 if (RULE_IDS.length > 64) throw new Error('claims.ts keeps rule ids in 64 bits');
 
 /** Claims without an id are not one claim: each of their lines stands alone. */
-const claimKey = (row: FlaggedFinding): string =>
-  row.echo.claimId === '' ? `\u0000${row.finding.line}` : row.echo.claimId;
+export const claimKey = (claimId: string, line: number): string =>
+  claimId === '' ? `\u0000${line}` : claimId;
 
 /** Dates as written sort after valid ones, so an invalid date never hides a claim's real first date. */
 const earlier = (a: string, b: string): string => {
@@ -64,25 +74,18 @@ const earlier = (a: string, b: string): string => {
  */
 export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
   const claims = new Map<string, ClaimTally>();
-  for (const row of rows) {
-    const { finding, echo } = row;
-    const key = claimKey(row);
+  for (const { finding, echo } of rows) {
+    const key = claimKey(echo.claimId, finding.line);
     let claim = claims.get(key);
     if (claim === undefined) {
-      claim = {
-        claimId: echo.claimId,
-        firstLine: finding.line,
-        memberId: echo.memberId,
-        dateOfService: echo.dateOfService,
-        providerNpi: echo.providerNpi,
-        payer: echo.payer,
-        findings: { error: 0, warning: 0, info: 0 },
-        errorCents: 0,
-        rulesLow: 0,
-        rulesHigh: 0,
-        lines: [],
-        lastErrorLine: -1,
-      };
+      claim = new ClaimTally(
+        echo.claimId,
+        finding.line,
+        echo.memberId,
+        echo.dateOfService,
+        echo.providerNpi,
+        echo.payer,
+      );
       claims.set(key, claim);
     }
     claim.findings[finding.severity] += 1;
@@ -98,12 +101,16 @@ export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
       claim.lastErrorLine = finding.line;
     }
   }
-  return [...claims.values()]
-    .map(({ rulesLow, rulesHigh, lastErrorLine: _, ...claim }) => ({
-      ...claim,
-      ruleIds: RULE_IDS.filter((_ruleId, index) =>
-        index < 32 ? (rulesLow >>> index) & 1 : (rulesHigh >>> (index - 32)) & 1,
-      ),
-    }))
-    .sort((a, b) => b.errorCents - a.errorCents || a.firstLine - b.firstLine);
+  return [...claims.values()].sort((a, b) => b.errorCents - a.errorCents || a.firstLine - b.firstLine);
+}
+
+/** A batch's claims, made on the first call: the report's files share one pass over the findings. */
+export type BatchClaims = () => readonly ClaimFindings[];
+
+export function batchClaimsOf(batch: ReportBatch | undefined): BatchClaims {
+  let claims: readonly ClaimFindings[] | undefined;
+  return () => {
+    claims ??= batch ? claimsOf(batch.flagged.rows()) : [];
+    return claims;
+  };
 }

@@ -9,6 +9,7 @@ import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { RULES, sourceOf } from '../rules/catalog.js';
+import { batchClaimsOf } from './claims.js';
 import { csvRow, numberCell, textCell } from './csv.js';
 import { renderHtml } from './html.js';
 import {
@@ -147,10 +148,12 @@ export function assembleReport(
   const batch = 'batch' in outcome ? reportBatchOf(outcome.batch) : undefined;
   const summary =
     'batch' in outcome ? buildSummary(batch!, context) : rejectedSummary(context, outcome.rejection);
+  // findings.xlsx's Claims sheet and report.html's worklist rank the same claims: one pass makes them.
+  const claims = batchClaimsOf(batch);
   const render: Record<TextReportFileName, () => Iterable<string>> = {
     'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),
-    'report.html': () => renderHtml(summary, batch),
+    'report.html': () => renderHtml(summary, batch, {}, claims),
     'summary.json': () => [summaryJson(summary)],
   };
   const files = REPORT_FILES.map(
@@ -160,7 +163,7 @@ export function assembleReport(
             kind: 'bytes',
             name,
             contentType: CONTENT_TYPES[name],
-            pieces: () => xlsxPieces(summary, batch, options.xlsx),
+            pieces: () => xlsxPieces(summary, batch, options.xlsx, claims),
           }
         : { kind: 'text', name, contentType: CONTENT_TYPES[name], pieces: render[name] },
   );

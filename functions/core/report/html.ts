@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportBatch } from '../engine/batch-findings.js';
 import { RULES, type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
+import { type BatchClaims, batchClaimsOf } from './claims.js';
 import { formatCount, formatCounted, formatMoney, formatPercent } from './format.js';
 import { type Bar, barChart } from './html-charts.js';
 import { escapeHtml } from './html-escape.js';
@@ -267,8 +268,9 @@ export function* renderHtml(
   summary: Summary,
   batch?: ReportBatch,
   budget: HtmlBudget = {},
+  claims: BatchClaims = batchClaimsOf(batch),
 ): Generator<string> {
-  const data = worklistData(batch, budget.findings, budget.rejected);
+  const data = worklistData(batch, budget.findings, budget.rejected, claims);
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">

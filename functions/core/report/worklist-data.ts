@@ -23,8 +23,9 @@
  */
 import type { ReportBatch } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
+import { StringTable } from '../memory/string-table.js';
 import { RULE_IDS, RULES, type RuleId, SEVERITIES, sourceOf } from '../rules/catalog.js';
-import { type ClaimFindings, claimsOf } from './claims.js';
+import { type BatchClaims, batchClaimsOf, type ClaimFindings, claimKey } from './claims.js';
 
 /** The findings a page holds at most (formats.md: usable with 300,000 findings). */
 export const HTML_FINDINGS_BUDGET = 300_000;
@@ -40,24 +41,6 @@ export interface WorklistData {
   readonly held: { readonly claims: number; readonly findings: number; readonly rejected: number };
   readonly total: { readonly claims: number; readonly findings: number; readonly rejected: number };
 }
-
-/** Strings once each, by index. */
-class StringTable {
-  readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  of(value: string): number {
-    let at = this.index.get(value);
-    if (at === undefined) {
-      at = this.values.push(value) - 1;
-      this.index.set(value, at);
-    }
-    return at;
-  }
-}
-
-/** Same key as claimsOf: a line without a claim id is a claim of its own. */
-const keyOf = (claimId: string, line: number): string => (claimId === '' ? `\u0000${line}` : claimId);
 
 const findingCount = (claim: ClaimFindings): number =>
   claim.findings.error + claim.findings.warning + claim.findings.info;
@@ -168,12 +151,13 @@ export const safeJson = (value: unknown): string =>
 /** A column of numbers as JSON. */
 const numbers = (values: ArrayLike<number>): string => `[${Array.prototype.join.call(values, ',')}]`;
 
-/** Pieces of a JSON array of (escaped) values, a few thousand at a time. */
-function* arrayPieces<T>(values: readonly T[], each: (value: T) => string = safeJson): Generator<string> {
+/** Pieces of a JSON array of `count` values (`valueAt` gives each as JSON), a few thousand at a time. */
+function* arrayPieces(count: number, valueAt: (index: number) => string): Generator<string> {
   yield '[';
   const step = 5000;
-  for (let start = 0; start < values.length; start += step) {
-    const part = values.slice(start, start + step).map(each);
+  for (let start = 0; start < count; start += step) {
+    const part: string[] = [];
+    for (let index = start; index < Math.min(count, start + step); index += 1) part.push(valueAt(index));
     yield (start > 0 ? ',' : '') + part.join(',');
   }
   yield ']';
@@ -198,12 +182,14 @@ export function worklistData(
   batch: ReportBatch | undefined,
   budget = HTML_FINDINGS_BUDGET,
   rejectedBudget = HTML_REJECTED_BUDGET,
+  batchClaims: BatchClaims = batchClaimsOf(batch),
 ): WorklistData {
-  const claims = batch ? claimsOf(batch.flagged.rows()) : [];
+  const claims = batchClaims();
   const held = heldClaims(claims, budget);
+  // The compact table of the merge: the page's texts repeat (codes, packs, messages) and may be many.
   const strings = new StringTable();
   const rows = new HeldRows(held);
-  const claimAt = new Map(held.map((claim, index) => [keyOf(claim.claimId, claim.firstLine), index]));
+  const claimAt = new Map(held.map((claim, index) => [claimKey(claim.claimId, claim.firstLine), index]));
 
   let lastLine = -1;
   let lineAt = -1;
@@ -212,38 +198,38 @@ export function worklistData(
     if (finding.line !== lastLine) {
       lastLine = finding.line;
       // A claim's key is its id, or its first flagged line when it has none (that line is this one).
-      claim = claimAt.get(keyOf(echo.claimId, finding.line));
+      claim = claimAt.get(claimKey(echo.claimId, finding.line));
       if (claim !== undefined)
         lineAt = rows.startLine(claim, finding.line, {
-          lineNo: strings.of(echo.lineNo),
-          date: strings.of(echo.dateOfService),
-          code: strings.of(echo.procedureCode),
-          charge: strings.of(echo.charge),
-          member: strings.of(echo.memberId),
-          pack: strings.of(echo.rulePack),
+          lineNo: strings.intern(echo.lineNo),
+          date: strings.intern(echo.dateOfService),
+          code: strings.intern(echo.procedureCode),
+          charge: strings.intern(echo.charge),
+          member: strings.intern(echo.memberId),
+          pack: strings.intern(echo.rulePack),
         });
     }
     if (claim !== undefined)
       rows.addFinding(claim, lineAt, {
         rule: RULE_INDEX.get(finding.ruleId)!,
         severity: SEVERITY_INDEX.get(finding.severity)!,
-        message: strings.of(finding.message),
+        message: strings.intern(finding.message),
         related: finding.related,
       });
   }
 
   const claimStrings = held.map((entry) => ({
-    id: strings.of(entry.claimId),
-    member: strings.of(entry.memberId),
-    date: strings.of(entry.dateOfService),
-    provider: strings.of(entry.providerNpi),
-    payer: strings.of(entry.payer),
+    id: strings.intern(entry.claimId),
+    member: strings.intern(entry.memberId),
+    date: strings.intern(entry.dateOfService),
+    provider: strings.intern(entry.providerNpi),
+    payer: strings.intern(entry.payer),
   }));
   const rejectedRecords = batch?.rejectedRecords ?? [];
   const rejected: readonly RejectedRecord[] = rejectedRecords.slice(0, rejectedBudget);
   const rejectedStrings = rejected.map((record) => ({
-    reason: strings.of(record.reason),
-    raw: strings.of(record.raw),
+    reason: strings.intern(record.reason),
+    raw: strings.intern(record.raw),
   }));
   const heldFindings = rows.rule.length;
   const column = <T>(values: readonly T[], pick: (value: T) => number) => values.map(pick);
@@ -258,7 +244,7 @@ export function worklistData(
 
   function* json(): Generator<string> {
     yield '{"version":1,"strings":';
-    yield* arrayPieces(strings.values);
+    yield* arrayPieces(strings.size, (id) => safeJson(strings.keyOf(id)));
     yield ',"rules":';
     yield safeJson(
       RULE_IDS.map((ruleId: RuleId) => [ruleId, RULES[ruleId].title, RULES[ruleId].fix, sourceOf(ruleId)]),
@@ -292,7 +278,7 @@ export function worklistData(
       rule: rows.rule,
       severity: rows.severity,
       message: rows.message,
-      related: () => arrayPieces(rows.related, (related) => numbers(related)),
+      related: () => arrayPieces(rows.related.length, (at) => numbers(rows.related[at]!)),
     });
     yield ',"rejected":';
     yield* tablePieces({

@@ -23,7 +23,7 @@ import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { parseCents, parseDate } from '../engine/values.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { RULES, sourceOf } from '../rules/catalog.js';
-import { type ClaimFindings, claimsOf } from './claims.js';
+import { type BatchClaims, batchClaimsOf, type ClaimFindings } from './claims.js';
 import type { Summary } from './summary.js';
 
 /** Excel's rows per sheet, the header row included. */
@@ -580,6 +580,7 @@ function* workbookPieces(
   summary: Summary,
   batch: ReportBatch | undefined,
   options: XlsxOptions,
+  claims: BatchClaims,
 ): Generator<Uint8Array> {
   const rowLimit = options.rowLimit ?? EXCEL_ROW_LIMIT;
   const generatedAt = new Date(summary.generatedAt);
@@ -602,7 +603,7 @@ function* workbookPieces(
     summaryRows(summary),
     ([figure, value]) => [figure, value],
   );
-  yield* fill(series('Claims', CLAIMS_COLUMNS), batch ? claimsOf(batch.flagged.rows()) : [], claimRow);
+  yield* fill(series('Claims', CLAIMS_COLUMNS), claims(), claimRow);
   yield* fill(series('Findings', FINDINGS_COLUMNS), batch ? batch.flagged.rows() : [], findingRow);
   yield* fill(series('Rejected', REJECTED_COLUMNS), batch?.rejectedRecords ?? [], rejectedRow);
 
@@ -628,6 +629,7 @@ export async function* xlsxPieces(
   summary: Summary,
   batch: ReportBatch | undefined,
   options: XlsxOptions = {},
+  claims: BatchClaims = batchClaimsOf(batch),
 ): AsyncGenerator<Uint8Array> {
-  yield* workbookPieces(summary, batch, options);
+  yield* workbookPieces(summary, batch, options, claims);
 }
