@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHistoryTableInput } from '../../functions/adapters/dynamo-history.js';
 import { runCheckCommand } from '../../functions/cli/commands/check.js';
 import { HISTORY_HELP, runHistoryCommand } from '../../functions/cli/commands/history.js';
-import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
 import { historyHeader } from '../../functions/core/history-csv.js';
 import { historyRecordsOf } from '../../functions/core/history-import.js';
@@ -29,20 +28,10 @@ import {
   nightlyBatch,
   writeNightlyBatches,
 } from '../support/history-batches.js';
+import { capture } from '../support/io.js';
 import { hasMoto, motoForTests } from '../support/moto.js';
 
 const NOW = () => new Date(`${HISTORY_AS_OF}T12:00:00Z`);
-
-function capture(): CommandIo & { readonly out: () => string; readonly err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 let folder: string;
 beforeAll(async () => {

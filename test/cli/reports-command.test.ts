@@ -11,11 +11,11 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS_HELP, runReportsCommand } from '../../functions/cli/commands/reports.js';
-import type { CommandIo } from '../../functions/cli/io.js';
 import { main } from '../../functions/cli/main.js';
 import { REPORT_FILES } from '../../functions/core/report/files.js';
 import { type PipelineRun, runPipeline } from '../../functions/local/run.js';
 import { AS_OF, SAMPLE } from '../pipeline/helpers.js';
+import { capture } from '../support/io.js';
 import { hasMoto, motoForTests } from '../support/moto.js';
 
 const moto = motoForTests();
@@ -59,17 +59,6 @@ const INCOMPLETE_FILES: Record<string, Uint8Array> = {
   'report.html': Buffer.from('<!doctype html><title>older</title>\n'),
   'summary.json': Buffer.from(`${JSON.stringify(INCOMPLETE_SUMMARY, null, 2)}\n`),
 };
-
-function capture(): CommandIo & { readonly out: () => string; readonly err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 let folder: string;
 let s3: S3Client;
