@@ -165,11 +165,7 @@ async function storeChunks(
     );
   }
   const manifest: Manifest = {
-    version: 1,
-    batchId,
-    source: manifestSource(upload, intake),
-    eventTime: upload.eventTime,
-    asOf,
+    ...manifestHead(upload, batchId, asOf, intake),
     ...(rejection ? { rejection } : {}),
     ...(!rejection && intake.layout ? { layout: intake.layout } : {}),
     unknownColumns: rejection ? [] : (intake.layout?.unknownColumns ?? []),
@@ -186,10 +182,24 @@ async function storeChunks(
       `split stored ${chunks.length} chunks but the reader made ${intake.chunks}`,
     );
   }
-  await store.write(config.workBucket, keys.manifest, encodeJson(manifest), {
+  await storeManifest(deps, manifest);
+  return manifest;
+}
+
+/** How every manifest begins: the batch, the object the event named and what reading it found. */
+function manifestHead(
+  upload: Upload,
+  batchId: string,
+  asOf: string,
+  read: Pick<IntakeResult, 'bytes' | 'sha256' | 'gzipped' | 'encoding'>,
+): Pick<Manifest, 'version' | 'batchId' | 'source' | 'eventTime' | 'asOf'> {
+  return { version: 1, batchId, source: manifestSource(upload, read), eventTime: upload.eventTime, asOf };
+}
+
+async function storeManifest(deps: SplitDeps, manifest: Manifest): Promise<void> {
+  await deps.store.write(deps.config.workBucket, workKeys(manifest.batchId).manifest, encodeJson(manifest), {
     contentType: 'application/json',
   });
-  return manifest;
 }
 
 /** The manifest's `source`: the object the event named, and what reading it found. */
@@ -231,11 +241,7 @@ async function storeRefusal(
     measured = { bytes: opened.size ?? upload.size ?? 0, sha256: '' };
   }
   const manifest: Manifest = {
-    version: 1,
-    batchId,
-    source: manifestSource(upload, { ...measured, gzipped: false, encoding: 'utf-8' }),
-    eventTime: upload.eventTime,
-    asOf: found.asOf,
+    ...manifestHead(upload, batchId, found.asOf, { ...measured, gzipped: false, encoding: 'utf-8' }),
     rejection: refused.error,
     unknownColumns: [],
     rulePacks: { packs: [] },
@@ -245,9 +251,7 @@ async function storeRefusal(
     chunks: [],
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   };
-  await deps.store.write(deps.config.workBucket, workKeys(batchId).manifest, encodeJson(manifest), {
-    contentType: 'application/json',
-  });
+  await storeManifest(deps, manifest);
   deps.logger.info('upload refused: not a batch file', {
     batchId,
     code: refused.error.code,
