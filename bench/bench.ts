@@ -95,7 +95,7 @@ interface CheckRun {
 
 function check(file: string, run: CheckRun): Measured {
   const cli = run.cli ?? join(DIST, 'cli.js');
-  const out = `${file}.report-${run.workers}-${(run.args ?? []).length}-${run.pinned ? 'pinned' : 'free'}`;
+  const out = `${file}.report-${run.workers}-${(run.args ?? []).length}-${run.pinned ? 'pinned' : 'free'}${run.cli ? '-baseline' : ''}`;
   const args = [
     'check',
     file,
