@@ -55,7 +55,14 @@ export class Scrub62323DataStack extends Stack {
   readonly buckets: { intake: DataBucket; reports: DataBucket; work: DataBucket; accessLogs: s3.Bucket };
   /** Member history: sessions of earlier batches, read and recorded by validate. */
   readonly historyTable: dynamodb.Table;
-  readonly queues: { intake: sqs.Queue; intakeDlq: sqs.Queue; chunk: sqs.Queue; chunkDlq: sqs.Queue };
+  readonly queues: {
+    intake: sqs.Queue;
+    intakeDlq: sqs.Queue;
+    chunk: sqs.Queue;
+    chunkDlq: sqs.Queue;
+    merge: sqs.Queue;
+    mergeDlq: sqs.Queue;
+  };
   readonly topics: { reportReady: sns.Topic; alarm: sns.Topic };
   /** Queue, log group and role of each function; its code is in the stateless stack. */
   readonly functionStates: Record<FunctionName, QueueFedFunctionState>;
@@ -131,15 +138,18 @@ export class Scrub62323DataStack extends Stack {
 
     const split = this.functionState('split', QUEUES.intake);
     const validate = this.functionState('validate', QUEUES.chunk);
+    const merge = this.functionState('merge', QUEUES.merge);
     // Every object under incoming/, whatever its name: split answers one that is no batch file with a
     // rejected report and a notice (a suffix filter would leave such an upload unanswered).
     intake.notifyOnUpload(split.queue, { prefix: PREFIX.incoming });
-    this.functionStates = { split, validate };
+    this.functionStates = { split, validate, merge };
     this.queues = {
       intake: split.queue,
       intakeDlq: split.deadLetterQueue,
       chunk: validate.queue,
       chunkDlq: validate.deadLetterQueue,
+      merge: merge.queue,
+      mergeDlq: merge.deadLetterQueue,
     };
 
     // What each function may do, beyond writing its logs and consuming its queue.
@@ -160,13 +170,26 @@ export class Scrub62323DataStack extends Stack {
       ]),
       validate: this.functionPolicy('validate', validate, [
         objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        listStatement('ListWorkFiles', work),
+        dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work]),
+        sendStatement('SendMergeShards', merge.queue),
+        serviceKeyStatement(
+          'SendMergeShardsEncrypted',
+          messaging,
+          ['kms:GenerateDataKey', 'kms:Decrypt'],
+          'sqs',
+        ),
+      ]),
+      merge: this.functionPolicy('merge', merge, [
+        // Reads parts (ranged GETs), plans and shard results; writes shard results, locks and markers.
+        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
         // Prior sessions for FREQUENCY_EXCEEDED: read only; people maintain history/.
         objectStatement('ReadHistory', ['s3:GetObject'], work, [PREFIX.history]),
         listStatement('ListWorkFiles', work),
         objectStatement('WriteReports', ['s3:PutObject'], reports, [PREFIX.reports]),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work, reports]),
         // Member history: one Query per member looked up, BatchWriteItem to record (the adapter calls nothing
-        // else). The only function that touches the table.
+        // else). Each shard reads and records its own members. The only function that touches the table.
         tableStatement('ReadWriteMemberHistory', ['dynamodb:Query', 'dynamodb:BatchWriteItem'], history),
         tableKeyStatement('ReadWriteMemberHistoryEncrypted', data, ['kms:Decrypt'], history),
         publishStatement('PublishReportReady', reportReady),

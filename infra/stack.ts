@@ -32,12 +32,12 @@ export interface Scrub62323StackProps extends StackProps {
 }
 
 /**
- * `Scrub62323-<stage>`: the code. The two functions, their event source mappings and the alarms on the
+ * `Scrub62323-<stage>`: the code. The three functions, their event source mappings and the alarms on the
  * pipeline and its history table: nothing here holds data, so it can be redeployed or destroyed without
  * touching what the data stack retains. Its outputs are the stage's interface (read with DescribeStacks).
  *
- * Intake bucket -> intake queue -> split -> chunk queue -> validate (+ history table) -> reports bucket +
- * "report ready" topic.
+ * Intake bucket -> intake queue -> split -> chunk queue -> validate -> merge queue -> merge (one per
+ * shard, + history table) -> reports bucket + "report ready" topic.
  */
 export class Scrub62323Stack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -59,6 +59,7 @@ export class Scrub62323Stack extends Stack {
       REPORTS_BUCKET: data.buckets.reports.bucketName,
       CHUNK_QUEUE_URL: data.queues.chunk.queueUrl,
       CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
+      MERGE_QUEUE_URL: data.queues.merge.queueUrl,
       REPORT_TOPIC_ARN: data.topics.reportReady.topicArn,
       HISTORY_TABLE: data.historyTable.tableName,
       MAX_UPLOAD_BYTES: String(config.maxUploadBytes),
@@ -80,21 +81,33 @@ export class Scrub62323Stack extends Stack {
       split: pipelineFunction('split', 'Splits an uploaded CPT 62323 claim batch into chunks'),
       validate: pipelineFunction(
         'validate',
-        'Checks a chunk of CPT 62323 claims; the last chunk merges the batch report',
+        'Checks a chunk of CPT 62323 claims; the last chunk sends the batch to be merged',
+      ),
+      merge: pipelineFunction(
+        'merge',
+        'Merges one shard of a CPT 62323 claim batch; the last shard writes the report',
       ),
     };
 
     const alarms = new PipelineAlarms(this, 'Alarms', { topic: data.topics.alarm });
     alarms.whenDeadLetterQueueNotEmpty('Intake', data.queues.intakeDlq);
     alarms.whenDeadLetterQueueNotEmpty('Chunk', data.queues.chunkDlq);
+    alarms.whenDeadLetterQueueNotEmpty('Merge', data.queues.mergeDlq);
     alarms.whenFunctionFails('Split', this.functions.split);
     alarms.whenFunctionFails('Validate', this.functions.validate);
+    alarms.whenFunctionFails('Merge', this.functions.merge);
     // Older than the time a chunk may legitimately spend being retried: validate is not keeping up.
     alarms.whenOldestMessageWaits(
       'Chunk',
       data.queues.chunk,
       visibilityTimeoutSeconds(QUEUES.chunk, FUNCTIONS.validate) * QUEUES.chunk.maxReceiveCount,
       'validation is stuck or too slow',
+    );
+    alarms.whenOldestMessageWaits(
+      'Merge',
+      data.queues.merge,
+      visibilityTimeoutSeconds(QUEUES.merge, FUNCTIONS.merge) * QUEUES.merge.maxReceiveCount,
+      'merging is stuck or too slow',
     );
     alarms.whenTableThrottles('History', data.historyTable);
     if (config.expectBatchEveryHours > 0) alarms.whenNoBatchReported(config.expectBatchEveryHours);
@@ -110,6 +123,8 @@ export class Scrub62323Stack extends Stack {
       IntakeDlqUrl: data.queues.intakeDlq.queueUrl,
       ChunkQueueUrl: data.queues.chunk.queueUrl,
       ChunkDlqUrl: data.queues.chunkDlq.queueUrl,
+      MergeQueueUrl: data.queues.merge.queueUrl,
+      MergeDlqUrl: data.queues.mergeDlq.queueUrl,
       ReportReadyTopicArn: data.topics.reportReady.topicArn,
       AlarmTopicArn: data.topics.alarm.topicArn,
       BillingUploaderPolicyArn: data.peoplePolicies.billingUploader.managedPolicyArn,

@@ -178,6 +178,23 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
 
   return {
     open,
+    async readRange(bucket, key, start, end) {
+      if (end <= start) return new Uint8Array(0);
+      try {
+        const output = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
+        );
+        const bytes = await output.Body?.transformToByteArray();
+        if (!bytes) throw new ScrubError('S3_NO_BODY', `S3 returned no readable body for ${bucket}/${key}`);
+        // A store that ignores Range sends the whole object: cut it here.
+        const whole = output.ContentRange === undefined && bytes.byteLength > end - start;
+        return whole ? bytes.subarray(start, end) : bytes;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        if (statusOf(error) === 416 || nameOf(error) === 'InvalidRange') return new Uint8Array(0);
+        throw error;
+      }
+    },
     async read(bucket, key) {
       const opened = await open(bucket, key);
       if (opened === 'missing') return undefined;

@@ -35,6 +35,8 @@ export interface ConsumerOptions {
   readonly retryDelaySeconds: number;
   /** Long-poll wait; short, so the runner stops promptly. */
   readonly waitSeconds: number;
+  /** Sample the heap during each invocation and keep its peak (stats.peakHeapBytes). */
+  readonly sampleHeap?: boolean;
 }
 
 export interface ConsumerStats {
@@ -47,6 +49,12 @@ export interface ConsumerStats {
   /** process.cpuUsage (user + system) around handler invocations. */
   cpuMicros: number;
   wallMs: number;
+  /**
+   * With sampleHeap: each invocation's peak heapUsed, sampled every few milliseconds. The heap is the
+   * process's, so the figure is an invocation's own only while nothing else runs (a merge shard does
+   * run alone once every chunk is checked, with one merge poller).
+   */
+  peakHeapBytes: number[];
 }
 
 function toRecord(message: Message, options: ConsumerOptions): SQSRecord {
@@ -95,6 +103,7 @@ export class QueueConsumer {
     failedMessages: 0,
     cpuMicros: 0,
     wallMs: 0,
+    peakHeapBytes: [],
   };
   private running = false;
   private inFlight = 0;
@@ -178,12 +187,14 @@ export class QueueConsumer {
     const records = messages.map((message) => toRecord(message, this.options));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
+    const heap = this.options.sampleHeap ? heapPeakSampler() : undefined;
     let outcome: SQSBatchResponse | undefined | Error;
     try {
       outcome = await handler({ Records: records });
     } catch (error) {
       outcome = error instanceof Error ? error : new Error(String(error));
     }
+    if (heap) this.stats.peakHeapBytes.push(heap.stop());
     const cpu = process.cpuUsage(cpuBefore);
     this.stats.cpuMicros += cpu.user + cpu.system;
     this.stats.wallMs += performance.now() - started;
@@ -218,4 +229,18 @@ export class QueueConsumer {
       );
     }
   }
+}
+
+/** Samples heapUsed every 5 ms (the merge yields to timers between pieces) until stopped; gives the peak. */
+function heapPeakSampler(): { stop(): number } {
+  let peak = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().heapUsed);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The split and validate functions as Lambda runs them: each gets exactly the environment variables
+ * The split, validate and merge functions as Lambda runs them: each gets exactly the environment variables
  * topology.ts gives it (FUNCTION_ENV, as the stack sets them), checked by the same config code; each
  * poller of its queue is one execution environment with its own handler, logger and metrics; each
  * invocation gets a Lambda context of its own.
@@ -8,11 +8,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoHistoryStore } from '../adapters/dynamo-history.js';
 import { s3ObjectStore } from '../adapters/s3.js';
 import { snsNotifier } from '../adapters/sns.js';
+import { openFileSpill } from '../adapters/spill-files.js';
 import { sqsMessageSender } from '../adapters/sqs.js';
-import { type LogLevel, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
+import { type LogLevel, loadMergeConfig, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
 import { createLogger, type PipelineLogger } from '../pipeline/log.js';
 import { quietMetrics } from '../pipeline/metrics.js';
 import type { ObjectStore, PipelineMetrics } from '../pipeline/ports.js';
+import { createMergeHandler } from '../pipeline/shard-merge.js';
 import { createSplitHandler } from '../pipeline/split.js';
 import type { SqsBatchHandler } from '../pipeline/sqs-batch.js';
 import { type EnvName, environmentOf, FUNCTIONS, type FunctionName, QUEUES } from '../pipeline/topology.js';
@@ -28,7 +30,9 @@ export interface FunctionOptions {
   /** MAX_UPLOAD_BYTES for split (default: this process's MAX_UPLOAD_BYTES, else the Lambda default). */
   readonly maxUploadBytes?: number;
   /** Concurrent pollers per function (Lambda: up to its reserved concurrency). */
-  readonly concurrency?: { readonly split?: number; readonly validate?: number };
+  readonly concurrency?: { readonly split?: number; readonly validate?: number; readonly merge?: number };
+  /** MERGE_SHARD_LINES for split (default: this process's MERGE_SHARD_LINES, else the Lambda default). */
+  readonly mergeShardLines?: number;
   /** Seconds before a failed message is visible again (Lambda: the visibility timeout). */
   readonly retryDelaySeconds?: number;
   readonly logLevel?: LogLevel | 'SILENT';
@@ -54,12 +58,14 @@ function environmentValues(
     REPORTS_BUCKET: resources.buckets.reports,
     CHUNK_QUEUE_URL: resources.queues.chunk.url,
     CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
+    MERGE_QUEUE_URL: resources.queues.merge.url,
     REPORT_TOPIC_ARN: resources.reportTopicArn,
     ...(resources.historyTable !== undefined ? { HISTORY_TABLE: resources.historyTable } : {}),
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
     // The batch limits are the user's settings, as for `check`: taken from this process's environment.
-    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO', 'MAX_UPLOAD_BYTES']),
+    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO', 'MAX_UPLOAD_BYTES', 'MERGE_SHARD_LINES']),
     ...(options.maxUploadBytes !== undefined ? { MAX_UPLOAD_BYTES: String(options.maxUploadBytes) } : {}),
+    ...(options.mergeShardLines !== undefined ? { MERGE_SHARD_LINES: String(options.mergeShardLines) } : {}),
   };
 }
 
@@ -81,6 +87,7 @@ export function deployFunctions(
   const values = environmentValues(resources, options);
   const splitConfig = loadSplitConfig(environmentOf('split', values));
   const validateConfig = loadValidateConfig(environmentOf('validate', values));
+  const mergeConfig = loadMergeConfig(environmentOf('merge', values));
   const region = options.region ?? 'us-east-1';
   const level = options.logLevel ?? 'WARN';
   const loggerOf = options.logger ?? ((fn: FunctionName) => createLogger(fn, level));
@@ -90,12 +97,12 @@ export function deployFunctions(
     return options.wrapStore ? options.wrapStore(store, fn) : store;
   };
   const now = options.now ? { now: options.now } : {};
-  // As handlers/validate.ts wires it: a store on the table HISTORY_TABLE names, when it names one.
+  // As handlers/merge.ts wires it: a store on the table HISTORY_TABLE names, when it names one.
   const historyOf = () =>
-    validateConfig.historyTable
+    mergeConfig.historyTable
       ? {
           history: dynamoHistoryStore(DynamoDBDocumentClient.from(clients.dynamodb), {
-            tableName: validateConfig.historyTable,
+            tableName: mergeConfig.historyTable,
           }),
         }
       : {};
@@ -112,10 +119,20 @@ export function deployFunctions(
       createValidateHandler({
         config: validateConfig,
         store: storeOf('validate'),
-        ...historyOf(),
-        notifier: snsNotifier(clients.sns),
+        sender: sqsMessageSender(clients.sqs),
         logger: loggerOf('validate'),
         metrics: metricsOf('validate'),
+        ...now,
+      }),
+    merge: () =>
+      createMergeHandler({
+        config: mergeConfig,
+        store: storeOf('merge'),
+        ...historyOf(),
+        notifier: snsNotifier(clients.sns),
+        logger: loggerOf('merge'),
+        metrics: metricsOf('merge'),
+        openSpill: () => openFileSpill(1),
         ...now,
       }),
   };
@@ -138,9 +155,11 @@ export function deployFunctions(
       concurrency: Math.max(1, Math.min(concurrency, FUNCTIONS[fn].reservedConcurrency)),
       retryDelaySeconds: options.retryDelaySeconds ?? 0,
       waitSeconds: 1,
+      sampleHeap: fn === 'merge',
     });
   return {
     split: consumer('split', resources.queues.intake, options.concurrency?.split ?? 1),
     validate: consumer('validate', resources.queues.chunk, options.concurrency?.validate ?? 2),
+    merge: consumer('merge', resources.queues.merge, options.concurrency?.merge ?? 2),
   };
 }

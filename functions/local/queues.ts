@@ -119,7 +119,7 @@ type DepthOf = (queue: QueueName) => Promise<number>;
 /** The depths of the work queues and their dead-letter queues, for an error message. */
 export async function describeQueues(depthOf: DepthOf): Promise<string> {
   const depths = await Promise.all(
-    (['intake', 'intakeDlq', 'chunk', 'chunkDlq'] as const).map(
+    (['intake', 'intakeDlq', 'chunk', 'chunkDlq', 'merge', 'mergeDlq'] as const).map(
       async (queue) => `${queue} ${await depthOf(queue)}`,
     ),
   );
@@ -133,6 +133,9 @@ export async function stalledReason(depthOf: DepthOf): Promise<string> {
   }
   if ((await depthOf('chunkDlq')) > 0) {
     return 'chunks failed and no report was written: see the chunk dead-letter queue and the validate logs';
+  }
+  if ((await depthOf('mergeDlq')) > 0) {
+    return 'a merge shard failed and no report was written: see the merge dead-letter queue and the merge logs';
   }
   return `the queues are idle but no report arrived (${await describeQueues(depthOf)})`;
 }

@@ -70,10 +70,12 @@ export interface PipelineResources {
     readonly intakeDlq: QueueRef;
     readonly chunk: QueueRef;
     readonly chunkDlq: QueueRef;
+    readonly merge: QueueRef;
+    readonly mergeDlq: QueueRef;
     readonly watch: QueueRef;
   };
   readonly reportTopicArn: string;
-  /** The member history table validate reads and records (HISTORY_TABLE); none: a run without history. */
+  /** The member history table merge reads and records (HISTORY_TABLE); none: a run without history. */
   readonly historyTable?: string;
 }
 
@@ -137,6 +139,7 @@ export async function provision(clients: AwsClients): Promise<PipelineResources>
   await versionBucket(clients.s3, BUCKETS.intake);
   const intake = await queueWithDlq(clients.sqs, QUEUES.intake, FUNCTIONS.split);
   const chunk = await queueWithDlq(clients.sqs, QUEUES.chunk, FUNCTIONS.validate);
+  const merge = await queueWithDlq(clients.sqs, QUEUES.merge, FUNCTIONS.merge);
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: TOPICS.reportReady }));
   const watch = await createQueue(clients.sqs, WATCH_QUEUE, {});
   await clients.sns.send(
@@ -150,7 +153,15 @@ export async function provision(clients: AwsClients): Promise<PipelineResources>
   );
   return {
     buckets: { ...BUCKETS },
-    queues: { intake: intake.queue, intakeDlq: intake.dlq, chunk: chunk.queue, chunkDlq: chunk.dlq, watch },
+    queues: {
+      intake: intake.queue,
+      intakeDlq: intake.dlq,
+      chunk: chunk.queue,
+      chunkDlq: chunk.dlq,
+      merge: merge.queue,
+      mergeDlq: merge.dlq,
+      watch,
+    },
     reportTopicArn: topic.TopicArn!,
   };
 }

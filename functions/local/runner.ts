@@ -22,7 +22,7 @@ import type { ReportReady } from '../pipeline/notice.js';
 import { objectCreatedEvent, parseIntakeMessage, type Upload } from '../pipeline/s3-event.js';
 import { sleep } from '../pipeline/sleep.js';
 import { AS_OF_METADATA, PREFIX } from '../pipeline/topology.js';
-import { decodeChunkMessage } from '../pipeline/work-files.js';
+import { decodeChunkMessage, decodeMergeMessage } from '../pipeline/work-files.js';
 import { type Emulator, startEmulator } from './emulator.js';
 import type { QueueConsumer } from './event-source.js';
 import { deployFunctions, type FunctionOptions } from './functions.js';
@@ -85,11 +85,14 @@ export interface FunctionStats {
   readonly failedMessages: number;
   readonly cpuMs: number;
   readonly wallMs: number;
+  /** Each invocation's peak heap, in bytes (merge only; see ConsumerStats.peakHeapBytes). */
+  readonly peakHeapBytes: readonly number[];
 }
 
 export interface RunStats {
   readonly split: FunctionStats;
   readonly validate: FunctionStats;
+  readonly merge: FunctionStats;
   /** Requests made by the functions and their event source mappings, by `service:Command`. */
   readonly requests: Readonly<Record<string, number>>;
 }
@@ -145,6 +148,7 @@ export class LocalPipeline {
   private sequence = 0;
   private readonly split: QueueConsumer;
   private readonly validate: QueueConsumer;
+  private readonly merge: QueueConsumer;
   private readonly depthOf = (queue: QueueName): Promise<number> => this.queueDepth(queue);
 
   private constructor(
@@ -164,6 +168,19 @@ export class LocalPipeline {
     const deployed = deployFunctions(functions, resources, options);
     this.split = deployed.split;
     this.validate = deployed.validate;
+    this.merge = deployed.merge;
+  }
+
+  private get consumers(): readonly QueueConsumer[] {
+    return [this.split, this.validate, this.merge];
+  }
+
+  private startFunctions(): void {
+    for (const consumer of this.consumers) consumer.start();
+  }
+
+  private get functionFailure(): unknown {
+    return this.consumers.find((consumer) => consumer.error)?.error;
   }
 
   static async start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
@@ -349,19 +366,14 @@ export class LocalPipeline {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     const stallMs = options.stallMs ?? 5_000;
     let idleSince: number | undefined;
-    this.split.start();
-    this.validate.start();
+    this.startFunctions();
     try {
       for (;;) {
         await sleep(50);
-        const failure = this.split.error ?? this.validate.error;
+        const failure = this.functionFailure;
         if (failure) throw failure;
         await this.collectNotices();
-        const idle =
-          !this.split.busy &&
-          !this.validate.busy &&
-          (await this.queueDepth('intake')) === 0 &&
-          (await this.queueDepth('chunk')) === 0;
+        const idle = await this.idle();
         const satisfied = options.until?.() ?? true;
         if (idle && satisfied) return;
         if (idle) {
@@ -420,11 +432,10 @@ export class LocalPipeline {
       timeoutMs,
       lookedInDlqs: Date.now(),
     };
-    this.split.start();
-    this.validate.start();
+    this.startFunctions();
     try {
       for (;;) {
-        const failure = this.split.error ?? this.validate.error;
+        const failure = this.functionFailure;
         if (failure) throw failure;
         await this.collectNotices();
         const found = await this.reportOf(watch.batchIds);
@@ -489,17 +500,21 @@ export class LocalPipeline {
           return 'a message of the batch is in the chunk dead-letter queue and no report was written (see the validate logs)';
       }
     }
+    if ((await this.queueDepth('mergeDlq')) > 0) {
+      for (const body of await peekBodies(sqs, queues.mergeDlq.url)) {
+        if (ours.has(mergeBatchOf(body) ?? ''))
+          return 'a merge shard of the batch is in the merge dead-letter queue and no report was written (see the merge logs)';
+      }
+    }
     return undefined;
   }
 
   /** No message waiting or being handled. */
   private async idle(): Promise<boolean> {
-    return (
-      !this.split.busy &&
-      !this.validate.busy &&
-      (await this.queueDepth('intake')) === 0 &&
-      (await this.queueDepth('chunk')) === 0
-    );
+    if (this.consumers.some((consumer) => consumer.busy)) return false;
+    for (const queue of ['intake', 'chunk', 'merge'] as const)
+      if ((await this.queueDepth(queue)) > 0) return false;
+    return true;
   }
 
   /**
@@ -550,10 +565,12 @@ export class LocalPipeline {
       failedMessages: consumer.stats.failedMessages,
       cpuMs: consumer.stats.cpuMicros / 1000,
       wallMs: consumer.stats.wallMs,
+      peakHeapBytes: [...consumer.stats.peakHeapBytes],
     });
     return {
       split: of(this.split),
       validate: of(this.validate),
+      merge: of(this.merge),
       requests: Object.fromEntries([...this.requestCounts].sort()),
     };
   }
@@ -561,7 +578,7 @@ export class LocalPipeline {
   async stop(): Promise<void> {
     // The embedded emulator goes away with its queues: no need to wait out the long polls.
     const abortPolls = this.emulator !== undefined;
-    await Promise.all([this.split.stop({ abortPolls }), this.validate.stop({ abortPolls })]);
+    await Promise.all(this.consumers.map((consumer) => consumer.stop({ abortPolls })));
     for (const clients of [this.admin, this.functions])
       for (const client of Object.values(clients)) client.destroy();
     await this.emulator?.stop();
@@ -614,6 +631,15 @@ function intakeUploads(body: string) {
     return message.kind === 'uploads' ? message.uploads : [];
   } catch {
     return [];
+  }
+}
+
+/** The batch a merge-queue message is for, when it is one. */
+function mergeBatchOf(body: string): string | undefined {
+  try {
+    return decodeMergeMessage(body).batchId;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_CHUNK_RECORDS } from '../core/intake/chunk.js';
 import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS, parseLimit } from '../core/intake/reader.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../core/intake/upload-file.js';
 import {
+  DEFAULT_MERGE_SHARD_LINES,
   ENV,
   type EnvName,
   type FunctionName,
@@ -30,13 +31,22 @@ export interface SplitConfig {
   readonly maxGzipRatio: number;
   /** Larger uploads are refused (UNSUPPORTED_FILE) without being read. */
   readonly maxUploadBytes: number;
+  /** Lines per merge shard: the manifest's shard count is the batch's lines over this. */
+  readonly mergeShardLines: number;
   readonly logLevel: LogLevel;
 }
 
 export interface ValidateConfig {
   readonly workBucket: string;
-  readonly reportsBucket: string;
   readonly chunkMaxReceiveCount: number;
+  /** Where the batch's merge shards are sent once every chunk is done. */
+  readonly mergeQueueUrl: string;
+  readonly logLevel: LogLevel;
+}
+
+export interface MergeConfig {
+  readonly workBucket: string;
+  readonly reportsBucket: string;
   readonly reportTopicArn?: string;
   /** The member history table; without one, only `history/*.csv` of the work bucket is read and nothing is recorded. */
   readonly historyTable?: string;
@@ -143,11 +153,22 @@ export function loadSplitConfig(env: Environment): SplitConfig {
       1,
       MAX_UPLOAD_BYTES_CEILING,
     ),
+    mergeShardLines: read.wholeNumber('MERGE_SHARD_LINES', DEFAULT_MERGE_SHARD_LINES, 1, 100_000_000),
     logLevel: read.logLevel(),
   });
 }
 
 export function loadValidateConfig(env: Environment): ValidateConfig {
+  const read = new Reader(env);
+  return read.done('validate', {
+    workBucket: read.required('WORK_BUCKET'),
+    chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
+    mergeQueueUrl: read.url('MERGE_QUEUE_URL'),
+    logLevel: read.logLevel(),
+  });
+}
+
+export function loadMergeConfig(env: Environment): MergeConfig {
   const read = new Reader(env);
   const topic = read.optional('REPORT_TOPIC_ARN');
   if (topic !== undefined && !topic.startsWith('arn:'))
@@ -160,10 +181,9 @@ export function loadValidateConfig(env: Environment): ValidateConfig {
     'a CloudFormation stack name',
   );
   const region = read.matching('AWS_REGION', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name');
-  return read.done('validate', {
+  return read.done('merge', {
     workBucket: read.required('WORK_BUCKET'),
     reportsBucket: read.required('REPORTS_BUCKET'),
-    chunkMaxReceiveCount: read.wholeNumber('CHUNK_MAX_RECEIVE_COUNT', undefined, 1, 1000),
     ...(topic !== undefined ? { reportTopicArn: topic } : {}),
     ...(historyTable !== undefined ? { historyTable } : {}),
     ...(stackName !== undefined ? { stackName } : {}),

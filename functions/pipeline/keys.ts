@@ -7,6 +7,10 @@
  *   parts/000000      chunk results (a JSON line, then typed arrays as bytes)
  *   failed/000000.json chunks given up on after the last receive
  *   merge/<state>.lock.<n>, merge/<state>.done   the merge of one final state (complete, incomplete-…)
+ *                     is started: the lock names who dispatches its shards, `.done` that they are sent
+ *   merge/<state>/plan.json    the shards of that state and the chunks left out (missing)
+ *   merge/<state>/shards/000000  one shard's merge result (counts, its findings as sorted runs)
+ *   merge/<state>/assembly.lock.<n>, merge/<state>/reported   who assembles the report; that it is written
  * Reports bucket: `reports/<batchId>/<file>`.
  * Indexes are zero-padded so listings come back in chunk order.
  */
@@ -27,6 +31,11 @@ export interface WorkKeys {
   failed(index: number): string;
   lock(state: string, generation: number): string;
   done(state: string): string;
+  plan(state: string): string;
+  shardsPrefix(state: string): string;
+  shard(state: string, shard: number): string;
+  assemblyLock(state: string, generation: number): string;
+  reported(state: string): string;
 }
 
 export function workKeys(batchId: string): WorkKeys {
@@ -43,6 +52,11 @@ export function workKeys(batchId: string): WorkKeys {
     failed: (index) => `${root}failed/${pad(index)}.json`,
     lock: (state, generation) => `${root}merge/${state}.lock.${generation}`,
     done: (state) => `${root}merge/${state}.done`,
+    plan: (state) => `${root}merge/${state}/plan.json`,
+    shardsPrefix: (state) => `${root}merge/${state}/shards/`,
+    shard: (state, shard) => `${root}merge/${state}/shards/${pad(shard)}`,
+    assemblyLock: (state, generation) => `${root}merge/${state}/assembly.lock.${generation}`,
+    reported: (state) => `${root}merge/${state}/reported`,
   };
 }
 

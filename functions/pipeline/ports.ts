@@ -45,6 +45,11 @@ export interface WriteOptions {
 export interface ObjectStore {
   /** The whole object, or undefined when there is no such key. */
   read(bucket: string, key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Bytes [start, end) of an object (fewer when it ends sooner, none when it ends before `start`),
+   * or undefined when there is no such key: one ranged GET.
+   */
+  readRange(bucket: string, key: string, start: number, end: number): Promise<Uint8Array | undefined>;
   /** Streams an object: 'missing' when there is none, 'changed' when `ifMatch` no longer holds. */
   open(bucket: string, key: string, options?: OpenOptions): Promise<OpenedObject | 'missing' | 'changed'>;
   write(bucket: string, key: string, body: string | Uint8Array, options?: WriteOptions): Promise<void>;

@@ -18,7 +18,7 @@ import { packChoiceOf, packProblemOf } from './packs.js';
 import type { MessageSender, ObjectStore, OpenedObject } from './ports.js';
 import { isUploadKey, parseIntakeMessage, type Upload } from './s3-event.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
-import { AS_OF_METADATA } from './topology.js';
+import { AS_OF_METADATA, mergeShardsFor } from './topology.js';
 import {
   type ChunkMessage,
   type ChunkRange,
@@ -164,6 +164,7 @@ async function storeChunks(
       encodeJson({ version: 1, records: intake.rejected } satisfies RejectedFile),
     );
   }
+  const expectedLines = chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected;
   const manifest: Manifest = {
     ...manifestHead(upload, batchId, asOf, intake),
     ...(rejection ? { rejection } : {}),
@@ -171,7 +172,8 @@ async function storeChunks(
     unknownColumns: rejection ? [] : (intake.layout?.unknownColumns ?? []),
     rulePacks: refusal?.code === 'BAD_RULE_PACK' ? { packs: [] } : rulePacks,
     expectedChunks: chunks.length,
-    expectedLines: chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected,
+    shards: rejection ? 1 : mergeShardsFor(expectedLines, config.mergeShardLines),
+    expectedLines,
     framerRejected,
     chunks,
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
@@ -246,6 +248,7 @@ async function storeRefusal(
     unknownColumns: [],
     rulePacks: { packs: [] },
     expectedChunks: 0,
+    shards: 1,
     expectedLines: 0,
     framerRejected: 0,
     chunks: [],

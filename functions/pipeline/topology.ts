@@ -27,6 +27,8 @@ export interface FunctionSizing {
   readonly reservedConcurrency: number;
   /** SQS event source batch size. */
   readonly batchSize: number;
+  /** Lambda ephemeral storage (/tmp), MB; 512 when not given. */
+  readonly ephemeralStorageMb?: number;
 }
 
 export interface QueueDefinition {
@@ -40,15 +42,41 @@ export interface QueueDefinition {
   readonly dlqRetentionDays: number;
 }
 
-/** The functions: split reads an upload and fans out chunks; validate checks a chunk and merges the last. */
+/**
+ * The functions: split reads an upload and fans out chunks; validate checks a chunk and, for the
+ * last one, fans out the batch's merge shards; merge merges one shard, and the last shard to finish
+ * assembles the report. Merge has the most memory and time: a shard holds the tables of up to
+ * MERGE_SHARD_LINES lines, and its assembly streams every finding of the batch into the report.
+ */
 export const FUNCTIONS = {
   split: { memoryMb: 1024, timeoutSeconds: 300, reservedConcurrency: 5, batchSize: 1 },
-  validate: { memoryMb: 1536, timeoutSeconds: 120, reservedConcurrency: 20, batchSize: 5 },
+  validate: { memoryMb: 1024, timeoutSeconds: 120, reservedConcurrency: 20, batchSize: 5 },
+  // /tmp holds the batch's findings while the report is written (~250 bytes each).
+  merge: {
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    reservedConcurrency: 10,
+    batchSize: 1,
+    ephemeralStorageMb: 4096,
+  },
 } as const satisfies Record<string, FunctionSizing>;
+
+/**
+ * Lines per merge shard (MERGE_SHARD_LINES' default): a shard's tables take about 50 bytes a line,
+ * so 2M lines is ~100 MB, well inside merge's memory, and a 100M-line batch is 50 shards.
+ */
+export const DEFAULT_MERGE_SHARD_LINES = 2_000_000;
+/** Most shards a batch is cut into (each chunk's part holds two sections per shard). */
+export const MAX_MERGE_SHARDS = 512;
+
+/** Shards for a batch of `lines` records. */
+export const mergeShardsFor = (lines: number, shardLines: number): number =>
+  Math.min(MAX_MERGE_SHARDS, Math.max(1, Math.ceil(lines / shardLines)));
 
 export const QUEUES = {
   intake: { name: 'scrub62323-intake', maxReceiveCount: 3, visibilityTimeoutFactor: 6, dlqRetentionDays: 14 },
   chunk: { name: 'scrub62323-chunks', maxReceiveCount: 3, visibilityTimeoutFactor: 6, dlqRetentionDays: 14 },
+  merge: { name: 'scrub62323-merges', maxReceiveCount: 3, visibilityTimeoutFactor: 6, dlqRetentionDays: 14 },
 } as const satisfies Record<string, QueueDefinition>;
 
 /** Dead-letter queue name for a queue. */
@@ -97,6 +125,8 @@ export const ENV = {
   CHUNK_QUEUE_URL: 'URL of the chunk queue the split function sends to',
   CHUNK_MAX_RECEIVE_COUNT:
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
+  MERGE_QUEUE_URL: "URL of the merge queue validate sends a finished batch's shards to",
+  MERGE_SHARD_LINES: `optional: lines per merge shard (default ${DEFAULT_MERGE_SHARD_LINES})`,
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
   HISTORY_TABLE:
     'optional: DynamoDB table of member history (read for each batch, written with its sessions)',
@@ -135,17 +165,11 @@ export const FUNCTION_ENV = {
     'MAX_RECORDS',
     'MAX_GZIP_RATIO',
     'MAX_UPLOAD_BYTES',
+    'MERGE_SHARD_LINES',
     'LOG_LEVEL',
   ],
-  validate: [
-    'WORK_BUCKET',
-    'REPORTS_BUCKET',
-    'CHUNK_MAX_RECEIVE_COUNT',
-    'REPORT_TOPIC_ARN',
-    'HISTORY_TABLE',
-    'STACK_NAME',
-    'LOG_LEVEL',
-  ],
+  validate: ['WORK_BUCKET', 'CHUNK_MAX_RECEIVE_COUNT', 'MERGE_QUEUE_URL', 'LOG_LEVEL'],
+  merge: ['WORK_BUCKET', 'REPORTS_BUCKET', 'REPORT_TOPIC_ARN', 'HISTORY_TABLE', 'STACK_NAME', 'LOG_LEVEL'],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;
 
 /** The variables of `values` that function `fn` reads (unset ones left out). */
@@ -176,7 +200,7 @@ export const METRICS = {
   statusDimension: 'status',
   batchStatuses: ['complete', 'rejected', 'incomplete'],
   names: {
-    /** A report folder written (validate, when it merges a batch): 1 per report. */
+    /** A report folder written (merge, when it assembles a batch): 1 per report. */
     batchesReported: 'BatchesReported',
     /** Lines of that report that were checked (not rejected by the reader). */
     linesChecked: 'LinesChecked',

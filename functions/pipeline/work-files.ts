@@ -19,9 +19,9 @@ import { PipelineError } from './log.js';
 
 /**
  * Part files have their own version: 1 was JSON with four numbers per fact; 2 is bytes, with five
- * numbers per fact and each line's line_no as a number.
+ * numbers per fact and each line's line_no as a number; 3 is the partial cut into merge shards.
  */
-export const PART_VERSION = 2;
+export const PART_VERSION = 3;
 
 const version1 = z.literal(1);
 const count = z.int().min(0);
@@ -76,6 +76,8 @@ export const ManifestSchema = z.object({
   /** The rule packs the batch is judged with, as they were when it was split. */
   rulePacks: PackChoiceSchema,
   expectedChunks: count,
+  /** Merge shards: each chunk's part is cut into this many pieces by claim and by member. */
+  shards: count.min(1),
   /** Records in chunks plus records the framer rejected: `counts.lines` of a complete report. */
   expectedLines: count,
   framerRejected: count,
@@ -90,6 +92,27 @@ export const ChunkMessageSchema = z.discriminatedUnion('kind', [
   z.object({ version: version1, kind: z.literal('finalize'), batchId: text }),
 ]);
 export type ChunkMessage = Parsed<typeof ChunkMessageSchema>;
+
+/** On the merge queue: one shard of a batch's final state to merge (the last one assembles the report). */
+export const MergeMessageSchema = z.object({
+  version: version1,
+  kind: z.literal('shard'),
+  batchId: text,
+  state: text,
+  shard: count,
+});
+export type MergeMessage = Parsed<typeof MergeMessageSchema>;
+
+/** `merge/<state>/plan.json`: what the shards of a final state merge (written before they are sent). */
+export const MergePlanSchema = z.object({
+  version: version1,
+  batchId: text,
+  state: text,
+  shards: count.min(1),
+  /** Chunks given up on: no shard reads their parts, and the report names them. */
+  missing: z.array(ChunkRangeSchema),
+});
+export type MergePlan = Parsed<typeof MergePlanSchema>;
 
 /** `rejected.json`: the records the framer rejected (they are in no chunk). */
 export const RejectedRecordSchema = z.object({
@@ -125,8 +148,32 @@ export type MergeLock = Parsed<typeof MergeLockSchema>;
 export const MergeDoneSchema = z.object({ version: version1, state: text });
 export type MergeDone = Parsed<typeof MergeDoneSchema>;
 
-/** First line of a part file; the partial follows in the core's own byte form. */
-export const PartHeaderSchema = z.object({ version: z.int(), batchId: z.string(), index: z.int() });
+/**
+ * First line of a part file: the byte length of each section that follows. Section 0 is the chunk's
+ * root (counts, rejected records, its own findings); then, for each shard, its claim piece and its
+ * member piece side by side, so a shard's merge reads them in one ranged GET.
+ */
+export const PartHeaderSchema = z.object({
+  version: z.int(),
+  batchId: z.string(),
+  index: z.int(),
+  shards: count.min(1).optional(),
+  sections: z.array(count).optional(),
+});
+
+/** First line of a shard result; the records of its findings runs follow. */
+export const ShardHeaderSchema = z.object({
+  version: version1,
+  batchId: text,
+  state: text,
+  shard: count,
+  /** Distinct claims and members of this shard (disjoint from every other shard's). */
+  claims: count,
+  members: count,
+  /** Each run's records' byte lengths, in order. */
+  runs: z.array(z.array(count)),
+});
+export type ShardHeader = Parsed<typeof ShardHeaderSchema>;
 
 /** First line of a chunk payload; the records' bytes follow. */
 export const ChunkHeaderSchema = z.object({
@@ -137,11 +184,15 @@ export const ChunkHeaderSchema = z.object({
   endLines: z.array(count),
 });
 
+/** A chunk's result as validate stores it: its root and its pieces for each merge shard. */
 export interface PartFile {
-  readonly version: typeof PART_VERSION;
   readonly batchId: string;
   readonly index: number;
-  readonly partial: ChunkPartial;
+  /** The partial without its lines: counts, rejected records, the chunk's own findings and echoes. */
+  readonly root: ChunkPartial;
+  /** Per shard: its claim piece and its member piece (null: no line of the chunk falls there). */
+  readonly claimPieces: readonly (Uint8Array | null)[];
+  readonly memberPieces: readonly (Uint8Array | null)[];
 }
 
 export const encodeJson = (value: unknown): string => JSON.stringify(value);
@@ -170,6 +221,19 @@ export const decodeRejected = (bytes: Uint8Array, key: string): RejectedRecord[]
 export const decodeLock = (bytes: Uint8Array, key: string): MergeLock =>
   readJson(MergeLockSchema, bytes, key);
 
+export const decodePlan = (bytes: Uint8Array, key: string): MergePlan =>
+  readJson(MergePlanSchema, bytes, key);
+
+/** A merge queue message body; UNREADABLE_MESSAGE when it is not one. */
+export function decodeMergeMessage(body: string): MergeMessage {
+  const checked = checkJson(MergeMessageSchema, body);
+  if (checked.ok) return checked.value;
+  throw new PipelineError(
+    'UNREADABLE_MESSAGE',
+    `the merge message is not a scrub62323 merge message: ${checked.problem}`,
+  );
+}
+
 /** A chunk queue message body; UNREADABLE_MESSAGE when it is not one. */
 export function decodeChunkMessage(body: string): ChunkMessage {
   const checked = checkJson(ChunkMessageSchema, body);
@@ -192,35 +256,112 @@ function headerOf<T>(schema: z.ZodType<T>, buffer: Buffer): { header: Checked<T>
 
 const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/**
- * Part file: one JSON header line (version, batch id, chunk index), then the partial in the core's
- * own byte form (a JSON line, then its typed arrays as raw int32 and bytes).
- */
-export const encodePart = (part: PartFile): Buffer =>
-  Buffer.concat([
-    Buffer.from(`${JSON.stringify({ version: part.version, batchId: part.batchId, index: part.index })}\n`),
-    encodePartial(part.partial),
-  ]);
+const NO_BYTES = new Uint8Array(0);
 
-export function decodePart(bytes: Uint8Array, batchId: string, index: number): PartFile {
+/** Part file: one JSON header line (see PartHeaderSchema), then its sections' bytes. */
+export function encodePart(part: PartFile): Buffer {
+  const sections: Uint8Array[] = [encodePartial(part.root)];
+  part.claimPieces.forEach((piece, shard) => {
+    sections.push(piece ?? NO_BYTES, part.memberPieces[shard] ?? NO_BYTES);
+  });
+  const header = {
+    version: PART_VERSION,
+    batchId: part.batchId,
+    index: part.index,
+    shards: part.claimPieces.length,
+    sections: sections.map((section) => section.byteLength),
+  } satisfies Parsed<typeof PartHeaderSchema>;
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...sections]);
+}
+
+/** Where a part's sections lie: byte offsets from the start of the file, one more than sections. */
+export interface PartLayout {
+  readonly offsets: readonly number[];
+}
+
+/** Section of a shard's claim piece (its member piece is the next one). */
+export const claimSectionOf = (shard: number): number => 1 + 2 * shard;
+
+/**
+ * The layout of a part from its first bytes (`prefix`), or 'longer' when its header line does not
+ * end within them. Checks that the part is this chunk's, of this release, cut into `shards`.
+ */
+export function partLayoutOf(
+  prefix: Uint8Array,
+  batchId: string,
+  index: number,
+  shards: number,
+): PartLayout | 'longer' {
   const key = workKeys(batchId).part(index);
-  const split = headerOf(PartHeaderSchema, bufferOf(bytes));
-  if (!split) throw badFile(key, `part ${index} has no readable header`);
-  if (!split.header.ok) throw badFile(key, `part ${index} has no readable header (${split.header.problem})`);
-  const header = split.header.value;
+  const buffer = bufferOf(prefix);
+  const newline = buffer.indexOf(0x0a);
+  if (newline < 0) return 'longer';
+  const checked = checkJson(PartHeaderSchema, buffer.toString('utf8', 0, newline));
+  if (!checked.ok) throw badFile(key, `part ${index} has no readable header (${checked.problem})`);
+  const header = checked.value;
   if (header.version !== PART_VERSION) throw olderPart(index);
   if (header.batchId !== batchId || header.index !== index) {
     throw badFile(key, `part ${index} does not belong to this batch`);
   }
-  let partial: ChunkPartial;
+  if (header.shards !== shards || header.sections?.length !== 1 + 2 * shards) {
+    throw badFile(key, `part ${index} is not cut into the manifest's ${shards} shards`);
+  }
+  const offsets = [newline + 1];
+  for (const length of header.sections) offsets.push(offsets.at(-1)! + length);
+  return { offsets };
+}
+
+/** One section of a part: the chunk's root partial, or a piece (null when empty). */
+export function decodeSection(bytes: Uint8Array, batchId: string, index: number): ChunkPartial | null {
+  if (bytes.byteLength === 0) return null;
   try {
-    partial = decodePartial(split.rest);
+    return decodePartial(bytes);
   } catch (error) {
     // A ScrubError's message names the field and never a value, so it is safe to pass on.
     const detail = isScrubError(error) ? ` (${error.message})` : '';
-    throw badFile(key, `part ${index} holds no readable chunk result${detail}`);
+    throw badFile(workKeys(batchId).part(index), `part ${index} holds no readable chunk result${detail}`);
   }
-  return { version: PART_VERSION, batchId, index, partial };
+}
+
+/** A shard's merge result: its counts and the records of its sorted findings runs. */
+export interface ShardResult {
+  readonly header: ShardHeader;
+  readonly runs: readonly (readonly Uint8Array[])[];
+}
+
+export function encodeShard(header: ShardHeader, runs: readonly (readonly Uint8Array[])[]): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...runs.flat()]);
+}
+
+export function decodeShard(
+  bytes: Uint8Array,
+  key: string,
+  expected: Omit<ShardHeader, 'claims' | 'members' | 'runs'>,
+): ShardResult {
+  const split = headerOf(ShardHeaderSchema, bufferOf(bytes));
+  if (!split) throw badFile(key, 'the shard result has no header line');
+  const header = checkedValue(split.header, key);
+  if (
+    header.batchId !== expected.batchId ||
+    header.state !== expected.state ||
+    header.shard !== expected.shard
+  ) {
+    throw badFile(key, 'the shard result belongs to another batch, state or shard');
+  }
+  const runs: Uint8Array[][] = [];
+  let at = 0;
+  for (const lengths of header.runs) {
+    const records: Uint8Array[] = [];
+    for (const length of lengths) {
+      if (at + length > split.rest.byteLength)
+        throw badFile(key, 'the shard result is shorter than its header says');
+      records.push(split.rest.subarray(at, at + length));
+      at += length;
+    }
+    runs.push(records);
+  }
+  if (at !== split.rest.byteLength) throw badFile(key, 'the shard result is longer than its header says');
+  return { header, runs };
 }
 
 /** A part another release wrote: its numbers cannot be read safely, so the batch must be run again. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -163,6 +163,9 @@ export class QueueFedFunction extends Construct {
       runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: sizing.memoryMb,
+      ...(sizing.ephemeralStorageMb
+        ? { ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMb) }
+        : {}),
       timeout: Duration.seconds(sizing.timeoutSeconds),
       reservedConcurrentExecutions: sizing.reservedConcurrency,
       // Immutable: the grants CDK adds implicitly (SqsEventSource) would otherwise create an inline

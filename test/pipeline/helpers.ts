@@ -5,11 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import type { HistorySource } from '../../functions/core/engine/accumulator.js';
+import { memorySpill } from '../../functions/core/engine/partitioned-merge.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
 import { fileContent, type ReportContents, TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 import type { PipelineLogger } from '../../functions/pipeline/log.js';
 import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../functions/pipeline/ports.js';
+import type { ClosableSpill } from '../../functions/pipeline/shard-merge.js';
 import type { MetricName } from '../../functions/pipeline/topology.js';
 import { workbookContents } from '../support/xlsx.js';
 
@@ -135,7 +137,7 @@ export function recordingMetrics(published: RecordedMetric[][]): PipelineMetrics
   };
 }
 
-export type StoreCall = 'read' | 'open' | 'write' | 'writeIfAbsent' | 'exists' | 'list';
+export type StoreCall = 'read' | 'readRange' | 'open' | 'write' | 'writeIfAbsent' | 'exists' | 'list';
 
 /** Wraps a store so that `fault(call, key)` may throw before the real call runs. */
 export function faultyStore(store: ObjectStore, fault: (call: StoreCall, key: string) => void): ObjectStore {
@@ -143,6 +145,10 @@ export function faultyStore(store: ObjectStore, fault: (call: StoreCall, key: st
     async read(bucket, key) {
       fault('read', key);
       return store.read(bucket, key);
+    },
+    async readRange(bucket, key, start, end) {
+      fault('readRange', key);
+      return store.readRange(bucket, key, start, end);
     },
     async open(bucket, key, options) {
       fault('open', key);
@@ -190,6 +196,9 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
     async read(bucket, key) {
       return objects.get(id(bucket, key));
     },
+    async readRange(bucket, key, start, end) {
+      return objects.get(id(bucket, key))?.subarray(start, Math.max(start, end));
+    },
     async open(bucket, key) {
       const body = objects.get(id(bucket, key));
       return body
@@ -217,6 +226,24 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
         .filter((name) => name.startsWith(id(bucket, prefix)))
         .sort()
         .map((name) => ({ key: name.slice(bucket.length + 1), size: objects.get(name)!.byteLength }));
+    },
+  };
+}
+
+/** A spill store in memory that can be closed, for the merge's assembly in tests. */
+export function closableMemorySpill(): ClosableSpill {
+  let closed = false;
+  const spill = memorySpill(1);
+  return {
+    partitions: 1,
+    append: (stream, record) => spill.append(stream, record),
+    records(stream, options) {
+      if (closed) throw new Error('the spill store is closed');
+      return spill.records(stream, options);
+    },
+    close() {
+      closed = true;
+      return true;
     },
   };
 }

@@ -1,17 +1,21 @@
-/** Completion detection and the merge lock, on an in-memory store. */
+/** Completion detection, the dispatch lock and the assembly lock, on an in-memory store. */
 import { describe, expect, it } from 'vitest';
-import type { ValidateConfig } from '../../functions/pipeline/config.js';
 import { workKeys } from '../../functions/pipeline/keys.js';
-import { completeIfLast, type MergeDeps, progressOf, STALE_LOCK_MS } from '../../functions/pipeline/merge.js';
-import type { Manifest } from '../../functions/pipeline/work-files.js';
-import { memoryStore, recordingLogger } from './helpers.js';
+import {
+  type CompletionDeps,
+  completeIfLast,
+  progressOf,
+  STALE_LOCK_MS,
+} from '../../functions/pipeline/merge.js';
+import {
+  type MergeDeps,
+  processMergeMessage,
+  STALE_ASSEMBLY_LOCK_MS,
+} from '../../functions/pipeline/shard-merge.js';
+import { decodeMergeMessage, decodePlan, type Manifest } from '../../functions/pipeline/work-files.js';
+import { validateConfig as config, keepingSender, mergeConfig } from './handlers/handlers.js';
+import { closableMemorySpill, memoryStore, recordingLogger, recordingMetrics } from './helpers.js';
 
-const config: ValidateConfig = {
-  workBucket: 'work',
-  reportsBucket: 'reports',
-  chunkMaxReceiveCount: 3,
-  logLevel: 'INFO',
-};
 const NOW = new Date('2026-11-28T10:00:00Z');
 
 function manifest(overrides: Partial<Manifest> = {}): Manifest {
@@ -32,6 +36,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     unknownColumns: [],
     rulePacks: { packs: [] },
     expectedChunks: 0,
+    shards: 1,
     expectedLines: 0,
     framerRejected: 0,
     chunks: [],
@@ -39,14 +44,29 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     ...overrides,
   };
 }
-// A rejected batch merges without parts: enough to exercise the lock.
+// A rejected batch merges without parts: enough to exercise the locks.
 const rejected = manifest({ rejection: { code: 'EMPTY_FILE', message: 'The file is empty.' } });
 
 function setup() {
   const store = memoryStore();
   const logs: string[] = [];
-  const deps: MergeDeps = { config, store, logger: recordingLogger(logs)('validate'), now: () => NOW };
-  return { store, logs, deps, keys: workKeys(rejected.batchId) };
+  const sender = keepingSender();
+  const deps: CompletionDeps = {
+    config,
+    store,
+    sender,
+    logger: recordingLogger(logs)('validate'),
+    now: () => NOW,
+  };
+  const merge: MergeDeps = {
+    config: mergeConfig,
+    store,
+    logger: recordingLogger(logs)('merge'),
+    metrics: recordingMetrics([]),
+    openSpill: closableMemorySpill,
+    now: () => NOW,
+  };
+  return { store, logs, deps, merge, sender, keys: workKeys(rejected.batchId) };
 }
 
 describe('completeIfLast', () => {
@@ -71,16 +91,27 @@ describe('completeIfLast', () => {
     await expect(progressOf(deps, threeChunks)).rejects.toThrow(/part 2 was stored by an earlier release/);
   });
 
-  it('lets exactly one of two simultaneous finishers merge', async () => {
-    const { store, deps, keys } = setup();
+  it('lets exactly one of two simultaneous finishers send the shards, after writing the plan', async () => {
+    const { store, deps, keys, sender } = setup();
     const outcomes = await Promise.all([
       completeIfLast(deps, rejected, 'message:a'),
       completeIfLast(deps, rejected, 'message:b'),
     ]);
-    expect(outcomes.sort()).toEqual(['merged', 'merged-elsewhere']);
-    expect(await store.exists('reports', `reports/${rejected.batchId}/summary.json`)).toBe(true);
+    expect(outcomes.sort()).toEqual(['dispatched', 'dispatched-elsewhere']);
+    expect(sender.sent.map(decodeMergeMessage)).toEqual([
+      { version: 1, kind: 'shard', batchId: rejected.batchId, state: 'rejected', shard: 0 },
+    ]);
+    const plan = decodePlan((await store.read('work', keys.plan('rejected')))!, 'plan');
+    expect(plan).toMatchObject({ state: 'rejected', shards: 1, missing: [] });
     expect(await store.exists('work', keys.done('rejected'))).toBe(true);
-    expect(await completeIfLast(deps, rejected, 'message:c')).toBe('already-merged');
+    expect(await completeIfLast(deps, rejected, 'message:c')).toBe('already-dispatched');
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('sends one message per shard of the manifest', async () => {
+    const { deps, sender } = setup();
+    expect(await completeIfLast(deps, { ...rejected, shards: 3 }, 'message:a')).toBe('dispatched');
+    expect(sender.sent.map((body) => decodeMergeMessage(body).shard)).toEqual([0, 1, 2]);
   });
 
   it('lets the owner of the lock finish a merge it crashed in', async () => {
@@ -90,9 +121,9 @@ describe('completeIfLast', () => {
       keys.lock('rejected', 0),
       JSON.stringify({ version: 1, owner: 'message:a', takenAt: NOW.toISOString() }),
     );
-    expect(await completeIfLast(deps, rejected, 'message:b')).toBe('merged-elsewhere');
-    expect(await completeIfLast(deps, rejected, 'message:a')).toBe('merged');
-    expect(logs.some((line) => line.includes('finishing an interrupted merge'))).toBe(true);
+    expect(await completeIfLast(deps, rejected, 'message:b')).toBe('dispatched-elsewhere');
+    expect(await completeIfLast(deps, rejected, 'message:a')).toBe('dispatched');
+    expect(logs.some((line) => line.includes('finishing what was interrupted'))).toBe(true);
   });
 
   it('takes over a lock abandoned for longer than a validate can run', async () => {
@@ -103,7 +134,7 @@ describe('completeIfLast', () => {
       keys.lock('rejected', 0),
       JSON.stringify({ version: 1, owner: 'message:dead', takenAt: old }),
     );
-    expect(await completeIfLast(deps, rejected, 'message:b')).toBe('merged');
+    expect(await completeIfLast(deps, rejected, 'message:b')).toBe('dispatched');
     expect(await store.exists('work', keys.lock('rejected', 1))).toBe(true);
     expect(logs.some((line) => line.includes('taking over'))).toBe(true);
   });
@@ -116,5 +147,67 @@ describe('completeIfLast', () => {
       expect.objectContaining({ code: 'BAD_WORK_FILE', message: `${key}: takenAt: missing` }),
     );
     expect(await store.exists('work', keys.done('rejected'))).toBe(false);
+  });
+});
+
+describe('the assembly', () => {
+  async function planned() {
+    const context = setup();
+    await context.store.write('work', context.keys.manifest, JSON.stringify(rejected));
+    expect(await completeIfLast(context.deps, rejected, 'message:v')).toBe('dispatched');
+    const message = decodeMergeMessage(context.sender.sent[0]!);
+    return { ...context, message };
+  }
+
+  it('lets exactly one of two deliveries of the last shard write the report', async () => {
+    const { store, merge, message, keys } = await planned();
+    const outcomes = await Promise.all([
+      processMergeMessage(merge, message, { messageId: 'a' }),
+      processMergeMessage(merge, message, { messageId: 'b' }),
+    ]);
+    expect(outcomes.sort()).toEqual(['reported', 'reported-elsewhere']);
+    expect(await store.exists('reports', `reports/${rejected.batchId}/summary.json`)).toBe(true);
+    expect(await store.exists('work', keys.reported('rejected'))).toBe(true);
+    expect(await processMergeMessage(merge, message, { messageId: 'c' })).toBe('already-reported');
+  });
+
+  it('waits while a shard has no result, and lets the owner finish an assembly it crashed in', async () => {
+    const { store, merge, message, keys, logs } = await planned();
+    const two = { ...rejected, shards: 2 };
+    await store.write(
+      'work',
+      keys.plan('rejected'),
+      JSON.stringify({ ...decodePlan((await store.read('work', keys.plan('rejected')))!, 'p'), shards: 2 }),
+    );
+    await store.write('work', keys.manifest, JSON.stringify(two));
+    expect(await processMergeMessage(merge, message, { messageId: 'a' })).toBe('waiting');
+    await store.write(
+      'work',
+      keys.assemblyLock('rejected', 0),
+      JSON.stringify({ version: 1, owner: 'message:b', takenAt: NOW.toISOString() }),
+    );
+    const second = { ...message, shard: 1 };
+    expect(await processMergeMessage(merge, second, { messageId: 'c' })).toBe('reported-elsewhere');
+    expect(await processMergeMessage(merge, second, { messageId: 'b' })).toBe('reported');
+    expect(logs.some((line) => line.includes('finishing what was interrupted'))).toBe(true);
+  });
+
+  it('takes over an assembly lock abandoned for longer than a merge can run', async () => {
+    const { store, merge, message, keys } = await planned();
+    const old = new Date(NOW.getTime() - STALE_ASSEMBLY_LOCK_MS - 1000).toISOString();
+    await store.write(
+      'work',
+      keys.assemblyLock('rejected', 0),
+      JSON.stringify({ version: 1, owner: 'message:dead', takenAt: old }),
+    );
+    expect(await processMergeMessage(merge, message, { messageId: 'b' })).toBe('reported');
+    expect(await store.exists('work', keys.assemblyLock('rejected', 1))).toBe(true);
+  });
+
+  it('refuses a shard the plan does not have', async () => {
+    const { merge, message } = await planned();
+    await expect(processMergeMessage(merge, { ...message, shard: 1 }, { messageId: 'a' })).rejects.toThrow(
+      expect.objectContaining({ code: 'NOT_IN_PLAN' }),
+    );
   });
 });

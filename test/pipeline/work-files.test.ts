@@ -1,30 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { type ChunkPartial, checkChunk } from '../../functions/core/engine/check-chunk.js';
+import { cutPartial } from '../../functions/core/engine/partitioned-merge.js';
 import { SCALAR_FIELDS, type ScalarField } from '../../functions/core/intake/columns.js';
 import { readBatch } from '../../functions/core/intake/reader.js';
 import { asOfDayOf } from '../../functions/core/scrub.js';
 import { workKeys } from '../../functions/pipeline/keys.js';
 import { errorFacts, PipelineError } from '../../functions/pipeline/log.js';
+import { readPartRoot, readShardPieces } from '../../functions/pipeline/parts.js';
 import {
   DispatchedMarkerSchema,
   decodeChunk,
   decodeChunkMessage,
   decodeLock,
   decodeManifest,
-  decodePart,
   decodeRejected,
+  decodeSection,
+  decodeShard,
   describeChunk,
   encodeChunk,
   encodeJson,
   encodePart,
+  encodeShard,
   type FailureMarker,
   FailureMarkerSchema,
   type Manifest,
   MergeDoneSchema,
   PART_VERSION,
-  type PartFile,
+  partLayoutOf,
 } from '../../functions/pipeline/work-files.js';
-import { chunksOf } from './helpers.js';
+import { chunksOf, memoryStore } from './helpers.js';
 
 describe('chunk payload', () => {
   it('round-trips the records bytes and their physical lines', () => {
@@ -78,38 +82,92 @@ describe('decodeChunkMessage', () => {
 });
 
 describe('part file', () => {
-  it('round-trips a chunk result, typed arrays included', async () => {
+  const header = (fields: Record<string, unknown>) => Buffer.from(`${JSON.stringify(fields)}\n`);
+
+  it("holds the root and each shard's two pieces, read back by sections", async () => {
     const csv = Buffer.from(
       'claim_id,line_no,member_id,date_of_service,procedure_code,dx_1,units,place_of_service,rendering_npi,charge\n' +
-        'C1,1,M1,2026-03-01,62323,M54.16,1,11,1234567893,1250.00\nC1,1,M1,2026-03-01,77003,M54.16,1,11,1234567893,95.00\n',
+        'C1,1,M1,2026-03-01,62323,M54.16,1,11,1234567893,1250.00\nC1,1,M1,2026-03-01,77003,M54.16,1,11,1234567893,95.00\n' +
+        'C2,1,M2,2026-03-01,62323,M54.16,1,11,1234567893,1250.00\nC3,1,M3,2026-03-02,62323,M54.16,1,11,1234567893,1250.00\n',
     );
     const partials: ChunkPartial[] = [];
     await readBatch(chunksOf(csv), (chunk, layout) => {
       partials.push(checkChunk(chunk, layout, { asOfDay: asOfDayOf('2026-11-28') }));
     });
-    const part: PartFile = { version: PART_VERSION, batchId: 'b', index: 0, partial: partials[0]! };
-    const decoded = decodePart(Buffer.from(encodePart(part)), 'b', 0);
-    expect(decoded).toMatchObject({ version: PART_VERSION, batchId: 'b', index: 0 });
-    // Same content (the byte arrays come back as plain Uint8Array where the engine made Buffers).
-    const plain = ({ keys, facts, plainLineNos, ...rest }: ChunkPartial) => ({
-      ...rest,
-      keys: { bytes: [...keys.bytes], ends: [...keys.ends] },
-      plainLineNos: [...plainLineNos],
-      facts: [...facts],
+    const partial = partials[0]!;
+    const shards = 3;
+    const cut = cutPartial(partial, shards);
+    const root = { ...cut.root, findings: partial.findings, echoes: partial.echoes };
+    const bytes = encodePart({
+      batchId: BATCH,
+      index: 0,
+      root,
+      claimPieces: cut.claimPieces,
+      memberPieces: cut.memberPieces,
     });
-    expect(plain(decoded.partial)).toEqual(plain(part.partial));
-    expect(decoded.partial.keys.ends).toBeInstanceOf(Int32Array);
-    expect(decoded.partial.facts).toBeInstanceOf(Int32Array);
-    expect(() => decodePart(Buffer.from(encodePart(part)).subarray(0, -1), 'b', 0)).toThrow(/no readable/);
-    expect(decoded.partial.findings.length).toBeGreaterThan(0);
-    expect(() => decodePart(Buffer.from(encodePart(part)), 'b', 1)).toThrow(/does not belong/);
-    expect(() => decodePart(Buffer.from('{"version":2,"batchId":"b","index":0}\n{broken'), 'b', 0)).toThrow(
-      /no readable/,
+    const store = memoryStore();
+    await store.write('work', keys.part(0), bytes);
+    const manifest = { ...validManifest, shards };
+
+    const rootBack = await readPartRoot(store, 'work', manifest, 0);
+    expect(rootBack.findings).toEqual(partial.findings);
+    expect(rootBack.checked).toBe(partial.checked);
+    expect(rootBack.lines).toEqual([]);
+    // Every line with a claim id is in exactly one shard's claim piece, and the pieces are the cut's.
+    const claimLines: number[] = [];
+    for (let shard = 0; shard < shards; shard += 1) {
+      const { claims, members } = await readShardPieces(store, 'work', manifest, 0, shard);
+      expect(claims?.lines ?? null).toEqual(
+        cut.claimPieces[shard] ? decodeSection(cut.claimPieces[shard]!, BATCH, 0)!.lines : null,
+      );
+      expect(members?.lines ?? null).toEqual(
+        cut.memberPieces[shard] ? decodeSection(cut.memberPieces[shard]!, BATCH, 0)!.lines : null,
+      );
+      claimLines.push(...(claims?.lines ?? []));
+    }
+    expect(claimLines.sort((a, b) => a - b)).toEqual(partial.lines);
+
+    // The header is checked: the chunk, the release, the shard count; a short file says so.
+    expect(() => partLayoutOf(bytes, BATCH, 1, shards)).toThrow(/does not belong/);
+    expect(() => partLayoutOf(bytes, BATCH, 0, 2)).toThrow(/not cut into the manifest's 2 shards/);
+    expect(partLayoutOf(bytes.subarray(0, 5), BATCH, 0, shards)).toBe('longer');
+    const layout = partLayoutOf(bytes, BATCH, 0, shards);
+    if (layout === 'longer') throw new Error('unreachable');
+    await store.write('work', keys.part(0), bytes.subarray(0, layout.offsets[1]! + 1));
+    const filled = cut.claimPieces.findIndex((piece) => piece !== null);
+    await expect(readShardPieces(store, 'work', manifest, 0, filled)).rejects.toThrow(
+      /shorter than its header says/,
     );
-    // A part the previous release wrote (JSON, four numbers per fact) is refused by name, never misread.
-    expect(() =>
-      decodePart(Buffer.from('{"version":1,"batchId":"b","index":0}\n{"facts":[]}'), 'b', 0),
-    ).toThrow(/earlier release/);
+    await expect(readPartRoot(store, 'work', manifest, 1)).rejects.toThrow(
+      expect.objectContaining({ code: 'PART_MISSING' }),
+    );
+    // A part an earlier release wrote (versions 1 and 2: no shards) is refused by name, never misread.
+    for (const version of [1, 2])
+      expect(() => partLayoutOf(header({ version, batchId: BATCH, index: 0 }), BATCH, 0, 1)).toThrow(
+        /earlier release/,
+      );
+    expect(() => decodeSection(Buffer.from('{broken'), BATCH, 0)).toThrow(/no readable chunk result/);
+    expect(PART_VERSION).toBe(3);
+  });
+});
+
+describe('shard result', () => {
+  const head = { version: 1 as const, batchId: 'b', state: 'complete', shard: 2 };
+
+  it("round-trips its counts and runs, and refuses another shard's or a cut file", () => {
+    const runs = [[Buffer.from('ab'), Buffer.from('c')], [Buffer.from('defg')]];
+    const bytes = encodeShard({ ...head, claims: 4, members: 3, runs: [[2, 1], [4]] }, runs);
+    const back = decodeShard(bytes, 'k', head);
+    expect(back.header).toMatchObject({ claims: 4, members: 3 });
+    expect(back.runs.map((run) => run.map((record) => Buffer.from(record).toString()))).toEqual([
+      ['ab', 'c'],
+      ['defg'],
+    ]);
+    expect(() => decodeShard(bytes, 'k', { ...head, shard: 1 })).toThrow(/another batch, state or shard/);
+    expect(() => decodeShard(bytes.subarray(0, -1), 'k', head)).toThrow(/shorter than its header says/);
+    expect(() => decodeShard(Buffer.concat([bytes, Buffer.from('x')]), 'k', head)).toThrow(
+      /longer than its header says/,
+    );
   });
 });
 
@@ -148,6 +206,7 @@ const validManifest: Manifest = {
   unknownColumns: ['extra'],
   rulePacks: { packs: [{ origin: 'packs/a.json', text: '{}' }], defaultPack: 'a' },
   expectedChunks: 1,
+  shards: 1,
   expectedLines: 3,
   framerRejected: 1,
   chunks: [{ index: 0, firstLine: 2, lastLine: 3, records: 2 }],
@@ -257,10 +316,9 @@ describe('chunk payload header', () => {
   });
 
   it('names the part file when its header is broken', () => {
-    expect(() => decodePart(Buffer.from('{"version":2,"batchId":"b"}\n'), 'b', 0)).toThrow(
+    expect(() => partLayoutOf(Buffer.from('{"version":3,"batchId":"b"}\n'), 'b', 0, 1)).toThrow(
       badFile(`${workKeys('b').part(0)}: part 0 has no readable header (index: missing)`),
     );
-    expect(() => decodePart(Buffer.from('no newline at all'), 'b', 0)).toThrow(/no readable header/);
   });
 });
 

@@ -348,6 +348,18 @@ export class FindingRuns implements FindingSink {
     this.write(this.newRun(), [...findings].sort(byLineThenRule), echoOf);
   }
 
+  /**
+   * A sorted run another FindingRuns encoded (one shard of a merge that ran elsewhere): its records
+   * are copied as they are, and tallied as they are read.
+   */
+  addEncodedRun(records: Iterable<Uint8Array>): void {
+    const run = this.newRun();
+    for (const record of records) {
+      this.spill.append(run, record);
+      for (const { finding, echo } of decodeRecord(record, run)) this.tally.add(finding, echo);
+    }
+  }
+
   /** Every finding written so far. The runs are re-read on each pass, so the store must keep them. */
   finish(): BatchFindings {
     const runs = [...this.runs];
@@ -372,18 +384,21 @@ export class FindingRuns implements FindingSink {
 
 /** The rows of one run, in order. */
 function* readRun(spill: Pick<SpillStore, 'records'>, run: string): Generator<FlaggedFinding> {
-  for (const record of spill.records(run, { keep: true })) {
-    const parsed = RECORD.safeParse(parseJson(Buffer.from(record).toString('utf8')));
-    if (!parsed.success)
-      throw new ScrubError('SPILL_UNREADABLE', `spilled findings of ${run} do not read back`);
-    const { findings, echoes } = parsed.data;
-    let echo = -1;
-    let last = -1;
-    for (const finding of findings) {
-      if (finding.line !== last) echo += 1;
-      last = finding.line;
-      yield { finding, echo: echoes[echo]! };
-    }
+  for (const record of spill.records(run, { keep: true })) yield* decodeRecord(record, run);
+}
+
+/** The rows of one record of `run`, in order. */
+function* decodeRecord(record: Uint8Array, run: string): Generator<FlaggedFinding> {
+  const parsed = RECORD.safeParse(parseJson(Buffer.from(record).toString('utf8')));
+  if (!parsed.success)
+    throw new ScrubError('SPILL_UNREADABLE', `spilled findings of ${run} do not read back`);
+  const { findings, echoes } = parsed.data;
+  let echo = -1;
+  let last = -1;
+  for (const finding of findings) {
+    if (finding.line !== last) echo += 1;
+    last = finding.line;
+    yield { finding, echo: echoes[echo]! };
   }
 }
 

@@ -18,7 +18,13 @@ import {
   type MergedBatch,
   NO_HISTORY,
 } from './accumulator.js';
-import { type ChunkFindings, chunkFindings, FindingRuns, type ReportBatch } from './batch-findings.js';
+import {
+  type ChunkFindings,
+  chunkFindings,
+  FindingRuns,
+  type FindingSink,
+  type ReportBatch,
+} from './batch-findings.js';
 import {
   type CheckOptions,
   type ChunkPartial,
@@ -149,16 +155,41 @@ export class PartitionedAccumulator {
     scope: 'duplicates' | 'members',
     history: HistorySource,
   ): Promise<MergedBatch> {
-    // Keys spread evenly over partitions; the claims and members of a partition are at most its lines.
-    const expectedLines = Math.ceil((this.lines * 1.1) / this.spill.partitions);
-    const accumulator = new BatchAccumulator({ ...this.options, scope, expectedLines, sink: this.found });
-    for (const record of this.spill.records(stream)) {
-      accumulator.add(decodePartial(record));
-      const pause = breathe();
-      if (pause) await pause;
-    }
-    return accumulator.finish(history);
+    const expectedLines = partitionLinesOf(this.lines, this.spill.partitions);
+    return mergePartition(
+      decodedRecords(this.spill.records(stream)),
+      scope,
+      { ...this.options, expectedLines, sink: this.found },
+      history,
+    );
   }
+}
+
+function* decodedRecords(records: Iterable<Uint8Array>): Generator<ChunkPartial> {
+  for (const record of records) yield decodePartial(record);
+}
+
+/** Lines to size one partition's tables for: keys spread evenly, and a partition has at most its lines. */
+export const partitionLinesOf = (lines: number, partitions: number): number =>
+  Math.ceil((lines * 1.1) / partitions);
+
+/**
+ * One side of one partition: its pieces (in chunk order) merged, findings handed to `sink`. The
+ * claims and members it counts are its own: no other partition holds the same key.
+ */
+export async function mergePartition(
+  pieces: Iterable<ChunkPartial> | AsyncIterable<ChunkPartial>,
+  scope: 'duplicates' | 'members',
+  options: AccumulatorOptions & { readonly expectedLines: number; readonly sink: FindingSink },
+  history: HistorySource = NO_HISTORY,
+): Promise<MergedBatch> {
+  const accumulator = new BatchAccumulator({ ...options, scope });
+  for await (const piece of pieces) {
+    accumulator.add(piece);
+    const pause = breathe();
+    if (pause) await pause;
+  }
+  return accumulator.finish(history);
 }
 
 /** Lets timers, signals and I/O run between partitions (within one, `breathe` does). */

@@ -1,17 +1,28 @@
-/** The split and validate handlers on an in-memory store, fed typed SQS events, for handler tests. */
+/**
+ * The split, validate and merge handlers on an in-memory store, fed typed SQS events, for handler
+ * tests. Validate's merge-queue sends are delivered to merge as soon as its invocation returns.
+ */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS } from '../../../functions/core/intake/reader.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../functions/core/intake/upload-file.js';
-import type { SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
+import type { MergeConfig, SplitConfig, ValidateConfig } from '../../../functions/pipeline/config.js';
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
+import { createMergeHandler } from '../../../functions/pipeline/shard-merge.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
 import { FUNCTIONS } from '../../../functions/pipeline/topology.js';
 import { createValidateHandler } from '../../../functions/pipeline/validate.js';
 import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
-import { memoryStore, type RecordedMetric, recordingLogger, recordingMetrics } from '../helpers.js';
+import {
+  closableMemorySpill,
+  memoryStore,
+  type RecordedMetric,
+  recordingLogger,
+  recordingMetrics,
+} from '../helpers.js';
 
 export const INTAKE_BUCKET = 'intake';
 export const CHUNK_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:scrub62323-chunks';
+export const MERGE_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:scrub62323-merges';
 
 export const splitConfig: SplitConfig = {
   workBucket: 'work',
@@ -20,15 +31,19 @@ export const splitConfig: SplitConfig = {
   maxRecords: DEFAULT_MAX_RECORDS,
   maxGzipRatio: DEFAULT_MAX_GZIP_RATIO,
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+  // Two shards for 30 lines: the handler tests run the sharded merge.
+  mergeShardLines: 15,
   logLevel: 'INFO',
 };
 
 export const validateConfig: ValidateConfig = {
   workBucket: 'work',
-  reportsBucket: 'reports',
   chunkMaxReceiveCount: 3,
+  mergeQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-merges',
   logLevel: 'INFO',
 };
+
+export const mergeConfig: MergeConfig = { workBucket: 'work', reportsBucket: 'reports', logLevel: 'INFO' };
 
 /** A message sender that keeps what it is given. */
 export function keepingSender(): MessageSender & { readonly sent: string[] } {
@@ -44,33 +59,60 @@ export function keepingSender(): MessageSender & { readonly sent: string[] } {
 export interface Harness {
   readonly store: ReturnType<typeof memoryStore>;
   readonly sender: ReturnType<typeof keepingSender>;
+  /** What validate sent to the merge queue and deliver has not yet handed to merge. */
+  readonly mergeSender: ReturnType<typeof keepingSender>;
   readonly logs: string[];
   /** What each validate invocation published. */
   readonly published: RecordedMetric[][];
+  /** What each merge invocation published. */
+  readonly mergePublished: RecordedMetric[][];
   readonly split: ReturnType<typeof createSplitHandler>;
   readonly validate: ReturnType<typeof createValidateHandler>;
+  readonly merge: ReturnType<typeof createMergeHandler>;
 }
 
-/** Both handlers on one in-memory store; `wrapStore` changes what validate sees (e.g. to fail reads). */
+/** The handlers on one in-memory store; `wrapStore` changes what validate and merge see (e.g. to fail reads). */
 export function harness(wrapStore: (store: ObjectStore) => ObjectStore = (store) => store): Harness {
   const store = memoryStore();
   const sender = keepingSender();
+  const mergeSender = keepingSender();
   const logs: string[] = [];
   const published: RecordedMetric[][] = [];
+  const mergePublished: RecordedMetric[][] = [];
   const loggerOf = recordingLogger(logs);
   return {
     store,
     sender,
+    mergeSender,
     logs,
     published,
+    mergePublished,
     split: createSplitHandler({ config: splitConfig, store, sender, logger: loggerOf('split') }),
     validate: createValidateHandler({
       config: validateConfig,
       store: wrapStore(store),
+      sender: mergeSender,
       logger: loggerOf('validate'),
       metrics: recordingMetrics(published),
     }),
+    merge: createMergeHandler({
+      config: mergeConfig,
+      store: wrapStore(store),
+      logger: loggerOf('merge'),
+      metrics: recordingMetrics(mergePublished),
+      openSpill: () => closableMemorySpill(),
+    }),
   };
+}
+
+/** Hands every merge message validate sent so far to merge, one per invocation (its batch size). */
+export async function deliverMerges(h: Harness): Promise<SQSBatchResponse[]> {
+  const responses: SQSBatchResponse[] = [];
+  for (const body of h.mergeSender.sent.splice(0)) {
+    const record = sqsRecord(body, { queueArn: MERGE_QUEUE_ARN });
+    responses.push(await h.merge(sqsEvent(record), lambdaContext('merge')));
+  }
+  return responses;
 }
 
 /** Uploads `csv` under incoming/, runs split on its S3 event, returns the chunk messages it sent. */
@@ -95,6 +137,7 @@ export async function deliver(
       .slice(start, start + size)
       .map((body) => sqsRecord(body, { receiveCount, queueArn: CHUNK_QUEUE_ARN }));
     responses.push(await h.validate(sqsEvent(...records), lambdaContext('validate')));
+    await deliverMerges(h);
   }
   return responses;
 }

@@ -1,14 +1,23 @@
 /**
- * The validate handler on typed SQS events: partial batch responses, the failure marker on a chunk's
- * last receive, and the metrics of complete, rejected and incomplete batches (published once per
- * invocation).
+ * The validate and merge handlers on typed SQS events: partial batch responses, the failure marker on
+ * a chunk's last receive, the merge shards sent once, and the metrics of complete, rejected and
+ * incomplete batches (published once per invocation: a report is counted by the merge that wrote it).
  */
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../../functions/core/report/summary.js';
 import { reportKey, workKeys } from '../../../functions/pipeline/keys.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../support/events.js';
 import { faultyStore, InjectedCrash, referenceReport, syntheticBatch } from '../helpers.js';
-import { CHUNK_QUEUE_ARN, deliver, dispatch, type Harness, harness, validateConfig } from './handlers.js';
+import {
+  CHUNK_QUEUE_ARN,
+  deliver,
+  deliverMerges,
+  dispatch,
+  type Harness,
+  harness,
+  mergeConfig,
+  validateConfig,
+} from './handlers.js';
 
 const chunkRecord = (body: string, receiveCount = 1) =>
   sqsRecord(body, { receiveCount, queueArn: CHUNK_QUEUE_ARN });
@@ -20,7 +29,7 @@ const batchIdOf = (body: string): string => {
 };
 
 async function storedSummary(h: Harness, batchId: string): Promise<Summary> {
-  const bytes = await h.store.read(validateConfig.reportsBucket, reportKey(batchId, 'summary.json'));
+  const bytes = await h.store.read(mergeConfig.reportsBucket, reportKey(batchId, 'summary.json'));
   if (!bytes) throw new Error(`no report for ${batchId}`);
   return JSON.parse(Buffer.from(bytes).toString('utf8'));
 }
@@ -64,7 +73,7 @@ describe('the validate handler', () => {
     const lines = h.logs
       .map((line): Record<string, unknown> => JSON.parse(line))
       .filter((line) => line.function === 'validate');
-    expect(lines.map((line) => line.message)).toContain('report written');
+    expect(lines.map((line) => line.message)).toContain('merge shards sent');
     expect(lines.every((line) => line.function_request_id === 'r-42')).toBe(true);
   });
 
@@ -84,8 +93,10 @@ describe('the validate handler', () => {
       )['summary.json'],
     );
     expect(reference.counts.findings.error + reference.counts.findings.warning).toBeGreaterThan(0);
-    expect(h.published).toHaveLength(1); // three messages, one invocation, one publish
-    expect(h.published.flat()).toEqual([
+    expect(h.published).toEqual([[]]); // three messages, one invocation, one publish, no report
+    // Two shards (15 lines each), so two merge invocations: the second writes and counts the report.
+    expect(h.mergePublished).toHaveLength(2);
+    expect(h.mergePublished.flat()).toEqual([
       { name: 'BatchesReported', value: 1, dimensions: { status: 'complete' } },
       { name: 'LinesChecked', value: reference.counts.checked },
       { name: 'FindingsError', value: reference.counts.findings.error },
@@ -100,7 +111,7 @@ describe('the validate handler', () => {
     expect(messages.map((body): unknown => JSON.parse(body))).toMatchObject([{ kind: 'finalize' }]);
     await deliver(h, messages);
     expect((await storedSummary(h, batchIdOf(messages[0]!))).status).toBe('rejected');
-    expect(h.published.flat()).toEqual([
+    expect(h.mergePublished.flat()).toEqual([
       { name: 'BatchesReported', value: 1, dimensions: { status: 'rejected' } },
       { name: 'LinesChecked', value: 0 },
       { name: 'FindingsError', value: 0 },
@@ -135,11 +146,12 @@ describe('the validate handler', () => {
       batchItemFailures: [{ itemIdentifier: last.messageId }],
     });
     expect(await h.store.exists('work', workKeys(batchId).failed(1))).toBe(true);
+    await deliverMerges(h);
     const summary = await storedSummary(h, batchId);
     expect(summary.status).toBe('incomplete');
     expect(summary.counts.checked).toBe(20);
-    expect(h.published.at(-1)).toEqual([
-      { name: 'ChunksFailed', value: 1 },
+    expect(h.published.at(-1)).toEqual([{ name: 'ChunksFailed', value: 1 }]);
+    expect(h.mergePublished.flat()).toEqual([
       { name: 'BatchesReported', value: 1, dimensions: { status: 'incomplete' } },
       { name: 'LinesChecked', value: 20 },
       { name: 'FindingsError', value: summary.counts.findings.error },

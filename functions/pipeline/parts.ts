@@ -1,0 +1,158 @@
+/**
+ * Parts in the work bucket: validate stores each chunk's result cut into the batch's merge shards,
+ * and each merge reads only its own sections back, with ranged GETs. One object per chunk keeps the
+ * PUTs at one per chunk; a shard's two pieces lie side by side, so a shard reads a part in two GETs
+ * (the header, then its pieces), and usually one: a small part's pieces come with the header.
+ */
+import { type ChunkPartial, checkChunk } from '../core/engine/check-chunk.js';
+import { cutPartial } from '../core/engine/partitioned-merge.js';
+import { asOfDayOf } from '../core/scrub.js';
+import { workKeys } from './keys.js';
+import { PipelineError } from './log.js';
+import { booksOf } from './packs.js';
+import type { ObjectStore } from './ports.js';
+import {
+  claimSectionOf,
+  decodeChunk,
+  decodeSection,
+  encodePart,
+  type Manifest,
+  type PartLayout,
+  partLayoutOf,
+} from './work-files.js';
+
+/** What a first ranged GET of a part asks for: its header line and, for a small part, all of it. */
+const FIRST_READ_BYTES = 256 * 1024;
+
+/** Checks chunk `index` of the batch and stores its part; the partial's counts are returned for the log. */
+export async function checkAndStorePart(
+  store: ObjectStore,
+  bucket: string,
+  manifest: Manifest,
+  index: number,
+): Promise<ChunkPartial> {
+  const keys = workKeys(manifest.batchId);
+  if (!manifest.layout || !manifest.chunks.some((chunk) => chunk.index === index)) {
+    throw new PipelineError(
+      'NOT_IN_MANIFEST',
+      `chunk ${index} is not in the manifest of ${manifest.batchId}`,
+    );
+  }
+  const payload = await store.read(bucket, keys.chunk(index));
+  if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
+  const chunk = decodeChunk(payload, manifest.batchId, index);
+  const options = { asOfDay: asOfDayOf(manifest.asOf), books: booksOf(manifest) };
+  const partial = checkChunk(chunk, manifest.layout, options);
+  const cut = cutPartial(partial, manifest.shards);
+  // The root keeps the chunk's own findings as checked: the assembly reads them with the counts.
+  const root = { ...cut.root, findings: partial.findings, echoes: partial.echoes };
+  const bytes = encodePart({
+    batchId: manifest.batchId,
+    index,
+    root,
+    claimPieces: cut.claimPieces,
+    memberPieces: cut.memberPieces,
+  });
+  await store.write(bucket, keys.part(index), bytes, { contentType: 'application/octet-stream' });
+  return partial;
+}
+
+/** Sections [first, first + count) of chunk `index`'s part, each decoded (null: an empty piece). */
+export async function readPartSections(
+  store: ObjectStore,
+  bucket: string,
+  manifest: Manifest,
+  index: number,
+  first: number,
+  count: number,
+): Promise<(ChunkPartial | null)[]> {
+  const { batchId, shards } = manifest;
+  const key = workKeys(batchId).part(index);
+  const missing = () => new PipelineError('PART_MISSING', `part ${index} disappeared before the merge`);
+  let prefix = await store.readRange(bucket, key, 0, FIRST_READ_BYTES);
+  if (!prefix) throw missing();
+  let layout: PartLayout | 'longer' = partLayoutOf(prefix, batchId, index, shards);
+  if (layout === 'longer') {
+    // Only a part cut into hundreds of shards has a header this long: read it whole.
+    prefix = await store.read(bucket, key);
+    if (!prefix) throw missing();
+    layout = partLayoutOf(prefix, batchId, index, shards);
+    if (layout === 'longer')
+      throw new PipelineError('BAD_WORK_FILE', `${key}: part ${index} has no header line`);
+  }
+  const start = layout.offsets[first]!;
+  const end = layout.offsets[first + count]!;
+  let span: Uint8Array | undefined =
+    end <= prefix.byteLength ? prefix.subarray(start, end) : await store.readRange(bucket, key, start, end);
+  if (!span) throw missing();
+  if (span.byteLength !== end - start) {
+    throw new PipelineError('BAD_WORK_FILE', `${key}: part ${index} is shorter than its header says`);
+  }
+  const sections: (ChunkPartial | null)[] = [];
+  for (let section = first; section < first + count; section += 1) {
+    const from = layout.offsets[section]! - start;
+    const to = layout.offsets[section + 1]! - start;
+    sections.push(decodeSection(span.subarray(from, to), batchId, index));
+  }
+  span = undefined;
+  return sections;
+}
+
+/** A shard's claim piece and member piece of one part. */
+export async function readShardPieces(
+  store: ObjectStore,
+  bucket: string,
+  manifest: Manifest,
+  index: number,
+  shard: number,
+): Promise<{ claims: ChunkPartial | null; members: ChunkPartial | null }> {
+  const [claims, members] = await readPartSections(store, bucket, manifest, index, claimSectionOf(shard), 2);
+  return { claims: claims ?? null, members: members ?? null };
+}
+
+/** The root of one part: counts, rejected records and the chunk's own findings. */
+export async function readPartRoot(
+  store: ObjectStore,
+  bucket: string,
+  manifest: Manifest,
+  index: number,
+): Promise<ChunkPartial> {
+  const [root] = await readPartSections(store, bucket, manifest, index, 0, 1);
+  if (!root) {
+    throw new PipelineError(
+      'BAD_WORK_FILE',
+      `${workKeys(manifest.batchId).part(index)}: part ${index} has no root`,
+    );
+  }
+  return root;
+}
+
+/**
+ * Runs `read` for each item with up to `width` in flight, and hands the results to `use` in order:
+ * the merge adds pieces in chunk order (its tables expect lines ascending) while the next GETs run.
+ */
+export async function inOrder<T, R>(
+  items: readonly T[],
+  width: number,
+  read: (item: T) => Promise<R>,
+  use: (result: R, item: T) => void | Promise<void>,
+): Promise<void> {
+  const pending: Promise<R>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < items.length && pending.length < width) {
+      const started = read(items[next]!);
+      started.catch(() => undefined); // awaited in order below
+      pending.push(started);
+      next += 1;
+    }
+  };
+  try {
+    for (let done = 0; done < items.length; done += 1) {
+      fill();
+      await use(await pending.shift()!, items[done]!);
+    }
+  } finally {
+    await Promise.allSettled(pending);
+  }
+}
