@@ -10,10 +10,19 @@
  * the functions' own clients; SQS receives count only those that returned messages (the empty long
  * polls of the event source mapping are a fixed cost per poller, not per batch).
  */
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Summary } from '../functions/core/report/summary.js';
 import { LocalPipeline } from '../functions/local/runner.js';
-import { FUNCTIONS } from '../functions/pipeline/topology.js';
+import { FUNCTIONS, type FunctionName, PREFIX } from '../functions/pipeline/topology.js';
+
+export const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
+
+/** One figure per function. */
+export type PerFunction = Readonly<Record<FunctionName, number>>;
+const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+const perFunction = (of: (fn: FunctionName) => number): PerFunction =>
+  Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, of(fn)])) as PerFunction;
 
 export interface PipelineRequests {
   /** PUT-class: PutObject and the parts of multipart uploads. */
@@ -37,35 +46,51 @@ export interface PipelineBenchFigures {
   readonly wallMs: number;
   /** Upload bytes (10^6) per second of split handler time. */
   readonly splitMBps: number;
-  readonly lambdaCpuMs: { readonly split: number; readonly validate: number };
+  readonly lambdaCpuMs: PerFunction;
   readonly requests: PipelineRequests;
   /** Also measured, for the cost model and the report. */
-  readonly lambdaWallMs: { readonly split: number; readonly validate: number };
-  readonly invocations: { readonly split: number; readonly validate: number };
+  readonly lambdaWallMs: PerFunction;
+  readonly invocations: PerFunction;
+  /** Each merge invocation's peak heap, bytes (the last one also assembles the report). */
+  readonly mergePeakHeapBytes: readonly number[];
+  /** Each merge invocation's CPU, ms, in the order they ran. */
+  readonly mergeCpuMs: readonly number[];
   readonly lines: number;
   readonly bytes: number;
   readonly chunks: number;
+  readonly shards: number;
+  /** Bytes of every part stored, and of the report folder. */
+  readonly partBytes: number;
+  readonly reportBytes: number;
+  /** SHA-256 of the report's findings.csv and rejected.csv (to compare with `check`'s). */
+  readonly findingsSha256: string;
+  readonly rejectedSha256: string;
 }
 
 export interface BenchOptions {
   /** Records per chunk (default: the deployed 20000). */
   readonly chunkLines?: number;
+  /** Lines per merge shard (default: the deployed MERGE_SHARD_LINES). */
+  readonly mergeShardLines?: number;
   readonly asOf?: string;
+  /** Skip the run at Lambda's concurrency (its wall time is then the one-at-a-time run's). */
+  readonly oneRun?: boolean;
 }
 
 const sum = (counts: Readonly<Record<string, number>>, names: readonly string[]): number =>
   names.reduce((total, name) => total + (counts[name] ?? 0), 0);
 
 export async function benchPipeline(file: string, options: BenchOptions = {}): Promise<PipelineBenchFigures> {
+  const oneAtATime = await runOnce(file, options, { split: 1, validate: 1, merge: 1 });
+  if (options.oneRun) return oneAtATime;
   const asRun = await runOnce(file, options, undefined);
-  const oneAtATime = await runOnce(file, options, { split: 1, validate: 1 });
   return { ...oneAtATime, wallMs: asRun.wallMs };
 }
 
 async function runOnce(
   file: string,
   options: BenchOptions,
-  concurrency: { split: number; validate: number } | undefined,
+  concurrency: PerFunction | undefined,
 ): Promise<PipelineBenchFigures> {
   const bytes = (await stat(file)).size;
   const pipeline = await LocalPipeline.start({
@@ -75,6 +100,7 @@ async function runOnce(
     logLevel: 'SILENT',
     ...(concurrency ? { concurrency } : {}),
     ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),
+    ...(options.mergeShardLines !== undefined ? { mergeShardLines: options.mergeShardLines } : {}),
   });
   try {
     const upload = await pipeline.uploadFile(file, options.asOf ? { asOf: options.asOf } : {});
@@ -83,12 +109,17 @@ async function runOnce(
     await pipeline.drain({ until: () => pipeline.noticeFor(upload) !== undefined, timeoutMs: 30 * 60_000 });
     const wallMs = performance.now() - started;
     const notice = pipeline.noticeFor(upload)!;
-    const summary = JSON.parse((await pipeline.readReport(notice.batchId))['summary.json']) as Summary;
-    const { split, validate, requests } = pipeline.stats();
+    const report = await pipeline.readReport(notice.batchId);
+    const summary = JSON.parse(report['summary.json']) as Summary;
+    const { work, reports } = pipeline.resources.buckets;
+    const sizeOf = async (bucket: string, prefix: string) =>
+      (await pipeline.listObjects(bucket, prefix)).reduce((total, item) => total + item.size, 0);
+    const stats = pipeline.stats();
+    const { split, validate, merge, requests } = stats;
     return {
       wallMs,
       splitMBps: split.wallMs > 0 ? bytes / 1e6 / (split.wallMs / 1000) : 0,
-      lambdaCpuMs: { split: split.cpuMs, validate: validate.cpuMs },
+      lambdaCpuMs: perFunction((fn) => stats[fn].cpuMs),
       requests: {
         s3Put: sum(requests, [
           's3:PutObject',
@@ -99,7 +130,7 @@ async function runOnce(
         s3Get: sum(requests, ['s3:GetObject', 's3:HeadObject']),
         s3List: sum(requests, ['s3:ListObjectsV2']),
         sqsSend: sum(requests, ['sqs:SendMessage', 'sqs:SendMessageBatch']),
-        sqsReceive: split.receives + validate.receives,
+        sqsReceive: split.receives + validate.receives + merge.receives,
         sqsDelete: sum(requests, [
           'sqs:DeleteMessage',
           'sqs:DeleteMessageBatch',
@@ -108,11 +139,18 @@ async function runOnce(
         ]),
         sns: sum(requests, ['sns:Publish']),
       },
-      lambdaWallMs: { split: split.wallMs, validate: validate.wallMs },
-      invocations: { split: split.invocations, validate: validate.invocations },
+      lambdaWallMs: perFunction((fn) => stats[fn].wallMs),
+      invocations: perFunction((fn) => stats[fn].invocations),
+      mergePeakHeapBytes: merge.peakHeapBytes,
+      mergeCpuMs: merge.invocationCpuMs,
       lines: summary.counts.lines,
       bytes,
       chunks: validate.messages,
+      shards: merge.messages,
+      partBytes: await sizeOf(work, `${PREFIX.work}${notice.batchId}/parts/`),
+      reportBytes: await sizeOf(reports, `${PREFIX.reports}${notice.batchId}/`),
+      findingsSha256: sha256(report['findings.csv']),
+      rejectedSha256: sha256(report['rejected.csv']),
     };
   } finally {
     await pipeline.stop();
@@ -140,16 +178,18 @@ export const PRICES = {
 
 /** Memory at which a Lambda function has one full vCPU; below it, CPU time stretches. */
 const FULL_VCPU_MB = 1769;
+/** How much longer CPU work takes at `mb` than on a full vCPU. */
+const stretchOf = (mb: number): number => Math.max(1, FULL_VCPU_MB / mb);
 
 export interface CostOptions {
   /** Function memory, MB (default: topology.ts). */
-  readonly memoryMb?: { readonly split: number; readonly validate: number };
+  readonly memoryMb?: PerFunction;
   /**
    * Billed duration per function, ms, for the whole batch. Default: the measured CPU time stretched
    * by the vCPU share of the memory size — a floor, since on Lambda the waits for S3 and SQS are
    * billed too (pass the durations CloudWatch reports to price a real run).
    */
-  readonly billedMs?: { readonly split: number; readonly validate: number };
+  readonly billedMs?: PerFunction;
 }
 
 export interface CostBreakdown {
@@ -168,23 +208,18 @@ type Priced = Pick<PipelineBenchFigures, 'lambdaCpuMs' | 'requests' | 'invocatio
 /** Dollars per million claim lines, by service, for a batch of `lines` lines measured as `figures`. */
 export function costBreakdown(figures: Priced, lines: number, options: CostOptions = {}): CostBreakdown {
   if (!(lines > 0)) throw new Error('the batch has no lines to price');
-  const memory = options.memoryMb ?? {
-    split: FUNCTIONS.split.memoryMb,
-    validate: FUNCTIONS.validate.memoryMb,
-  };
-  const stretch = (mb: number): number => Math.max(1, FULL_VCPU_MB / mb);
-  const billed = options.billedMs ?? {
-    split: figures.lambdaCpuMs.split * stretch(memory.split),
-    validate: figures.lambdaCpuMs.validate * stretch(memory.validate),
-  };
-  const gbSeconds =
-    (billed.split / 1000) * (memory.split / 1024) + (billed.validate / 1000) * (memory.validate / 1024);
+  const memory = options.memoryMb ?? perFunction((fn) => FUNCTIONS[fn].memoryMb);
+  const billed = options.billedMs ?? perFunction((fn) => figures.lambdaCpuMs[fn] * stretchOf(memory[fn]));
+  const gbSeconds = FUNCTION_NAMES.reduce(
+    (total, fn) => total + (billed[fn] / 1000) * (memory[fn] / 1024),
+    0,
+  );
+  const invocations = FUNCTION_NAMES.reduce((total, fn) => total + figures.invocations[fn], 0);
   const { requests } = figures;
   const scale = 1e6 / lines;
   const parts = {
     lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond * scale,
-    lambdaRequests:
-      (figures.invocations.split + figures.invocations.validate) * PRICES.lambdaPerRequest * scale,
+    lambdaRequests: invocations * PRICES.lambdaPerRequest * scale,
     sqs: (requests.sqsSend + requests.sqsReceive + requests.sqsDelete) * PRICES.sqsPerRequest * scale,
     s3:
       ((requests.s3Put + requests.s3List) * PRICES.s3PerPutOrList + requests.s3Get * PRICES.s3PerGet) * scale,

@@ -55,6 +55,8 @@ export interface ConsumerStats {
    * run alone once every chunk is checked, with one merge poller).
    */
   peakHeapBytes: number[];
+  /** Each invocation's CPU (user + system), ms, in the order they ran. */
+  invocationCpuMs: number[];
 }
 
 function toRecord(message: Message, options: ConsumerOptions): SQSRecord {
@@ -104,6 +106,7 @@ export class QueueConsumer {
     cpuMicros: 0,
     wallMs: 0,
     peakHeapBytes: [],
+    invocationCpuMs: [],
   };
   private running = false;
   private inFlight = 0;
@@ -197,6 +200,7 @@ export class QueueConsumer {
     if (heap) this.stats.peakHeapBytes.push(heap.stop());
     const cpu = process.cpuUsage(cpuBefore);
     this.stats.cpuMicros += cpu.user + cpu.system;
+    this.stats.invocationCpuMs.push((cpu.user + cpu.system) / 1000);
     this.stats.wallMs += performance.now() - started;
     this.stats.invocations += 1;
     this.stats.messages += records.length;

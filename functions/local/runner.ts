@@ -19,6 +19,7 @@ import { REPORT_FILES, type ReportContents, type ReportFileName } from '../core/
 import { batchIdOf } from '../pipeline/batch-id.js';
 import { reportKey } from '../pipeline/keys.js';
 import type { ReportReady } from '../pipeline/notice.js';
+import type { ListedObject } from '../pipeline/ports.js';
 import { objectCreatedEvent, parseIntakeMessage, type Upload } from '../pipeline/s3-event.js';
 import { sleep } from '../pipeline/sleep.js';
 import { AS_OF_METADATA, PREFIX } from '../pipeline/topology.js';
@@ -87,6 +88,8 @@ export interface FunctionStats {
   readonly wallMs: number;
   /** Each invocation's peak heap, in bytes (merge only; see ConsumerStats.peakHeapBytes). */
   readonly peakHeapBytes: readonly number[];
+  /** Each invocation's CPU, ms, in the order they ran. */
+  readonly invocationCpuMs: readonly number[];
 }
 
 export interface RunStats {
@@ -554,7 +557,12 @@ export class LocalPipeline {
 
   /** Everything under a prefix of a bucket (tests look at work files). */
   async listKeys(bucket: string, prefix: string): Promise<string[]> {
-    return (await s3ObjectStore(this.admin.s3).list(bucket, prefix)).map((item) => item.key);
+    return (await this.listObjects(bucket, prefix)).map((item) => item.key);
+  }
+
+  /** Keys and sizes under a prefix of a bucket (the bench sizes parts and reports). */
+  async listObjects(bucket: string, prefix: string): Promise<ListedObject[]> {
+    return s3ObjectStore(this.admin.s3).list(bucket, prefix);
   }
 
   stats(): RunStats {
@@ -566,6 +574,7 @@ export class LocalPipeline {
       cpuMs: consumer.stats.cpuMicros / 1000,
       wallMs: consumer.stats.wallMs,
       peakHeapBytes: [...consumer.stats.peakHeapBytes],
+      invocationCpuMs: [...consumer.stats.invocationCpuMs],
     });
     return {
       split: of(this.split),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadSplitConfig, loadValidateConfig } from '../../functions/pipeline/config.js';
+import {
+  ConfigError,
+  loadMergeConfig,
+  loadSplitConfig,
+  loadValidateConfig,
+} from '../../functions/pipeline/config.js';
 
 describe('loadSplitConfig', () => {
   it('reads the variables and applies defaults', () => {
@@ -12,8 +17,17 @@ describe('loadSplitConfig', () => {
       maxRecords: 100_000_000,
       maxGzipRatio: 50,
       maxUploadBytes: 2 * 1024 ** 3,
+      mergeShardLines: 2_000_000,
       logLevel: 'INFO',
     });
+  });
+
+  it('reads the lines per merge shard', () => {
+    const env = { WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' };
+    expect(loadSplitConfig({ ...env, MERGE_SHARD_LINES: '500' }).mergeShardLines).toBe(500);
+    expect(() => loadSplitConfig({ ...env, MERGE_SHARD_LINES: '0' })).toThrow(
+      /MERGE_SHARD_LINES must be a whole number/,
+    );
   });
 
   it("reads the upload size limit (MAX_UPLOAD_BYTES), up to S3's largest object", () => {
@@ -51,39 +65,63 @@ describe('loadSplitConfig', () => {
 });
 
 describe('loadValidateConfig', () => {
-  const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r', CHUNK_MAX_RECEIVE_COUNT: '3' };
+  const env = {
+    WORK_BUCKET: 'w',
+    CHUNK_MAX_RECEIVE_COUNT: '3',
+    MERGE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/m',
+  };
+
+  it('reads the variables', () => {
+    expect(loadValidateConfig({ ...env, LOG_LEVEL: 'debug' })).toEqual({
+      workBucket: 'w',
+      chunkMaxReceiveCount: 3,
+      mergeQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/m',
+      logLevel: 'DEBUG',
+    });
+  });
+
+  it('requires the receive count and the merge queue, in one error', () => {
+    const attempt = () =>
+      loadValidateConfig({ ...env, CHUNK_MAX_RECEIVE_COUNT: '', MERGE_QUEUE_URL: 'queue' });
+    expect(attempt).toThrow(
+      'scrub62323 validate function cannot start: CHUNK_MAX_RECEIVE_COUNT is not set (maxReceiveCount of the chunk queue',
+    );
+    expect(attempt).toThrow('MERGE_QUEUE_URL must be an http(s) URL (got "queue")');
+  });
+});
+
+describe('loadMergeConfig', () => {
+  const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r' };
 
   it('reads the variables; the topic is optional (limits come from rule packs, not the environment)', () => {
-    expect(loadValidateConfig(env)).toEqual({
-      workBucket: 'w',
-      reportsBucket: 'r',
-      chunkMaxReceiveCount: 3,
-      logLevel: 'INFO',
-    });
+    expect(loadMergeConfig(env)).toEqual({ workBucket: 'w', reportsBucket: 'r', logLevel: 'INFO' });
     expect(
-      loadValidateConfig({
+      loadMergeConfig({
         ...env,
         REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t',
+        HISTORY_TABLE: 'h',
         LOG_LEVEL: 'debug',
       }),
-    ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', logLevel: 'DEBUG' });
+    ).toMatchObject({ reportTopicArn: 'arn:aws:sns:us-east-1:1:t', historyTable: 'h', logLevel: 'DEBUG' });
   });
 
   it('reads the stack name and the region (set by Lambda) the notice names, and checks both', () => {
-    expect(
-      loadValidateConfig({ ...env, STACK_NAME: 'Scrub62323-prod', AWS_REGION: 'eu-west-1' }),
-    ).toMatchObject({ stackName: 'Scrub62323-prod', region: 'eu-west-1' });
-    const attempt = () => loadValidateConfig({ ...env, STACK_NAME: 'my stack', AWS_REGION: 'Europe' });
+    expect(loadMergeConfig({ ...env, STACK_NAME: 'Scrub62323-prod', AWS_REGION: 'eu-west-1' })).toMatchObject(
+      {
+        stackName: 'Scrub62323-prod',
+        region: 'eu-west-1',
+      },
+    );
+    const attempt = () => loadMergeConfig({ ...env, STACK_NAME: 'my stack', AWS_REGION: 'Europe' });
     expect(attempt).toThrow(/STACK_NAME must be a CloudFormation stack name \(got "my stack"/);
     expect(attempt).toThrow(/AWS_REGION must be an AWS region name \(got "Europe"/);
   });
 
-  it('requires the receive count and checks the topic ARN', () => {
-    const attempt = () =>
-      loadValidateConfig({ ...env, CHUNK_MAX_RECEIVE_COUNT: '', REPORT_TOPIC_ARN: 'topic' });
+  it('requires the buckets and checks the topic ARN, in one error', () => {
+    const attempt = () => loadMergeConfig({ WORK_BUCKET: 'w', REPORT_TOPIC_ARN: 'topic' });
     expect(attempt).toThrow(
-      'scrub62323 validate function cannot start: REPORT_TOPIC_ARN must be an ARN (got "topic")',
+      'scrub62323 merge function cannot start: REPORT_TOPIC_ARN must be an ARN (got "topic")',
     );
-    expect(attempt).toThrow('CHUNK_MAX_RECEIVE_COUNT is not set (maxReceiveCount of the chunk queue');
+    expect(attempt).toThrow('REPORTS_BUCKET is not set (bucket the finished reports are written to)');
   });
 });

@@ -64,13 +64,14 @@ async function expectSameAsCheck(
 }
 
 describe('the local pipeline', () => {
-  it('reports the sample batch exactly as `scrub62323 check` does, with structured logs free of claim data', async () => {
+  it('reports the sample batch exactly as `scrub62323 check` does, merged in shards, with structured logs free of claim data', async () => {
     const logs: string[] = [];
     const run = await runPipeline({
       file: SAMPLE,
       asOf: AS_OF,
       history: [SAMPLE_HISTORY],
       chunkLines: 50, // 15 chunks: duplicates, encounters and sessions span chunks
+      mergeShardLines: 100, // 8 shards: claims and members are cut across shards
       logger: recordingLogger(logs),
       timeoutMs: 60_000,
     });
@@ -105,6 +106,8 @@ describe('the local pipeline', () => {
     }
 
     expect(run.stats.validate.messages).toBe(15);
+    expect(run.stats.merge.messages).toBe(8);
+    expect(run.stats.merge.peakHeapBytes).toHaveLength(8);
     const entries = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(
       entries.some(
@@ -112,8 +115,14 @@ describe('the local pipeline', () => {
       ),
     ).toBe(true);
     expect(entries.filter((entry) => entry.message === 'report written')).toEqual([
-      expect.objectContaining({ batchId: run.batchId, status: 'complete', lines: 724 }),
+      expect.objectContaining({ batchId: run.batchId, status: 'complete', lines: 724, shards: 8 }),
     ]);
+    const shards = entries.filter(
+      (entry) => entry.message === 'shard merged' && entry.batchId === run.batchId,
+    );
+    expect(shards.map((entry) => entry.shard).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Every shard found something of its own: the cross-line findings are spread over the shards.
+    expect(shards.filter((entry) => Number(entry.findings) > 0).length).toBeGreaterThan(4);
     const text = logs.join('\n');
     expect(text).not.toMatch(/M\d{8}/); // member ids
     expect(text).not.toMatch(/CLM\d{7}/); // claim ids

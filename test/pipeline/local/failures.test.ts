@@ -20,9 +20,9 @@ import {
 } from '../helpers.js';
 import { pipelineStarter } from './pipelines.js';
 
-const start = pipelineStarter({ chunkLines: 40 });
+const start = pipelineStarter({ chunkLines: 40, mergeShardLines: 70 });
 
-const BODY = Buffer.from(syntheticBatch(200)); // 5 chunks of 40 records
+const BODY = Buffer.from(syntheticBatch(200)); // 5 chunks of 40 records, 3 merge shards
 
 async function run(pipeline: LocalPipeline, body: Uint8Array = BODY) {
   const upload = await pipeline.uploadBatch('incoming/batch.csv', body, { asOf: AS_OF });
@@ -75,15 +75,57 @@ describe('exactly-once results from at-least-once delivery', () => {
     await expectSameAsCheck(files, summary);
   });
 
-  it('finishes the merge when the merging function crashes half-way through writing the report', async () => {
+  it('finishes the report when the assembling merge crashes half-way through writing it', async () => {
     const logs: string[] = [];
     const fault = crashOnce((call, key) => call === 'write' && key.endsWith('/rejected.csv'));
     const pipeline = await start({
       logger: recordingLogger(logs),
-      wrapStore: (store, fn) => (fn === 'validate' ? faultyStore(store, fault) : store),
+      wrapStore: (store, fn) => (fn === 'merge' ? faultyStore(store, fault) : store),
     });
     const { summary, files } = await run(pipeline);
-    expect(logs.some((line) => line.includes('finishing an interrupted merge'))).toBe(true);
+    expect(logs.some((line) => line.includes('finishing what was interrupted'))).toBe(true);
+    expect(pipeline.notices).toHaveLength(1);
+    await expectSameAsCheck(files, summary);
+  });
+
+  it('recovers when a shard crashes reading a part, and when one crashes after storing its result', async () => {
+    const readFault = crashOnce((call, key) => call === 'readRange' && key.endsWith('/parts/000003'));
+    const listFault = crashOnce((call, key) => call === 'list' && key.endsWith('/shards/'));
+    const pipeline = await start({
+      wrapStore: (store, fn) =>
+        fn === 'merge'
+          ? faultyStore(store, (call, key) => {
+              readFault(call, key);
+              listFault(call, key);
+            })
+          : store,
+    });
+    const { summary, files } = await run(pipeline);
+    expect(pipeline.stats().merge).toMatchObject({ failedMessages: 2, messages: 5 });
+    expect(pipeline.notices).toHaveLength(1);
+    await expectSameAsCheck(files, summary);
+  });
+
+  it('assembles once when the last shards finish together', async () => {
+    const logs: string[] = [];
+    const pipeline = await start({
+      concurrency: { merge: 3 },
+      logger: recordingLogger(logs),
+      // Every shard looks for the others only after a pause: all three see all results.
+      wrapStore: (store, fn) =>
+        fn === 'merge'
+          ? {
+              ...store,
+              list: async (bucket, prefix) => {
+                if (prefix.endsWith('/shards/')) await sleep(300);
+                return store.list(bucket, prefix);
+              },
+            }
+          : store,
+    });
+    const { summary, files } = await run(pipeline);
+    expect(logs.filter((line) => line.includes('"report written"'))).toHaveLength(1);
+    expect(logs.filter((line) => line.includes('"shard merged"'))).toHaveLength(3);
     expect(pipeline.notices).toHaveLength(1);
     await expectSameAsCheck(files, summary);
   });
@@ -121,7 +163,7 @@ describe('exactly-once results from at-least-once delivery', () => {
     await expectSameAsCheck(files, summary);
   });
 
-  it('merges once when two validates complete the batch at the same moment', async () => {
+  it('sends the shards once when two validates complete the batch at the same moment', async () => {
     const logs: string[] = [];
     let waiting: (() => void)[] = [];
     const pipeline = await start({
@@ -156,14 +198,15 @@ describe('exactly-once results from at-least-once delivery', () => {
           : store,
     });
     const { summary, files } = await run(pipeline);
-    expect(logs.filter((line) => line.includes('"another function merges this batch"'))).toHaveLength(1);
+    expect(logs.filter((line) => line.includes('"another function holds this lock"'))).toHaveLength(1);
+    expect(logs.filter((line) => line.includes('"merge shards sent"'))).toHaveLength(1);
     expect(logs.filter((line) => line.includes('"report written"'))).toHaveLength(1);
     expect(pipeline.notices).toHaveLength(1);
     await expectSameAsCheck(files, summary);
     waiting = [];
   });
 
-  it('merges once when several validates finish together', async () => {
+  it('sends the shards once when several validates finish together', async () => {
     const logs: string[] = [];
     const pipeline = await start({
       chunkLines: 10, // 20 chunks, 4 validates at a time, slowed down around the completion check

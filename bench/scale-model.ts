@@ -1,0 +1,183 @@
+/**
+ * The pipeline at a batch size no emulator run here can reach (100M lines): wall time at the
+ * deployed reserved concurrency and dollars, from CPU per line measured on the emulator, request
+ * counts from the pipeline's design, and list prices.
+ *
+ * Requests are counted from the design (one line per step below), not scaled from a measurement:
+ * the merge's part reads grow with chunks × shards, which no straight scaling of a 1M-line run
+ * shows. `modelAtScale` at the measured run's own size is printed beside the measured counts, so
+ * the formulas are checked against real wire calls every time the bench runs.
+ */
+
+import { MULTIPART_BYTES } from '../functions/adapters/s3.js';
+import { DEFAULT_CHUNK_RECORDS } from '../functions/core/intake/chunk.js';
+import { DEFAULT_MERGE_SHARD_LINES, FUNCTIONS, mergeShardsFor } from '../functions/pipeline/topology.js';
+import {
+  costBreakdown,
+  type PerFunction,
+  type PipelineBenchFigures,
+  type PipelineRequests,
+} from './pipeline-bench.js';
+
+/** Lambda's hard limit on one invocation. */
+const LAMBDA_MAX_SECONDS = 900;
+/** A part's first ranged GET (parts.ts FIRST_READ_BYTES): a bigger part takes a second one. */
+const FIRST_READ_BYTES = 256 * 1024;
+const SQS_BATCH = 10;
+/** Memory at which a Lambda function has one full vCPU. */
+const FULL_VCPU_MB = 1769;
+
+export interface ScaleModel {
+  readonly lines: number;
+  readonly chunks: number;
+  readonly shards: number;
+  readonly requests: PipelineRequests;
+  /** Seconds on Lambda, stage by stage (CPU stretched by each function's vCPU share; waits not counted). */
+  readonly seconds: {
+    readonly split: number;
+    readonly validate: number;
+    readonly shards: number;
+    readonly assembly: number;
+    readonly total: number;
+  };
+  /** One shard's merge, and the assembly, in one invocation: each must stay under 900 s. */
+  readonly longestInvocationSeconds: {
+    readonly split: number;
+    readonly shard: number;
+    readonly assembly: number;
+  };
+  readonly dollarsPerMillionLines: number;
+  readonly dollars: number;
+}
+
+export interface MeasuredRates {
+  /** CPU ms per line: split, validate, a shard's merge, and the assembly. */
+  readonly splitMsPerLine: number;
+  readonly validateMsPerLine: number;
+  readonly shardMsPerLine: number;
+  readonly assemblyMsPerLine: number;
+  /** Bytes per line of a part, and of the report files. */
+  readonly partBytesPerLine: number;
+  readonly reportBytesPerLine: number;
+}
+
+/**
+ * Per-line rates from a measured run with one invocation at a time. The last merge invocation
+ * merged its shard and then assembled the report; the others only merged: the assembly is the
+ * last one's CPU less a typical shard's.
+ */
+export function ratesOf(
+  figures: PipelineBenchFigures,
+  reportBytes: number,
+  partBytes: number,
+): MeasuredRates {
+  const merges = figures.mergeCpuMs;
+  const shardsOnly = merges.slice(0, -1);
+  const typicalShard = shardsOnly.length > 0 ? shardsOnly.reduce((a, b) => a + b, 0) / shardsOnly.length : 0;
+  const assembly = Math.max(0, (merges.at(-1) ?? 0) - typicalShard);
+  const { lines } = figures;
+  return {
+    splitMsPerLine: figures.lambdaCpuMs.split / lines,
+    validateMsPerLine: figures.lambdaCpuMs.validate / lines,
+    shardMsPerLine: (typicalShard * merges.length) / lines,
+    assemblyMsPerLine: assembly / lines,
+    partBytesPerLine: partBytes / lines,
+    reportBytesPerLine: reportBytes / lines,
+  };
+}
+
+/** The requests of one batch of `lines` lines, step by step as the functions make them. */
+export function requestsAt(
+  lines: number,
+  rates: MeasuredRates,
+  options: ModelOptions = {},
+): PipelineRequests {
+  const chunkLines = options.chunkLines ?? DEFAULT_CHUNK_RECORDS;
+  const chunks = Math.ceil(lines / chunkLines);
+  const shards = mergeShardsFor(lines, options.mergeShardLines ?? DEFAULT_MERGE_SHARD_LINES);
+  const validateInvocations = Math.ceil(chunks / FUNCTIONS.validate.batchSize);
+  const partGets = rates.partBytesPerLine * chunkLines > FIRST_READ_BYTES ? 2 : 1;
+  // Five report files, one PUT each; the big ones go up in 8 MiB parts instead (a close upper bound).
+  const reportPuts = 5 + Math.ceil((rates.reportBytesPerLine * lines) / MULTIPART_BYTES);
+  return {
+    // split: chunks, rejected records, manifest, dispatched; validate: parts, plan, lock, done;
+    // merge: shard results, assembly lock, reported, the report's files (multipart above 8 MiB).
+    s3Put: chunks + 3 + chunks + 3 + shards + 2 + reportPuts,
+    // split: the upload, its duplicate checks; validate: each chunk, its part's HEAD, the manifest
+    // per invocation, the last one's done marker; merge, per shard: manifest, plan, its result's
+    // HEAD, its pieces of every part; the assembly: every part's root, every shard result.
+    s3Get:
+      3 +
+      2 * chunks +
+      validateInvocations +
+      1 +
+      shards * (3 + partGets * chunks) +
+      (partGets * chunks + shards + 2),
+    // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per shard.
+    s3List: 2 * chunks + 2 * shards + 1,
+    sqsSend: Math.ceil(chunks / SQS_BATCH) + Math.ceil(shards / SQS_BATCH),
+    sqsReceive: 1 + validateInvocations + shards,
+    sqsDelete: 1 + validateInvocations + shards,
+    sns: 1,
+  };
+}
+
+export interface ModelOptions {
+  readonly chunkLines?: number;
+  readonly mergeShardLines?: number;
+}
+
+export function modelAtScale(lines: number, rates: MeasuredRates, options: ModelOptions = {}): ScaleModel {
+  const chunkLines = options.chunkLines ?? DEFAULT_CHUNK_RECORDS;
+  const chunks = Math.ceil(lines / chunkLines);
+  const shards = mergeShardsFor(lines, options.mergeShardLines ?? DEFAULT_MERGE_SHARD_LINES);
+  const stretch = (fn: keyof typeof FUNCTIONS) => Math.max(1, FULL_VCPU_MB / FUNCTIONS[fn].memoryMb);
+  const cpuMs: PerFunction = {
+    split: rates.splitMsPerLine * lines,
+    validate: rates.validateMsPerLine * lines,
+    merge: (rates.shardMsPerLine + rates.assemblyMsPerLine) * lines,
+  };
+  const waves = (count: number, concurrency: number) => Math.ceil(count / concurrency);
+  const perChunk = (rates.validateMsPerLine * chunkLines * stretch('validate')) / 1000;
+  const perShard = (rates.shardMsPerLine * (lines / shards) * stretch('merge')) / 1000;
+  const split = (cpuMs.split * stretch('split')) / 1000;
+  // Validate takes a batch of chunks per invocation; the reserved concurrency caps the fan-out.
+  const validate = waves(chunks, FUNCTIONS.validate.reservedConcurrency) * perChunk;
+  const shardSeconds = waves(shards, FUNCTIONS.merge.reservedConcurrency) * perShard;
+  const assembly = (rates.assemblyMsPerLine * lines * stretch('merge')) / 1000;
+  const requests = requestsAt(lines, rates, options);
+  const invocations: PerFunction = {
+    split: 1,
+    validate: Math.ceil(chunks / FUNCTIONS.validate.batchSize),
+    merge: shards,
+  };
+  const cost = costBreakdown({ lambdaCpuMs: cpuMs, requests, invocations }, lines);
+  return {
+    lines,
+    chunks,
+    shards,
+    requests,
+    seconds: {
+      split,
+      validate,
+      shards: shardSeconds,
+      assembly,
+      total: split + validate + shardSeconds + assembly,
+    },
+    longestInvocationSeconds: { split, shard: perShard, assembly },
+    dollarsPerMillionLines: cost.total,
+    dollars: (cost.total * lines) / 1e6,
+  };
+}
+
+/** The stages of a model that would not fit one Lambda invocation. */
+export function overLimits(model: ScaleModel): string[] {
+  const over: string[] = [];
+  const { split, shard, assembly } = model.longestInvocationSeconds;
+  if (split > FUNCTIONS.split.timeoutSeconds)
+    over.push(`split (${split.toFixed(0)} s > its ${FUNCTIONS.split.timeoutSeconds} s timeout)`);
+  if (shard > LAMBDA_MAX_SECONDS) over.push(`a shard (${shard.toFixed(0)} s)`);
+  if (assembly > FUNCTIONS.merge.timeoutSeconds)
+    over.push(`the assembly (${assembly.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`);
+  return over;
+}
