@@ -15,6 +15,7 @@ import { DENSE_PROFILE, writeSyntheticBatch } from './generate-batch.js';
 import { benchHistory, DYNAMODB_PRICES } from './history-bench.js';
 import { benchReportHtml, reportHtmlRows, writeDenseBatch } from './html-bench.js';
 import { benchPipeline, costBreakdown } from './pipeline-bench.js';
+import { scaleRows } from './scale-rows.js';
 import { SAMPLE_AS_OF } from './synthetic.js';
 import { benchXlsx, xlsxRows } from './xlsx-bench.js';
 
@@ -288,7 +289,8 @@ async function main(): Promise<void> {
       '|---|---:|',
       `| wall time, upload event to report | ${(pipeline.wallMs / 1000).toFixed(1)} s (${ratio(pipeline.wallMs, all.ms)}× \`check\` on all cores) |`,
       `| split throughput | ${pipeline.splitMBps.toFixed(1)} MB/s |`,
-      `| Lambda CPU: split / validate | ${formatCount(Math.round(pipeline.lambdaCpuMs.split))} ms / ${formatCount(Math.round(pipeline.lambdaCpuMs.validate))} ms (${pipeline.chunks} chunks) |`,
+      `| Lambda CPU: split / validate / merge | ${formatCount(Math.round(pipeline.lambdaCpuMs.split))} / ${formatCount(Math.round(pipeline.lambdaCpuMs.validate))} / ${formatCount(Math.round(pipeline.lambdaCpuMs.merge))} ms (${pipeline.chunks} chunks, ${pipeline.shards} shard${pipeline.shards === 1 ? '' : 's'}) |`,
+      `| peak heap of each merge invocation | ${pipeline.mergePeakHeapBytes.map((bytes) => (bytes / MB).toFixed(0)).join(', ')} MB |`,
       `| requests: S3 put/get/list, SQS send/receive/delete | ${pipeline.requests.s3Put}/${pipeline.requests.s3Get}/${pipeline.requests.s3List}, ${pipeline.requests.sqsSend}/${pipeline.requests.sqsReceive}/${pipeline.requests.sqsDelete} |`,
       `| AWS cost per million claim lines (list prices ${cost.pricesAsOf}) | $${cost.total.toFixed(4)} (Lambda $${(cost.lambdaCompute + cost.lambdaRequests).toFixed(4)}, SQS $${cost.sqs.toFixed(4)}, S3 $${cost.s3.toFixed(4)}) |`,
       '',
@@ -298,6 +300,16 @@ async function main(): Promise<void> {
       `| record: sessions written, BatchWriteItem requests, wall time | ${formatCount(history.sessionsRecorded)} sessions, ${formatCount(history.record.batchWrites)} requests, ${(history.record.ms / 1000).toFixed(1)} s |`,
       `| DynamoDB cost per million claim lines (on demand, ${DYNAMODB_PRICES.asOf} prices) | $${historyPerMillion.toFixed(4)} |`,
       `| AWS cost per million claim lines, with history | $${(cost.total + historyPerMillion).toFixed(4)} |`,
+      '',
+      ...(await scaleRows(
+        {
+          file: tenMillion,
+          checkReport: `${tenMillion}.report-${cores}-0-free`,
+          asOf: SAMPLE_AS_OF,
+          historyPerMillion,
+        },
+        log,
+      )),
     );
 
     log(

@@ -11,6 +11,7 @@
 
 import { MULTIPART_BYTES } from '../functions/adapters/s3.js';
 import { DEFAULT_CHUNK_RECORDS } from '../functions/core/intake/chunk.js';
+import { chunkLinesFor } from '../functions/pipeline/split.js';
 import { DEFAULT_MERGE_SHARD_LINES, FUNCTIONS, mergeShardsFor } from '../functions/pipeline/topology.js';
 import {
   costBreakdown,
@@ -56,7 +57,8 @@ export interface MeasuredRates {
   readonly validateMsPerLine: number;
   readonly shardMsPerLine: number;
   readonly assemblyMsPerLine: number;
-  /** Bytes per line of a part, and of the report files. */
+  /** Bytes per line of the upload, of a part, and of the report files. */
+  readonly uploadBytesPerLine: number;
   readonly partBytesPerLine: number;
   readonly reportBytesPerLine: number;
 }
@@ -81,6 +83,7 @@ export function ratesOf(
     validateMsPerLine: figures.lambdaCpuMs.validate / lines,
     shardMsPerLine: (typicalShard * merges.length) / lines,
     assemblyMsPerLine: assembly / lines,
+    uploadBytesPerLine: figures.bytes / lines,
     partBytesPerLine: partBytes / lines,
     reportBytesPerLine: reportBytes / lines,
   };
@@ -127,8 +130,12 @@ export interface ModelOptions {
   readonly mergeShardLines?: number;
 }
 
+/** Records per chunk split chooses for an upload of this many lines (see chunkLinesFor). */
+const chunkLinesAt = (lines: number, rates: MeasuredRates, options: ModelOptions): number =>
+  chunkLinesFor(lines * rates.uploadBytesPerLine, 'batch.csv', options.chunkLines ?? DEFAULT_CHUNK_RECORDS);
+
 export function modelAtScale(lines: number, rates: MeasuredRates, options: ModelOptions = {}): ScaleModel {
-  const chunkLines = options.chunkLines ?? DEFAULT_CHUNK_RECORDS;
+  const chunkLines = chunkLinesAt(lines, rates, options);
   const chunks = Math.ceil(lines / chunkLines);
   const shards = mergeShardsFor(lines, options.mergeShardLines ?? DEFAULT_MERGE_SHARD_LINES);
   const stretch = (fn: keyof typeof FUNCTIONS) => Math.max(1, FULL_VCPU_MB / FUNCTIONS[fn].memoryMb);

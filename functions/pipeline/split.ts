@@ -11,7 +11,7 @@ import { measureUpload, type UploadRefusal, uploadRefusalOf } from '../core/inta
 import type { BatchError } from '../core/report/summary.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
-import type { SplitConfig } from './config.js';
+import { MAX_CHUNK_LINES, type SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
 import { packChoiceOf, packProblemOf } from './packs.js';
@@ -151,7 +151,11 @@ async function storeChunks(
       });
       logger.debug('chunk stored', { batchId, chunk: chunk.index, records: chunk.startLines.length });
     },
-    { recordsPerChunk: config.chunkLines, maxRecords: config.maxRecords, maxGzipRatio: config.maxGzipRatio },
+    {
+      recordsPerChunk: chunkLinesFor(opened.size ?? upload.size ?? 0, upload.key, config.chunkLines),
+      maxRecords: config.maxRecords,
+      maxGzipRatio: config.maxGzipRatio,
+    },
   );
 
   const rejection: BatchError | undefined = refusal ?? intake.rejection;
@@ -186,6 +190,23 @@ async function storeChunks(
   }
   await storeManifest(deps, manifest);
   return manifest;
+}
+
+/** Chunks a batch is aimed to have at most: each merge shard reads a piece of every chunk's part. */
+export const TARGET_MAX_CHUNKS = 1_000;
+/** The fewest bytes a claim line takes (a gzipped upload is taken to unpack 6:1): estimates stay high. */
+const MIN_LINE_BYTES = 64;
+const GZIP_RATIO = 6;
+
+/**
+ * Records per chunk for an upload of `bytes`: CHUNK_LINES, or more for a huge upload, so that it
+ * makes about TARGET_MAX_CHUNKS chunks at most (up to MAX_CHUNK_LINES). The merge's part reads grow
+ * with chunks × shards; bigger chunks keep a 100M-line batch's requests (and dollars) per line low.
+ */
+export function chunkLinesFor(bytes: number, key: string, chunkLines: number): number {
+  const unpacked = /\.gz$/i.test(key) ? bytes * GZIP_RATIO : bytes;
+  const estimatedRecords = unpacked / MIN_LINE_BYTES;
+  return Math.max(chunkLines, Math.min(MAX_CHUNK_LINES, Math.ceil(estimatedRecords / TARGET_MAX_CHUNKS)));
 }
 
 /** How every manifest begins: the batch, the object the event named and what reading it found. */

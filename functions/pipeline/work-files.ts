@@ -224,25 +224,21 @@ export const decodeLock = (bytes: Uint8Array, key: string): MergeLock =>
 export const decodePlan = (bytes: Uint8Array, key: string): MergePlan =>
   readJson(MergePlanSchema, bytes, key);
 
-/** A merge queue message body; UNREADABLE_MESSAGE when it is not one. */
-export function decodeMergeMessage(body: string): MergeMessage {
-  const checked = checkJson(MergeMessageSchema, body);
+/** A queue message body checked against its schema; UNREADABLE_MESSAGE naming the queue when it is not one. */
+function readMessage<T>(schema: z.ZodType<T>, body: string, queue: 'chunk' | 'merge'): T {
+  const checked = checkJson(schema, body);
   if (checked.ok) return checked.value;
   throw new PipelineError(
     'UNREADABLE_MESSAGE',
-    `the merge message is not a scrub62323 merge message: ${checked.problem}`,
+    `the ${queue} message is not a scrub62323 ${queue} message: ${checked.problem}`,
   );
 }
 
-/** A chunk queue message body; UNREADABLE_MESSAGE when it is not one. */
-export function decodeChunkMessage(body: string): ChunkMessage {
-  const checked = checkJson(ChunkMessageSchema, body);
-  if (checked.ok) return checked.value;
-  throw new PipelineError(
-    'UNREADABLE_MESSAGE',
-    `the chunk message is not a scrub62323 chunk message: ${checked.problem}`,
-  );
-}
+export const decodeMergeMessage = (body: string): MergeMessage =>
+  readMessage(MergeMessageSchema, body, 'merge');
+
+export const decodeChunkMessage = (body: string): ChunkMessage =>
+  readMessage(ChunkMessageSchema, body, 'chunk');
 
 /** Splits `header line \n rest`, the header checked as JSON; `undefined` when there is no newline. */
 function headerOf<T>(schema: z.ZodType<T>, buffer: Buffer): { header: Checked<T>; rest: Buffer } | undefined {
