@@ -53,7 +53,7 @@ export interface Scrub62323DataStackProps extends StackProps {
 export class Scrub62323DataStack extends Stack {
   readonly keys: { data: kms.Key; messaging: kms.Key; logs: kms.Key };
   readonly buckets: { intake: DataBucket; reports: DataBucket; work: DataBucket; accessLogs: s3.Bucket };
-  /** Member history: sessions of earlier batches, read and recorded by validate. */
+  /** Member history: sessions of earlier batches, read and recorded by merge (each shard, its members). */
   readonly historyTable: dynamodb.Table;
   readonly queues: {
     intake: sqs.Queue;

@@ -108,7 +108,7 @@ export interface HistoryAdminPolicyProps extends PeoplePolicyProps {
 
 /**
  * `scrub62323-<stage>-history-admin`: import prior sessions into the member history table and export it
- * (`scrub62323 history import`), nothing else. Besides the validate function, the only writer; no delete.
+ * (`scrub62323 history import`), nothing else. Besides the merge function, the only writer; no delete.
  */
 export class HistoryAdminPolicy extends LeastPrivilegePolicy {
   constructor(scope: Construct, id: string, props: HistoryAdminPolicyProps) {

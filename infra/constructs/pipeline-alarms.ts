@@ -86,7 +86,7 @@ export class PipelineAlarms extends Construct {
 
   /**
    * `NoBatchReportedAlarm`: no report (complete, rejected or incomplete) was written for `hours` hours,
-   * from the BatchesReported metric validate counts per report. Hourly sums (CloudWatch allows 7 days
+   * from the BatchesReported metric merge counts per report. Hourly sums (CloudWatch allows 7 days
    * of evaluation for periods of an hour or more, one day below that), every one of the last `hours`
    * below 1. No data is breaching: a stage that stopped receiving uploads writes no metric at all.
    */

@@ -84,7 +84,7 @@ describe('expectBatchEveryHours=0', () => {
     () => {
       const { template } = synth({ expectBatchEveryHours: '0' });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(6);
+      expect(alarms).toHaveLength(9);
       expect(JSON.stringify(alarms)).not.toContain('BatchesReported');
     },
     SYNTH_TIMEOUT_MS,
@@ -156,11 +156,14 @@ describe('stack with context values', () => {
     expect(stack.terminationProtection).toBe(false);
   });
 
-  it('gives split maxUploadBytes, validate the stack name, and the missing-batch alarm its window', () => {
+  it('gives split maxUploadBytes, merge the stack name, and the missing-batch alarm its window', () => {
     const variables = (fn: Parameters<typeof id>[0]) =>
       (resource(template, id(fn)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables(stack.functions.split).MAX_UPLOAD_BYTES).toBe('1048576');
-    expect(variables(stack.functions.validate).STACK_NAME).toBe('Scrub62323-prod');
+    expect(variables(stack.functions.merge).STACK_NAME).toBe('Scrub62323-prod');
+    // Only merge writes the report the notice names, so only merge gets the stack name.
+    expect(variables(stack.functions.validate)).not.toHaveProperty('STACK_NAME');
+    expect(variables(stack.functions.split)).not.toHaveProperty('STACK_NAME');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       EvaluationPeriods: 50,
       DatapointsToAlarm: 50,

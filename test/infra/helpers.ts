@@ -11,7 +11,7 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
   context: Record<string, unknown>;
 };
 
-/** Bundling two functions takes a few seconds; one synthesis per test file. */
+/** Bundling three functions takes a few seconds; one synthesis per test file. */
 export const SYNTH_TIMEOUT_MS = 120_000;
 
 const outdirs: string[] = [];

@@ -92,8 +92,9 @@ describe('cdk-nag', () => {
       iam5('SplitPolicy', buckets.work, PREFIX.work),
       iam5('SplitPolicy', buckets.work, PREFIX.packs),
       iam5('ValidatePolicy', buckets.work, PREFIX.work),
-      iam5('ValidatePolicy', buckets.work, PREFIX.history),
-      iam5('ValidatePolicy', buckets.reports, PREFIX.reports),
+      iam5('MergePolicy', buckets.work, PREFIX.work),
+      iam5('MergePolicy', buckets.work, PREFIX.history),
+      iam5('MergePolicy', buckets.reports, PREFIX.reports),
       iam5(peoplePolicies.billingUploader.node.id, buckets.intake, PREFIX.incoming),
       iam5(peoplePolicies.auditor.node.id, buckets.reports, PREFIX.reports),
       // Billing reads each batch's summary.json, nothing else of a report.

@@ -14,6 +14,7 @@ import {
   ENV,
   FUNCTIONS,
   type FunctionName,
+  type FunctionSizing,
   PREFIX,
   QUEUES,
   visibilityTimeoutSeconds,
@@ -47,7 +48,7 @@ let assembly: CloudAssembly;
 /** Logical ids of the stack's resources, by role. */
 let ids: {
   buckets: Record<'intake' | 'reports' | 'work' | 'accessLogs', string>;
-  queues: Record<'intake' | 'intakeDlq' | 'chunk' | 'chunkDlq', string>;
+  queues: Record<'intake' | 'intakeDlq' | 'chunk' | 'chunkDlq' | 'merge' | 'mergeDlq', string>;
   functions: Record<FunctionName, string>;
   topics: Record<'reportReady' | 'alarm', string>;
   keys: Record<'data' | 'messaging' | 'logs', string>;
@@ -265,11 +266,12 @@ describe('messaging', () => {
   const pairs = [
     { queue: 'intake', dlq: 'intakeDlq', definition: QUEUES.intake, consumer: 'split' },
     { queue: 'chunk', dlq: 'chunkDlq', definition: QUEUES.chunk, consumer: 'validate' },
+    { queue: 'merge', dlq: 'mergeDlq', definition: QUEUES.merge, consumer: 'merge' },
   ] as const;
 
-  it('encrypts all four queues with the messaging key (not the bucket key)', () => {
+  it('encrypts all six queues with the messaging key (not the bucket key)', () => {
     const queues = resourcesOfType(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(6);
     for (const [id, queue] of queues) {
       expect(queue.Properties.KmsMasterKeyId, id).toEqual(getAtt(ids.keys.messaging));
     }
@@ -320,7 +322,7 @@ describe('messaging', () => {
       ],
     });
     template.resourceCountIs('Custom::S3BucketNotifications', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it('lets only the intake bucket of this account send to the intake queue, before the bucket exists', () => {
@@ -401,7 +403,7 @@ describe('topics', () => {
 });
 
 describe('compute', () => {
-  const names = ['split', 'validate'] as const;
+  const names = ['split', 'validate', 'merge'] as const;
   const fn = (name: (typeof names)[number]) => resource(template, ids.functions[name]).Properties;
 
   it.each(names)('%s: Node.js 22 or newer on arm64, sized from FUNCTIONS', (name) => {
@@ -413,6 +415,15 @@ describe('compute', () => {
     expect(props.MemorySize).toBe(FUNCTIONS[name].memoryMb);
     expect(props.Timeout).toBe(FUNCTIONS[name].timeoutSeconds);
     expect(props.ReservedConcurrentExecutions).toBe(FUNCTIONS[name].reservedConcurrency);
+    // /tmp: Lambda's 512 MB default unless the topology asks for more (merge spills its findings there).
+    const sizing: FunctionSizing = FUNCTIONS[name];
+    if (sizing.ephemeralStorageMb === undefined) expect(props).not.toHaveProperty('EphemeralStorage');
+    else expect(props.EphemeralStorage).toEqual({ Size: sizing.ephemeralStorageMb });
+  });
+
+  it('merge: 4096 MB of ephemeral storage, the only function with more than the default', () => {
+    expect(fn('merge').EphemeralStorage).toEqual({ Size: 4096 });
+    expect(names.filter((name) => 'EphemeralStorage' in fn(name))).toEqual(['merge']);
   });
 
   it.each(names)('%s: JSON logs into its own KMS-encrypted log group with a retention', (name) => {
@@ -428,6 +439,7 @@ describe('compute', () => {
   it.each([
     ['split', 'intake'],
     ['validate', 'chunk'],
+    ['merge', 'merge'],
   ] as const)('%s: consumes the %s queue, reporting batch item failures', (name, queue) => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.functions[name] },
@@ -450,12 +462,23 @@ describe('compute', () => {
     });
   });
 
-  it('validate: environment names buckets, receive limit, report topic and history table (names from topology ENV)', () => {
+  it('validate: environment names the work bucket, receive limit and merge queue (names from topology ENV)', () => {
     expect(fn('validate').Environment).toEqual({
       Variables: {
         WORK_BUCKET: { Ref: ids.buckets.work },
-        REPORTS_BUCKET: { Ref: ids.buckets.reports },
         CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
+        MERGE_QUEUE_URL: { Ref: ids.queues.merge },
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('merge: environment names buckets, report topic, history table and stack (names from topology ENV)', () => {
+    expect(fn('merge').Environment).toEqual({
+      Variables: {
+        WORK_BUCKET: { Ref: ids.buckets.work },
+        REPORTS_BUCKET: { Ref: ids.buckets.reports },
         REPORT_TOPIC_ARN: { Ref: ids.topics.reportReady },
         HISTORY_TABLE: { Ref: ids.historyTable },
         STACK_NAME: 'Scrub62323-dev',
@@ -463,6 +486,9 @@ describe('compute', () => {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+  });
+
+  it('every variable a function gets is one of topology ENV', () => {
     for (const name of names) {
       const variables = Object.keys((fn(name).Environment as { Variables: object }).Variables);
       expect(variables.filter((v) => v !== 'NODE_OPTIONS' && !(v in ENV))).toEqual([]);
@@ -556,9 +582,52 @@ describe('access', () => {
     ]);
   });
 
-  it('validate: reads/writes work/ and the history table, reads history/, writes reports/, publishes, consumes the chunk queue', () => {
-    const { buckets, queues, keys, topics } = ids;
+  it('validate: reads/writes work/, sends merge shards, consumes the chunk queue', () => {
+    const { buckets, queues, keys } = ids;
     expect(grants(statementsOf(functionPolicy('validate')))).toEqual(
+      [
+        `kms:Decrypt ${arn(keys.data)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:GenerateDataKey ${arn(keys.data)}`,
+        `kms:GenerateDataKey ${arn(keys.messaging)}`,
+        `logs:CreateLogStream ${arn(logGroupOf('validate'))}`,
+        `logs:PutLogEvents ${arn(logGroupOf('validate'))}`,
+        `s3:GetObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `s3:ListBucket ${arn(buckets.work)}`,
+        `s3:PutObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
+        `sqs:ChangeMessageVisibility ${arn(queues.chunk)}`,
+        `sqs:DeleteMessage ${arn(queues.chunk)}`,
+        `sqs:GetQueueAttributes ${arn(queues.chunk)}`,
+        `sqs:ReceiveMessage ${arn(queues.chunk)}`,
+        `sqs:SendMessage ${arn(queues.merge)}`,
+      ].sort(),
+    );
+    const statements = statementsOf(functionPolicy('validate'));
+    // Its data key use is the work bucket's only: validate reads no upload and writes no report.
+    const dataKeyUse = statements.filter((s) => mentions(s.Resource, ids.keys.data));
+    expect(
+      dataKeyUse.map((s) => asArray(s.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn']).map(flat)),
+    ).toEqual([[arn(buckets.work), arn(buckets.work, '/*')]]);
+    // Sending to the encrypted merge queue, in a statement of its own, named for the audit trail.
+    expect(statements.filter((s) => s.Sid === 'SendMergeShardsEncrypted')).toEqual([
+      {
+        Sid: 'SendMergeShardsEncrypted',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: getAtt(keys.messaging),
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('merge: reads/writes work/ and the history table, reads history/, writes reports/, publishes, consumes the merge queue', () => {
+    const { buckets, queues, keys, topics } = ids;
+    expect(grants(statementsOf(functionPolicy('merge')))).toEqual(
       [
         `dynamodb:BatchWriteItem ${arn(ids.historyTable)}`,
         `dynamodb:Query ${arn(ids.historyTable)}`,
@@ -568,20 +637,40 @@ describe('access', () => {
         `kms:Decrypt ${arn(keys.messaging)}`,
         `kms:GenerateDataKey ${arn(keys.data)}`,
         `kms:GenerateDataKey ${arn(keys.messaging)}`,
-        `logs:CreateLogStream ${arn(logGroupOf('validate'))}`,
-        `logs:PutLogEvents ${arn(logGroupOf('validate'))}`,
+        `logs:CreateLogStream ${arn(logGroupOf('merge'))}`,
+        `logs:PutLogEvents ${arn(logGroupOf('merge'))}`,
         `s3:GetObject ${arn(buckets.work, `/${PREFIX.history}*`)}`,
         `s3:GetObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
         `s3:ListBucket ${arn(buckets.work)}`,
         `s3:PutObject ${arn(buckets.reports, `/${PREFIX.reports}*`)}`,
         `s3:PutObject ${arn(buckets.work, `/${PREFIX.work}*`)}`,
         `sns:Publish <${topics.reportReady}>`,
-        `sqs:ChangeMessageVisibility ${arn(queues.chunk)}`,
-        `sqs:DeleteMessage ${arn(queues.chunk)}`,
-        `sqs:GetQueueAttributes ${arn(queues.chunk)}`,
-        `sqs:ReceiveMessage ${arn(queues.chunk)}`,
+        `sqs:ChangeMessageVisibility ${arn(queues.merge)}`,
+        `sqs:DeleteMessage ${arn(queues.merge)}`,
+        `sqs:GetQueueAttributes ${arn(queues.merge)}`,
+        `sqs:ReceiveMessage ${arn(queues.merge)}`,
       ].sort(),
     );
+    // history/ is read in a statement of its own, named for the audit trail: people maintain it.
+    const readHistory = statementsOf(functionPolicy('merge')).filter((s) => s.Sid === 'ReadHistory');
+    expect(readHistory.map((s) => grants([s]))).toEqual([
+      [`s3:GetObject ${arn(buckets.work, `/${PREFIX.history}*`)}`],
+    ]);
+  });
+
+  it('only merge writes reports/ and publishes "report ready"; only validate sends to the merge queue', () => {
+    const writesReports = (name: FunctionName) =>
+      grants(statementsOf(functionPolicy(name))).some((g) =>
+        g.startsWith(`s3:PutObject <${ids.buckets.reports}.`),
+      );
+    const publishes = (name: FunctionName) =>
+      grants(statementsOf(functionPolicy(name))).some((g) => g.startsWith('sns:Publish '));
+    const sendsShards = (name: FunctionName) =>
+      grants(statementsOf(functionPolicy(name))).includes(`sqs:SendMessage ${arn(ids.queues.merge)}`);
+    const all = ['split', 'validate', 'merge'] as const;
+    expect(all.filter(writesReports)).toEqual(['merge']);
+    expect(all.filter(publishes)).toEqual(['merge']);
+    expect(all.filter(sendsShards)).toEqual(['validate']);
   });
 
   it('limits every key permission to the service (and, for the data key, the buckets or table) it is for', () => {
@@ -618,8 +707,8 @@ describe('access', () => {
     },
   });
 
-  it('validate: on the history table exactly Query and BatchWriteItem (all the adapter calls), on its ARN only', () => {
-    expect(historyStatements(functionPolicy('validate'))).toEqual([
+  it('merge: on the history table exactly Query and BatchWriteItem (all the adapter calls), on its ARN only', () => {
+    expect(historyStatements(functionPolicy('merge'))).toEqual([
       {
         Sid: 'ReadWriteMemberHistory',
         Effect: 'Allow',
@@ -657,11 +746,11 @@ describe('access', () => {
     ]);
   });
 
-  it('lets only validate and the history admin write to a table: no other policy, role or key grants DynamoDB', () => {
+  it('lets only merge and the history admin write to a table: no other policy, role or key grants DynamoDB', () => {
     const writes =
       /^dynamodb:(BatchWriteItem|PutItem|UpdateItem|DeleteItem|PartiQL(Insert|Update|Delete)|Import|Restore|Delete|Update|\*)/;
     const historyAdmin = logicalId(dataStack, dataStack.peoplePolicies.historyAdmin);
-    const validatePolicy = logicalId(dataStack, dataStack.functionPolicies.validate);
+    const mergePolicy = logicalId(dataStack, dataStack.functionPolicies.merge);
     const documents = [
       ...resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(
         ([id, p]) => [id, statementsOf(p)] as const,
@@ -678,7 +767,7 @@ describe('access', () => {
         statements.some((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => writes.test(a))),
       )
       .map(([id]) => id);
-    expect(writers.sort()).toEqual([historyAdmin, validatePolicy].sort());
+    expect(writers.sort()).toEqual([historyAdmin, mergePolicy].sort());
     // No resource policy (key, bucket, queue, topic) mentions DynamoDB actions either.
     for (const type of [
       'AWS::KMS::Key',
@@ -692,10 +781,11 @@ describe('access', () => {
     }
   });
 
-  it('split, the billing uploader and the auditor get nothing on the history table or its key use', () => {
+  it('split, validate, the billing uploader and the auditor get nothing on the history table or its key use', () => {
     const { billingUploader, auditor } = dataStack.peoplePolicies;
     const policies = [
       functionPolicy('split'),
+      functionPolicy('validate'),
       resource(template, logicalId(dataStack, billingUploader)),
       resource(template, logicalId(dataStack, auditor)),
     ];
@@ -784,17 +874,20 @@ describe('access', () => {
 describe('operations', () => {
   const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
-  it.each(['intakeDlq', 'chunkDlq'] as const)('alarms when the %s holds any visible message', (dlq) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues[dlq], 'QueueName'] } }],
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 1,
-    });
-  });
+  it.each(['intakeDlq', 'chunkDlq', 'mergeDlq'] as const)(
+    'alarms when the %s holds any visible message',
+    (dlq) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues[dlq], 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+      });
+    },
+  );
 
-  it.each(['split', 'validate'] as const)('alarms on any error of the %s function', (name) => {
+  it.each(['split', 'validate', 'merge'] as const)('alarms on any error of the %s function', (name) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
@@ -805,15 +898,33 @@ describe('operations', () => {
     });
   });
 
-  it('alarms when the oldest chunk has waited longer than its whole retry window', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues.chunk, 'QueueName'] } }],
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: visibilityTimeoutSeconds(QUEUES.chunk, FUNCTIONS.validate) * QUEUES.chunk.maxReceiveCount,
-    });
-    expect(alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toHaveLength(1);
+  it.each([
+    ['chunk', QUEUES.chunk, FUNCTIONS.validate],
+    ['merge', QUEUES.merge, FUNCTIONS.merge],
+  ] as const)(
+    'alarms when the oldest %s message has waited longer than its whole retry window',
+    (queue, definition, consumer) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queues[queue], 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: visibilityTimeoutSeconds(definition, consumer) * definition.maxReceiveCount,
+      });
+    },
+  );
+
+  it('watches the age of the chunk and merge queues, and of no other queue', () => {
+    const aged = alarms()
+      .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')
+      .map(
+        (a) => (a.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]?.Value['Fn::GetAtt'][0],
+      );
+    expect(aged.sort()).toEqual([ids.queues.chunk, ids.queues.merge].sort());
+    // The merge window: 6 x 900 s visibility, 3 receives.
+    expect(visibilityTimeoutSeconds(QUEUES.merge, FUNCTIONS.merge) * QUEUES.merge.maxReceiveCount).toBe(
+      16_200,
+    );
   });
 
   it('alarms on any throttled read or write of the history table, summing both table metrics', () => {
@@ -888,7 +999,7 @@ describe('operations', () => {
   });
 
   it('sends every alarm, and its recovery, to the alarm topic', () => {
-    expect(alarms()).toHaveLength(7);
+    expect(alarms()).toHaveLength(10);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: ids.topics.alarm }]);
       expect(alarm.OKActions).toEqual([{ Ref: ids.topics.alarm }]);
@@ -914,6 +1025,8 @@ describe('operations', () => {
         'IntakeBucketName',
         'IntakeDlqUrl',
         'IntakeQueueUrl',
+        'MergeDlqUrl',
+        'MergeQueueUrl',
         'ReportReadyTopicArn',
         'ReportsBucketName',
         'WorkBucketName',
@@ -922,6 +1035,8 @@ describe('operations', () => {
     template.hasOutput('IntakeBucketName', { Value: { Ref: ids.buckets.intake } });
     template.hasOutput('ReportsBucketName', { Value: { Ref: ids.buckets.reports } });
     template.hasOutput('HistoryTableName', { Value: { Ref: ids.historyTable } });
+    template.hasOutput('MergeQueueUrl', { Value: { Ref: ids.queues.merge } });
+    template.hasOutput('MergeDlqUrl', { Value: { Ref: ids.queues.mergeDlq } });
     template.hasOutput('HistoryAdminPolicyArn', {
       Value: { Ref: logicalId(dataStack, dataStack.peoplePolicies.historyAdmin) },
     });
@@ -966,7 +1081,8 @@ describe('stages: a data stack and a stateless stack', () => {
       'AWS::Logs::LogGroup',
       'AWS::KMS::Key',
     ].flatMap((type) => resourcesOfType(dataTemplate, type));
-    expect(retained.length).toBe(4 + 1 + 2 + 3);
+    // Buckets, the table, one log group per function, keys.
+    expect(retained.length).toBe(4 + 1 + 3 + 3);
     for (const [id, found] of retained) {
       const expected = id === ids.keys.messaging ? 'Delete' : 'Retain';
       expect(
@@ -999,7 +1115,7 @@ describe('stages: a data stack and a stateless stack', () => {
   });
 
   it('keeps the stage outputs on the stateless stack, and termination protection off unless context asks', () => {
-    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(15);
+    expect(Object.keys(statelessTemplate.findOutputs('*'))).toHaveLength(17);
     expect(stack.terminationProtection).toBe(false);
     expect(dataStack.terminationProtection).toBe(false);
   });
