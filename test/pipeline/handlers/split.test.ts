@@ -1,7 +1,7 @@
 /** The split handler on typed SQS events: partial batch responses, and logs tagged with the request id. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../functions/pipeline/log.js';
-import { createSplitHandler } from '../../../functions/pipeline/split.js';
+import { chunkLinesFor, createSplitHandler } from '../../../functions/pipeline/split.js';
 import {
   lambdaContext,
   s3EventBody,
@@ -119,5 +119,18 @@ describe('the split handler', () => {
       function_name: 'scrub62323-split',
       function_memory_size: '1024',
     });
+  });
+});
+
+describe('chunkLinesFor', () => {
+  it('keeps CHUNK_LINES for any upload up to ~1.3 GB, and aims a bigger one at about 1,000 chunks', () => {
+    expect(chunkLinesFor(100, 'incoming/a.csv', 20_000)).toBe(20_000);
+    expect(chunkLinesFor(1_280_000_000, 'incoming/a.csv', 20_000)).toBe(20_000);
+    // 10 GB: at least 64 bytes a line, so at most 156.25M records, in chunks of 156,250.
+    expect(chunkLinesFor(10_000_000_000, 'incoming/a.csv', 20_000)).toBe(156_250);
+    // A gzipped upload is taken to unpack six to one; chunks never exceed what validate is sized for.
+    expect(chunkLinesFor(10_000_000_000 / 6, 'incoming/a.CSV.GZ', 20_000)).toBe(156_250);
+    expect(chunkLinesFor(1e12, 'incoming/a.csv', 20_000)).toBe(200_000);
+    expect(chunkLinesFor(100, 'incoming/a.csv', 50)).toBe(50);
   });
 });
