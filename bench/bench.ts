@@ -307,6 +307,7 @@ async function main(): Promise<void> {
           checkReport: `${tenMillion}.report-${cores}-0-free`,
           asOf: SAMPLE_AS_OF,
           historyPerMillion,
+          mergeShardLines: lines * 2,
         },
         log,
       )),

@@ -56,6 +56,8 @@ export interface PipelineBenchFigures {
   /** Each merge invocation's CPU, ms, in the order they ran. */
   readonly mergeCpuMs: readonly number[];
   readonly lines: number;
+  /** Findings in the report (every severity). */
+  readonly findings: number;
   readonly bytes: number;
   readonly chunks: number;
   readonly shards: number;
@@ -144,6 +146,8 @@ async function runOnce(
       mergePeakHeapBytes: merge.peakHeapBytes,
       mergeCpuMs: merge.invocationCpuMs,
       lines: summary.counts.lines,
+      findings:
+        summary.counts.findings.error + summary.counts.findings.warning + summary.counts.findings.info,
       bytes,
       chunks: validate.messages,
       shards: merge.messages,

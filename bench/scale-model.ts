@@ -61,6 +61,8 @@ export interface MeasuredRates {
   readonly uploadBytesPerLine: number;
   readonly partBytesPerLine: number;
   readonly reportBytesPerLine: number;
+  /** The assembly's CPU per finding: what bounds a batch's findings (one invocation writes the report). */
+  readonly assemblyMsPerFinding: number;
 }
 
 /**
@@ -86,6 +88,7 @@ export function ratesOf(
     uploadBytesPerLine: figures.bytes / lines,
     partBytesPerLine: partBytes / lines,
     reportBytesPerLine: reportBytes / lines,
+    assemblyMsPerFinding: figures.findings > 0 ? assembly / figures.findings : 0,
   };
 }
 
@@ -176,6 +179,12 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
     dollars: (cost.total * lines) / 1e6,
   };
 }
+
+/** Findings one assembly can write within the merge timeout, at the measured CPU per finding. */
+export const assemblyCeilingFindings = (rates: MeasuredRates): number =>
+  rates.assemblyMsPerFinding > 0
+    ? Math.floor((FUNCTIONS.merge.timeoutSeconds * 1000) / rates.assemblyMsPerFinding)
+    : Infinity;
 
 /** The stages of a model that would not fit one Lambda invocation. */
 export function overLimits(model: ScaleModel): string[] {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { formatCount } from '../functions/core/report/format.js';
 import { FUNCTIONS } from '../functions/pipeline/topology.js';
 import { benchPipeline, type PipelineBenchFigures, type PipelineRequests, sha256 } from './pipeline-bench.js';
-import { modelAtScale, overLimits, ratesOf, requestsAt } from './scale-model.js';
+import { assemblyCeilingFindings, modelAtScale, overLimits, ratesOf, requestsAt } from './scale-model.js';
 
 const MB = 1024 * 1024;
 
@@ -18,6 +18,8 @@ export interface ScaleRowsInput {
   readonly asOf: string;
   /** DynamoDB history dollars per million lines (history-bench), added to the model's. */
   readonly historyPerMillion: number;
+  /** Lines per merge shard for the run: five shards, so a shard's CPU and the assembly's come apart. */
+  readonly mergeShardLines: number;
 }
 
 const requestText = (r: PipelineRequests): string =>
@@ -25,13 +27,18 @@ const requestText = (r: PipelineRequests): string =>
 
 export async function scaleRows(input: ScaleRowsInput, log: (line: string) => void): Promise<string[]> {
   log('running 10M lines through the local pipeline, one invocation at a time (takes minutes) …');
-  const run = await benchPipeline(input.file, { asOf: input.asOf, oneRun: true });
+  const run = await benchPipeline(input.file, {
+    asOf: input.asOf,
+    oneRun: true,
+    mergeShardLines: input.mergeShardLines,
+  });
   const same = await sameAsCheck(run, input.checkReport);
   const heaps = run.mergePeakHeapBytes.map((bytes) => `${(bytes / MB).toFixed(0)}`).join(', ');
   const rates = ratesOf(run, run.reportBytes, run.partBytes);
   const measuredModel = requestsAt(run.lines, rates);
   const at100 = modelAtScale(100_000_000, rates);
   const over = overLimits(at100);
+  const ceiling = assemblyCeilingFindings(rates);
   const seconds = at100.seconds;
   return [
     `| pipeline, 10M lines (embedded emulator, one invocation at a time) | figure |`,
@@ -48,6 +55,7 @@ export async function scaleRows(input: ScaleRowsInput, log: (line: string) => vo
     `| wall time: split / validate (${FUNCTIONS.validate.reservedConcurrency} at a time) / shards (${FUNCTIONS.merge.reservedConcurrency} at a time) / assembly | ${seconds.split.toFixed(0)} / ${seconds.validate.toFixed(0)} / ${seconds.shards.toFixed(0)} / ${seconds.assembly.toFixed(0)} s (${(seconds.total / 60).toFixed(1)} min, CPU only) |`,
     `| longest invocation: one shard, the assembly | ${at100.longestInvocationSeconds.shard.toFixed(0)} s, ${at100.longestInvocationSeconds.assembly.toFixed(0)} s (limit ${FUNCTIONS.merge.timeoutSeconds} s) |`,
     `| over a limit at 100M | ${over.length > 0 ? over.join('; ') : 'nothing'} |`,
+    `| the assembly's ceiling: findings one merge invocation writes in ${FUNCTIONS.merge.timeoutSeconds} s | ${formatCount(ceiling)} (${formatCount(Math.round(ceiling / (run.findings / run.lines) / 1e6))}M lines at this batch's density) |`,
     `| requests: S3 put/get/list, SQS send/receive/delete | ${requestText(at100.requests)} |`,
     `| dollars: the batch, per million lines, per million with DynamoDB history | $${at100.dollars.toFixed(2)}, $${at100.dollarsPerMillionLines.toFixed(4)}, $${(at100.dollarsPerMillionLines + input.historyPerMillion).toFixed(4)} |`,
   ];
