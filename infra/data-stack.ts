@@ -159,7 +159,7 @@ export class Scrub62323DataStack extends Stack {
         objectStatement('ReadUploads', ['s3:GetObject', 's3:GetObjectVersion'], intake, [PREFIX.incoming]),
         listStatement('ListUploads', intake),
         // Reads back its own manifest and "dispatched" marker to make redelivered events idempotent.
-        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        objectStatement('ReadWriteWorkFiles', WORK_FILE_ACTIONS, work, [PREFIX.work]),
         // Rule packs: read when a batch is split, copied into its manifest; people maintain packs/.
         objectStatement('ReadRulePacks', ['s3:GetObject'], work, [PREFIX.packs]),
         listStatement('ListWorkFiles', work),
@@ -169,7 +169,7 @@ export class Scrub62323DataStack extends Stack {
         serviceKeyStatement('SendChunksEncrypted', messaging, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs'),
       ]),
       validate: this.functionPolicy('validate', validate, [
-        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        objectStatement('ReadWriteWorkFiles', WORK_FILE_ACTIONS, work, [PREFIX.work]),
         listStatement('ListWorkFiles', work),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work]),
         sendStatement('SendMergeShards', merge.queue),
@@ -182,11 +182,13 @@ export class Scrub62323DataStack extends Stack {
       ]),
       merge: this.functionPolicy('merge', merge, [
         // Reads parts (ranged GETs), plans and shard results; writes shard results, locks and markers.
-        objectStatement('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject'], work, [PREFIX.work]),
+        objectStatement('ReadWriteWorkFiles', WORK_FILE_ACTIONS, work, [PREFIX.work]),
         // Prior sessions for FREQUENCY_EXCEEDED: read only; people maintain history/.
         objectStatement('ReadHistory', ['s3:GetObject'], work, [PREFIX.history]),
         listStatement('ListWorkFiles', work),
-        objectStatement('WriteReports', ['s3:PutObject'], reports, [PREFIX.reports]),
+        objectStatement('WriteReports', ['s3:PutObject', 's3:AbortMultipartUpload'], reports, [
+          PREFIX.reports,
+        ]),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work, reports]),
         // Member history: one Query per member looked up, BatchWriteItem to record (the adapter calls nothing
         // else). Each shard reads and records its own members. The only function that touches the table.
@@ -244,6 +246,12 @@ export class Scrub62323DataStack extends Stack {
     });
   }
 }
+
+/**
+ * Work files are read and written; a write above 8 MiB goes up in parts, and a failed one is
+ * aborted (else its parts wait a day for the lifecycle rule).
+ */
+const WORK_FILE_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
 
 /** `split` -> `Split`: the construct id of a function's parts in both stacks. */
 export const constructId = (name: FunctionName): string => name.charAt(0).toUpperCase() + name.slice(1);
