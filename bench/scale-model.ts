@@ -98,7 +98,7 @@ export function requestsAt(
   rates: MeasuredRates,
   options: ModelOptions = {},
 ): PipelineRequests {
-  const chunkLines = options.chunkLines ?? DEFAULT_CHUNK_RECORDS;
+  const chunkLines = chunkLinesAt(lines, rates, options);
   const chunks = Math.ceil(lines / chunkLines);
   const shards = mergeShardsFor(lines, options.mergeShardLines ?? DEFAULT_MERGE_SHARD_LINES);
   const validateInvocations = Math.ceil(chunks / FUNCTIONS.validate.batchSize);
