@@ -10,21 +10,26 @@ import { AS_OF, referenceReport, SAMPLE } from '../helpers.js';
 
 const moto = motoForTests();
 
-it.skipIf(!hasMoto)('runs on moto_server with its own bucket notifications, and matches check', async () => {
-  const run = await runPipeline({
-    file: SAMPLE,
-    asOf: AS_OF,
-    endpoint: moto.endpoint,
-    chunkLines: 100,
-    logLevel: 'SILENT',
-    timeoutMs: 60_000,
-  });
-  expect(run.eventSource).toBe('endpoint');
-  const reference = await referenceReport(await readFile(SAMPLE), {
-    batchId: run.batchId,
-    sourceName: run.summary.source.name,
-    asOf: AS_OF,
-    generatedAt: run.summary.generatedAt,
-  });
-  expect(run.files).toEqual(reference);
-});
+it.skipIf(!hasMoto)(
+  'runs on moto_server with its own bucket notifications, merged in shards, and matches check',
+  async () => {
+    const run = await runPipeline({
+      file: SAMPLE,
+      asOf: AS_OF,
+      endpoint: moto.endpoint,
+      chunkLines: 100,
+      mergeShardLines: 200, // 4 shards: moto answers every shard's ranged GETs of the parts
+      logLevel: 'SILENT',
+      timeoutMs: 60_000,
+    });
+    expect(run.eventSource).toBe('endpoint');
+    expect(run.stats.merge.messages).toBe(4);
+    const reference = await referenceReport(await readFile(SAMPLE), {
+      batchId: run.batchId,
+      sourceName: run.summary.source.name,
+      asOf: AS_OF,
+      generatedAt: run.summary.generatedAt,
+    });
+    expect(run.files).toEqual(reference);
+  },
+);
