@@ -48,7 +48,8 @@ describe('file spill store', () => {
     const summary = (records: Iterable<Uint8Array>) =>
       [...records].map((record) => [record.length, record[0] ?? -1, record.at(-1) ?? -1]);
     expect(summary(spill.records('y', { keep: true }))).toEqual(expected.get('y'));
-    for (const stream of ['x', 'y', 'z']) expect(summary(spill.records(stream))).toEqual(expected.get(stream));
+    for (const stream of ['x', 'y', 'z'])
+      expect(summary(spill.records(stream))).toEqual(expected.get(stream));
     expect(readdirSync(spill.folder)).toEqual([]);
     spill.close();
   });

@@ -2,10 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LineEcho } from '../../../functions/core/engine/claim-line.js';
 import type { Finding } from '../../../functions/core/engine/finding.js';
-import {
-  decodeFindingRecord,
-  encodeFindingRecord,
-} from '../../../functions/core/engine/finding-records.js';
+import { decodeFindingRecord, encodeFindingRecord } from '../../../functions/core/engine/finding-records.js';
 
 const echo = (line: number, memberId = 'M1'): LineEcho => ({
   claimId: `C${line}`,
