@@ -73,10 +73,18 @@ const earlier = (a: string, b: string): string => {
  * rows come sorted by line (findings.csv's order); one pass, holding one small entry per claim.
  */
 export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
-  const claims = new Map<string, ClaimTally>();
-  for (const { finding, echo } of rows) {
+  const pass = new ClaimsPass();
+  for (const row of rows) pass.add(row);
+  return pass.finish();
+}
+
+/** claimsOf a row at a time. */
+class ClaimsPass {
+  private readonly claims = new Map<string, ClaimTally>();
+
+  add({ finding, echo }: FlaggedFinding): void {
     const key = claimKey(echo.claimId, finding.line);
-    let claim = claims.get(key);
+    let claim = this.claims.get(key);
     if (claim === undefined) {
       claim = new ClaimTally(
         echo.claimId,
@@ -86,7 +94,7 @@ export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
         echo.providerNpi,
         echo.payer,
       );
-      claims.set(key, claim);
+      this.claims.set(key, claim);
     }
     claim.findings[finding.severity] += 1;
     const rule = RULE_ORDER.get(finding.ruleId)!;
@@ -101,16 +109,40 @@ export function claimsOf(rows: Iterable<FlaggedFinding>): ClaimFindings[] {
       claim.lastErrorLine = finding.line;
     }
   }
-  return [...claims.values()].sort((a, b) => b.errorCents - a.errorCents || a.firstLine - b.firstLine);
+
+  finish(): ClaimFindings[] {
+    return [...this.claims.values()].sort((a, b) => b.errorCents - a.errorCents || a.firstLine - b.firstLine);
+  }
 }
 
-/** A batch's claims, made on the first call: the report's files share one pass over the findings. */
-export type BatchClaims = () => readonly ClaimFindings[];
+/**
+ * A batch's claims, made on the first call: the report's files share one pass over the findings.
+ * `alongside` lends that pass to another file's (findings.csv's): a pass over the findings read to
+ * the end makes the claims on the way, so they cost no pass of their own.
+ */
+export interface BatchClaims {
+  (): readonly ClaimFindings[];
+  alongside(rows: Iterable<FlaggedFinding>): Iterable<FlaggedFinding>;
+}
 
 export function batchClaimsOf(batch: ReportBatch | undefined): BatchClaims {
   let claims: readonly ClaimFindings[] | undefined;
-  return () => {
+  const made = () => {
     claims ??= batch ? claimsOf(batch.flagged.rows()) : [];
     return claims;
   };
+  function* alongside(rows: Iterable<FlaggedFinding>): Generator<FlaggedFinding> {
+    if (claims !== undefined) {
+      yield* rows;
+      return;
+    }
+    const pass = new ClaimsPass();
+    for (const row of rows) {
+      pass.add(row);
+      yield row;
+    }
+    // Only a pass read to the end holds every claim.
+    claims ??= pass.finish();
+  }
+  return Object.assign(made, { alongside });
 }
