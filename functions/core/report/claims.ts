@@ -131,7 +131,7 @@ class ClaimsPass {
     const claim = this.keys.intern(claimKey(echo.claimId, line));
     if (claim < before) return claim;
     const columns = this.columns;
-    const text = (column: number, value: string) => columns[column]!.set(claim, this.texts.intern(value));
+    const text = (column: number, value: string) => columns[column]!.set(claim, this.textId(column, value));
     columns[Column.firstLine]!.set(claim, line);
     text(Column.claimId, echo.claimId);
     text(Column.memberId, echo.memberId);
@@ -144,6 +144,18 @@ class ClaimsPass {
       this.cents = grown;
     }
     return claim;
+  }
+
+  /** The last text of each column and its id: neighbouring claims often share payer, NPI and member. */
+  private readonly lastTexts: (string | undefined)[] = [];
+  private readonly lastTextIds: number[] = [];
+
+  private textId(column: number, value: string): number {
+    if (this.lastTexts[column] === value) return this.lastTextIds[column]!;
+    const id = this.texts.intern(value);
+    this.lastTexts[column] = value;
+    this.lastTextIds[column] = id;
+    return id;
   }
 
   /** The claims ranked; the pass is not to be added to afterwards. */
