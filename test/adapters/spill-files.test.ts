@@ -26,6 +26,34 @@ describe('file spill store', () => {
     spill.close();
   });
 
+  it('keeps order across many records, gathered and written in blocks, of every size', () => {
+    const spill = openFileSpill(2, parent());
+    const sizes = [0, 1, 3, 4, 5, 70_000, 262_140, 262_144, 262_149, 1_048_576, 1_500_000];
+    const expected = new Map<string, number[][]>();
+    let seed = 1;
+    for (let round = 0; round < 40; round += 1) {
+      for (const stream of ['x', 'y', 'z']) {
+        seed = (seed * 48_271) % 2_147_483_647;
+        const size = sizes[seed % sizes.length]!;
+        const record = new Uint8Array(size).fill(round + 1);
+        if (size > 0) record[size - 1] = seed % 256;
+        spill.append(stream, record);
+        const kept = expected.get(stream) ?? [];
+        kept.push([size, record[0] ?? -1, record.at(-1) ?? -1]);
+        expected.set(stream, kept);
+        // The caller may reuse its bytes once append returns.
+        record.fill(0);
+      }
+    }
+    const summary = (records: Iterable<Uint8Array>) =>
+      [...records].map((record) => [record.length, record[0] ?? -1, record.at(-1) ?? -1]);
+    expect(summary(spill.records('y', { keep: true }))).toEqual(expected.get('y'));
+    for (const stream of ['x', 'y', 'z'])
+      expect(summary(spill.records(stream))).toEqual(expected.get(stream));
+    expect(readdirSync(spill.folder)).toEqual([]);
+    spill.close();
+  });
+
   it('keeps its files private, deletes a stream once read, and removes the folder on close', () => {
     const spill = openFileSpill(1, parent());
     expect(statSync(spill.folder).mode & 0o777).toBe(0o700);

@@ -4,15 +4,13 @@
  * batch keeps its findings in memory; a spilled one keeps them in runs of the spill store (each run
  * sorted) and merges the runs as findings.csv is written, so no batch holds all its findings at once.
  */
-import { z } from 'zod';
-import { ScrubError } from '../errors.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { LineSet } from '../memory/line-set.js';
 import { type RuleId, SEVERITIES, type Severity } from '../rules/catalog.js';
 import { byLineThenRule, type MergedBatch } from './accumulator.js';
-import { FINDING, LINE_ECHO } from './check-chunk.js';
 import type { LineEcho } from './claim-line.js';
 import type { Finding } from './finding.js';
+import { decodeFindingRecord, encodeFindingRecord } from './finding-records.js';
 import type { SpillStore } from './partitioned-merge.js';
 import { parseCents } from './values.js';
 
@@ -218,11 +216,6 @@ export function reportBatchOf(batch: MergedBatch | ReportBatch): ReportBatch {
 /** Findings per spilled record: a merge holds one record of every run at once. */
 const FINDINGS_PER_RECORD = 64;
 
-const RECORD = z.object({
-  findings: z.array(FINDING),
-  echoes: z.array(LINE_ECHO),
-});
-
 /**
  * A chunk's findings ready for the spill, made where the chunk is checked (a worker thread) so the
  * merge only appends bytes: the records of its run, sorted, and the figures they add to the tally.
@@ -306,7 +299,7 @@ function encodeRecords(findings: readonly Finding[], echoOf: (line: number) => L
       if (item.line !== last) echoes.push(echoOf(item.line));
       last = item.line;
     }
-    records.push(Buffer.from(JSON.stringify({ findings: block, echoes }), 'utf8'));
+    records.push(encodeFindingRecord(block, echoes));
   }
   return records;
 }
@@ -389,10 +382,7 @@ function* readRun(spill: Pick<SpillStore, 'records'>, run: string): Generator<Fl
 
 /** The rows of one record of `run`, in order. */
 function* decodeRecord(record: Uint8Array, run: string): Generator<FlaggedFinding> {
-  const parsed = RECORD.safeParse(parseJson(Buffer.from(record).toString('utf8')));
-  if (!parsed.success)
-    throw new ScrubError('SPILL_UNREADABLE', `spilled findings of ${run} do not read back`);
-  const { findings, echoes } = parsed.data;
+  const { findings, echoes } = decodeFindingRecord(record, run);
   let echo = -1;
   let last = -1;
   for (const finding of findings) {
@@ -401,14 +391,6 @@ function* decodeRecord(record: Uint8Array, run: string): Generator<FlaggedFindin
     yield { finding, echo: echoes[echo]! };
   }
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Sorted runs merged into one sorted sequence. Runs never hold the same (line, rule): a finding

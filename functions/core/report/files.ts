@@ -9,7 +9,7 @@ import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { RULES, sourceOf } from '../rules/catalog.js';
-import { batchClaimsOf } from './claims.js';
+import { type BatchClaims, batchClaimsOf } from './claims.js';
 import { csvRow, numberCell, textCell } from './csv.js';
 import { renderHtml } from './html.js';
 import {
@@ -68,8 +68,9 @@ function* csvPieces<T>(header: string, items: Iterable<T>, row: (item: T) => str
   if (rows.length > 0) yield rows.join('');
 }
 
-function findingsCsvPieces(batch: ReportBatch): Iterable<string> {
-  return csvPieces(FINDINGS_HEADER, batch.flagged.rows(), ({ finding: item, echo }: FlaggedFinding) =>
+function findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Iterable<string> {
+  const rows = claims.alongside(batch.flagged.rows());
+  return csvPieces(FINDINGS_HEADER, rows, ({ finding: item, echo }: FlaggedFinding) =>
     csvRow([
       numberCell(item.line),
       textCell(echo.claimId),
@@ -151,7 +152,7 @@ export function assembleReport(
   // findings.xlsx's Claims sheet and report.html's worklist rank the same claims: one pass makes them.
   const claims = batchClaimsOf(batch);
   const render: Record<TextReportFileName, () => Iterable<string>> = {
-    'findings.csv': () => (batch ? findingsCsvPieces(batch) : [FINDINGS_HEADER]),
+    'findings.csv': () => (batch ? findingsCsvPieces(batch, claims) : [FINDINGS_HEADER]),
     'rejected.csv': () => rejectedCsvPieces(batch?.rejectedRecords ?? []),
     'report.html': () => renderHtml(summary, batch, {}, claims),
     'summary.json': () => [summaryJson(summary)],

@@ -45,18 +45,68 @@ export interface WorklistData {
 const findingCount = (claim: ClaimFindings): number =>
   claim.findings.error + claim.findings.warning + claim.findings.info;
 
-/** The claims that fit the budget, in claimsOf's order: a claim too big to fit is passed over. */
-function heldClaims(claims: readonly ClaimFindings[], budget: number): ClaimFindings[] {
-  const held: ClaimFindings[] = [];
+/**
+ * The claims that fit the budget, in claimsOf's order (a claim too big to fit is passed over): their
+ * ranks among the batch's claims and their figures, not the claims themselves (a page may hold
+ * hundreds of thousands). `keys` gives each held claim's key its index; keys interned later (the
+ * claims not held) get higher ids.
+ */
+interface HeldClaims {
+  readonly count: number;
+  readonly ranks: readonly number[];
+  readonly keys: StringTable;
+  readonly lineSizes: readonly number[];
+  readonly findingSizes: readonly number[];
+  readonly errors: readonly number[];
+  readonly warnings: readonly number[];
+  readonly infos: readonly number[];
+  readonly cents: readonly number[];
+}
+
+function heldClaims(claims: Iterable<ClaimFindings>, budget: number): HeldClaims {
+  const held = {
+    ranks: [] as number[],
+    keys: new StringTable(),
+    lineSizes: [] as number[],
+    findingSizes: [] as number[],
+    errors: [] as number[],
+    warnings: [] as number[],
+    infos: [] as number[],
+    cents: [] as number[],
+  };
   let findings = 0;
+  let rank = -1;
   for (const claim of claims) {
+    rank += 1;
     const count = findingCount(claim);
     if (findings + count > budget) continue;
-    held.push(claim);
+    held.ranks.push(rank);
+    held.keys.intern(claimKey(claim.claimId, claim.firstLine));
+    held.lineSizes.push(claim.flaggedLines);
+    held.findingSizes.push(count);
+    held.errors.push(claim.findings.error);
+    held.warnings.push(claim.findings.warning);
+    held.infos.push(claim.findings.info);
+    held.cents.push(claim.errorCents);
     findings += count;
   }
-  return held;
+  return { ...held, count: held.ranks.length };
 }
+
+/** The held claims' texts, read from the batch's claims again (a held claim's rank is its place there). */
+function* heldTexts(claims: Iterable<ClaimFindings>, held: HeldClaims): Generator<ClaimFindings> {
+  let rank = -1;
+  let next = 0;
+  for (const claim of claims) {
+    rank += 1;
+    if (next === held.count) return;
+    if (held.ranks[next] !== rank) continue;
+    next += 1;
+    yield claim;
+  }
+}
+
+const NO_LINES: readonly number[] = [];
 
 /** Offsets of each claim's first row in a table where claim `i` has `sizes[i]` rows. */
 function offsets(sizes: readonly number[]): Int32Array {
@@ -86,9 +136,7 @@ class HeldRows {
   private readonly nextLine: Int32Array;
   private readonly nextFinding: Int32Array;
 
-  constructor(held: readonly ClaimFindings[]) {
-    const lineSizes = held.map((claim) => claim.lines.length);
-    const findingSizes = held.map(findingCount);
+  constructor({ lineSizes, findingSizes }: HeldClaims) {
     const lines = lineSizes.reduce((sum, size) => sum + size, 0);
     const findings = findingSizes.reduce((sum, size) => sum + size, 0);
     this.line = new Int32Array(lines);
@@ -136,7 +184,8 @@ class HeldRows {
     this.rule[at] = finding.rule;
     this.severity[at] = finding.severity;
     this.message[at] = finding.message;
-    this.related[at] = finding.related;
+    // A decoded finding's own empty list would be held for every finding without related lines.
+    this.related[at] = finding.related.length === 0 ? NO_LINES : finding.related;
   }
 }
 
@@ -189,7 +238,10 @@ export function worklistData(
   // The compact table of the merge: the page's texts repeat (codes, packs, messages) and may be many.
   const strings = new StringTable();
   const rows = new HeldRows(held);
-  const claimAt = new Map(held.map((claim, index) => [claimKey(claim.claimId, claim.firstLine), index]));
+  const claimAt = (key: string): number | undefined => {
+    const id = held.keys.intern(key);
+    return id < held.count ? id : undefined;
+  };
 
   let lastLine = -1;
   let lineAt = -1;
@@ -198,7 +250,7 @@ export function worklistData(
     if (finding.line !== lastLine) {
       lastLine = finding.line;
       // A claim's key is its id, or its first flagged line when it has none (that line is this one).
-      claim = claimAt.get(claimKey(echo.claimId, finding.line));
+      claim = claimAt(claimKey(echo.claimId, finding.line));
       if (claim !== undefined)
         lineAt = rows.startLine(claim, finding.line, {
           lineNo: strings.intern(echo.lineNo),
@@ -218,7 +270,7 @@ export function worklistData(
       });
   }
 
-  const claimStrings = held.map((entry) => ({
+  const claimStrings = Array.from(heldTexts(claims, held), (entry) => ({
     id: strings.intern(entry.claimId),
     member: strings.intern(entry.memberId),
     date: strings.intern(entry.dateOfService),
@@ -234,7 +286,7 @@ export function worklistData(
   const heldFindings = rows.rule.length;
   const column = <T>(values: readonly T[], pick: (value: T) => number) => values.map(pick);
   const counts = {
-    held: { claims: held.length, findings: heldFindings, rejected: rejected.length },
+    held: { claims: held.count, findings: heldFindings, rejected: rejected.length },
     total: {
       claims: claims.length,
       findings: batch?.flagged.tally.count ?? 0,
@@ -256,11 +308,11 @@ export function worklistData(
       date: column(claimStrings, (entry) => entry.date),
       provider: column(claimStrings, (entry) => entry.provider),
       payer: column(claimStrings, (entry) => entry.payer),
-      errors: column(held, (entry) => entry.findings.error),
-      warnings: column(held, (entry) => entry.findings.warning),
-      infos: column(held, (entry) => entry.findings.info),
-      cents: column(held, (entry) => entry.errorCents),
-      lines: column(held, (entry) => entry.lines.length),
+      errors: held.errors,
+      warnings: held.warnings,
+      infos: held.infos,
+      cents: held.cents,
+      lines: held.lineSizes,
     });
     yield ',"lines":';
     yield* tablePieces({

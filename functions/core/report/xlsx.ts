@@ -17,7 +17,7 @@
  * Text cells are inline strings, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
  * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text).
  */
-import { constants, deflateRawSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { parseCents, parseDate } from '../engine/values.js';
@@ -186,6 +186,9 @@ const PIECE_BYTES = 1 << 16;
  */
 const DEFLATE_LEVEL = 3;
 
+/** zlib's CRC-32 came in Node 20.15 and 22.2; before it, entries keep fflate's own. */
+const nativeCrc32 = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
+
 /**
  * A zip entry deflated by Node's zlib: fflate's own deflate (JavaScript) took ~4 times as long at
  * the same size (1.4 s against 0.35 s for the Findings sheet above, most of the write). zlib's
@@ -195,15 +198,37 @@ const DEFLATE_LEVEL = 3;
  * (`process` may compress; it keeps the CRC and sizes of the data pushed).
  */
 class ZlibEntry extends ZipPassThrough {
+  /** The CRC-32 of the bytes pushed so far. */
+  private checksum = 0;
+
   constructor(filename: string) {
     super(filename);
     this.compression = 8;
   }
 
+  /**
+   * ZipPassThrough's push with zlib's CRC-32 (native) in place of fflate's (a byte-at-a-time
+   * JavaScript loop: a third of the time spent deflating). The same sum, so the same bytes.
+   */
+  override push(chunk: Uint8Array<ArrayBuffer>, final = false): void {
+    if (nativeCrc32 === undefined) {
+      super.push(chunk, final);
+      return;
+    }
+    this.checksum = nativeCrc32(chunk, this.checksum);
+    this.size += chunk.length;
+    // fflate keeps the sum as a signed 32-bit number.
+    if (final) this.crc = this.checksum | 0;
+    this.process(chunk, final);
+  }
+
   protected override process(chunk: Uint8Array<ArrayBuffer>, final: boolean): void {
-    const finishFlush = final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH;
+    const finishFlush = final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH;
     // zlib's result is a Buffer over a plain ArrayBuffer (never a shared one).
-    const deflated = deflateRawSync(chunk, { level: DEFLATE_LEVEL, finishFlush }) as Uint8Array<ArrayBuffer>;
+    const deflated = zlib.deflateRawSync(chunk, {
+      level: DEFLATE_LEVEL,
+      finishFlush,
+    }) as Uint8Array<ArrayBuffer>;
     this.ondata(null, deflated, final);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reportBatchOf } from '../../../functions/core/engine/batch-findings.js';
-import { claimsOf } from '../../../functions/core/report/claims.js';
+import { batchClaimsOf, claimsOf } from '../../../functions/core/report/claims.js';
 import { batch, type LineInput } from '../../support/batch.js';
 import { scrub } from '../../support/run.js';
 
@@ -29,10 +29,36 @@ describe('the claims of the worklist', () => {
     const a = claims[0]!;
     expect(a.findings).toEqual({ error: 2, warning: 0, info: 0 });
     expect(a.ruleIds).toEqual(['IMAGING_BUNDLED']);
-    expect(a.lines).toEqual([3, 4]);
+    expect(a.flaggedLines).toBe(2);
     expect(a.firstLine).toBe(3);
     // Every finding of findings.csv is in exactly one claim.
     const total = claims.reduce((sum, claim) => sum + claim.findings.error + claim.findings.warning, 0);
     expect(total).toBe(run.rows.length);
+  });
+
+  it('are made alongside another pass read to the end, and only then', async () => {
+    const run = await scrub(batch(lines));
+    const report = reportBatchOf(run.result.batch!);
+    const expected = claimsOf(report.flagged.rows());
+    let passes = 0;
+    const counted = {
+      ...report,
+      flagged: {
+        ...report.flagged,
+        rows: () => {
+          passes += 1;
+          return report.flagged.rows();
+        },
+      },
+    };
+    const claims = batchClaimsOf(counted);
+    // A pass stopped early holds only some claims: it makes none.
+    for (const _row of claims.alongside(counted.flagged.rows())) break;
+    expect([...claims.alongside(counted.flagged.rows())]).toEqual([...report.flagged.rows()]);
+    expect([...claims()]).toEqual(expected);
+    expect(passes).toBe(2);
+    // Once made, a pass alongside is the rows alone.
+    expect([...claims.alongside(counted.flagged.rows())]).toHaveLength(run.rows.length);
+    expect(claims()).toBe(claims());
   });
 });
