@@ -183,7 +183,7 @@ export const PRICES = {
 /** Memory at which a Lambda function has one full vCPU; below it, CPU time stretches. */
 const FULL_VCPU_MB = 1769;
 /** How much longer CPU work takes at `mb` than on a full vCPU. */
-const stretchOf = (mb: number): number => Math.max(1, FULL_VCPU_MB / mb);
+export const stretchOf = (mb: number): number => Math.max(1, FULL_VCPU_MB / mb);
 
 export interface CostOptions {
   /** Function memory, MB (default: topology.ts). */

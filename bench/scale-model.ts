@@ -10,7 +10,9 @@
  */
 
 import { MULTIPART_BYTES } from '../functions/adapters/s3.js';
+import { SQS_BATCH_LIMITS } from '../functions/adapters/sqs.js';
 import { DEFAULT_CHUNK_RECORDS } from '../functions/core/intake/chunk.js';
+import { FIRST_READ_BYTES } from '../functions/pipeline/parts.js';
 import { chunkLinesFor } from '../functions/pipeline/split.js';
 import { DEFAULT_MERGE_SHARD_LINES, FUNCTIONS, mergeShardsFor } from '../functions/pipeline/topology.js';
 import {
@@ -18,15 +20,11 @@ import {
   type PerFunction,
   type PipelineBenchFigures,
   type PipelineRequests,
+  stretchOf,
 } from './pipeline-bench.js';
 
 /** Lambda's hard limit on one invocation. */
 const LAMBDA_MAX_SECONDS = 900;
-/** A part's first ranged GET (parts.ts FIRST_READ_BYTES): a bigger part takes a second one. */
-const FIRST_READ_BYTES = 256 * 1024;
-const SQS_BATCH = 10;
-/** Memory at which a Lambda function has one full vCPU. */
-const FULL_VCPU_MB = 1769;
 
 export interface ScaleModel {
   readonly lines: number;
@@ -70,11 +68,7 @@ export interface MeasuredRates {
  * merged its shard and then assembled the report; the others only merged: the assembly is the
  * last one's CPU less a typical shard's.
  */
-export function ratesOf(
-  figures: PipelineBenchFigures,
-  reportBytes: number,
-  partBytes: number,
-): MeasuredRates {
+export function ratesOf(figures: PipelineBenchFigures): MeasuredRates {
   const merges = figures.mergeCpuMs;
   const shardsOnly = merges.slice(0, -1);
   const typicalShard = shardsOnly.length > 0 ? shardsOnly.reduce((a, b) => a + b, 0) / shardsOnly.length : 0;
@@ -86,8 +80,8 @@ export function ratesOf(
     shardMsPerLine: (typicalShard * merges.length) / lines,
     assemblyMsPerLine: assembly / lines,
     uploadBytesPerLine: figures.bytes / lines,
-    partBytesPerLine: partBytes / lines,
-    reportBytesPerLine: reportBytes / lines,
+    partBytesPerLine: figures.partBytes / lines,
+    reportBytesPerLine: figures.reportBytes / lines,
     assemblyMsPerFinding: figures.findings > 0 ? assembly / figures.findings : 0,
   };
 }
@@ -121,7 +115,7 @@ export function requestsAt(
       (partGets * chunks + shards + 2),
     // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per shard.
     s3List: 2 * chunks + 2 * shards + 1,
-    sqsSend: Math.ceil(chunks / SQS_BATCH) + Math.ceil(shards / SQS_BATCH),
+    sqsSend: Math.ceil(chunks / SQS_BATCH_LIMITS.entries) + Math.ceil(shards / SQS_BATCH_LIMITS.entries),
     sqsReceive: 1 + validateInvocations + shards,
     sqsDelete: 1 + validateInvocations + shards,
     sns: 1,
@@ -141,7 +135,7 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
   const chunkLines = chunkLinesAt(lines, rates, options);
   const chunks = Math.ceil(lines / chunkLines);
   const shards = mergeShardsFor(lines, options.mergeShardLines ?? DEFAULT_MERGE_SHARD_LINES);
-  const stretch = (fn: keyof typeof FUNCTIONS) => Math.max(1, FULL_VCPU_MB / FUNCTIONS[fn].memoryMb);
+  const stretch = (fn: keyof typeof FUNCTIONS) => stretchOf(FUNCTIONS[fn].memoryMb);
   const cpuMs: PerFunction = {
     split: rates.splitMsPerLine * lines,
     validate: rates.validateMsPerLine * lines,

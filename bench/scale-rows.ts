@@ -34,7 +34,7 @@ export async function scaleRows(input: ScaleRowsInput, log: (line: string) => vo
   });
   const same = await sameAsCheck(run, input.checkReport);
   const heaps = run.mergePeakHeapBytes.map((bytes) => `${(bytes / MB).toFixed(0)}`).join(', ');
-  const rates = ratesOf(run, run.reportBytes, run.partBytes);
+  const rates = ratesOf(run);
   const measuredModel = requestsAt(run.lines, rates);
   const at100 = modelAtScale(100_000_000, rates);
   const over = overLimits(at100);

@@ -37,21 +37,18 @@ import {
   olderPart,
 } from './work-files.js';
 
-/** What finding a batch's end needs: the work bucket, and the merge queue to send its shards to. */
-export interface CompletionDeps {
-  readonly config: Pick<ValidateConfig, 'workBucket' | 'mergeQueueUrl'>;
-  readonly store: ObjectStore;
-  readonly sender: MessageSender;
-  readonly logger: PipelineLogger;
-  readonly now?: () => Date;
-}
-
 /** The work bucket and a logger: what a lock and a progress check need. */
 export interface WorkDeps {
   readonly config: { readonly workBucket: string };
   readonly store: ObjectStore;
   readonly logger: PipelineLogger;
   readonly now?: () => Date;
+}
+
+/** What finding a batch's end needs: the work bucket, and the merge queue to send its shards to. */
+export interface CompletionDeps extends WorkDeps {
+  readonly config: Pick<ValidateConfig, 'workBucket' | 'mergeQueueUrl'>;
+  readonly sender: MessageSender;
 }
 
 export interface BatchProgress {

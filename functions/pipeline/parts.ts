@@ -22,7 +22,7 @@ import {
 } from './work-files.js';
 
 /** What a first ranged GET of a part asks for: its header line and, for a small part, all of it. */
-const FIRST_READ_BYTES = 256 * 1024;
+export const FIRST_READ_BYTES = 256 * 1024;
 
 /** Checks chunk `index` of the batch and stores its part; the partial's counts are returned for the log. */
 export async function checkAndStorePart(
@@ -82,7 +82,7 @@ export async function readPartSections(
   }
   const start = layout.offsets[first]!;
   const end = layout.offsets[first + count]!;
-  let span: Uint8Array | undefined =
+  const span =
     end <= prefix.byteLength ? prefix.subarray(start, end) : await store.readRange(bucket, key, start, end);
   if (!span) throw missing();
   if (span.byteLength !== end - start) {
@@ -94,7 +94,6 @@ export async function readPartSections(
     const to = layout.offsets[section + 1]! - start;
     sections.push(decodeSection(span.subarray(from, to), batchId, index));
   }
-  span = undefined;
   return sections;
 }
 

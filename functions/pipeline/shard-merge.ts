@@ -22,7 +22,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { BatchAccumulator, type SessionSink } from '../core/engine/accumulator.js';
 import { chunkFindings, FindingRuns, type ReportBatch } from '../core/engine/batch-findings.js';
 import type { ChunkPartial } from '../core/engine/check-chunk.js';
-import { partitionLinesOf, type SpillStore } from '../core/engine/partitioned-merge.js';
+import { memorySpill, partitionLinesOf, type SpillStore } from '../core/engine/partitioned-merge.js';
 import { type HistoryStore, historySourceOf, type SessionRecordInput } from '../core/history-port.js';
 import { assembleReport, type BatchOutcome, fileBytes, fileText } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
@@ -135,8 +135,7 @@ async function mergeShard(
   const { store, config, logger } = deps;
   const { batchId } = manifest;
   const started = performance.now();
-  const collector = runCollector();
-  const found = new FindingRuns(collector, `shard-${shard}`);
+  const found = new FindingRuns(memorySpill(1), `shard-${shard}`);
   const sessions: SessionRecordInput[] = [];
   const sink: SessionSink = { batchId, add: (records) => void sessions.push(...records) };
   const common = {
@@ -168,6 +167,7 @@ async function mergeShard(
   if (deps.history && sessions.length > 0) {
     await deps.history.record(sessions, { recordedOn: manifest.asOf });
   }
+  const runs = found.encodedRuns();
   const header: ShardHeader = {
     version: 1,
     batchId,
@@ -175,10 +175,10 @@ async function mergeShard(
     shard,
     claims: claimed.claims + membered.claims,
     members: claimed.members + membered.members,
-    runs: collector.runs.map((records) => records.map((record) => record.byteLength)),
+    runs: runs.map((records) => records.map((record) => record.byteLength)),
   };
   const key = workKeys(batchId).shard(plan.state, shard);
-  await store.write(config.workBucket, key, encodeShard(header, collector.runs), {
+  await store.write(config.workBucket, key, encodeShard(header, runs), {
     contentType: 'application/octet-stream',
   });
   logger.info('shard merged', {
@@ -190,22 +190,6 @@ async function mergeShard(
     sessions: sessions.length,
     mergeMs: Math.round(performance.now() - started),
   });
-}
-
-/** A spill store that keeps each run's records, in the order the runs were started. */
-function runCollector(): Pick<SpillStore, 'append' | 'records'> & { readonly runs: Uint8Array[][] } {
-  const byName = new Map<string, Uint8Array[]>();
-  return {
-    get runs() {
-      return [...byName.values()];
-    },
-    append(stream, record) {
-      const records = byName.get(stream) ?? [];
-      byName.set(stream, records);
-      records.push(record);
-    },
-    records: (stream) => byName.get(stream) ?? [],
-  };
 }
 
 /** Assembles the report if every shard is stored and this caller wins (or already holds) the lock. */

@@ -7,7 +7,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type IntakeResult, readBatch } from '../core/intake/reader.js';
-import { measureUpload, type UploadRefusal, uploadRefusalOf } from '../core/intake/upload-file.js';
+import {
+  measureUpload,
+  type UploadRefusal,
+  unpackedBytesEstimate,
+  uploadRefusalOf,
+} from '../core/intake/upload-file.js';
 import type { BatchError } from '../core/report/summary.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
@@ -194,9 +199,8 @@ async function storeChunks(
 
 /** Chunks a batch is aimed to have at most: each merge shard reads a piece of every chunk's part. */
 export const TARGET_MAX_CHUNKS = 1_000;
-/** The fewest bytes a claim line takes (a gzipped upload is taken to unpack 6:1): estimates stay high. */
+/** The fewest bytes a claim line takes: the estimate of an upload's records stays high. */
 const MIN_LINE_BYTES = 64;
-const GZIP_RATIO = 6;
 
 /**
  * Records per chunk for an upload of `bytes`: CHUNK_LINES, or more for a huge upload, so that it
@@ -204,7 +208,7 @@ const GZIP_RATIO = 6;
  * with chunks × shards; bigger chunks keep a 100M-line batch's requests (and dollars) per line low.
  */
 export function chunkLinesFor(bytes: number, key: string, chunkLines: number): number {
-  const unpacked = /\.gz$/i.test(key) ? bytes * GZIP_RATIO : bytes;
+  const unpacked = unpackedBytesEstimate(bytes, /\.gz$/i.test(key));
   const estimatedRecords = unpacked / MIN_LINE_BYTES;
   return Math.max(chunkLines, Math.min(MAX_CHUNK_LINES, Math.ceil(estimatedRecords / TARGET_MAX_CHUNKS)));
 }

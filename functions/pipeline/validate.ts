@@ -7,11 +7,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { ValidateConfig } from './config.js';
 import { workKeys } from './keys.js';
-import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
+import { errorFacts, PipelineError } from './log.js';
 import { type CompletionDeps, type CompletionOutcome, completeIfLast } from './merge.js';
 import { countChunkFailed } from './metrics.js';
 import { checkAndStorePart } from './parts.js';
-import type { MessageSender, ObjectStore, PipelineMetrics } from './ports.js';
+import type { PipelineMetrics } from './ports.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import {
   type ChunkMessage,
@@ -24,9 +24,6 @@ import {
 
 export interface ValidateDeps extends CompletionDeps {
   readonly config: ValidateConfig;
-  readonly store: ObjectStore;
-  readonly sender: MessageSender;
-  readonly logger: PipelineLogger;
   readonly metrics: PipelineMetrics;
 }
 

@@ -16,7 +16,7 @@ import type { HistorySource, SessionSink } from '../../core/engine/accumulator.j
 import { isScrubError } from '../../core/errors.js';
 import type { SessionRecordInput } from '../../core/history-port.js';
 import { parseLimit } from '../../core/intake/reader.js';
-import { measureUpload, uploadRefusalOf } from '../../core/intake/upload-file.js';
+import { measureUpload, unpackedBytesEstimate, uploadRefusalOf } from '../../core/intake/upload-file.js';
 import { REPORT_FILES } from '../../core/report/files.js';
 import { formatCount } from '../../core/report/format.js';
 import type { BatchError, Summary } from '../../core/report/summary.js';
@@ -66,12 +66,10 @@ const BYTES_PER_PARTITION = 32 * 1024 * 1024;
  * objects, and two workers' heaps are most of the memory left once the merge tables spill.
  */
 const CHUNK_RECORDS = 10_000;
-/** A gzipped batch is assumed to be this many times bigger unpacked (claim CSV packs about 6:1). */
-const GZIP_RATIO = 6;
 
 /** Spill partitions for a batch file of `bytes` (gzipped or not): enough that one fits in memory easily. */
 export function spillPartitionsFor(bytes: number, gzipped: boolean): number {
-  const unpacked = bytes * (gzipped ? GZIP_RATIO : 1);
+  const unpacked = unpackedBytesEstimate(bytes, gzipped);
   return Math.min(256, Math.max(1, Math.ceil(unpacked / BYTES_PER_PARTITION)));
 }
 

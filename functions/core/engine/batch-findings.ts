@@ -353,6 +353,11 @@ export class FindingRuns implements FindingSink {
     }
   }
 
+  /** Each run's records, in the order the runs were started: what addEncodedRun takes elsewhere. */
+  encodedRuns(): Uint8Array[][] {
+    return this.runs.map((run) => [...this.spill.records(run, { keep: true })]);
+  }
+
   /** Every finding written so far. The runs are re-read on each pass, so the store must keep them. */
   finish(): BatchFindings {
     const runs = [...this.runs];

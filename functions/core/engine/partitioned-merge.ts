@@ -177,7 +177,7 @@ export const partitionLinesOf = (lines: number, partitions: number): number =>
  * One side of one partition: its pieces (in chunk order) merged, findings handed to `sink`. The
  * claims and members it counts are its own: no other partition holds the same key.
  */
-export async function mergePartition(
+async function mergePartition(
   pieces: Iterable<ChunkPartial> | AsyncIterable<ChunkPartial>,
   scope: 'duplicates' | 'members',
   options: AccumulatorOptions & { readonly expectedLines: number; readonly sink: FindingSink },

@@ -23,6 +23,13 @@ export const MAX_UPLOAD_BYTES_CEILING = 5 * 1024 ** 4;
 
 export const UNSUPPORTED_FILE = 'UNSUPPORTED_FILE';
 
+/** A gzipped batch is assumed to be this many times bigger unpacked (claim CSV packs about 6:1). */
+const GZIP_RATIO = 6;
+
+/** About how many bytes a batch file of `bytes` holds once unpacked: for sizing, not for limits. */
+export const unpackedBytesEstimate = (bytes: number, gzipped: boolean): number =>
+  gzipped ? bytes * GZIP_RATIO : bytes;
+
 /** Whether a file name (folder left off or not) names a batch file: `NIGHTLY.CSV` and `x.csv.GZ` do. */
 export function isBatchFileName(name: string): boolean {
   const lower = name.toLowerCase();
