@@ -15,14 +15,16 @@
  * of findings, ~1.2 KB each, is about 1.3 GB); the deflating is Node's zlib (see ZlibEntry).
  *
  * Text cells are inline strings, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
- * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text).
+ * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text). The
+ * catalog's own text (severity, fix, source), the same few strings on every row, is written once in
+ * the shared-string part and referenced by number: it was over a third of the Findings sheet's XML.
  */
 import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { FlaggedFinding, ReportBatch } from '../engine/batch-findings.js';
 import { parseCents, parseDate } from '../engine/values.js';
 import type { RejectedRecord } from '../intake/framer.js';
-import { RULES, sourceOf } from '../rules/catalog.js';
+import { RULE_IDS, RULES, SEVERITIES, sourceOf } from '../rules/catalog.js';
 import { type BatchClaims, batchClaimsOf, type ClaimFindings } from './claims.js';
 import type { Summary } from './summary.js';
 
@@ -51,6 +53,8 @@ interface Column {
   readonly header: string;
   readonly width: number;
   readonly style?: Style;
+  /** The column's text comes from the catalog: a shared string where SHARED_TEXT has it. */
+  readonly shared?: true;
 }
 
 const FINDINGS_COLUMNS: readonly Column[] = [
@@ -61,15 +65,15 @@ const FINDINGS_COLUMNS: readonly Column[] = [
   { header: 'date_of_service', width: 14, style: Style.Date },
   { header: 'procedure_code', width: 14 },
   { header: 'rule_id', width: 26 },
-  { header: 'severity', width: 9 },
+  { header: 'severity', width: 9, shared: true },
   { header: 'message', width: 70 },
   { header: 'related_lines', width: 16 },
   { header: 'charge', width: 12, style: Style.Money },
   { header: 'provider_npi', width: 13 },
   { header: 'payer', width: 16 },
   { header: 'rule_pack', width: 16 },
-  { header: 'fix', width: 60 },
-  { header: 'source', width: 22 },
+  { header: 'fix', width: 60, shared: true },
+  { header: 'source', width: 22, shared: true },
 ];
 
 const CLAIMS_COLUMNS: readonly Column[] = [
@@ -146,6 +150,12 @@ const columnLetter = (index: number): string => {
   return letters;
 };
 
+/** The catalog's text, in the shared-string part: each string's index is its number there. */
+const SHARED_TEXT: readonly string[] = [
+  ...new Set([...SEVERITIES, ...RULE_IDS.map((id) => RULES[id].fix), ...RULE_IDS.map(sourceOf)]),
+];
+const SHARED_INDEX: ReadonlyMap<string, number> = new Map(SHARED_TEXT.map((text, index) => [text, index]));
+
 /**
  * Whitespace a reader may drop without `xml:space="preserve"` (Excel trims leading and trailing
  * spaces). Most cells have none and go without it: the attribute on every cell made a third of the
@@ -153,13 +163,17 @@ const columnLetter = (index: number): string => {
  */
 const LOOSE_SPACE = /^[ \t\n\r]|[ \t\n\r]$|[\t\n\r]| {2}/;
 
+const textXml = (text: string): string =>
+  `${LOOSE_SPACE.test(text) ? '<t xml:space="preserve">' : '<t>'}${xmlText(text)}</t>`;
+
 /** One cell's XML, `ref` its address; blank cells are left out. */
-function cellXml(ref: string, cell: Cell, columnStyle: Style | undefined): string {
+function cellXml(ref: string, cell: Cell, columnStyle: Style | undefined, shared = false): string {
   if (cell === null || cell === '') return '';
   if (typeof cell === 'string') {
     const style = columnStyle === undefined ? '' : ` s="${columnStyle}"`;
-    const t = LOOSE_SPACE.test(cell) ? '<t xml:space="preserve">' : '<t>';
-    return `<c r="${ref}"${style} t="inlineStr"><is>${t}${xmlText(cell)}</t></is></c>`;
+    const index = shared ? SHARED_INDEX.get(cell) : undefined;
+    if (index !== undefined) return `<c r="${ref}"${style} t="s"><v>${index}</v></c>`;
+    return `<c r="${ref}"${style} t="inlineStr"><is>${textXml(cell)}</is></c>`;
   }
   const { value, style } = typeof cell === 'number' ? { value: cell, style: columnStyle } : cell;
   if (!Number.isFinite(value)) return '';
@@ -180,11 +194,11 @@ const TEXT_CHUNK = 1 << 20;
 /** Bytes of zip gathered before they are handed to the reader. */
 const PIECE_BYTES = 1 << 16;
 /**
- * zlib's level 3: on the Findings sheet of the bench's batch (40 MB of XML), 7% smaller than level
- * 1 in about the same time (0.2–0.35 s either, within the machine's noise); level 6 is 13% smaller
- * again but takes 2.5 times as long.
+ * zlib's level 2: on the dense batch's Findings sheet (221 MB of XML, one core) it took 0.72 s
+ * against level 3's 1.0 s for 1% more bytes (27.3 MB against 27.1); level 1 is no faster and 6%
+ * bigger; level 6 is 13% smaller than 3 but takes 2.5 times as long.
  */
-const DEFLATE_LEVEL = 3;
+const DEFLATE_LEVEL = 2;
 
 /** zlib's CRC-32 came in Node 20.15 and 22.2; before it, entries keep fflate's own. */
 const nativeCrc32 = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
@@ -348,6 +362,7 @@ class SheetSeries {
   private open = false;
   private readonly letters: readonly string[];
   private readonly styles: readonly (Style | undefined)[];
+  private readonly shared: readonly boolean[];
 
   constructor(
     private readonly zip: ZipWriter,
@@ -358,6 +373,7 @@ class SheetSeries {
   ) {
     this.letters = columns.map((_, index) => columnLetter(index));
     this.styles = columns.map(({ style }) => style);
+    this.shared = columns.map(({ shared }) => shared === true);
   }
 
   add(cells: readonly Cell[]): void {
@@ -366,7 +382,7 @@ class SheetSeries {
     const r = this.rows;
     let xml = `<row r="${r}">`;
     for (let index = 0; index < cells.length; index += 1) {
-      xml += cellXml(`${this.letters[index]}${r}`, cells[index]!, this.styles[index]);
+      xml += cellXml(`${this.letters[index]}${r}`, cells[index]!, this.styles[index], this.shared[index]);
     }
     this.zip.write(`${xml}</row>`);
   }
@@ -537,6 +553,9 @@ function workbookRelsXml(sheets: readonly SheetEntry[]): string {
     ({ path }, index) => `<Relationship Id="rId${index + 1}" Type="${type}" Target="${path}"/>`,
   );
   rels.push(`<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/>`);
+  rels.push(
+    `<Relationship Id="rId${sheets.length + 2}" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/>`,
+  );
   return `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}">${rels.join('')}</Relationships>`;
 }
 
@@ -546,6 +565,7 @@ function contentTypesXml(sheets: readonly SheetEntry[]): string {
     ['/xl/workbook.xml', `${office}.spreadsheetml.sheet.main+xml`],
     ...sheets.map(({ path }) => [`/xl/${path}`, `${office}.spreadsheetml.worksheet+xml`]),
     ['/xl/styles.xml', `${office}.spreadsheetml.styles+xml`],
+    ['/xl/sharedStrings.xml', `${office}.spreadsheetml.sharedStrings+xml`],
     ['/docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml'],
     ['/docProps/app.xml', `${office}.extended-properties+xml`],
   ];
@@ -557,6 +577,10 @@ function contentTypesXml(sheets: readonly SheetEntry[]): string {
     '</Types>'
   );
 }
+
+const SHARED_STRINGS_XML =
+  `${XML_HEAD}<sst xmlns="${MAIN_NS}" uniqueCount="${SHARED_TEXT.length}">` +
+  `${SHARED_TEXT.map((text) => `<si>${textXml(text)}</si>`).join('')}</sst>`;
 
 const ROOT_RELS_XML =
   `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}">` +
@@ -636,6 +660,7 @@ function* workbookPieces(
   zip.part('xl/workbook.xml', workbookXml(sheets));
   zip.part('xl/_rels/workbook.xml.rels', workbookRelsXml(sheets));
   zip.part('xl/styles.xml', STYLES_XML);
+  zip.part('xl/sharedStrings.xml', SHARED_STRINGS_XML);
   zip.part('docProps/core.xml', coreXml(generatedAt));
   zip.part('docProps/app.xml', APP_XML);
   zip.part('_rels/.rels', ROOT_RELS_XML);

@@ -133,6 +133,17 @@ describe('findings.xlsx', () => {
     expect((await sheetXml(bytes)).get('Findings')).toContain('t="inlineStr"><is><t>=1+1</t></is>');
   });
 
+  it('writes ids and codes inline and only the catalog text (severity, fix, source) as shared strings', async () => {
+    const run = await scrub(BATCH);
+    const findings = (await sheetXml(await xlsxOf(run.result.report))).get('Findings')!;
+    const sharedColumns = new Set(
+      [...findings.matchAll(/<c r="([A-Z]+)\d+"[^>]* t="s">/g)].map(([, column]) => column),
+    );
+    // Severity, fix and source are the 8th, 15th and 16th columns.
+    expect([...sharedColumns].sort()).toEqual(['H', 'O', 'P']);
+    expect(findings).toContain('t="inlineStr"><is><t>01938</t></is>');
+  });
+
   it('freezes and filters the header row of every sheet, over all its rows', async () => {
     const run = await scrub(BATCH);
     const sheets = await sheetXml(await xlsxOf(run.result.report));
