@@ -191,7 +191,7 @@ async function checkAndMerge(
     intake = await readBatch(
       source,
       async (chunk, layout) => {
-        const started = checker.check(chunk, layout, checkOptions, spill?.partitions);
+        const started = checker.check(chunk, layout, checkOptions, partitioned?.cutInto);
         started.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
         inFlight.push(started);
         while (inFlight.length > checker.parallelism) await mergeOldest();

@@ -255,9 +255,12 @@ describe('scrub62323 check', () => {
     );
   });
 
-  it('cuts the spill into partitions of about 32 MB of batch, gzipped batches counted unpacked', () => {
+  it('keeps a batch of up to 160 MB in one partition, and cuts a bigger one into partitions of about 32 MB, gzipped batches counted unpacked', () => {
     expect(spillPartitionsFor(5 * 1024 * 1024, false)).toBe(1);
-    expect(spillPartitionsFor(136 * 1024 * 1024, false)).toBe(5);
+    expect(spillPartitionsFor(136 * 1024 * 1024, false)).toBe(1);
+    expect(spillPartitionsFor(160 * 1024 * 1024, false)).toBe(1);
+    expect(spillPartitionsFor(160 * 1024 * 1024 + 1, false)).toBe(6);
+    expect(spillPartitionsFor(256 * 1024 * 1024, false)).toBe(8);
     expect(spillPartitionsFor(136 * 1024 * 1024, true)).toBe(26);
     expect(spillPartitionsFor(1e13, false)).toBe(256);
   });

@@ -151,6 +151,7 @@ describe('the chunking does not change the report', () => {
     ['7 records a chunk, spilled to 3 partitions', { recordsPerChunk: 7, partitions: 3 }],
     ['100 records a chunk, spilled to 8 partitions', { recordsPerChunk: 100, partitions: 8 }],
     ['one chunk, spilled to 5 partitions', { partitions: 5 }],
+    ['7 records a chunk, one partition (merged as the chunks come)', { recordsPerChunk: 7, partitions: 1 }],
   ];
 
   it.each(LAYOUTS)('seed 3: %s gives the findings and summary of one chunk', async (_name, layout) => {

@@ -77,6 +77,8 @@ export interface AccumulatorOptions {
    * every line is flagged then holds no more than that.
    */
   readonly sink?: FindingSink;
+  /** Findings held before they go to the sink (FLUSH_FINDINGS; tests make it small). */
+  readonly findingsPerFlush?: number;
   /** Where the batch's sessions go, for the history of later batches (packs.md "Member history"). */
   readonly sessions?: SessionSink;
 }
@@ -118,6 +120,7 @@ export class BatchAccumulator {
   private readonly books: RuleBooks;
   private readonly scope: AccumulatorScope;
   private readonly sink: FindingSink | undefined;
+  private readonly flushAt: number;
   private readonly sessionSink: SessionSink | undefined;
 
   constructor(options: AccumulatorOptions = {}) {
@@ -126,6 +129,7 @@ export class BatchAccumulator {
     this.packLines = this.books.packs.map(() => 0);
     this.scope = options.scope ?? 'batch';
     this.sink = options.sink;
+    this.flushAt = options.findingsPerFlush ?? FLUSH_FINDINGS;
     this.sessionSink = options.sessions;
     this.claims = new StringTable(this.scope === 'members' ? 0 : options.expectedLines);
     this.members = new StringTable(this.scope === 'duplicates' ? 0 : options.expectedLines);
@@ -187,6 +191,8 @@ export class BatchAccumulator {
       const lineNumber = partial.plainLineNos[position]!;
       this.trackOccurrence(claim, lineNumber, bytes, claimEnd, lineNoEnd, line, partial, position);
     }
+    // With a sink and lines in order, a merge of the whole batch hands on its findings as they pile up.
+    if (this.linesInOrder) this.flush(this.flushAt);
   }
 
   /**
@@ -284,7 +290,7 @@ export class BatchAccumulator {
       // In line order a first occurrence stays first: the finding is final now.
       if (this.linesInOrder) {
         this.pushDuplicate(line, first, book);
-        this.flush(FLUSH_FINDINGS);
+        this.flush(this.flushAt);
       } else this.repeats.push({ line, key, book });
       return;
     }
@@ -315,7 +321,7 @@ export class BatchAccumulator {
       if (!this.echoes.has(finding.line)) this.echoes.set(finding.line, echo);
     }
     this.pendingClaimFindings.length = 0;
-    this.flush(FLUSH_FINDINGS);
+    this.flush(this.flushAt);
     const facts = this.facts;
     const earlier: SessionHistory = await history.priorSessions(facts.membersWhere(isIndexFact));
     const context = (prior: readonly PriorSession[]): MemberContext => ({
@@ -340,7 +346,7 @@ export class BatchAccumulator {
           const { line } = findings[index]!;
           if (!this.echoes.has(line)) this.echoes.set(line, echoOfFact(facts, factAt.get(line)!));
         }
-        this.flush(FLUSH_FINDINGS);
+        this.flush(this.flushAt);
       },
       breathe,
     );

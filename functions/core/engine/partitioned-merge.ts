@@ -4,6 +4,10 @@
  * member count), and the pieces go to a spill store. When every chunk is in, the partitions are
  * merged one at a time, so only one partition's tables are ever in memory. Partitions are disjoint
  * by key, so their results add up to exactly the result of one big merge.
+ *
+ * With one partition there is nothing to cut: the tables of the whole batch are the one partition's,
+ * so each partial is merged as it comes (alongside the checking, not after it) and only the findings
+ * go to the spill store. Cutting, storing and re-reading the pieces was a fifth of `check`'s time.
  */
 import type { RawChunk } from '../intake/chunk.js';
 import type { ColumnLayout } from '../intake/columns.js';
@@ -83,14 +87,18 @@ export class PartitionedAccumulator {
   private readonly found: FindingRuns;
   private lines = 0;
 
+  /** How many pieces a partial is cut into; undefined: partials are merged whole (one partition). */
+  readonly cutInto: number | undefined;
+
   constructor(
     private readonly spill: SpillStore,
     private readonly options: AccumulatorOptions = {},
   ) {
     if (!Number.isInteger(spill.partitions) || spill.partitions < 1)
       throw new Error(`a spill store needs at least one partition, not ${spill.partitions}`);
-    this.root = new BatchAccumulator(options);
     this.found = new FindingRuns(spill);
+    this.cutInto = spill.partitions === 1 ? undefined : spill.partitions;
+    this.root = new BatchAccumulator(this.cutInto === undefined ? { ...options, sink: this.found } : options);
   }
 
   addRejected(records: readonly RejectedRecord[]): void {
@@ -98,11 +106,13 @@ export class PartitionedAccumulator {
   }
 
   add(partial: ChunkPartial): void {
-    this.addCut(cutPartial(partial, this.spill.partitions));
+    if (this.cutInto === undefined) this.root.add(partial);
+    else this.addCut(cutPartial(partial, this.cutInto));
   }
 
   addCut(cut: CutPartial): void {
-    const { partitions } = this.spill;
+    const partitions = this.cutInto;
+    if (partitions === undefined) throw new Error('a merge of one partition takes whole partials, not cuts');
     if (cut.claimPieces.length !== partitions || cut.memberPieces.length !== partitions)
       throw new Error(`a partial cut into ${cut.claimPieces.length} partitions, not ${partitions}`);
     this.lines += cut.root.checked;
@@ -118,6 +128,10 @@ export class PartitionedAccumulator {
 
   /** The batch, its findings left in the spill store (read them before the store is closed). */
   async finishReport(history: HistorySource = NO_HISTORY): Promise<ReportBatch> {
+    if (this.cutInto === undefined) {
+      const { findings: _held, echoes: _echoes, ...counts } = await this.root.finish(history);
+      return { ...counts, flagged: this.found.finish() };
+    }
     const root = await this.root.finish();
     let claims = root.claims;
     let members = root.members;

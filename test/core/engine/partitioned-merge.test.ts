@@ -98,6 +98,15 @@ describe('a partitioned merge', () => {
     const expected = await merge(new BatchAccumulator());
     const actual = await merge(new PartitionedAccumulator(memorySpill(3)));
     expect(actual.findings).toEqual(expected.findings);
+    // One partition: merged whole as the partials come, its findings handed on a few at a time.
+    const whole = await merge(new PartitionedAccumulator(memorySpill(1), { findingsPerFlush: 3 }));
+    expect(whole.findings).toEqual(expected.findings);
+    expect(new Map(whole.echoes)).toEqual(new Map(expected.echoes));
+    expect({ ...whole, findings: [], echoes: new Map() }).toEqual({
+      ...expected,
+      findings: [],
+      echoes: new Map(),
+    });
     expect([...actual.echoes].sort((a, b) => a[0] - b[0])).toEqual(
       [...expected.echoes].sort((a, b) => a[0] - b[0]),
     );
@@ -107,6 +116,12 @@ describe('a partitioned merge', () => {
       echoes: new Map(),
     });
     expect(expected.findings.some((item) => item.ruleId === 'DUPLICATE_LINE')).toBe(true);
+    // In line order, one partition hands its findings on as they pile up: still the same findings.
+    const inOrder = new PartitionedAccumulator(memorySpill(1), { linesInOrder: true, findingsPerFlush: 3 });
+    for (const partial of partials()) inOrder.add(partial);
+    const flushed = await inOrder.finish(HISTORY);
+    expect(flushed.findings).toEqual(expected.findings);
+    expect(new Map(flushed.echoes)).toEqual(new Map(expected.echoes));
   });
 
   it('puts each claim in one partition and each member in one, and keeps only the member of a line without a fact', async () => {
