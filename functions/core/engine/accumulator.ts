@@ -307,7 +307,7 @@ export class BatchAccumulator {
     const { findings, sink } = this;
     if (sink === undefined || findings.length < atLeast) return;
     sink.addRun(findings, (line) => this.echoes.get(line)!);
-    // A line's findings of this merge are all in one flush: one repeat, or one member's.
+    // A line flagged again after its flush gets its echo again (echoAt, echoOfFact): the same echo.
     for (const { line } of findings) this.echoes.delete(line);
     findings.length = 0;
   }

@@ -14,9 +14,9 @@
  * The zip is fflate's streaming Zip (no ZIP64: a sheet's XML must stay under 4 GiB; a full sheet
  * of findings, ~1.2 KB each, is about 1.3 GB); the deflating is Node's zlib (see ZlibEntry).
  *
- * Text cells are inline strings, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
- * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text). The
- * catalog's own text (severity, fix, source), the same few strings on every row, is written once in
+ * Text cells are string cells, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
+ * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text). They
+ * are inline strings, ids and codes always; the catalog's own text (severity, fix, source), the same few strings on every row, is written once in
  * the shared-string part and referenced by number: it was over a third of the Findings sheet's XML.
  */
 import * as zlib from 'node:zlib';
