@@ -28,6 +28,8 @@ export class StringTable {
   private used = 0;
   private count = 0;
   private scratch = Buffer.alloc(256);
+  /** The id last returned: lines of one claim (and often of one member) come one after another. */
+  private last = -1;
 
   /** `expectedKeys`: how many keys are likely, so that the index need not grow on the way there. */
   constructor(expectedKeys = 0) {
@@ -49,6 +51,14 @@ export class StringTable {
 
   /** The id of the UTF-8 key in bytes [start, end), adding it if new. */
   internBytes(bytes: Uint8Array, start: number, end: number): number {
+    const { last } = this;
+    if (last >= 0 && this.matches(last, bytes, start, end)) return last;
+    const id = this.lookUp(bytes, start, end);
+    this.last = id;
+    return id;
+  }
+
+  private lookUp(bytes: Uint8Array, start: number, end: number): number {
     const hash = hashBytes(bytes, start, end);
     const tag = tagOf(hash);
     const { slots } = this;
