@@ -2,13 +2,14 @@
  * Pipeline figures for `npm run bench`: one batch through the local pipeline on the embedded
  * emulator, measured the way Lambda would bill it, and a cost model per million claim lines.
  *
- * How it measures: the batch goes through twice. The wall time comes from a run as the local runner
- * runs by default (validate pollers in parallel, as Lambda fans out). CPU and requests come from a
- * second run with one invocation at a time, so that process.cpuUsage() around each handler
- * invocation is that invocation's CPU (SDK work included); the emulator runs in a child process, so
- * its own CPU is not counted. Requests are counted per HTTP attempt on
- * the functions' own clients; SQS receives count only those that returned messages (the empty long
- * polls of the event source mapping are a fixed cost per poller, not per batch).
+ * How it measures: the batch goes through twice. The wall time comes from a run as `scrub62323
+ * pipeline` runs (validate pollers in parallel on worker threads of their own, as Lambda fans
+ * out). CPU and requests come from a second run with one invocation at a time, in this thread, so
+ * that process.cpuUsage() around each handler invocation is that invocation's CPU (SDK work
+ * included); the emulator runs in a child process, so its own CPU is not counted. Requests are
+ * counted per HTTP attempt on the functions' own clients; SQS receives count only those that
+ * returned messages (the empty long polls of the event source mapping are a fixed cost per poller,
+ * not per batch).
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -100,7 +101,9 @@ async function runOnce(
     // No history table: the embedded DynamoDB emulator runs in this process, and its CPU is no Lambda's.
     historyStore: false,
     logLevel: 'SILENT',
-    ...(concurrency ? { concurrency } : {}),
+    // The wall-time run as `scrub62323 pipeline` runs: validate on threads of its own. The one at a
+    // time keeps every function in this thread, where cpuUsage and the request counters see it.
+    ...(concurrency ? { concurrency } : { functionThreads: new URL('./function-thread.js', import.meta.url) }),
     ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),
     ...(options.mergeShardLines !== undefined ? { mergeShardLines: options.mergeShardLines } : {}),
   });

@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 const entryPoints = {
   cli: 'functions/cli/main.ts',
   worker: 'functions/cli/worker.ts',
+  'function-thread': 'functions/local/function-thread.ts',
   ...(existsSync('bench/bench.ts') ? { bench: 'bench/bench.ts' } : {}),
   ...(existsSync('bench/xlsx-child.ts') ? { 'xlsx-child': 'bench/xlsx-child.ts' } : {}),
 };

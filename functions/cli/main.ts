@@ -46,7 +46,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       }
       case 'pipeline': {
         const { runPipelineCommand } = await import('./commands/pipeline.js');
-        return await runPipelineCommand(rest, io);
+        return await runPipelineCommand(rest, io, {
+          functionThreads: new URL('./function-thread.js', import.meta.url),
+        });
       }
       case 'history': {
         const { runHistoryCommand } = await import('./commands/history.js');

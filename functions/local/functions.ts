@@ -21,7 +21,8 @@ import { type EnvName, environmentOf, FUNCTIONS, type FunctionName, QUEUES } fro
 import { createValidateHandler } from '../pipeline/validate.js';
 import { lambdaContext, newLogStreamName } from './context.js';
 import { QueueConsumer, type SqsHandler } from './event-source.js';
-import type { AwsClients, PipelineResources, QueueRef } from './resources.js';
+import { type ThreadedEnvironments, threadedValidate } from './function-threads.js';
+import type { AwsClients, ClientSettings, PipelineResources, QueueRef } from './resources.js';
 
 export interface FunctionOptions {
   readonly region?: string;
@@ -44,9 +45,19 @@ export interface FunctionOptions {
   readonly wrapStore?: (store: ObjectStore, fn: FunctionName) => ObjectStore;
   readonly wrapHandler?: (handler: SqsHandler, fn: FunctionName) => SqsHandler;
   readonly now?: () => Date;
+  /**
+   * The built validate thread (dist/function-thread.js): each validate poller then runs its handler
+   * on a worker thread of its own, so chunks are checked on every core, as Lambda fans out. Not with
+   * the seams above (a thread cannot take the caller's functions): validate then runs in this thread.
+   */
+  readonly functionThreads?: URL;
 }
 
-export type LocalFunctions = Readonly<Record<FunctionName, QueueConsumer>>;
+/** The functions on their queues, and what ends them. */
+export interface LocalFunctions extends Readonly<Record<FunctionName, QueueConsumer>> {
+  /** Ends the validate threads, if any (once the pollers have stopped). */
+  readonly close: () => Promise<void>;
+}
 
 /** The values the functions' environment variables take on this endpoint. */
 function environmentValues(
@@ -83,10 +94,12 @@ export function deployFunctions(
   clients: AwsClients,
   resources: PipelineResources,
   options: FunctionOptions,
+  settings?: ClientSettings,
 ): LocalFunctions {
   const values = environmentValues(resources, options);
   const splitConfig = loadSplitConfig(environmentOf('split', values));
-  const validateConfig = loadValidateConfig(environmentOf('validate', values));
+  const validateValues = environmentOf('validate', values);
+  const validateConfig = loadValidateConfig(validateValues);
   const mergeConfig = loadMergeConfig(environmentOf('merge', values));
   const region = options.region ?? 'us-east-1';
   const level = options.logLevel ?? 'WARN';
@@ -137,8 +150,10 @@ export function deployFunctions(
       }),
   };
 
+  const threads = threadsOf(options, settings, validateValues);
   /** One execution environment: a handler of its own, and a fresh context for every invocation. */
   const environmentOfFunction = (fn: FunctionName): SqsHandler => {
+    if (fn === 'validate' && threads) return threads.create();
     const handler = handlerOf[fn]();
     const logStreamName = newLogStreamName();
     const invoke: SqsHandler = (event) => handler(event, lambdaContext(fn, { region, logStreamName }));
@@ -161,5 +176,25 @@ export function deployFunctions(
     split: consumer('split', resources.queues.intake, options.concurrency?.split ?? 1),
     validate: consumer('validate', resources.queues.chunk, options.concurrency?.validate ?? 2),
     merge: consumer('merge', resources.queues.merge, options.concurrency?.merge ?? 2),
+    close: async () => {
+      await threads?.close();
+    },
   };
+}
+
+/** Validate's threads, when the options ask for them and set no seam a thread cannot take. */
+function threadsOf(
+  options: FunctionOptions,
+  settings: ClientSettings | undefined,
+  values: Partial<Record<EnvName, string>>,
+): ThreadedEnvironments | undefined {
+  const seams = [options.logger, options.metrics, options.wrapStore, options.wrapHandler, options.now];
+  if (!options.functionThreads || !settings || seams.some((seam) => seam !== undefined)) return undefined;
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) picked[name] = value;
+  return threadedValidate(options.functionThreads, {
+    values: picked,
+    clients: settings,
+    logLevel: options.logLevel ?? 'WARN',
+  });
 }

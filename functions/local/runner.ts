@@ -48,6 +48,7 @@ import {
 import { countRequests } from './requests.js';
 import {
   type AwsClients,
+  type ClientSettings,
   configureUploadNotifications,
   createClients,
   type PipelineResources,
@@ -152,6 +153,7 @@ export class LocalPipeline {
   private readonly split: QueueConsumer;
   private readonly validate: QueueConsumer;
   private readonly merge: QueueConsumer;
+  private readonly closeFunctions: () => Promise<void>;
   private readonly depthOf = (queue: QueueName): Promise<number> => this.queueDepth(queue);
 
   private constructor(
@@ -166,12 +168,14 @@ export class LocalPipeline {
     /** Whether the endpoint honours If-None-Match on PutObject (an exclusive merge lock). */
     readonly conditionalWrites: boolean,
     private readonly options: LocalPipelineOptions,
+    settings: ClientSettings,
   ) {
     countRequests(functions, this.requestCounts);
-    const deployed = deployFunctions(functions, resources, options);
+    const deployed = deployFunctions(functions, resources, options, settings);
     this.split = deployed.split;
     this.validate = deployed.validate;
     this.merge = deployed.merge;
+    this.closeFunctions = deployed.close;
   }
 
   private get consumers(): readonly QueueConsumer[] {
@@ -225,6 +229,7 @@ export class LocalPipeline {
         native,
         conditional,
         options,
+        settings,
       );
     } catch (error) {
       await history?.close();
@@ -588,6 +593,7 @@ export class LocalPipeline {
     // The embedded emulator goes away with its queues: no need to wait out the long polls.
     const abortPolls = this.emulator !== undefined;
     await Promise.all(this.consumers.map((consumer) => consumer.stop({ abortPolls })));
+    await this.closeFunctions();
     for (const clients of [this.admin, this.functions])
       for (const client of Object.values(clients)) client.destroy();
     await this.emulator?.stop();

@@ -57,7 +57,13 @@ export interface PipelineCommandIo {
 export interface PipelineCommandDeps {
   /** The working directory: its .scrub62323/ keeps the history, its reports/ the reports (default: process.cwd()). */
   readonly cwd?: string;
+  /** The built validate thread (dist/function-thread.js): chunks are checked on every core. */
+  readonly functionThreads?: URL;
 }
+
+/** Validate on threads when the command was given the built thread script. */
+const threadOptionsOf = (deps: PipelineCommandDeps): { functionThreads?: URL } =>
+  deps.functionThreads ? { functionThreads: deps.functionThreads } : {};
 
 async function requireFile(path: string, what: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
@@ -142,6 +148,7 @@ export async function runPipelineCommand(
         ...(values.rules !== undefined ? { packs: values.rules } : {}),
         ...(defaultPack !== undefined ? { defaultPack } : {}),
         ...(chunkLines !== undefined ? { chunkLines } : {}),
+        ...threadOptionsOf(deps),
         // With an endpoint the history is its table; the state folder is not used.
         historyStore: { stateDir: stateFolderOf(cwd), fresh: values['fresh-history'] ?? false },
         outDir: (batchId) => resolve(cwd, values.out ?? join('reports', batchId)),

@@ -64,6 +64,22 @@ async function expectSameAsCheck(
 }
 
 describe('the local pipeline', () => {
+  it('checks chunks on validate threads of their own (dist/function-thread.js) and reports the same as `check`', async () => {
+    const run = await runPipeline({
+      file: SAMPLE,
+      asOf: AS_OF,
+      history: [SAMPLE_HISTORY],
+      chunkLines: 50,
+      mergeShardLines: 100,
+      logLevel: 'SILENT',
+      functionThreads: new URL('../../../dist/function-thread.js', import.meta.url),
+      timeoutMs: 60_000,
+    });
+    expect(run.summary).toMatchObject({ status: 'complete', counts: { lines: 724, checked: 722 } });
+    expect(run.stats.validate.messages).toBe(15);
+    await expectSameAsCheck(run.files, await readFile(SAMPLE), run.summary, SAMPLE_HISTORY);
+  });
+
   it('reports the sample batch exactly as `scrub62323 check` does, merged in shards, with structured logs free of claim data', async () => {
     const logs: string[] = [];
     const run = await runPipeline({

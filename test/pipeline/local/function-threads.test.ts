@@ -1,0 +1,66 @@
+/** Validate's threads: a batch goes to the thread and back; a thread that dies fails its batch only. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threadedValidate } from '../../../functions/local/function-threads.js';
+
+let folder: string;
+const setup = {
+  values: { WORK_BUCKET: 'work' },
+  clients: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' },
+  logLevel: 'SILENT' as const,
+};
+const event = (ids: string[]) => ({ Records: ids.map((messageId) => ({ messageId })) }) as never;
+
+/** A stand-in thread: fails the records named "bad", exits on "exit", answers the rest. */
+const SCRIPT = `
+import { parentPort } from 'node:worker_threads';
+parentPort.on('message', ({ id, event }) => {
+  const ids = event.Records.map((record) => record.messageId);
+  if (ids.includes('exit')) process.exit(3);
+  if (ids.includes('throw')) return parentPort.postMessage({ id, error: 'handler threw' });
+  parentPort.postMessage({ id, response: { batchItemFailures: ids.filter((i) => i === 'bad').map((itemIdentifier) => ({ itemIdentifier })) } });
+});
+`;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'scrub62323-threads-'));
+  await writeFile(join(folder, 'thread.mjs'), SCRIPT);
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('validate threads', () => {
+  it('hand each batch to the thread and its partial batch response back', async () => {
+    const threads = threadedValidate(pathToFileURL(join(folder, 'thread.mjs')), setup);
+    try {
+      const handler = threads.create();
+      await expect(handler(event(['a', 'bad']))).resolves.toEqual({
+        batchItemFailures: [{ itemIdentifier: 'bad' }],
+      });
+      await expect(handler(event(['throw']))).rejects.toThrow('handler threw');
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('fail the batch of a thread that dies, and start a new thread for the next one', async () => {
+    const threads = threadedValidate(pathToFileURL(join(folder, 'thread.mjs')), setup);
+    try {
+      const handler = threads.create();
+      await expect(handler(event(['exit']))).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
+      await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('refuse a setup that is not one', () => {
+    expect(() =>
+      threadedValidate(new URL('file:///unused'), { ...setup, logLevel: 'LOUD' as never }),
+    ).toThrow();
+  });
+});
