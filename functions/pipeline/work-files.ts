@@ -25,6 +25,18 @@ export const PART_VERSION = 3;
 
 const version1 = z.literal(1);
 const count = z.int().min(0);
+/**
+ * A chunk's record lines, checked in one loop: zod's check of each of a chunk's 40,000 numbers was
+ * about 5 ms a chunk, a fifth of what reading a chunk costs besides checking it.
+ */
+const isCount = (item: unknown): boolean => typeof item === 'number' && Number.isInteger(item) && item >= 0;
+const isCountList = (value: unknown): value is number[] => Array.isArray(value) && value.every(isCount);
+const counts = z.custom<number[]>(isCountList, {
+  error: ({ input }) => {
+    const at = Array.isArray(input) ? input.findIndex((item) => !isCount(item)) : -1;
+    return at < 0 ? 'expected an array' : `entry ${at} is not a whole number, 0 or more`;
+  },
+});
 const text = z.string().min(1);
 /** What Date.toISOString writes. */
 const timestamp = z.iso.datetime();
@@ -180,8 +192,8 @@ export const ChunkHeaderSchema = z.object({
   version: version1,
   batchId: z.string(),
   index: z.int(),
-  startLines: z.array(count),
-  endLines: z.array(count),
+  startLines: counts,
+  endLines: counts,
 });
 
 /** A chunk's result as validate stores it: its root and its pieces for each merge shard. */

@@ -304,7 +304,7 @@ describe('chunk payload header', () => {
   it('names the chunk file and the field', () => {
     const header = { version: 1, batchId: BATCH, index: 0, startLines: [2], endLines: ['2'] };
     expect(() => decodeChunk(Buffer.from(`${JSON.stringify(header)}\nC1`), BATCH, 0)).toThrow(
-      badFile(`${keys.chunk(0)}: endLines[0]: expected a number`),
+      badFile(`${keys.chunk(0)}: endLines: entry 0 is not a whole number, 0 or more`),
     );
     expect(() => decodeChunk(Buffer.from('{"version":1\nC1'), BATCH, 0)).toThrow(
       badFile(`${keys.chunk(0)}: not JSON`),
