@@ -1,18 +1,24 @@
 /**
- * Validate's execution environments on worker threads (function-thread.ts): the runner's main thread
- * polls the chunk queue and settles messages as before, and hands each received batch to a thread of
- * its own. Lambda runs every invocation on its own vCPU; on one thread the local pipeline's chunks
- * took turns, so its wall time said more about the runner than about the pipeline.
+ * Execution environments of validate and merge on worker threads (function-thread.ts): the runner's
+ * main thread polls the queues and settles messages as before, and hands each received batch to a
+ * thread of its own. Lambda runs every invocation on its own vCPU; on one thread the local
+ * pipeline's chunks and shards took turns, so its wall time said more about the runner than about
+ * the pipeline. Split stays on the main thread: one invocation per upload, nothing to run beside.
  */
 import { Worker } from 'node:worker_threads';
-import type { SQSBatchResponse } from 'aws-lambda';
+import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttribute } from 'aws-lambda';
 import { z } from 'zod';
 import { ScrubError } from '../core/errors.js';
-import { FUNCTIONS, LOG_LEVELS } from '../pipeline/topology.js';
+import { FUNCTIONS, type FunctionName, LOG_LEVELS } from '../pipeline/topology.js';
 import type { SqsHandler } from './event-source.js';
 
+/** The functions that run on threads. */
+export const THREADED: ReadonlySet<FunctionName> = new Set(['validate', 'merge']);
+
 export const FunctionThreadDataSchema = z.object({
-  /** Validate's environment variables (FUNCTION_ENV), as the main thread picked them. */
+  fn: z.enum(['validate', 'merge']),
+  /** The functions' environment variables, as the runner sets them (each takes its own, FUNCTION_ENV). */
   values: z.record(z.string(), z.string()),
   clients: z.object({
     endpoint: z.string(),
@@ -21,12 +27,13 @@ export const FunctionThreadDataSchema = z.object({
   }),
   logLevel: z.union([z.enum(LOG_LEVELS), z.literal('SILENT')]),
 });
-export type FunctionThreadData = z.input<typeof FunctionThreadDataSchema>;
+export type FunctionThreadData = Omit<z.input<typeof FunctionThreadDataSchema>, 'fn'>;
 
-/** A batch for the thread: the SQS event, checked by the handler's own record parsing. */
+/** A batch for the thread. */
 export const ThreadRequestSchema = z.object({
   id: z.int(),
-  event: z.object({ Records: z.array(z.unknown()) }),
+  /** The SQS event the main thread received, as Lambda's event source mapping hands it over. */
+  event: SqsSchema,
 });
 
 const ThreadReplySchema = z.union([
@@ -38,38 +45,67 @@ const ThreadReplySchema = z.union([
 ]);
 export type ThreadReply = z.infer<typeof ThreadReplySchema>;
 
+type CheckedEvent = z.output<typeof ThreadRequestSchema>['event'];
+type CheckedAttribute = CheckedEvent['Records'][number]['messageAttributes'][string];
+
+/** The checked event as aws-lambda types it (Powertools' schema says null where it says absent). */
+export function lambdaEventOf(event: CheckedEvent): SQSEvent {
+  return {
+    Records: event.Records.map(({ md5OfMessageAttributes, ...record }) => ({
+      ...record,
+      ...(md5OfMessageAttributes != null ? { md5OfMessageAttributes } : {}),
+      messageAttributes: Object.fromEntries(
+        Object.entries(record.messageAttributes).map(([name, value]) => [name, lambdaAttributeOf(value)]),
+      ),
+    })),
+  };
+}
+
+function lambdaAttributeOf(attribute: CheckedAttribute): SQSMessageAttribute {
+  const { dataType, stringValue, binaryValue, stringListValues, binaryListValues } = attribute;
+  return {
+    dataType,
+    ...(stringValue != null ? { stringValue } : {}),
+    ...(binaryValue != null ? { binaryValue } : {}),
+    ...(stringListValues ? { stringListValues } : {}),
+    ...(binaryListValues ? { binaryListValues } : {}),
+  };
+}
+
 export interface ThreadedEnvironments {
-  /** A new execution environment: a thread that runs the handler on each batch it is handed. */
-  readonly create: () => SqsHandler;
+  /** A new execution environment of `fn`: a thread that runs its handler on each batch it is handed. */
+  readonly create: (fn: FunctionName) => SqsHandler;
   /** Ends every thread (after the pollers stopped). */
   readonly close: () => Promise<void>;
 }
 
 /**
- * Execution environments of validate on threads started from `script` (dist/function-thread.js).
+ * Execution environments on threads started from `script` (dist/function-thread.js).
  * A thread that dies fails the batch it held (SQS retries it, as after a Lambda crash) and the next
  * batch starts a new one, as Lambda starts a new environment.
  */
-export function threadedValidate(script: URL, data: FunctionThreadData): ThreadedEnvironments {
-  const workerData = FunctionThreadDataSchema.parse(data);
+export function threadedFunctions(script: URL, data: FunctionThreadData): ThreadedEnvironments {
+  // Checked now, as a cold start would: a bad setup fails the run before any message is received.
+  FunctionThreadDataSchema.omit({ fn: true }).parse(data);
   const threads = new Set<Worker>();
-  const start = (): Worker => {
+  const start = (fn: FunctionName): Worker => {
+    const workerData = FunctionThreadDataSchema.parse({ ...data, fn });
     const thread = new Worker(script, {
       execArgv: [],
       workerData,
-      // Lambda's memory setting as the heap's ceiling: a chunk too big for the function fails here too.
-      resourceLimits: { maxOldGenerationSizeMb: FUNCTIONS.validate.memoryMb },
+      // Lambda's memory setting as the heap's ceiling: work too big for the function fails here too.
+      resourceLimits: { maxOldGenerationSizeMb: FUNCTIONS[fn].memoryMb },
     });
     thread.unref();
     threads.add(thread);
     return thread;
   };
-  const create = (): SqsHandler => {
+  const create = (fn: FunctionName): SqsHandler => {
     let thread: Worker | undefined;
     let nextId = 0;
     return (event) =>
       new Promise<SQSBatchResponse | undefined>((resolve, reject) => {
-        const current = thread ?? start();
+        const current = thread ?? start(fn);
         thread = current;
         const id = nextId++;
         const settle = (outcome: () => void) => {

@@ -4,24 +4,15 @@
  * poller of its queue is one execution environment with its own handler, logger and metrics; each
  * invocation gets a Lambda context of its own.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoHistoryStore } from '../adapters/dynamo-history.js';
-import { s3ObjectStore } from '../adapters/s3.js';
-import { snsNotifier } from '../adapters/sns.js';
-import { openFileSpill } from '../adapters/spill-files.js';
-import { sqsMessageSender } from '../adapters/sqs.js';
-import { type LogLevel, loadMergeConfig, loadSplitConfig, loadValidateConfig } from '../pipeline/config.js';
+import type { LogLevel } from '../pipeline/config.js';
 import { createLogger, type PipelineLogger } from '../pipeline/log.js';
 import { quietMetrics } from '../pipeline/metrics.js';
 import type { ObjectStore, PipelineMetrics } from '../pipeline/ports.js';
-import { createMergeHandler } from '../pipeline/shard-merge.js';
-import { createSplitHandler } from '../pipeline/split.js';
-import type { SqsBatchHandler } from '../pipeline/sqs-batch.js';
-import { type EnvName, environmentOf, FUNCTIONS, type FunctionName, QUEUES } from '../pipeline/topology.js';
-import { createValidateHandler } from '../pipeline/validate.js';
+import { type EnvName, FUNCTIONS, type FunctionName, QUEUES } from '../pipeline/topology.js';
 import { lambdaContext, newLogStreamName } from './context.js';
 import { QueueConsumer, type SqsHandler } from './event-source.js';
-import { type ThreadedEnvironments, threadedValidate } from './function-threads.js';
+import { THREADED, type ThreadedEnvironments, threadedFunctions } from './function-threads.js';
+import { type FunctionWiring, handlerOf, loadFunctionConfigs, plainStore } from './function-wiring.js';
 import type { AwsClients, ClientSettings, PipelineResources, QueueRef } from './resources.js';
 
 export interface FunctionOptions {
@@ -46,16 +37,17 @@ export interface FunctionOptions {
   readonly wrapHandler?: (handler: SqsHandler, fn: FunctionName) => SqsHandler;
   readonly now?: () => Date;
   /**
-   * The built validate thread (dist/function-thread.js): each validate poller then runs its handler
-   * on a worker thread of its own, so chunks are checked on every core, as Lambda fans out. Not with
-   * the seams above (a thread cannot take the caller's functions): validate then runs in this thread.
+   * The built function thread (dist/function-thread.js): each validate and merge poller then runs its
+   * handler on a worker thread of its own, so chunks and shards are worked on every core, as Lambda
+   * fans out. Not with the seams above (a thread cannot take the caller's functions): the functions
+   * then run in this thread.
    */
   readonly functionThreads?: URL;
 }
 
 /** The functions on their queues, and what ends them. */
 export interface LocalFunctions extends Readonly<Record<FunctionName, QueueConsumer>> {
-  /** Ends the validate threads, if any (once the pollers have stopped). */
+  /** Ends the function threads, if any (once the pollers have stopped). */
   readonly close: () => Promise<void>;
 }
 
@@ -97,64 +89,24 @@ export function deployFunctions(
   settings?: ClientSettings,
 ): LocalFunctions {
   const values = environmentValues(resources, options);
-  const splitConfig = loadSplitConfig(environmentOf('split', values));
-  const validateValues = environmentOf('validate', values);
-  const validateConfig = loadValidateConfig(validateValues);
-  const mergeConfig = loadMergeConfig(environmentOf('merge', values));
+  const configs = loadFunctionConfigs(values);
   const region = options.region ?? 'us-east-1';
   const level = options.logLevel ?? 'WARN';
-  const loggerOf = options.logger ?? ((fn: FunctionName) => createLogger(fn, level));
-  const metricsOf = options.metrics ?? (() => quietMetrics);
-  const storeOf = (fn: FunctionName) => {
-    const store = s3ObjectStore(clients.s3);
-    return options.wrapStore ? options.wrapStore(store, fn) : store;
-  };
-  const now = options.now ? { now: options.now } : {};
-  // As handlers/merge.ts wires it: a store on the table HISTORY_TABLE names, when it names one.
-  const historyOf = () =>
-    mergeConfig.historyTable
-      ? {
-          history: dynamoHistoryStore(DynamoDBDocumentClient.from(clients.dynamodb), {
-            tableName: mergeConfig.historyTable,
-          }),
-        }
-      : {};
-  const handlerOf: Record<FunctionName, () => SqsBatchHandler> = {
-    split: () =>
-      createSplitHandler({
-        config: splitConfig,
-        store: storeOf('split'),
-        sender: sqsMessageSender(clients.sqs),
-        logger: loggerOf('split'),
-        ...now,
-      }),
-    validate: () =>
-      createValidateHandler({
-        config: validateConfig,
-        store: storeOf('validate'),
-        sender: sqsMessageSender(clients.sqs),
-        logger: loggerOf('validate'),
-        metrics: metricsOf('validate'),
-        ...now,
-      }),
-    merge: () =>
-      createMergeHandler({
-        config: mergeConfig,
-        store: storeOf('merge'),
-        ...historyOf(),
-        notifier: snsNotifier(clients.sns),
-        logger: loggerOf('merge'),
-        metrics: metricsOf('merge'),
-        openSpill: () => openFileSpill(1),
-        ...now,
-      }),
+  const store = plainStore(clients);
+  const wiring: FunctionWiring = {
+    configs,
+    clients,
+    logger: options.logger ?? ((fn: FunctionName) => createLogger(fn, level)),
+    metrics: options.metrics ?? (() => quietMetrics),
+    store: (fn) => (options.wrapStore ? options.wrapStore(store(), fn) : store()),
+    ...(options.now ? { now: options.now } : {}),
   };
 
-  const threads = threadsOf(options, settings, validateValues);
+  const threads = threadsOf(options, settings, values);
   /** One execution environment: a handler of its own, and a fresh context for every invocation. */
   const environmentOfFunction = (fn: FunctionName): SqsHandler => {
-    if (fn === 'validate' && threads) return threads.create();
-    const handler = handlerOf[fn]();
+    if (threads && THREADED.has(fn)) return threads.create(fn);
+    const handler = handlerOf(fn, wiring);
     const logStreamName = newLogStreamName();
     const invoke: SqsHandler = (event) => handler(event, lambdaContext(fn, { region, logStreamName }));
     return options.wrapHandler ? options.wrapHandler(invoke, fn) : invoke;
@@ -170,7 +122,8 @@ export function deployFunctions(
       concurrency: Math.max(1, Math.min(concurrency, FUNCTIONS[fn].reservedConcurrency)),
       retryDelaySeconds: options.retryDelaySeconds ?? 0,
       waitSeconds: 1,
-      sampleHeap: fn === 'merge',
+      // A thread's heap is not this one's: the bench samples merge heaps in a run without threads.
+      sampleHeap: fn === 'merge' && !threads,
     });
   return {
     split: consumer('split', resources.queues.intake, options.concurrency?.split ?? 1),
@@ -182,7 +135,7 @@ export function deployFunctions(
   };
 }
 
-/** Validate's threads, when the options ask for them and set no seam a thread cannot take. */
+/** Function threads, when the options ask for them and set no seam a thread cannot take. */
 function threadsOf(
   options: FunctionOptions,
   settings: ClientSettings | undefined,
@@ -192,7 +145,7 @@ function threadsOf(
   if (!options.functionThreads || !settings || seams.some((seam) => seam !== undefined)) return undefined;
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) if (value !== undefined) picked[name] = value;
-  return threadedValidate(options.functionThreads, {
+  return threadedFunctions(options.functionThreads, {
     values: picked,
     clients: settings,
     logLevel: options.logLevel ?? 'WARN',

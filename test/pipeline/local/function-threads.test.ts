@@ -1,10 +1,10 @@
-/** Validate's threads: a batch goes to the thread and back; a thread that dies fails its batch only. */
+/** Function threads: a batch goes to the thread and back; a thread that dies fails its batch only. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { threadedValidate } from '../../../functions/local/function-threads.js';
+import { threadedFunctions } from '../../../functions/local/function-threads.js';
 
 let folder: string;
 const setup = {
@@ -33,11 +33,11 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe('validate threads', () => {
+describe('function threads', () => {
   it('hand each batch to the thread and its partial batch response back', async () => {
-    const threads = threadedValidate(pathToFileURL(join(folder, 'thread.mjs')), setup);
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
     try {
-      const handler = threads.create();
+      const handler = threads.create('validate');
       await expect(handler(event(['a', 'bad']))).resolves.toEqual({
         batchItemFailures: [{ itemIdentifier: 'bad' }],
       });
@@ -48,9 +48,9 @@ describe('validate threads', () => {
   });
 
   it('fail the batch of a thread that dies, and start a new thread for the next one', async () => {
-    const threads = threadedValidate(pathToFileURL(join(folder, 'thread.mjs')), setup);
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
     try {
-      const handler = threads.create();
+      const handler = threads.create('validate');
       await expect(handler(event(['exit']))).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
       await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
     } finally {
@@ -60,7 +60,7 @@ describe('validate threads', () => {
 
   it('refuse a setup that is not one', () => {
     expect(() =>
-      threadedValidate(new URL('file:///unused'), { ...setup, logLevel: 'LOUD' as never }),
+      threadedFunctions(new URL('file:///unused'), { ...setup, logLevel: 'LOUD' as never }),
     ).toThrow();
   });
 });
