@@ -103,21 +103,33 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
   const create = (fn: FunctionName): SqsHandler => {
     let thread: Worker | undefined;
     let nextId = 0;
+    const threadOf = (): Worker => {
+      if (thread) return thread;
+      const started = start(fn);
+      // A thread that stops between batches is replaced at the next one, never posted to.
+      started.once('exit', () => {
+        threads.delete(started);
+        if (thread === started) thread = undefined;
+      });
+      thread = started;
+      return started;
+    };
     return (event) =>
       new Promise<SQSBatchResponse | undefined>((resolve, reject) => {
-        const current = thread ?? start(fn);
-        thread = current;
+        const current = threadOf();
         const id = nextId++;
         const settle = (outcome: () => void) => {
           current.off('message', onMessage);
           current.off('exit', onExit);
+          // Idle threads do not keep the process alive; one at work does.
+          current.unref();
           outcome();
         };
         const onMessage = (message: unknown) => {
           const parsed = ThreadReplySchema.safeParse(message);
           if (!parsed.success) {
             settle(() =>
-              reject(new ScrubError('FUNCTION_THREAD', 'a validate thread sent an unreadable reply')),
+              reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread sent an unreadable reply`)),
             );
             return;
           }
@@ -127,15 +139,13 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
             'error' in reply ? reject(new Error(reply.error)) : resolve(reply.response ?? undefined),
           );
         };
-        const onExit = (code: number) => {
-          threads.delete(current);
-          if (thread === current) thread = undefined;
+        const onExit = (code: number) =>
           settle(() =>
-            reject(new ScrubError('FUNCTION_THREAD', `a validate thread stopped (exit code ${code})`)),
+            reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread stopped (exit code ${code})`)),
           );
-        };
         current.on('message', onMessage);
         current.on('exit', onExit);
+        current.ref();
         current.postMessage({ id, event });
       });
   };

@@ -21,6 +21,7 @@ parentPort.on('message', ({ id, event }) => {
   const ids = event.Records.map((record) => record.messageId);
   if (ids.includes('exit')) process.exit(3);
   if (ids.includes('throw')) return parentPort.postMessage({ id, error: 'handler threw' });
+  if (ids.includes('then-exit')) setTimeout(() => process.exit(0), 10);
   parentPort.postMessage({ id, response: { batchItemFailures: ids.filter((i) => i === 'bad').map((itemIdentifier) => ({ itemIdentifier })) } });
 });
 `;
@@ -52,6 +53,18 @@ describe('function threads', () => {
     try {
       const handler = threads.create('validate');
       await expect(handler(event(['exit']))).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
+      await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('replace a thread that stopped between two batches', async () => {
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
+    try {
+      const handler = threads.create('merge');
+      await expect(handler(event(['then-exit']))).resolves.toEqual({ batchItemFailures: [] });
+      await new Promise((resolve) => setTimeout(resolve, 200));
       await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
     } finally {
       await threads.close();
