@@ -278,7 +278,10 @@ async function main(): Promise<void> {
     rows.push(...xlsxRows(benchXlsx(oneMillion, SAMPLE_AS_OF)));
 
     log('measuring the pipeline on the embedded emulator (1M lines) …');
-    const pipeline = await benchPipeline(oneMillion, { asOf: SAMPLE_AS_OF });
+    const pipeline = await benchPipeline(oneMillion, {
+      asOf: SAMPLE_AS_OF,
+      functionThreads: new URL('./function-thread.js', import.meta.url),
+    });
     const cost = costBreakdown(pipeline, pipeline.lines);
     log('measuring the member history on the DynamoDB emulator (1M prior sessions; takes minutes) …');
     const history = await benchHistory(oneMillion, { asOf: SAMPLE_AS_OF, priorSessions: lines });

@@ -78,7 +78,15 @@ export interface BenchOptions {
   readonly asOf?: string;
   /** Skip the run at Lambda's concurrency (its wall time is then the one-at-a-time run's). */
   readonly oneRun?: boolean;
+  /**
+   * The built function thread (dist/function-thread.js): the run at Lambda's concurrency then runs
+   * validate and merge on threads of their own, as `scrub62323 pipeline` does.
+   */
+  readonly functionThreads?: URL;
 }
+
+const threadsOf = (options: BenchOptions): { functionThreads?: URL } =>
+  options.functionThreads ? { functionThreads: options.functionThreads } : {};
 
 const sum = (counts: Readonly<Record<string, number>>, names: readonly string[]): number =>
   names.reduce((total, name) => total + (counts[name] ?? 0), 0);
@@ -103,7 +111,7 @@ async function runOnce(
     logLevel: 'SILENT',
     // The wall-time run as `scrub62323 pipeline` runs: validate on threads of its own. The one at a
     // time keeps every function in this thread, where cpuUsage and the request counters see it.
-    ...(concurrency ? { concurrency } : { functionThreads: new URL('./function-thread.js', import.meta.url) }),
+    ...(concurrency ? { concurrency } : threadsOf(options)),
     ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),
     ...(options.mergeShardLines !== undefined ? { mergeShardLines: options.mergeShardLines } : {}),
   });

@@ -5,6 +5,8 @@
  * pipeline's chunks and shards took turns, so its wall time said more about the runner than about
  * the pipeline. Split stays on the main thread: one invocation per upload, nothing to run beside.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttribute } from 'aws-lambda';
@@ -87,6 +89,12 @@ export interface ThreadedEnvironments {
 export function threadedFunctions(script: URL, data: FunctionThreadData): ThreadedEnvironments {
   // Checked now, as a cold start would: a bad setup fails the run before any message is received.
   FunctionThreadDataSchema.omit({ fn: true }).parse(data);
+  if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
+    throw new ScrubError(
+      'FUNCTION_THREAD',
+      `${fileURLToPath(script)} is missing: build it with npm run build`,
+    );
+  }
   const threads = new Set<Worker>();
   const start = (fn: FunctionName): Worker => {
     const workerData = FunctionThreadDataSchema.parse({ ...data, fn });
@@ -106,7 +114,9 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
     const threadOf = (): Worker => {
       if (thread) return thread;
       const started = start(fn);
-      // A thread that stops between batches is replaced at the next one, never posted to.
+      // A thread that stops between batches is replaced at the next one, never posted to. An error
+      // of its own (its script failed) ends it: the batch it held learns of it from 'exit'.
+      started.on('error', () => undefined);
       started.once('exit', () => {
         threads.delete(started);
         if (thread === started) thread = undefined;
@@ -120,6 +130,7 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
         const id = nextId++;
         const settle = (outcome: () => void) => {
           current.off('message', onMessage);
+          current.off('error', onError);
           current.off('exit', onExit);
           // Idle threads do not keep the process alive; one at work does.
           current.unref();
@@ -139,11 +150,16 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
             'error' in reply ? reject(new Error(reply.error)) : resolve(reply.response ?? undefined),
           );
         };
+        let failure = '';
+        const onError = (error: Error) => {
+          failure = `: ${error.message}`;
+        };
         const onExit = (code: number) =>
           settle(() =>
-            reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread stopped (exit code ${code})`)),
+            reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread stopped (exit code ${code})${failure}`)),
           );
         current.on('message', onMessage);
+        current.on('error', onError);
         current.on('exit', onExit);
         current.ref();
         current.postMessage({ id, event });

@@ -56,6 +56,13 @@ export async function workbookContents(bytes: Uint8Array): Promise<SheetContents
   });
 }
 
+/** The shared-string part as written. */
+export async function sharedStringsXml(bytes: Uint8Array): Promise<string> {
+  const entry = (await JSZip.loadAsync(bytes)).file('xl/sharedStrings.xml');
+  if (!entry) throw new Error('findings.xlsx has no xl/sharedStrings.xml');
+  return entry.async('string');
+}
+
 /** Each sheet's XML as written, by sheet name, in workbook order. */
 export async function sheetXml(bytes: Uint8Array): Promise<Map<string, string>> {
   const zip = await JSZip.loadAsync(bytes);

@@ -16,8 +16,11 @@
  *
  * Text cells are string cells, never formulas: a string that starts with `=`, `+`, `-` or `@` is a
  * string cell and needs no `'` guard (findings.csv needs one; a spreadsheet re-reads CSV text). They
- * are inline strings, ids and codes always; the catalog's own text (severity, fix, source), the same few strings on every row, is written once in
- * the shared-string part and referenced by number: it was over a third of the Findings sheet's XML.
+ * are inline strings, or shared strings in columns whose text repeats from row to row: the catalog's
+ * own (rule id, severity, fix, source) and the few values a batch repeats (line number, procedure
+ * code, NPI, payer, pack), each written once in the shared-string part and referenced by number. The
+ * catalog's text alone was over a third of the Findings sheet's XML. Claim and member ids, dates,
+ * messages and raw records, different on every row, stay inline.
  */
 import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough } from 'fflate';
@@ -53,25 +56,25 @@ interface Column {
   readonly header: string;
   readonly width: number;
   readonly style?: Style;
-  /** The column's text comes from the catalog: a shared string where SHARED_TEXT has it. */
+  /** The column's text repeats from row to row: a shared string (SharedStrings). */
   readonly shared?: true;
 }
 
 const FINDINGS_COLUMNS: readonly Column[] = [
   { header: 'line', width: 9 },
   { header: 'claim_id', width: 14 },
-  { header: 'line_no', width: 8 },
+  { header: 'line_no', width: 8, shared: true },
   { header: 'member_id', width: 14 },
   { header: 'date_of_service', width: 14, style: Style.Date },
-  { header: 'procedure_code', width: 14 },
-  { header: 'rule_id', width: 26 },
+  { header: 'procedure_code', width: 14, shared: true },
+  { header: 'rule_id', width: 26, shared: true },
   { header: 'severity', width: 9, shared: true },
   { header: 'message', width: 70 },
   { header: 'related_lines', width: 16 },
   { header: 'charge', width: 12, style: Style.Money },
-  { header: 'provider_npi', width: 13 },
-  { header: 'payer', width: 16 },
-  { header: 'rule_pack', width: 16 },
+  { header: 'provider_npi', width: 13, shared: true },
+  { header: 'payer', width: 16, shared: true },
+  { header: 'rule_pack', width: 16, shared: true },
   { header: 'fix', width: 60, shared: true },
   { header: 'source', width: 22, shared: true },
 ];
@@ -80,12 +83,12 @@ const CLAIMS_COLUMNS: readonly Column[] = [
   { header: 'claim_id', width: 14 },
   { header: 'member_id', width: 14 },
   { header: 'date_of_service', width: 14, style: Style.Date },
-  { header: 'provider_npi', width: 13 },
-  { header: 'payer', width: 16 },
+  { header: 'provider_npi', width: 13, shared: true },
+  { header: 'payer', width: 16, shared: true },
   { header: 'errors', width: 8, style: Style.Count },
   { header: 'warnings', width: 9, style: Style.Count },
   { header: 'dollars_at_risk', width: 15, style: Style.Money },
-  { header: 'rule_ids', width: 50 },
+  { header: 'rule_ids', width: 50, shared: true },
 ];
 
 const REJECTED_COLUMNS: readonly Column[] = [
@@ -150,11 +153,41 @@ const columnLetter = (index: number): string => {
   return letters;
 };
 
-/** The catalog's text, in the shared-string part: each string's index is its number there. */
-const SHARED_TEXT: readonly string[] = [
-  ...new Set([...SEVERITIES, ...RULE_IDS.map((id) => RULES[id].fix), ...RULE_IDS.map(sourceOf)]),
+/** The catalog's text, first in every workbook's shared strings. */
+const CATALOG_TEXT: readonly string[] = [
+  ...new Set([...RULE_IDS, ...SEVERITIES, ...RULE_IDS.map((id) => RULES[id].fix), ...RULE_IDS.map(sourceOf)]),
 ];
-const SHARED_INDEX: ReadonlyMap<string, number> = new Map(SHARED_TEXT.map((text, index) => [text, index]));
+/**
+ * Shared strings the workbook takes at most, and the longest: past them text is written inline, so
+ * a column that does not repeat after all (a payer per line) costs a bounded table, not the batch.
+ */
+const MAX_SHARED = 50_000;
+const MAX_SHARED_LENGTH = 200;
+
+/** The workbook's shared-string part, filled as the sheets are written (it is written after them). */
+class SharedStrings {
+  private readonly index = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  constructor() {
+    for (const text of CATALOG_TEXT) this.indexOf(text);
+  }
+
+  /** The text's number in the part, added when new; undefined: the text is to be written inline. */
+  indexOf(text: string): number | undefined {
+    const known = this.index.get(text);
+    if (known !== undefined || this.texts.length >= MAX_SHARED || text.length > MAX_SHARED_LENGTH)
+      return known;
+    const added = this.texts.push(text) - 1;
+    this.index.set(text, added);
+    return added;
+  }
+
+  xml(): string {
+    const items = this.texts.map((text) => `<si>${textXml(text)}</si>`).join('');
+    return `${XML_HEAD}<sst xmlns="${MAIN_NS}" uniqueCount="${this.texts.length}">${items}</sst>`;
+  }
+}
 
 /**
  * Whitespace a reader may drop without `xml:space="preserve"` (Excel trims leading and trailing
@@ -167,11 +200,11 @@ const textXml = (text: string): string =>
   `${LOOSE_SPACE.test(text) ? '<t xml:space="preserve">' : '<t>'}${xmlText(text)}</t>`;
 
 /** One cell's XML, `ref` its address; blank cells are left out. */
-function cellXml(ref: string, cell: Cell, columnStyle: Style | undefined, shared = false): string {
+function cellXml(ref: string, cell: Cell, columnStyle: Style | undefined, shared?: SharedStrings): string {
   if (cell === null || cell === '') return '';
   if (typeof cell === 'string') {
     const style = columnStyle === undefined ? '' : ` s="${columnStyle}"`;
-    const index = shared ? SHARED_INDEX.get(cell) : undefined;
+    const index = shared?.indexOf(cell);
     if (index !== undefined) return `<c r="${ref}"${style} t="s"><v>${index}</v></c>`;
     return `<c r="${ref}"${style} t="inlineStr"><is>${textXml(cell)}</is></c>`;
   }
@@ -374,7 +407,8 @@ class SheetSeries {
   private open = false;
   private readonly letters: readonly string[];
   private readonly styles: readonly (Style | undefined)[];
-  private readonly shared: readonly boolean[];
+  /** Per column: the workbook's shared strings, or undefined for inline text. */
+  private readonly shared: readonly (SharedStrings | undefined)[];
 
   constructor(
     private readonly zip: ZipWriter,
@@ -382,10 +416,11 @@ class SheetSeries {
     private readonly name: string,
     private readonly columns: readonly Column[],
     private readonly rowLimit: number,
+    strings: SharedStrings,
   ) {
     this.letters = columns.map((_, index) => columnLetter(index));
     this.styles = columns.map(({ style }) => style);
-    this.shared = columns.map(({ shared }) => shared === true);
+    this.shared = columns.map(({ shared }) => (shared ? strings : undefined));
   }
 
   add(cells: readonly Cell[]): void {
@@ -590,10 +625,6 @@ function contentTypesXml(sheets: readonly SheetEntry[]): string {
   );
 }
 
-const SHARED_STRINGS_XML =
-  `${XML_HEAD}<sst xmlns="${MAIN_NS}" uniqueCount="${SHARED_TEXT.length}">` +
-  `${SHARED_TEXT.map((text) => `<si>${textXml(text)}</si>`).join('')}</sst>`;
-
 const ROOT_RELS_XML =
   `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}">` +
   `<Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/>` +
@@ -647,8 +678,9 @@ function* workbookPieces(
   const generatedAt = new Date(summary.generatedAt);
   const zip = new ZipWriter(zipTime(generatedAt));
   const sheets: SheetEntry[] = [];
+  const strings = new SharedStrings();
   const series = (name: string, columns: readonly Column[], limit = rowLimit) =>
-    new SheetSeries(zip, sheets, name, columns, limit);
+    new SheetSeries(zip, sheets, name, columns, limit, strings);
   function* fill<T>(target: SheetSeries, items: Iterable<T>, row: (item: T) => readonly Cell[]) {
     for (const item of items) {
       target.add(row(item));
@@ -672,7 +704,7 @@ function* workbookPieces(
   zip.part('xl/workbook.xml', workbookXml(sheets));
   zip.part('xl/_rels/workbook.xml.rels', workbookRelsXml(sheets));
   zip.part('xl/styles.xml', STYLES_XML);
-  zip.part('xl/sharedStrings.xml', SHARED_STRINGS_XML);
+  zip.part('xl/sharedStrings.xml', strings.xml());
   zip.part('docProps/core.xml', coreXml(generatedAt));
   zip.part('docProps/app.xml', APP_XML);
   zip.part('_rels/.rels', ROOT_RELS_XML);

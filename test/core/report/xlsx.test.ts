@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { assembleReport, fileContent, type ReportFile } from '../../../functions/core/report/files.js';
 import type { SummaryContext } from '../../../functions/core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../../../functions/core/rules/books.js';
+import { RULE_IDS } from '../../../functions/core/rules/catalog.js';
 import { batch } from '../../support/batch.js';
 import { FIXED_NOW, type FindingRow, scrub } from '../../support/run.js';
 import { FINDINGS_COLUMNS, REJECTED_COLUMNS } from '../../support/spec.js';
-import { plainValue, readWorkbook, sheetRows, sheetXml } from '../../support/xlsx.js';
+import { plainValue, readWorkbook, sharedStringsXml, sheetRows, sheetXml } from '../../support/xlsx.js';
 
 const CONTEXT: SummaryContext = {
   batchId: 'b1',
@@ -130,18 +131,31 @@ describe('findings.xlsx', () => {
       expect(xml, name).not.toMatch(/<f[ >]/);
       expect(xml, name).not.toMatch(/t="str"/);
     }
-    expect((await sheetXml(bytes)).get('Findings')).toContain('t="inlineStr"><is><t>=1+1</t></is>');
+    const findings = (await sheetXml(bytes)).get('Findings')!;
+    expect(findings).toContain('t="inlineStr"><is><t>=HYPERLINK("x")</t></is>'); // a member id: inline
+    const shared = await sharedStringsXml(bytes);
+    expect(shared).toContain('<si><t>=1+1</t></si>'); // a payer: a shared string, text too
+    expect(shared).not.toMatch(/<f[ >]/);
   });
 
-  it('writes ids and codes inline and only the catalog text (severity, fix, source) as shared strings', async () => {
+  it('writes repeated text once, as shared strings, and claim ids, member ids and messages inline', async () => {
     const run = await scrub(BATCH);
-    const findings = (await sheetXml(await xlsxOf(run.result.report))).get('Findings')!;
+    const bytes = await xlsxOf(run.result.report);
+    const findings = (await sheetXml(bytes)).get('Findings')!;
     const sharedColumns = new Set(
       [...findings.matchAll(/<c r="([A-Z]+)\d+"[^>]* t="s">/g)].map(([, column]) => column),
     );
-    // Severity, fix and source are the 8th, 15th and 16th columns.
-    expect([...sharedColumns].sort()).toEqual(['H', 'O', 'P']);
+    // line_no, procedure_code, rule_id, severity, provider_npi, payer, rule_pack, fix, source.
+    expect([...sharedColumns].sort()).toEqual(['C', 'F', 'G', 'H', 'L', 'M', 'N', 'O', 'P']);
     expect(findings).toContain('t="inlineStr"><is><t>01938</t></is>');
+    expect(findings).toContain('t="inlineStr"><is><t>000123</t></is>');
+    // The catalog's text comes first; the batch's own follows, each once.
+    const items = [...(await sharedStringsXml(bytes)).matchAll(/<si><t[^>]*>([^<]*)<\/t><\/si>/g)].map(
+      ([, text]) => text,
+    );
+    expect(items[0]).toBe(RULE_IDS[0]);
+    expect(new Set(items).size).toBe(items.length);
+    expect(items).toContain('01');
   });
 
   it('freezes and filters the header row of every sheet, over all its rows', async () => {

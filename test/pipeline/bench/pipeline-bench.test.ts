@@ -4,7 +4,12 @@ import { AS_OF, SAMPLE } from '../helpers.js';
 
 describe('benchPipeline', () => {
   it('measures a batch on the emulator: CPU, throughput and requests by kind', async () => {
-    const figures = await benchPipeline(SAMPLE, { asOf: AS_OF, chunkLines: 100, mergeShardLines: 300 });
+    const figures = await benchPipeline(SAMPLE, {
+      asOf: AS_OF,
+      chunkLines: 100,
+      mergeShardLines: 300,
+      functionThreads: new URL('../../../dist/function-thread.js', import.meta.url),
+    });
     expect(figures).toMatchObject({ lines: 724, chunks: 8, shards: 3, invocations: { split: 1, merge: 3 } });
     expect(figures.mergePeakHeapBytes).toHaveLength(3);
     expect(figures.mergeCpuMs).toHaveLength(3);

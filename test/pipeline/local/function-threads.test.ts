@@ -29,6 +29,7 @@ parentPort.on('message', ({ id, event }) => {
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'scrub62323-threads-'));
   await writeFile(join(folder, 'thread.mjs'), SCRIPT);
+  await writeFile(join(folder, 'broken.mjs'), "throw new Error('cannot start');\n");
 });
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -69,6 +70,18 @@ describe('function threads', () => {
     } finally {
       await threads.close();
     }
+  });
+
+  it('fail a batch whose thread cannot start, saying why, and refuse a script that is not there', async () => {
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'broken.mjs')), setup);
+    try {
+      await expect(threads.create('validate')(event(['a']))).rejects.toThrow(/stopped .*cannot start/);
+    } finally {
+      await threads.close();
+    }
+    expect(() => threadedFunctions(pathToFileURL(join(folder, 'missing.mjs')), setup)).toThrow(
+      expect.objectContaining({ code: 'FUNCTION_THREAD', message: expect.stringMatching(/missing/) }),
+    );
   });
 
   it('refuse a setup that is not one', () => {
