@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqsHandler } from '../../../functions/local/event-source.js';
 import { threadedFunctions } from '../../../functions/local/function-threads.js';
 
 let folder: string;
@@ -35,50 +36,49 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** Runs `use` with an environment of `fn` on threads of `script`, and ends the threads after. */
+async function withThreads(
+  script: string,
+  fn: 'validate' | 'merge',
+  use: (handler: SqsHandler) => Promise<void>,
+): Promise<void> {
+  const threads = threadedFunctions(pathToFileURL(join(folder, script)), setup);
+  try {
+    await use(threads.create(fn));
+  } finally {
+    await threads.close();
+  }
+}
+
 describe('function threads', () => {
   it('hand each batch to the thread and its partial batch response back', async () => {
-    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
-    try {
-      const handler = threads.create('validate');
+    await withThreads('thread.mjs', 'validate', async (handler) => {
       await expect(handler(event(['a', 'bad']))).resolves.toEqual({
         batchItemFailures: [{ itemIdentifier: 'bad' }],
       });
       await expect(handler(event(['throw']))).rejects.toThrow('handler threw');
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('fail the batch of a thread that dies, and start a new thread for the next one', async () => {
-    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
-    try {
-      const handler = threads.create('validate');
+    await withThreads('thread.mjs', 'validate', async (handler) => {
       await expect(handler(event(['exit']))).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
       await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('replace a thread that stopped between two batches', async () => {
-    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup);
-    try {
-      const handler = threads.create('merge');
+    await withThreads('thread.mjs', 'merge', async (handler) => {
       await expect(handler(event(['then-exit']))).resolves.toEqual({ batchItemFailures: [] });
       await new Promise((resolve) => setTimeout(resolve, 200));
       await expect(handler(event(['a']))).resolves.toEqual({ batchItemFailures: [] });
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('fail a batch whose thread cannot start, saying why, and refuse a script that is not there', async () => {
-    const threads = threadedFunctions(pathToFileURL(join(folder, 'broken.mjs')), setup);
-    try {
-      await expect(threads.create('validate')(event(['a']))).rejects.toThrow(/stopped .*cannot start/);
-    } finally {
-      await threads.close();
-    }
+    await withThreads('broken.mjs', 'validate', async (handler) => {
+      await expect(handler(event(['a']))).rejects.toThrow(/stopped .*cannot start/);
+    });
     expect(() => threadedFunctions(pathToFileURL(join(folder, 'missing.mjs')), setup)).toThrow(
       expect.objectContaining({ code: 'FUNCTION_THREAD', message: expect.stringMatching(/missing/) }),
     );
