@@ -3,8 +3,8 @@
  * emulator, measured the way Lambda would bill it, and a cost model per million claim lines.
  *
  * How it measures: the batch goes through twice. The wall time comes from a run as `scrub62323
- * pipeline` runs (validate pollers in parallel on worker threads of their own, as Lambda fans
- * out). CPU and requests come from a second run with one invocation at a time, in this thread, so
+ * pipeline` runs (validate and merge pollers in parallel on worker threads of their own, as Lambda
+ * fans out). CPU and requests come from a second run with one invocation at a time, in this thread, so
  * that process.cpuUsage() around each handler invocation is that invocation's CPU (SDK work
  * included); the emulator runs in a child process, so its own CPU is not counted. Requests are
  * counted per HTTP attempt on the functions' own clients; SQS receives count only those that

@@ -86,7 +86,14 @@ export interface ThreadedEnvironments {
  * A thread that dies fails the batch it held (SQS retries it, as after a Lambda crash) and the next
  * batch starts a new one, as Lambda starts a new environment.
  */
-export function threadedFunctions(script: URL, data: FunctionThreadData): ThreadedEnvironments {
+/** Told when a thread stops or fails (the main thread's logger: a thread that died logs nothing). */
+export type ThreadFailureListener = (fn: FunctionName, problem: string) => void;
+
+export function threadedFunctions(
+  script: URL,
+  data: FunctionThreadData,
+  onFailure: ThreadFailureListener = () => undefined,
+): ThreadedEnvironments {
   // Checked now, as a cold start would: a bad setup fails the run before any message is received.
   FunctionThreadDataSchema.omit({ fn: true }).parse(data);
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
@@ -115,10 +122,12 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
       if (thread) return thread;
       const started = start(fn);
       // A thread that stops between batches is replaced at the next one, never posted to. An error
-      // of its own (its script failed) ends it: the batch it held learns of it from 'exit'.
-      started.on('error', () => undefined);
-      started.once('exit', () => {
-        threads.delete(started);
+      // of its own (its script failed, an uncaught exception) ends it: the batch it held, if any,
+      // learns of it from 'exit'.
+      started.on('error', (error) => onFailure(fn, `a ${fn} thread failed: ${error.message}`));
+      started.once('exit', (code) => {
+        if (threads.delete(started) && code !== 0)
+          onFailure(fn, `a ${fn} thread stopped (exit code ${code})`);
         if (thread === started) thread = undefined;
       });
       thread = started;
@@ -130,12 +139,15 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
         const id = nextId++;
         const settle = (outcome: () => void) => {
           current.off('message', onMessage);
+          current.off('messageerror', onUnreadable);
           current.off('error', onError);
           current.off('exit', onExit);
           // Idle threads do not keep the process alive; one at work does.
           current.unref();
           outcome();
         };
+        const onUnreadable = () =>
+          settle(() => reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread sent an unreadable reply`)));
         const onMessage = (message: unknown) => {
           const parsed = ThreadReplySchema.safeParse(message);
           if (!parsed.success) {
@@ -159,10 +171,16 @@ export function threadedFunctions(script: URL, data: FunctionThreadData): Thread
             reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread stopped (exit code ${code})${failure}`)),
           );
         current.on('message', onMessage);
+        current.on('messageerror', onUnreadable);
         current.on('error', onError);
         current.on('exit', onExit);
+        // One batch at a time per environment (its poller waits for it): a flag, not a count.
         current.ref();
-        current.postMessage({ id, event });
+        try {
+          current.postMessage({ id, event });
+        } catch (error) {
+          settle(() => reject(error));
+        }
       });
   };
   const close = async () => {

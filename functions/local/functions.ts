@@ -145,9 +145,11 @@ function threadsOf(
   if (!options.functionThreads || !settings || seams.some((seam) => seam !== undefined)) return undefined;
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) if (value !== undefined) picked[name] = value;
-  return threadedFunctions(options.functionThreads, {
-    values: picked,
-    clients: settings,
-    logLevel: options.logLevel ?? 'WARN',
-  });
+  const level = options.logLevel ?? 'WARN';
+  return threadedFunctions(
+    options.functionThreads,
+    { values: picked, clients: settings, logLevel: level },
+    (fn, problem) =>
+      createLogger(fn, level).error('function thread stopped: its batch is retried', { problem }),
+  );
 }

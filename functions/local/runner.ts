@@ -93,6 +93,11 @@ export interface FunctionStats {
   readonly invocationCpuMs: readonly number[];
 }
 
+/**
+ * A run's figures. With function threads (`functionThreads`) the CPU figures are the whole
+ * process's over each invocation (the threads' concurrent work included) and the requests leave out
+ * those of the threads' own clients: the bench takes both from a run without threads.
+ */
 export interface RunStats {
   readonly split: FunctionStats;
   readonly validate: FunctionStats;

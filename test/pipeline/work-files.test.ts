@@ -309,6 +309,13 @@ describe('chunk payload header', () => {
     expect(() => decodeChunk(Buffer.from('{"version":1\nC1'), BATCH, 0)).toThrow(
       badFile(`${keys.chunk(0)}: not JSON`),
     );
+    for (const startLines of [[-1], [2.5], 'x', undefined]) {
+      const bad = { ...header, endLines: [2], startLines };
+      expect(
+        () => decodeChunk(Buffer.from(`${JSON.stringify(bad)}\nC1`), BATCH, 0),
+        String(startLines),
+      ).toThrow(/startLines: /);
+    }
     const uneven = { ...header, endLines: [2, 3] };
     expect(() => decodeChunk(Buffer.from(`${JSON.stringify(uneven)}\nC1`), BATCH, 0)).toThrow(
       /endLines: expected one entry per startLines entry/,

@@ -57,11 +57,11 @@ export interface PipelineCommandIo {
 export interface PipelineCommandDeps {
   /** The working directory: its .scrub62323/ keeps the history, its reports/ the reports (default: process.cwd()). */
   readonly cwd?: string;
-  /** The built validate thread (dist/function-thread.js): chunks are checked on every core. */
+  /** The built function thread (dist/function-thread.js): validate and merge run on every core. */
   readonly functionThreads?: URL;
 }
 
-/** Validate on threads when the command was given the built thread script. */
+/** Validate and merge on threads when the command was given the built thread script. */
 const threadOptionsOf = (deps: PipelineCommandDeps): { functionThreads?: URL } =>
   deps.functionThreads ? { functionThreads: deps.functionThreads } : {};
 

@@ -79,8 +79,8 @@ const Column = {
 } as const;
 const COLUMNS = Object.keys(Column).length;
 /**
- * A claim's columns lie side by side, 64 bytes a claim (one cache line): the ranked claims are read
- * in dollar order, all over the table, and a page per column cost a cache miss per column.
+ * A claim's columns lie side by side, 64 bytes a claim (one or two cache lines): the ranked claims
+ * are read in dollar order, all over the table, and a page per column cost a cache miss per column.
  */
 const STRIDE = 16;
 if (COLUMNS > STRIDE) throw new Error('claims.ts keeps a claim in 16 cells');

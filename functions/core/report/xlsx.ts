@@ -165,19 +165,28 @@ const MAX_SHARED = 50_000;
 const MAX_SHARED_LENGTH = 200;
 
 /** The workbook's shared-string part, filled as the sheets are written (it is written after them). */
-class SharedStrings {
+export class SharedStrings {
   private readonly index = new Map<string, number>();
   private readonly texts: string[] = [];
 
-  constructor() {
-    for (const text of CATALOG_TEXT) this.indexOf(text);
+  /** `limits`: tests make them small. The catalog's text is always in, whatever its length. */
+  constructor(private readonly limits = { count: MAX_SHARED, length: MAX_SHARED_LENGTH }) {
+    for (const text of CATALOG_TEXT) this.add(text);
+  }
+
+  get size(): number {
+    return this.texts.length;
   }
 
   /** The text's number in the part, added when new; undefined: the text is to be written inline. */
   indexOf(text: string): number | undefined {
     const known = this.index.get(text);
-    if (known !== undefined || this.texts.length >= MAX_SHARED || text.length > MAX_SHARED_LENGTH)
+    if (known !== undefined || this.texts.length >= this.limits.count || text.length > this.limits.length)
       return known;
+    return this.add(text);
+  }
+
+  private add(text: string): number {
     const added = this.texts.push(text) - 1;
     this.index.set(text, added);
     return added;

@@ -52,6 +52,23 @@ describe('StringTable', () => {
     expect(table.size).toBe(keys.length);
   });
 
+  it('answers a repeat of the key before at once, and never confuses it with a neighbour', () => {
+    const table = new StringTable();
+    const long = 'z'.repeat(300_000); // crosses an arena page
+    const sequence = ['', '', 'CLM1', 'CLM1', 'CLM', 'CLM2', 'CLM2', long, long, 'CLM1', '', long];
+    const expected = [0, 0, 1, 1, 2, 3, 3, 4, 4, 1, 0, 4];
+    expect(sequence.map((key) => table.intern(key))).toEqual(expected);
+    // Repeats on either side of the index growing (past 1024 slots at 70% load).
+    for (let index = 0; index < 2_000; index += 1) {
+      const key = `M${index}`;
+      expect(table.intern(key)).toBe(5 + index);
+      expect(table.intern(key)).toBe(5 + index);
+    }
+    expect(table.intern(long)).toBe(4);
+    expect(table.keyOf(4)).toBe(long);
+    expect(table.size).toBe(2_005);
+  });
+
   it('interns from bytes the same as from text', () => {
     const table = new StringTable();
     const bytes = Buffer.from('..M123..é..');

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { assembleReport, fileContent, type ReportFile } from '../../../functions/core/report/files.js';
 import type { SummaryContext } from '../../../functions/core/report/summary.js';
+import { SharedStrings } from '../../../functions/core/report/xlsx.js';
 import { BUILT_IN_BOOKS } from '../../../functions/core/rules/books.js';
 import { RULE_IDS } from '../../../functions/core/rules/catalog.js';
 import { batch } from '../../support/batch.js';
@@ -291,5 +292,23 @@ describe('findings.xlsx', () => {
     const workbook = await readWorkbook(await xlsxOf(run.result.report));
     expect(workbook.created.toISOString()).toBe('2026-11-28T03:12:09.000Z');
     expect(workbook.modified.toISOString()).toBe('2026-11-28T03:12:09.000Z');
+  });
+});
+
+describe('the shared-string table', () => {
+  it('holds the catalog first, whatever its length, then each repeated text once, up to its limits', () => {
+    const strings = new SharedStrings({ count: 0, length: 0 });
+    const catalog = strings.size;
+    expect(strings.indexOf(RULE_IDS[0]!)).toBe(0);
+    expect(strings.indexOf('Medicare Part B')).toBeUndefined(); // past both limits: inline
+
+    const roomy = new SharedStrings({ count: catalog + 2, length: 10 });
+    expect(roomy.indexOf('Acme')).toBe(catalog);
+    expect(roomy.indexOf('Acme')).toBe(catalog);
+    expect(roomy.indexOf('a payer name too long to share')).toBeUndefined();
+    expect(roomy.indexOf('Contoso')).toBe(catalog + 1);
+    expect(roomy.indexOf('Fabrikam')).toBeUndefined(); // the table is full
+    expect(roomy.indexOf('Acme')).toBe(catalog); // known text stays shared
+    expect(roomy.xml()).toContain(`uniqueCount="${catalog + 2}"`);
   });
 });

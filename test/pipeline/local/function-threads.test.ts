@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqsHandler } from '../../../functions/local/event-source.js';
-import { threadedFunctions } from '../../../functions/local/function-threads.js';
+import {
+  lambdaEventOf,
+  ThreadRequestSchema,
+  threadedFunctions,
+} from '../../../functions/local/function-threads.js';
 
 let folder: string;
 const setup = {
@@ -23,6 +27,8 @@ parentPort.on('message', ({ id, event }) => {
   if (ids.includes('exit')) process.exit(3);
   if (ids.includes('throw')) return parentPort.postMessage({ id, error: 'handler threw' });
   if (ids.includes('then-exit')) setTimeout(() => process.exit(0), 10);
+  if (ids.includes('garbage')) return parentPort.postMessage({ id, nonsense: true });
+  if (ids.includes('hang')) return;
   parentPort.postMessage({ id, response: { batchItemFailures: ids.filter((i) => i === 'bad').map((itemIdentifier) => ({ itemIdentifier })) } });
 });
 `;
@@ -82,6 +88,60 @@ describe('function threads', () => {
     expect(() => threadedFunctions(pathToFileURL(join(folder, 'missing.mjs')), setup)).toThrow(
       expect.objectContaining({ code: 'FUNCTION_THREAD', message: expect.stringMatching(/missing/) }),
     );
+  });
+
+  it('fail a batch whose reply is unreadable, and one still at work when the threads are closed', async () => {
+    await withThreads('thread.mjs', 'validate', async (handler) => {
+      await expect(handler(event(['garbage']))).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
+    });
+    const failures: string[] = [];
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup, (_fn, problem) =>
+      failures.push(problem),
+    );
+    const pending = threads.create('merge')(event(['hang']));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await threads.close();
+    await expect(pending).rejects.toMatchObject({ code: 'FUNCTION_THREAD' });
+    expect(failures).toEqual([]); // closing is no failure
+  });
+
+  it('tell the listener when a thread dies', async () => {
+    const failures: string[] = [];
+    const threads = threadedFunctions(pathToFileURL(join(folder, 'thread.mjs')), setup, (fn, problem) =>
+      failures.push(`${fn}: ${problem}`),
+    );
+    try {
+      await expect(threads.create('validate')(event(['exit']))).rejects.toThrow(/exit code 3/);
+      expect(failures).toEqual(['validate: a validate thread stopped (exit code 3)']);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('hand the handler the event as aws-lambda types it', () => {
+    const record = {
+      messageId: 'm1',
+      receiptHandle: 'r1',
+      body: '{}',
+      attributes: {
+        ApproximateReceiveCount: '2',
+        SentTimestamp: '1',
+        SenderId: 's',
+        ApproximateFirstReceiveTimestamp: '1',
+      },
+      messageAttributes: { kind: { dataType: 'String', stringValue: 'chunk', binaryValue: null } },
+      md5OfBody: 'x',
+      md5OfMessageAttributes: null,
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
+      awsRegion: 'us-east-1',
+    };
+    const checked = ThreadRequestSchema.parse({ id: 1, event: { Records: [record] } });
+    const [converted] = lambdaEventOf(checked.event).Records;
+    expect(converted).toMatchObject({ messageId: 'm1', receiptHandle: 'r1', body: '{}' });
+    expect(converted!.attributes.ApproximateReceiveCount).toBe('2');
+    expect(converted!.messageAttributes).toEqual({ kind: { dataType: 'String', stringValue: 'chunk' } });
+    expect(converted).not.toHaveProperty('md5OfMessageAttributes');
   });
 
   it('refuse a setup that is not one', () => {
