@@ -109,8 +109,9 @@ async function runOnce(
     // No history table: the embedded DynamoDB emulator runs in this process, and its CPU is no Lambda's.
     historyStore: false,
     logLevel: 'SILENT',
-    // The wall-time run as `scrub62323 pipeline` runs: validate on threads of its own. The one at a
-    // time keeps every function in this thread, where cpuUsage and the request counters see it.
+    // The wall-time run as `scrub62323 pipeline` runs: validate and merge on threads of their own.
+    // The one at a time keeps every function in this thread, where cpuUsage and the request counters
+    // see it.
     ...(concurrency ? { concurrency } : threadsOf(options)),
     ...(options.chunkLines !== undefined ? { chunkLines: options.chunkLines } : {}),
     ...(options.mergeShardLines !== undefined ? { mergeShardLines: options.mergeShardLines } : {}),

@@ -81,21 +81,21 @@ export interface ThreadedEnvironments {
   readonly close: () => Promise<void>;
 }
 
+/** Told when a thread stops or fails (the main thread's logger: a thread that died logs nothing). */
+export type ThreadFailureListener = (fn: FunctionName, problem: string) => void;
+
 /**
  * Execution environments on threads started from `script` (dist/function-thread.js).
  * A thread that dies fails the batch it held (SQS retries it, as after a Lambda crash) and the next
  * batch starts a new one, as Lambda starts a new environment.
  */
-/** Told when a thread stops or fails (the main thread's logger: a thread that died logs nothing). */
-export type ThreadFailureListener = (fn: FunctionName, problem: string) => void;
-
 export function threadedFunctions(
   script: URL,
   data: FunctionThreadData,
   onFailure: ThreadFailureListener = () => undefined,
 ): ThreadedEnvironments {
   // Checked now, as a cold start would: a bad setup fails the run before any message is received.
-  FunctionThreadDataSchema.omit({ fn: true }).parse(data);
+  const checked = FunctionThreadDataSchema.omit({ fn: true }).parse(data);
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new ScrubError(
       'FUNCTION_THREAD',
@@ -104,10 +104,9 @@ export function threadedFunctions(
   }
   const threads = new Set<Worker>();
   const start = (fn: FunctionName): Worker => {
-    const workerData = FunctionThreadDataSchema.parse({ ...data, fn });
     const thread = new Worker(script, {
       execArgv: [],
-      workerData,
+      workerData: { ...checked, fn },
       // Lambda's memory setting as the heap's ceiling: work too big for the function fails here too.
       resourceLimits: { maxOldGenerationSizeMb: FUNCTIONS[fn].memoryMb },
     });
@@ -151,9 +150,7 @@ export function threadedFunctions(
         const onMessage = (message: unknown) => {
           const parsed = ThreadReplySchema.safeParse(message);
           if (!parsed.success) {
-            settle(() =>
-              reject(new ScrubError('FUNCTION_THREAD', `a ${fn} thread sent an unreadable reply`)),
-            );
+            onUnreadable();
             return;
           }
           const reply = parsed.data;
