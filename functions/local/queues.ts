@@ -3,12 +3,12 @@
  * "report ready" notices on the watch queue, and, when a run cannot finish, which queue says why.
  */
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { decodeReportReady, type ReportReady } from '../pipeline/notice.js';
@@ -90,22 +90,35 @@ export async function receiveBriefly(sqs: SQSClient, queueUrl: string): Promise<
       WaitTimeSeconds: 0,
       VisibilityTimeout: 5,
       MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
     }),
   );
   return Messages;
 }
 
-/** Makes received messages visible again at once, for whoever polls next. */
-export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[]) {
+/**
+ * Puts received messages back as fresh copies (sent anew, then the received ones deleted). Making them
+ * visible again would not do: every receive counts towards the queue's maxReceiveCount, so runs that
+ * look through a shared queue for their own message would, between them, push another run's healthy
+ * message into the dead-letter queue. A copy starts its count again; the price is that a message
+ * already failing may get a retry more than its redrive policy allows, which loses nothing.
+ */
+export async function requeueMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[]) {
   if (messages.length === 0) return;
   await sqs.send(
-    new ChangeMessageVisibilityBatchCommand({
+    new SendMessageBatchCommand({
       QueueUrl: queueUrl,
       Entries: messages.map((message, index) => ({
-        Id: `r${index}`,
-        ReceiptHandle: message.ReceiptHandle!,
-        VisibilityTimeout: 0,
+        Id: `c${index}`,
+        MessageBody: message.Body ?? '',
+        ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
       })),
+    }),
+  );
+  await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: messages.map((message, index) => ({ Id: `d${index}`, ReceiptHandle: message.ReceiptHandle! })),
     }),
   );
 }

@@ -1,10 +1,10 @@
 /**
  * The pipeline's buckets, queues and topic on an emulator or any S3/SQS/SNS-compatible endpoint, with
  * the names, dead-letter queues, maxReceiveCount and visibility timeouts the CDK stack uses (all from
- * topology.ts), plus a "watch" queue subscribed to the report-ready topic so the runner hears when a
- * report is done.
+ * topology.ts), plus a "watch" queue of the run's own subscribed to the report-ready topic so the
+ * runner hears when a report is done.
  */
-
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -12,8 +12,13 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import {
   BUCKETS,
   dlqName,
@@ -72,15 +77,20 @@ export interface PipelineResources {
     readonly chunkDlq: QueueRef;
     readonly merge: QueueRef;
     readonly mergeDlq: QueueRef;
+    /** This run's alone: runs side by side on one endpoint each hear every notice. */
     readonly watch: QueueRef;
   };
   readonly reportTopicArn: string;
+  /** The watch queue's subscription, removed with the queue when the run stops. */
+  readonly watchSubscriptionArn?: string;
   /** The member history table merge reads and records (HISTORY_TABLE); none: a run without history. */
   readonly historyTable?: string;
 }
 
 const DAY_SECONDS = 86_400;
-export const WATCH_QUEUE = `${TOPICS.reportReady}-watch`;
+/** A run killed before it removes its watch queue leaves one that keeps notices for minutes only. */
+const WATCH_RETENTION_SECONDS = 300;
+const watchQueueName = (): string => `${TOPICS.reportReady}-watch-${randomBytes(6).toString('hex')}`;
 
 async function createQueue(
   sqs: SQSClient,
@@ -141,8 +151,10 @@ export async function provision(clients: AwsClients): Promise<PipelineResources>
   const chunk = await queueWithDlq(clients.sqs, QUEUES.chunk, FUNCTIONS.validate);
   const merge = await queueWithDlq(clients.sqs, QUEUES.merge, FUNCTIONS.merge);
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: TOPICS.reportReady }));
-  const watch = await createQueue(clients.sqs, WATCH_QUEUE, {});
-  await clients.sns.send(
+  const watch = await createQueue(clients.sqs, watchQueueName(), {
+    MessageRetentionPeriod: String(WATCH_RETENTION_SECONDS),
+  });
+  const subscription = await clients.sns.send(
     new SubscribeCommand({
       TopicArn: topic.TopicArn!,
       Protocol: 'sqs',
@@ -163,7 +175,17 @@ export async function provision(clients: AwsClients): Promise<PipelineResources>
       watch,
     },
     reportTopicArn: topic.TopicArn!,
+    ...(subscription.SubscriptionArn ? { watchSubscriptionArn: subscription.SubscriptionArn } : {}),
   };
+}
+
+/** Removes the run's watch queue and its subscription; what cannot be removed expires by itself. */
+export async function removeWatch(clients: AwsClients, resources: PipelineResources): Promise<void> {
+  const arn = resources.watchSubscriptionArn;
+  await Promise.allSettled([
+    ...(arn ? [clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }))] : []),
+    clients.sqs.send(new DeleteQueueCommand({ QueueUrl: resources.queues.watch.url })),
+  ]);
 }
 
 /**

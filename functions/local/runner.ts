@@ -42,7 +42,7 @@ import {
   type QueueName,
   queueDepth,
   receiveBriefly,
-  releaseMessages,
+  requeueMessages,
   stalledReason,
 } from './queues.js';
 import { countRequests } from './requests.js';
@@ -53,6 +53,7 @@ import {
   createClients,
   type PipelineResources,
   provision,
+  removeWatch,
 } from './resources.js';
 import { type UploadedObject, unquote, uploadBytes, uploadFile } from './upload.js';
 
@@ -351,7 +352,7 @@ export class LocalPipeline {
           others.push(message);
         }
       }
-      await releaseMessages(sqs, url, others);
+      await requeueMessages(sqs, url, others);
       if (outcome === 'replaced') await this.announce(upload);
       if (outcome) return outcome;
       await sleep(100);
@@ -599,6 +600,7 @@ export class LocalPipeline {
     const abortPolls = this.emulator !== undefined;
     await Promise.all(this.consumers.map((consumer) => consumer.stop({ abortPolls })));
     await this.closeFunctions();
+    if (!this.emulator) await removeWatch(this.admin, this.resources);
     for (const clients of [this.admin, this.functions])
       for (const client of Object.values(clients)) client.destroy();
     await this.emulator?.stop();

@@ -5,8 +5,14 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { LocalPipeline } from '../../functions/local/runner.js';
 import { hasMoto, motoForTests } from '../support/moto.js';
 import {
   AS_OF,
@@ -52,6 +58,9 @@ async function sideBySide(names: [string, string], folders: [string, string]) {
   const reports = await Promise.all(outs.map((out) => readReport(out)));
   for (const [index, report] of reports.entries()) {
     expect(report.summary.status).toBe('complete');
+    // Each run hears its own report's notice: neither takes the other's off a shared queue.
+    expect(results[index]!.stderr).toContain('"report ready" notice');
+    expect(results[index]!.stderr).toContain(report.summary.batchId);
     expect(accountingProblems(report)).toEqual([]);
     expect(report.summary.source.sha256, `report ${index} is of its own batch`).toBe(
       sha256(await readFile(files[index]!)),
@@ -119,4 +128,39 @@ describe.skipIf(!hasMoto)('hostile: a rerun after kill -9', () => {
     expect(accountingProblems(report)).toEqual([]);
     expect(report.summary.source.sha256).toBe(sha256(await readFile(file)));
   }, 120_000);
+});
+
+describe.skipIf(!hasMoto)('hostile: looking for its own event on a shared intake queue', () => {
+  it("never counts as a receive of another run's event (which would push it into the dead-letter queue)", async () => {
+    const pipeline = await LocalPipeline.start({ endpoint: moto.endpoint });
+    try {
+      const theirs = 'an S3 event of another run';
+      await pipeline.publishIntake(theirs);
+      const neverUploaded = {
+        bucket: pipeline.resources.buckets.intake,
+        key: 'incoming/absent.csv',
+        eTag: 'e',
+        size: 1,
+      };
+      // Many more lookups than the intake queue's maxReceiveCount (3), as many runs starting at once make.
+      for (let lookup = 0; lookup < 3; lookup += 1)
+        expect(await pipeline.awaitEndpointEvent(neverUploaded, 600)).toBe('none');
+      expect(await pipeline.queueDepth('intakeDlq')).toBe(0);
+      const { Messages = [] } = await pipeline.admin.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: pipeline.resources.queues.intake.url,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      // Besides theirs, the s3:TestEvent moto sends when the bucket's notifications are set up.
+      const counts = new Map(
+        Messages.map((message) => [message.Body, message.Attributes?.ApproximateReceiveCount]),
+      );
+      expect(counts.get(theirs)).toBe('1');
+      expect([...counts.values()]).toEqual(Array(Messages.length).fill('1'));
+    } finally {
+      await pipeline.stop();
+    }
+  }, 60_000);
 });
