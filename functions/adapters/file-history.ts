@@ -21,7 +21,8 @@ export async function loadHistoryFile(
   excludeBatchId?: string,
 ): Promise<{ source: HistorySource; skippedRows: number }> {
   const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'));
-  return { source: inMemoryHistory(sessions, excludeBatchId), skippedRows };
+  const source = { ...inMemoryHistory(sessions, excludeBatchId), ignoredRows: () => skippedRows };
+  return { source, skippedRows };
 }
 
 async function readIfPresent(path: string): Promise<string> {

@@ -6,6 +6,8 @@ import { parse } from 'csv-parse/sync';
 import { ScrubError } from './errors.js';
 import type { SessionRecord } from './history-port.js';
 import { normalizeHeaderName, SCALAR_ALIASES } from './intake/columns.js';
+import { splitRecord } from './intake/fields.js';
+import { RecordFramer } from './intake/framer.js';
 import { quoteCsv } from './report/csv.js';
 
 export const HISTORY_COLUMNS = [
@@ -59,20 +61,20 @@ export interface HistoryTable {
   /** The history field of each column of the header (undefined: not a history column). */
   readonly columns: readonly (HistoryColumn | undefined)[];
   readonly rows: readonly (readonly string[])[];
+  /** Records that could not be read as CSV (a stray quote, an over-long record): left out and counted. */
+  readonly malformedRows: number;
   readonly at: (row: readonly string[], column: HistoryColumn) => string;
 }
 
 /**
- * Reads a history CSV (a BOM, CRLF and ragged rows are fine; a malformed record is left out). The
- * column matching is the batch header's aliases, shared by `--history`, `--record` and `history import`.
+ * Reads a history CSV (a BOM, CRLF and ragged rows are fine). Records are framed as a batch's are,
+ * so a stray quote costs its own line, never the rows after it; a record that is no CSV is counted
+ * in `malformedRows`. The column matching is the batch header's aliases, shared by `--history`,
+ * `--record` and `history import`.
  */
 export function readHistoryTable(text: string): HistoryTable {
-  const rows = parse(text.replace(/^\uFEFF/, ''), {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-  }) as string[][];
-  const columns = historyColumnsOf(rows[0] ?? []);
+  const { header, rows, malformedRows } = frameHistory(text);
+  const columns = historyColumnsOf(header);
   if (!hasRequiredColumns(columns)) {
     throw new ScrubError(
       'BAD_HISTORY',
@@ -82,12 +84,57 @@ export function readHistoryTable(text: string): HistoryTable {
   const indexes = new Map(columns.flatMap((column, index) => (column ? [[column, index] as const] : [])));
   return {
     columns,
-    rows: rows.slice(1),
+    rows,
+    malformedRows,
     at: (row, column) => {
       const index = indexes.get(column);
       return index === undefined ? '' : (row[index] ?? '').trim();
     },
   };
+}
+
+function frameHistory(text: string): { header: string[]; rows: string[][]; malformedRows: number } {
+  let header: string[] | undefined;
+  const rows: string[][] = [];
+  let malformedRows = 0;
+  const fields: string[] = [];
+  const framer = new RecordFramer({
+    frame(bytes, start, end) {
+      const record = bytes.toString('utf8', start, end);
+      if (header === undefined) {
+        header = parseOneRecord(record) ?? [];
+        framer.expectFields(header.length);
+        return;
+      }
+      // The fast splitter takes rows of the header's width; ragged or quoted-oddly ones go to csv-parse.
+      const row = splitRecord(record, 0, record.length, header.length, fields)
+        ? fields.slice(0, header.length)
+        : parseOneRecord(record);
+      if (row === undefined) malformedRows += 1;
+      else rows.push(row);
+    },
+    reject() {
+      malformedRows += 1;
+    },
+  });
+  framer.push(Buffer.from(text, 'utf8'));
+  framer.end();
+  return { header: header ?? [], rows, malformedRows };
+}
+
+/** One framed record's fields (any number of them), or undefined when it is no CSV record. */
+function parseOneRecord(record: string): string[] | undefined {
+  let broken = false;
+  const parsed = parse(record, {
+    relax_column_count: true,
+    skip_records_with_error: true,
+    record_delimiter: '\n',
+    on_skip: () => {
+      broken = true;
+      return undefined;
+    },
+  }) as string[][];
+  return broken || parsed.length !== 1 ? undefined : parsed[0];
 }
 
 const CELLS: Record<HistoryColumn, (record: SessionRecord) => string> = {

@@ -12,7 +12,7 @@ import { SETS } from './rules/code-sets.js';
 
 export interface ImportedHistory {
   readonly records: SessionRecordInput[];
-  /** Rows whose member id, date or code is empty or invalid (counted, never shown: they hold member ids). */
+  /** Rows whose member id, date or code is empty or invalid, or that are no CSV (counted, never shown: they hold member ids). */
   readonly skippedRows: number;
   /** Rows of procedure codes that are no epidural session (they would never count). */
   readonly otherCodes: number;
@@ -42,7 +42,7 @@ export function historyRecordsOf(text: string, fileName: string): ImportedHistor
   const { at } = table;
   const fallbackBatch = importBatchIdOf(fileName);
   const records: SessionRecordInput[] = [];
-  let skippedRows = 0;
+  let skippedRows = table.malformedRows;
   let otherCodes = 0;
   for (const row of table.rows) {
     const memberKey = memberKeyOf(at(row, 'member_id'));

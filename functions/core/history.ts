@@ -14,14 +14,14 @@ import type { PriorSession } from './rules/history.js';
 export interface ParsedHistory {
   /** Member key → sessions (codes that count as an epidural session only). */
   readonly sessions: Map<string, PriorSession[]>;
-  /** Rows skipped because a value was missing or invalid (counted, never logged: they hold member ids). */
+  /** Rows skipped because a value was missing or invalid or the row was no CSV (counted, never logged: they hold member ids). */
   readonly skippedRows: number;
 }
 
 export function parseHistoryCsv(text: string): ParsedHistory {
-  const { rows, at } = readHistoryTable(text);
+  const { rows, at, malformedRows } = readHistoryTable(text);
   const sessions = new Map<string, PriorSession[]>();
-  let skippedRows = 0;
+  let skippedRows = malformedRows;
   for (const row of rows) {
     const memberKey = memberKeyOf(at(row, 'member_id'));
     const day = parseDate(at(row, 'date_of_service'));

@@ -110,6 +110,7 @@ export async function scrubBatch(
     generatedAt: (options.now ?? (() => new Date()))(),
     packs: books.packs,
     defaultPack: books.defaultPack,
+    historyIgnoredRows: ports.history?.ignoredRows?.() ?? 0,
   };
   const { summary, files } = assembleReport(context, merged);
   return {

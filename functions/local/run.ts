@@ -107,7 +107,7 @@ async function addHistory(pipeline: LocalPipeline, path: string, options: RunPip
   const { skippedRows } = await pipeline.importHistory(path, recordedOn);
   if (skippedRows > 0)
     options.onNotice?.(
-      `history: ${skippedRows} row(s) of ${basename(path)} skipped (missing or invalid values)`,
+      `history: ${skippedRows} row(s) of ${basename(path)} ignored (missing or invalid values, or no CSV)`,
     );
 }
 

@@ -46,6 +46,7 @@ export const SummarySchema = z.looseObject({
   ),
   dollarsAtRisk: z.number(),
   unknownColumns: z.array(z.string()),
+  history: z.object({ ignoredRows: count }),
   generatedAt: z.string(),
 }) satisfies z.ZodType<Summary>;
 

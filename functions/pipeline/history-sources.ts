@@ -16,6 +16,7 @@ export function bothHistories(first: HistorySource, second: HistorySource): Hist
       for (const [member, found] of b) merged.set(member, [...(merged.get(member) ?? []), ...found]);
       return merged;
     },
+    ignoredRows: () => (first.ignoredRows?.() ?? 0) + (second.ignoredRows?.() ?? 0),
   };
 }
 
@@ -28,7 +29,9 @@ export function workBucketHistory(
   workBucket: string,
   batchId: string,
 ): HistorySource {
+  let ignoredRows = 0;
   return {
+    ignoredRows: () => ignoredRows,
     async priorSessions(members): Promise<SessionHistory> {
       if (members.length === 0) return new Map();
       const sessions = new Map<string, PriorSession[]>();
@@ -55,6 +58,7 @@ export function workBucketHistory(
           else sessions.set(member, [...found]);
         }
       }
+      ignoredRows = skippedRows;
       deps.logger.info('history loaded', { files: files.length, members: sessions.size, skippedRows });
       return inMemoryHistory(sessions, batchId).priorSessions(members);
     },

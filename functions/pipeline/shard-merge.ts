@@ -175,6 +175,7 @@ async function mergeShard(
     shard,
     claims: claimed.claims + membered.claims,
     members: claimed.members + membered.members,
+    historyIgnoredRows: history.ignoredRows?.() ?? 0,
     runs: runs.map((records) => records.map((record) => record.byteLength)),
   };
   const key = workKeys(batchId).shard(plan.state, shard);
@@ -240,9 +241,8 @@ export async function assembleBatch(deps: MergeDeps, manifest: Manifest, plan: M
   else {
     const spill = deps.openSpill();
     try {
-      written = await writeReport(deps, manifest, plan.missing, {
-        batch: await batchOf(deps, manifest, plan, spill),
-      });
+      const { batch, historyIgnoredRows } = await batchOf(deps, manifest, plan, spill);
+      written = await writeReport(deps, manifest, plan.missing, { batch }, historyIgnoredRows);
     } finally {
       if (!spill.close()) logger.error('the assembly could not delete its spill folder', { batchId });
     }
@@ -279,9 +279,13 @@ async function writeReport(
   manifest: Manifest,
   missing: readonly ChunkRange[],
   outcome: BatchOutcome,
+  historyIgnoredRows = 0,
 ): Promise<{ summary: Summary; summaryText: string }> {
   const { store, config } = deps;
-  const context = summaryContextOf(manifest, missing, deps.now?.() ?? new Date());
+  const context = {
+    ...summaryContextOf(manifest, missing, deps.now?.() ?? new Date()),
+    historyIgnoredRows,
+  };
   const { summary, files } = assembleReport(context, outcome);
   let summaryText = '';
   for (const file of files) {
@@ -301,7 +305,7 @@ async function batchOf(
   manifest: Manifest,
   plan: MergePlan,
   spill: SpillStore,
-): Promise<ReportBatch> {
+): Promise<{ batch: ReportBatch; historyIgnoredRows: number }> {
   const { store, config } = deps;
   const { batchId } = manifest;
   const keys = workKeys(batchId);
@@ -323,6 +327,8 @@ async function batchOf(
   }
   let claims = 0;
   let members = 0;
+  // Every shard that looked members up read the same history files: the largest count is theirs.
+  let historyIgnoredRows = 0;
   for (let shard = 0; shard < plan.shards; shard += 1) {
     const key = keys.shard(plan.state, shard);
     const bytes = await store.read(config.workBucket, key);
@@ -330,11 +336,15 @@ async function batchOf(
     const result = decodeShard(bytes, key, { version: 1, batchId, state: plan.state, shard });
     claims += result.header.claims;
     members += result.header.members;
+    historyIgnoredRows = Math.max(historyIgnoredRows, result.header.historyIgnoredRows);
     for (const run of result.runs) found.addEncodedRun(run);
   }
   const counts = await root.finish();
   const { checked, rejectedRecords, indexLines, packLines } = counts;
-  return { checked, rejectedRecords, claims, members, indexLines, packLines, flagged: found.finish() };
+  return {
+    batch: { checked, rejectedRecords, claims, members, indexLines, packLines, flagged: found.finish() },
+    historyIgnoredRows,
+  };
 }
 
 function summaryContextOf(manifest: Manifest, missing: readonly ChunkRange[], now: Date): SummaryContext {

@@ -183,6 +183,8 @@ export const ShardHeaderSchema = z.object({
   /** Distinct claims and members of this shard (disjoint from every other shard's). */
   claims: count,
   members: count,
+  /** Rows of the work bucket's history files this shard read and ignored (0 when it read none). */
+  historyIgnoredRows: count.default(0),
   /** Each run's records' byte lengths, in order. */
   runs: z.array(z.array(count)),
 });
@@ -345,7 +347,7 @@ export function encodeShard(header: ShardHeader, runs: readonly (readonly Uint8A
 export function decodeShard(
   bytes: Uint8Array,
   key: string,
-  expected: Omit<ShardHeader, 'claims' | 'members' | 'runs'>,
+  expected: Omit<ShardHeader, 'claims' | 'members' | 'historyIgnoredRows' | 'runs'>,
 ): ShardResult {
   const split = headerOf(ShardHeaderSchema, bufferOf(bytes));
   if (!split) throw badFile(key, 'the shard result has no header line');

@@ -306,6 +306,7 @@ const CONTEXT = {
   asOf: '2026-11-28',
   source: { name: 'nightly.csv', bytes: 123456, sha256: 'a'.repeat(64), encoding: 'utf-8' as const },
   unknownColumns: [],
+  history: { ignoredRows: 0 },
   generatedAt: FIXED_NOW,
   packs: BUILT_IN_BOOKS.packs,
   defaultPack: 0,

@@ -122,6 +122,99 @@ describe('scrub62323 check', () => {
     );
   });
 
+  it('reads the rows of a history file past a stray quote, and counts the bad ones in summary.json', async () => {
+    const file = await batchFile('stray-history.csv', [CLEAN]);
+    const history = join(dir, 'stray-history-prior.csv');
+    await writeFile(
+      history,
+      [
+        'member_id,date_of_service,procedure_code',
+        'MZ,2026-01-10,"62323',
+        'M1,2025-06-02,62323',
+        'M1,2025-08-04,62323',
+        ',2025-09-01,62323',
+        'M1,2025-10-06,62323',
+        'M1,2026-01-05,62323',
+        '',
+      ].join('\n'),
+    );
+    const io = capture();
+    const out = join(dir, 'out-stray-history');
+    const code = await runCheckCommand(
+      [file, '--out', out, '--as-of', '2026-11-28', '--history', history],
+      io,
+      { workerUrl: WORKER_URL, now: FIXED_NOW },
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary.history).toEqual({ ignoredRows: 2 });
+    expect(summary.byRule.FREQUENCY_EXCEEDED).toMatchObject({ findings: 1 });
+    expect(io.err.join('')).toMatch(/history: 2 row\(s\) ignored/);
+    expect(io.err.join('')).not.toMatch(/MZ|M1/);
+  });
+
+  it('says history.ignoredRows is 0 without a history file', async () => {
+    const file = await batchFile('no-history.csv', [CLEAN]);
+    const out = join(dir, 'out-no-history');
+    expect(
+      await runCheckCommand([file, '--out', out, '--as-of', '2026-11-28'], capture(), {
+        workerUrl: WORKER_URL,
+        now: FIXED_NOW,
+      }),
+    ).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')).history).toEqual({ ignoredRows: 0 });
+  });
+
+  it('starts a history file with --record when it is missing or empty, and the next night reads it', async () => {
+    for (const start of ['missing', 'empty'] as const) {
+      const history = join(dir, `new-history-${start}.csv`);
+      if (start === 'empty') await writeFile(history, '');
+      const io = capture();
+      const monday = await batchFile(`monday-${start}.csv`, [CLEAN]);
+      const args = ['--as-of', '2026-11-28', '--history', history, '--record'];
+      expect(
+        await runCheckCommand([monday, '--out', join(dir, `out-monday-${start}`), ...args], io, {
+          workerUrl: WORKER_URL,
+          now: FIXED_NOW,
+        }),
+      ).toBe(0);
+      expect(io.err.join('')).toMatch(/has no sessions yet/);
+      expect(io.err.join('')).toMatch(/history: 1 session\(s\) recorded in/);
+      expect((await readFile(history, 'utf8')).split('\n')[0]).toBe(
+        'member_id,date_of_service,procedure_code,provider_npi,claim_id,line_no,claim_frequency,batch_id,line',
+      );
+      // Tuesday bills the same session again on another claim: the history Monday started knows it.
+      const tuesday = await batchFile(`tuesday-${start}.csv`, [CLEAN.replace('C1,1,', 'C9,1,')]);
+      const out = join(dir, `out-tuesday-${start}`);
+      expect(
+        await runCheckCommand([tuesday, '--out', out, ...args], capture(), {
+          workerUrl: WORKER_URL,
+          now: FIXED_NOW,
+        }),
+      ).toBe(0);
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+      expect(summary.byRule.PRIOR_BATCH_DUPLICATE).toMatchObject({ findings: 1 });
+    }
+  });
+
+  it('checks a batch whose file name is as long as a file name may be', async () => {
+    const file = await batchFile(`${'n'.repeat(251)}.csv`, [CLEAN]);
+    const io = capture();
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(
+        await runCheckCommand([file, '--as-of', '2026-11-28'], io, { workerUrl: WORKER_URL, now: FIXED_NOW }),
+      ).toBe(0);
+    } finally {
+      process.chdir(previous);
+    }
+    const [folder] = (await readdir(join(dir, 'reports'))).filter((name) => name.startsWith('nnn'));
+    expect(folder).toMatch(/^n{89}-[0-9a-f]{10}$/);
+    const summary = JSON.parse(await readFile(join(dir, 'reports', folder!, 'summary.json'), 'utf8'));
+    expect(summary.source.name).toBe(`${'n'.repeat(251)}.csv`);
+  });
+
   it('prints help even when another argument is wrong', async () => {
     const io = capture();
     expect(await main(['check', 'x.csv', '--bogus', '--help'], io)).toBe(0);
@@ -269,6 +362,10 @@ describe('scrub62323 check', () => {
     expect(batchNameOf('/x/nightly.csv.gz')).toBe('nightly');
     expect(batchNameOf('../../etc/pass wd.csv')).toBe('pass_wd');
     expect(batchNameOf('...csv')).toBe('batch');
+    // A name too long for a report folder's temporary sibling keeps its start and a hash of the whole.
+    const long = (end: string) => batchNameOf(`/x/${'n'.repeat(300)}${end}.csv`);
+    expect(long('a')).toMatch(/^n{89}-[0-9a-f]{10}$/);
+    expect(long('a')).not.toBe(long('b'));
   });
 
   describe('removes its spill folder on every error path', () => {

@@ -115,7 +115,7 @@ describe('scrub62323 history', () => {
     const imported = await history(['import', input], cwd);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toBe(
-      `history: 3 session(s) imported into the history in ${join(cwd, STATE_FOLDER)} (1 row(s) skipped: missing or invalid values; 1 row(s) of other procedure codes left out)\n`,
+      `history: 3 session(s) imported into the history in ${join(cwd, STATE_FOLDER)} (1 row(s) ignored: missing or invalid values, or no CSV; 1 row(s) of other procedure codes left out)\n`,
     );
     const exported = await history(['export'], cwd);
     expect(exported.code).toBe(0);
@@ -323,7 +323,7 @@ describe.skipIf(!hasMoto)('scrub62323 history --endpoint (moto_server)', () => {
     const at = ['--endpoint', moto.endpoint];
     const imported = await history(['import', input, ...at, '--fresh-history'], folder);
     expect(imported.stderr).toBe(
-      `history: 3 session(s) imported into the history table scrub62323-history at ${moto.endpoint} (1 row(s) skipped: missing or invalid values; 1 row(s) of other procedure codes left out)\n`,
+      `history: 3 session(s) imported into the history table scrub62323-history at ${moto.endpoint} (1 row(s) ignored: missing or invalid values, or no CSV; 1 row(s) of other procedure codes left out)\n`,
     );
     const exported = await history(['export', ...at], folder);
     expect(rowsOf(exported.stdout)).toHaveLength(3);

@@ -50,6 +50,7 @@ const INCOMPLETE_SUMMARY = {
   byRule: {},
   dollarsAtRisk: 1234.5,
   unknownColumns: [],
+  history: { ignoredRows: 0 },
   generatedAt: '2026-11-20T06:00:00.000Z',
 };
 const INCOMPLETE_FILES: Record<string, Uint8Array> = {

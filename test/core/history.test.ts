@@ -66,6 +66,37 @@ describe('parseHistoryCsv', () => {
     expect(daysOf(history.sessions).get('M1')).toEqual([epochDay('2026-01-06')]);
   });
 
+  it('loses no row to a stray quote: the broken line is counted and the rows after it are read', () => {
+    const history = parseHistoryCsv(
+      [
+        'member_id,date_of_service,procedure_code',
+        'MZ,2026-01-10,"62323',
+        'MY,2026-01-10,62323',
+        'MX,2026-01-11,"64483"',
+        'MW,"2026-01-12,62323',
+        'MV,2026-01-13,62323',
+      ].join('\n'),
+    );
+    expect(history.skippedRows).toBe(2);
+    expect([...daysOf(history.sessions).keys()]).toEqual(['MY', 'MX', 'MV']);
+  });
+
+  it('reads a quoted field spanning lines, and a ragged row, and counts a record that is no CSV', () => {
+    const history = parseHistoryCsv(
+      [
+        'member_id,date_of_service,procedure_code,notes',
+        'M1,2026-01-05,62323,"two',
+        'lines"',
+        'M2,2026-01-06,62323',
+        'M3,2026-01-07,62323,x,y',
+        'M4,2026-01-08,62323,"a"b',
+        'M5,2026-01-09,62323',
+      ].join('\n'),
+    );
+    expect([...daysOf(history.sessions).keys()]).toEqual(['M1', 'M2', 'M3', 'M5']);
+    expect(history.skippedRows).toBe(1);
+  });
+
   it('reads provider_npi, claim_id and batch_id when present (PRIOR_BATCH_DUPLICATE needs them)', () => {
     const history = parseHistoryCsv(
       'member_id,date_of_service,procedure_code,provider_npi,claim_id,batch_id\nM1,2026-01-06,62323, 1234567893 ,C-9,b-1\n',

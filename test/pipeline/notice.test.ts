@@ -45,6 +45,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     byRule: {},
     dollarsAtRisk: 4310,
     unknownColumns: [],
+    history: { ignoredRows: 0 },
     generatedAt: '2026-11-28T03:12:09Z',
     ...overrides,
   };

@@ -156,9 +156,12 @@ describe('shard result', () => {
 
   it("round-trips its counts and runs, and refuses another shard's or a cut file", () => {
     const runs = [[Buffer.from('ab'), Buffer.from('c')], [Buffer.from('defg')]];
-    const bytes = encodeShard({ ...head, claims: 4, members: 3, runs: [[2, 1], [4]] }, runs);
+    const bytes = encodeShard(
+      { ...head, claims: 4, members: 3, historyIgnoredRows: 2, runs: [[2, 1], [4]] },
+      runs,
+    );
     const back = decodeShard(bytes, 'k', head);
-    expect(back.header).toMatchObject({ claims: 4, members: 3 });
+    expect(back.header).toMatchObject({ claims: 4, members: 3, historyIgnoredRows: 2 });
     expect(back.runs.map((run) => run.map((record) => Buffer.from(record).toString()))).toEqual([
       ['ab', 'c'],
       ['defg'],

@@ -1,6 +1,7 @@
 /** `scrub62323 check`: scrub a local batch in-process and write the report folder. */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import {
   writeReportFolder,
 } from '../../adapters/report-folder.js';
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
-import type { HistorySource, SessionSink } from '../../core/engine/accumulator.js';
+import { type HistorySource, NO_HISTORY, type SessionSink } from '../../core/engine/accumulator.js';
 import { isScrubError } from '../../core/errors.js';
 import type { SessionRecordInput } from '../../core/history-port.js';
 import { parseLimit } from '../../core/intake/reader.js';
@@ -93,12 +94,24 @@ export interface CheckDeps {
 
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
 
-/** Batch name from a file name: `nightly.csv.gz` → `nightly`. */
-export const batchNameOf = (file: string): string =>
-  basename(file)
-    .replace(/\.csv(\.gz)?$|\.gz$/i, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^\.+/, '') || 'batch';
+/** The longest batch name: its folder's temporary sibling (`.<name>.tmp-<pid>-<random>`) must fit a file name. */
+const NAME_MAX = 100;
+const NAME_HASH_CHARS = 10;
+
+/**
+ * Batch name from a file name: `nightly.csv.gz` → `nightly`. A longer name keeps its start and ends
+ * in a hash of the whole file name, so two long names that differ only at the end stay two batches.
+ */
+export function batchNameOf(file: string): string {
+  const name =
+    basename(file)
+      .replace(/\.csv(\.gz)?$|\.gz$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '') || 'batch';
+  if (name.length <= NAME_MAX) return name;
+  const hash = createHash('sha256').update(basename(file)).digest('hex').slice(0, NAME_HASH_CHARS);
+  return `${name.slice(0, NAME_MAX - NAME_HASH_CHARS - 1)}-${hash}`;
+}
 
 export interface ReportWritten {
   readonly summary: Summary;
@@ -128,7 +141,8 @@ export async function runCheckCommand(
   const packs = await readPackChoice(options.rules, options.rulesDefault);
   const books = booksOfChoice(packs);
   const name = batchNameOf(options.file);
-  const history = options.history === undefined ? undefined : await loadHistory(options.history, name, io);
+  const history =
+    options.history === undefined ? undefined : await loadHistory(options.history, name, io, options.record);
   const folder = resolve(options.out ?? join('reports', name));
   const recordTo = options.record ? options.history : undefined;
   const run = { ...options, size, workers, name, folder, history, recordTo, packs, books };
@@ -243,17 +257,37 @@ function workerCount(size: number, given: string | undefined): number {
   return workers;
 }
 
-async function loadHistory(file: string, batchId: string, io: CommandIo): Promise<HistorySource> {
+async function loadHistory(
+  file: string,
+  batchId: string,
+  io: CommandIo,
+  recording: boolean,
+): Promise<HistorySource> {
   try {
+    // --record starts a history: a file that is missing or empty is one with no sessions yet.
+    if (recording && (await isMissingOrEmpty(file))) {
+      io.stderr(`history: ${file} has no sessions yet; this batch's sessions will start it\n`);
+      return NO_HISTORY;
+    }
     const loaded = await loadHistoryFile(file, batchId);
     if (loaded.skippedRows > 0)
-      io.stderr(`history: ${loaded.skippedRows} row(s) skipped (missing or invalid values)\n`);
+      io.stderr(`history: ${loaded.skippedRows} row(s) ignored (missing or invalid values, or no CSV)\n`);
     return loaded.source;
   } catch (error) {
     // Our own errors say what is wrong in a sentence; a file-system error is put in words.
     const reason = isScrubError(error) ? error.message : describeFsError(error);
     throw new UsageError(`cannot use --history ${file}: ${reason}`);
   }
+}
+
+async function isMissingOrEmpty(file: string): Promise<boolean> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info === undefined) return true;
+  if (!info.isFile() || info.size > 1024) return false;
+  return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').trim() === '';
 }
 
 interface CheckRun {

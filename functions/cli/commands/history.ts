@@ -175,7 +175,7 @@ async function runImport(plan: Plan, io: CommandIo, deps: HistoryCommandDeps): P
 function notesOf(result: ImportResult): string {
   const notes = [
     ...(result.skippedRows > 0
-      ? [`${formatCount(result.skippedRows)} row(s) skipped: missing or invalid values`]
+      ? [`${formatCount(result.skippedRows)} row(s) ignored: missing or invalid values, or no CSV`]
       : []),
     ...(result.otherCodes > 0
       ? [`${formatCount(result.otherCodes)} row(s) of other procedure codes left out`]

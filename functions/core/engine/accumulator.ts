@@ -32,6 +32,8 @@ import { breathe } from './time-slice.js';
 /** Looks up earlier batches' sessions for the members that need them. */
 export interface HistorySource {
   priorSessions(members: readonly string[]): Promise<SessionHistory>;
+  /** Rows of history files read so far that were left out as unreadable (summary.json `history.ignoredRows`). */
+  ignoredRows?(): number;
 }
 
 export const NO_HISTORY: HistorySource = { priorSessions: async () => new Map() };

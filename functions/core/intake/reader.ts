@@ -11,7 +11,7 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { formatCount } from '../report/format.js';
-import { UTF8_BOM } from './chars.js';
+import { CR, UTF8_BOM } from './chars.js';
 import { ChunkBuilder, DEFAULT_CHUNK_RECORDS, type RawChunk } from './chunk.js';
 import { type ColumnLayout, describeHeaderProblem, mapHeader } from './columns.js';
 import { type SourceEncoding, Utf8Text } from './encoding.js';
@@ -339,8 +339,10 @@ function parseHeader(bytes: Buffer): { names: string[] } | { rejection: BatchRej
     if (rows.length !== 1 || names === undefined) throw new Error('not one record');
     return { names };
   } catch {
-    return {
-      rejection: { code: 'BAD_HEADER', message: 'The header line is not valid CSV (check its quotes).' },
-    };
+    // Records end at LF: a file of CR-only line ends is one long header line with CRs inside.
+    const message = bytes.includes(CR)
+      ? 'The lines of the file end in a carriage return only (old Mac line ends); save it with LF or CRLF line ends.'
+      : 'The header line is not valid CSV (check its quotes).';
+    return { rejection: { code: 'BAD_HEADER', message } };
   }
 }

@@ -62,6 +62,8 @@ export interface Summary {
   readonly byRule: Partial<Record<RuleId, RuleSummary>>;
   readonly dollarsAtRisk: number;
   readonly unknownColumns: readonly string[];
+  /** Rows of the history files read for this batch that were ignored (a value missing or invalid, or no CSV). */
+  readonly history: { readonly ignoredRows: number };
   readonly generatedAt: string;
 }
 
@@ -76,6 +78,8 @@ export interface SummaryContext {
   readonly packs: readonly PackIdentity[];
   /** The pack of lines no pack's payers claim (index into `packs`). */
   readonly defaultPack: number;
+  /** Rows of history files ignored while the batch was judged (0 when none was read). */
+  readonly historyIgnoredRows?: number;
 }
 
 export const timestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
@@ -126,6 +130,7 @@ export function buildSummary(batch: ReportBatch, context: SummaryContext): Summa
     byRule,
     dollarsAtRisk: dollars(tally.errorCents),
     unknownColumns: context.unknownColumns,
+    history: { ignoredRows: context.historyIgnoredRows ?? 0 },
     generatedAt: timestamp(context.generatedAt),
   };
 }
@@ -175,6 +180,7 @@ export function rejectedSummary(context: SummaryContext, error: BatchError): Sum
     byRule: {},
     dollarsAtRisk: 0,
     unknownColumns: context.unknownColumns,
+    history: { ignoredRows: context.historyIgnoredRows ?? 0 },
     generatedAt: timestamp(context.generatedAt),
   };
 }

@@ -380,6 +380,14 @@ describe('whole-batch rejections', () => {
     expectRejectedBatch(await scrub(`claim_id,"line_no\n${records([{}])[0]}\n`), 'BAD_HEADER');
   });
 
+  it('says so when the lines end in a carriage return only (old Mac line ends)', async () => {
+    const run = await scrub(batch([{}, {}]).replaceAll('\n', '\r'));
+    expectRejectedBatch(run, 'BAD_HEADER');
+    expect(run.summary.error?.message).toMatch(/carriage return only.*LF or CRLF/);
+    const quoted = await scrub('claim_id,line"_no\n');
+    expect(quoted.summary.error?.message).toMatch(/check its quotes/);
+  });
+
   it('reads a header that is not UTF-8 (a Latin-1 export) as Windows-1252', async () => {
     const latin1 = Buffer.from(batch([{ payer: 'Caf\u00e9' }]).replace('payer', 'pay\u00e9r'), 'latin1');
     const run = await scrub(latin1);

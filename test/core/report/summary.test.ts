@@ -17,6 +17,7 @@ const KEYS = [
   'byRule',
   'dollarsAtRisk',
   'unknownColumns',
+  'history',
   'generatedAt',
 ];
 

@@ -176,6 +176,8 @@ describe('member history in the local pipeline', () => {
         `${FREQUENT_MEMBER},2026-05-11,64483`,
         `${FREQUENT_MEMBER},2026-07-13,62323`,
         ',2026-07-13,62323',
+        `${FREQUENT_MEMBER},"2026-08-03,62323`,
+        `${FREQUENT_MEMBER},2026-09-14,64484`,
       ].join('\n'),
     );
     const notices: string[] = [];
@@ -185,11 +187,16 @@ describe('member history in the local pipeline', () => {
       onNotice: (text) => notices.push(text),
     });
     expect(flaggedBy(imported.files['findings.csv'], 'FREQUENCY_EXCEEDED')).toEqual([2]);
-    expect(notices).toEqual(['history: 1 row(s) of prior.csv skipped (missing or invalid values)']);
-    expect(await storedItems(stateDir)).toHaveLength(4 + 2);
+    expect(notices).toEqual([
+      'history: 2 row(s) of prior.csv ignored (missing or invalid values, or no CSV)',
+    ]);
+    expect(await storedItems(stateDir)).toHaveLength(5 + 2);
+    // The table holds only what the import accepted: this batch read no bad row.
+    expect(imported.summary.history).toEqual({ ignoredRows: 0 });
 
     const withoutTable = await run(batches[2]!, stateDir, { history: [prior], historyStore: false });
     expect(flaggedBy(withoutTable.files['findings.csv'], 'FREQUENCY_EXCEEDED')).toEqual([2]);
+    expect(withoutTable.summary.history).toEqual({ ignoredRows: 2 });
   });
 
   it('refuses, in one sentence, a state folder another run is using', async () => {
