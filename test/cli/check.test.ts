@@ -148,6 +148,9 @@ describe('scrub62323 check', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     expect(summary.history).toEqual({ ignoredRows: 2 });
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain(
+      '2 rows of the member history could not be read and did not count towards the history rules.',
+    );
     expect(summary.byRule.FREQUENCY_EXCEEDED).toMatchObject({ findings: 1 });
     expect(io.err.join('')).toMatch(/history: 2 row\(s\) ignored/);
     expect(io.err.join('')).not.toMatch(/MZ|M1/);

@@ -254,7 +254,12 @@ function header(summary: Summary): string {
 function footer(summary: Summary): string {
   const unknown =
     summary.unknownColumns.length > 0 ? `Columns ignored: ${summary.unknownColumns.join(', ')}. ` : '';
-  return `<footer class="wrap foot"><p>${escapeHtml(`${unknown}Source ${summary.source.name}, ${formatCount(summary.source.bytes)} bytes, SHA-256 ${summary.source.sha256}. findings.csv and findings.xlsx hold every finding; summary.json the figures above.`)}</p></footer>`;
+  const { ignoredRows } = summary.history;
+  const history =
+    ignoredRows > 0
+      ? `${formatCounted(ignoredRows, 'row')} of the member history could not be read and did not count towards the history rules. `
+      : '';
+  return `<footer class="wrap foot"><p>${escapeHtml(`${unknown}${history}Source ${summary.source.name}, ${formatCount(summary.source.bytes)} bytes, SHA-256 ${summary.source.sha256}. findings.csv and findings.xlsx hold every finding; summary.json the figures above.`)}</p></footer>`;
 }
 
 /** How much of a batch a page holds (worklist-data.ts has the defaults). */

@@ -551,6 +551,7 @@ function summaryRows(summary: Summary): [string, Cell][] {
     ['Source sha256', source.sha256],
     ['Source encoding', source.encoding],
     ['Unknown columns', summary.unknownColumns.join(' ')],
+    ['History rows ignored', count(summary.history.ignoredRows)],
     [
       'Generated at (UTC)',
       { value: UNIX_EPOCH_SERIAL + Date.parse(summary.generatedAt) / MS_PER_DAY, style: Style.Timestamp },
