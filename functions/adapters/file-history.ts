@@ -15,12 +15,15 @@ import {
   type SessionRecordInput,
 } from '../core/history-port.js';
 
+/** History files hold member ids: readable by their owner only, whatever the umask. */
+const PRIVATE_FILE = 0o600;
+
 /** Sessions of `excludeBatchId` (the batch being checked, recorded by an earlier run) never count twice. */
 export async function loadHistoryFile(
   path: string,
   excludeBatchId?: string,
 ): Promise<{ source: HistorySource; skippedRows: number }> {
-  const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'));
+  const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'), basename(path));
   const source = { ...inMemoryHistory(sessions, excludeBatchId), ignoredRows: () => skippedRows };
   return { source, skippedRows };
 }
@@ -47,7 +50,8 @@ export async function appendHistoryFile(
   const text = (await readIfPresent(path)).replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     const lines = [historyHeader(), ...sessions.map((record) => historyRowOf(record))];
-    await appendFile(path, lines.map((line) => `${line}\n`).join(''));
+    // A file this creates holds member ids: its owner's only (the mode applies only when it is created).
+    await appendFile(path, lines.map((line) => `${line}\n`).join(''), { mode: PRIVATE_FILE });
     return { appended: sessions.length };
   }
   const { columns, rows, at } = readHistoryTable(text);
@@ -66,9 +70,6 @@ export async function appendHistoryFile(
   );
   return { appended: fresh.length };
 }
-
-/** History files hold member ids: readable by their owner only, whatever the umask. */
-const PRIVATE_FILE = 0o600;
 
 /**
  * Writes sessions as a history file with the full header (what `--record` writes and `history import`

@@ -8,6 +8,7 @@ import { memberKeyOf } from './engine/claim-line.js';
 import type { SessionHistory } from './engine/cross-rules.js';
 import { PROCEDURE_CODE_SHAPE, parseDate } from './engine/values.js';
 import { readHistoryTable } from './history-csv.js';
+import { importBatchIdOf } from './history-import.js';
 import { SETS } from './rules/code-sets.js';
 import type { PriorSession } from './rules/history.js';
 
@@ -18,7 +19,12 @@ export interface ParsedHistory {
   readonly skippedRows: number;
 }
 
-export function parseHistoryCsv(text: string): ParsedHistory {
+/**
+ * With `fileName`, a row without batch_id is filed under the batch `history import` gives it
+ * (importBatchIdOf), so `check --history FILE` names it as the pipeline does after the import.
+ */
+export function parseHistoryCsv(text: string, fileName?: string): ParsedHistory {
+  const fallbackBatch = fileName === undefined ? '' : importBatchIdOf(fileName);
   const { rows, at, malformedRows } = readHistoryTable(text);
   const sessions = new Map<string, PriorSession[]>();
   let skippedRows = malformedRows;
@@ -36,7 +42,7 @@ export function parseHistoryCsv(text: string): ParsedHistory {
       code,
       npi: at(row, 'provider_npi'),
       claimId: at(row, 'claim_id'),
-      batchId: at(row, 'batch_id'),
+      batchId: at(row, 'batch_id') || fallbackBatch,
     };
     const known = sessions.get(memberKey);
     if (known) known.push(session);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -198,6 +198,55 @@ describe('scrub62323 check', () => {
       const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
       expect(summary.byRule.PRIOR_BATCH_DUPLICATE).toMatchObject({ findings: 1 });
     }
+  });
+
+  it('keeps a history across nights of the same file name: each night is a batch of its own', async () => {
+    const history = join(dir, 'nightly-history.csv');
+    const nights = ['2026-01-05', '2026-03-05', '2026-05-05', '2026-07-05', '2026-10-01'];
+    let last: Record<string, unknown> = {};
+    for (const night of nights) {
+      const folder = join(dir, `night-${night}`);
+      await mkdir(folder, { recursive: true });
+      const file = join(folder, 'nightly.csv');
+      await writeFile(
+        file,
+        `${HEADER}\n${CLEAN.replace('C1,1,M1,2026-03-02,', `C${night},1,M1,${night},`)}\n`,
+      );
+      const io = capture();
+      const args = ['--as-of', '2026-11-28', '--history', history, '--record'];
+      const out = join(folder, 'report');
+      expect(
+        await runCheckCommand([file, '--out', out, ...args], io, { workerUrl: WORKER_URL, now: FIXED_NOW }),
+      ).toBe(0);
+      expect(io.err.join('')).toMatch(/history: 1 session\(s\) recorded/);
+      last = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+      // The same file checked again is the same batch: it neither counts itself nor is recorded twice.
+      const again = capture();
+      expect(
+        await runCheckCommand([file, '--out', out, ...args], again, {
+          workerUrl: WORKER_URL,
+          now: FIXED_NOW,
+        }),
+      ).toBe(0);
+      expect(again.err.join('')).toMatch(/history: 0 session\(s\) recorded/);
+      expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')).byRule).toEqual(
+        (last as { byRule: unknown }).byRule,
+      );
+    }
+    // Five sessions in 365 days: the fifth night is flagged.
+    expect((last as { byRule: Record<string, unknown> }).byRule.FREQUENCY_EXCEEDED).toMatchObject({
+      findings: 1,
+    });
+    expect((await stat(history)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses the batch file itself as its history', async () => {
+    const file = await batchFile('self-history.csv', [CLEAN]);
+    const before = await readFile(file, 'utf8');
+    const io = capture();
+    expect(await main(['check', file, '--history', file, '--record'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/is the batch file itself/);
+    expect(await readFile(file, 'utf8')).toBe(before);
   });
 
   it('checks a batch whose file name is as long as a file name may be', async () => {

@@ -141,11 +141,14 @@ export async function runCheckCommand(
   const packs = await readPackChoice(options.rules, options.rulesDefault);
   const books = booksOfChoice(packs);
   const name = batchNameOf(options.file);
+  const historyBatchId = options.history === undefined ? name : await historyBatchIdOf(options, name);
   const history =
-    options.history === undefined ? undefined : await loadHistory(options.history, name, io, options.record);
+    options.history === undefined
+      ? undefined
+      : await loadHistory(options.history, historyBatchId, io, options.record);
   const folder = resolve(options.out ?? join('reports', name));
   const recordTo = options.record ? options.history : undefined;
-  const run = { ...options, size, workers, name, folder, history, recordTo, packs, books };
+  const run = { ...options, size, workers, name, historyBatchId, folder, history, recordTo, packs, books };
   // The same names and sizes the pipeline refuses (it also has an upload size limit; check streams any size).
   const refusal = uploadRefusalOf(basename(options.file), size);
   const summary = refusal
@@ -257,6 +260,25 @@ function workerCount(size: number, given: string | undefined): number {
   return workers;
 }
 
+/**
+ * The batch's id in a history file: its name and a hash of its bytes. A file of the same name with
+ * other claims (tomorrow's nightly.csv) is another batch whose sessions count and get recorded; the
+ * same file checked again is the same batch, so it neither counts itself nor is recorded twice.
+ */
+async function historyBatchIdOf(options: CheckOptions, name: string): Promise<string> {
+  const { file } = options;
+  if (options.history !== undefined && (await sameFile(file, options.history))) {
+    throw new UsageError(`--history ${options.history} is the batch file itself; give the history file`);
+  }
+  const { sha256 } = await measureUpload(createReadStream(file, { highWaterMark: 1 << 20 }));
+  return `${name}-${sha256.slice(0, NAME_HASH_CHARS)}`;
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([stat(a), stat(b).catch(() => undefined)]);
+  return second !== undefined && first.dev === second.dev && first.ino === second.ino;
+}
+
 async function loadHistory(
   file: string,
   batchId: string,
@@ -298,6 +320,8 @@ interface CheckRun {
   readonly name: string;
   readonly folder: string;
   readonly history: HistorySource | undefined;
+  /** The batch's id in the history: its name and a hash of its bytes (see historyBatchIdOf). */
+  readonly historyBatchId: string;
   /** The history file this batch's sessions are appended to (--record). */
   readonly recordTo: string | undefined;
   readonly limits: CheckOptions['limits'];
@@ -312,7 +336,7 @@ async function scrubToFolder(run: CheckRun, io: CommandIo, deps: CheckDeps): Pro
   const sessions: SessionSink | undefined =
     run.recordTo === undefined
       ? undefined
-      : { batchId: run.name, add: (records) => void recorded.push(...records) };
+      : { batchId: run.historyBatchId, add: (records) => void recorded.push(...records) };
   const progress = io.interactive && size >= PARALLEL_FROM_BYTES ? progressPrinter(io) : undefined;
   const spills = size >= PARALLEL_FROM_BYTES;
   let spill: FileSpill | undefined;
