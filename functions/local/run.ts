@@ -62,7 +62,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       );
     }
     for (const path of options.history ?? []) await addHistory(pipeline, path, options);
-    for (const path of options.packs ?? []) await pipeline.uploadPack(path);
+    const packs = options.packs ?? [];
+    for (const [index, name] of packKeyNames(packs).entries()) await pipeline.uploadPack(packs[index]!, name);
     const packFolder = options.defaultPack === undefined ? '' : `${options.defaultPack}/`;
     const upload = await pipeline.uploadFile(options.file, {
       key: `${PREFIX.incoming}${packFolder}${basename(options.file)}`,
@@ -98,6 +99,21 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   } finally {
     await pipeline.stop();
   }
+}
+
+/**
+ * The names packs are stored under in packs/: their file names, and where two files share one
+ * (a/p.json and b/p.json) the later ones numbered (p-2.json), so no pack overwrites another.
+ */
+export function packKeyNames(paths: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return paths.map((path) => {
+    const name = basename(path);
+    let key = name;
+    for (let n = 2; taken.has(key); n += 1) key = name.replace(/(\.json)?$/i, `-${n}$1`);
+    taken.add(key);
+    return key;
+  });
 }
 
 /** Imported sessions expire counted from the batch's as-of date, as the batch's own sessions do. */

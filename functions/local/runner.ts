@@ -269,19 +269,14 @@ export class LocalPipeline {
     return this.uploadWorkFile(PREFIX.history, path);
   }
 
-  /** Stores a rule pack where split reads the packs of every batch. */
-  uploadPack(path: string): Promise<void> {
-    return this.uploadWorkFile(PREFIX.packs, path);
+  /** Stores a rule pack where split reads the packs of every batch (as `name`, by default its file's). */
+  uploadPack(path: string, name = basename(path)): Promise<void> {
+    return this.uploadWorkFile(PREFIX.packs, path, name);
   }
 
-  /** A local file under `prefix` of the work bucket, by its own name. */
-  private async uploadWorkFile(prefix: string, path: string): Promise<void> {
-    await uploadBytes(
-      this.admin.s3,
-      this.resources.buckets.work,
-      `${prefix}${basename(path)}`,
-      await readFile(path),
-    );
+  /** A local file under `prefix` of the work bucket, by its own name unless given one. */
+  private async uploadWorkFile(prefix: string, path: string, name = basename(path)): Promise<void> {
+    await uploadBytes(this.admin.s3, this.resources.buckets.work, `${prefix}${name}`, await readFile(path));
   }
 
   /** Uploads a batch under incoming/ (by default with the file's own name). */

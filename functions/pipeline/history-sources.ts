@@ -44,7 +44,10 @@ export function workBucketHistory(
         if (!bytes) continue; // deleted since the listing
         let parsed: ReturnType<typeof parseHistoryCsv>;
         try {
-          parsed = parseHistoryCsv(Buffer.from(bytes).toString('utf8'), file.key.slice(file.key.lastIndexOf('/') + 1));
+          parsed = parseHistoryCsv(
+            Buffer.from(bytes).toString('utf8'),
+            file.key.slice(file.key.lastIndexOf('/') + 1),
+          );
         } catch {
           throw new PipelineError(
             'BAD_HISTORY',

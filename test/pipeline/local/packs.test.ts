@@ -4,14 +4,14 @@
  * pack; a pack that does not validate (or a folder that names none) rejects the batch as
  * BAD_RULE_PACK. The report is the one `check --rules …` writes for the same inputs.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ObjectStore } from '../../../functions/adapters/s3.js';
 import { runCheckCommand } from '../../../functions/cli/commands/check.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
-import { runPipeline } from '../../../functions/local/run.js';
+import { packKeyNames, runPipeline } from '../../../functions/local/run.js';
 import { decodeManifest } from '../../../functions/pipeline/work-files.js';
 import { AS_OF, SAMPLE, SAMPLE_HISTORY, syntheticBatch } from '../helpers.js';
 import { pipelineStarter } from './pipelines.js';
@@ -103,6 +103,36 @@ describe('rule packs in the pipeline', () => {
     expect(manifest.rulePacks.packs).toEqual([
       { origin: 'packs/medicare.json', text: await readFile('samples/packs/medicare.json', 'utf8') },
     ]);
+  });
+
+  it('loads two packs whose files share a name (a/p.json, b/p.json): neither overwrites the other', async () => {
+    const paths = [join(dir, 'a', 'p.json'), join(dir, 'b', 'p.json')];
+    for (const [index, path] of paths.entries()) {
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, await readFile(PACKS[index]!, 'utf8'));
+    }
+    expect(packKeyNames([...paths, join(dir, 'c', 'p.json'), 'x/q'])).toEqual([
+      'p.json',
+      'p-2.json',
+      'p-3.json',
+      'q',
+    ]);
+    const run = await runPipeline({
+      file: SAMPLE,
+      asOf: AS_OF,
+      packs: paths,
+      logLevel: 'SILENT',
+      timeoutMs: 60_000,
+    });
+    expect(run.summary.rulePacks.map((pack) => pack.name).sort()).toEqual([
+      '62323/v2',
+      'commercial-um',
+      'medicare',
+    ]);
+    const check = await checkReport(paths.flatMap((pack) => ['--rules', pack]));
+    // packs/ is read in key order (p-2.json first): the same packs, listed in another order.
+    const byName = (packs: Summary['rulePacks']) => [...packs].sort((a, b) => a.name.localeCompare(b.name));
+    expect(byName(run.summary.rulePacks)).toEqual(byName(check.summary.rulePacks));
   });
 
   it('rejects the batch as BAD_RULE_PACK, every problem named, when a pack does not validate', async () => {
