@@ -100,13 +100,13 @@ export interface RecordVisitor {
 /**
  * Splits a chunk's records into fields and hands them to `visitor` in order. Well-formed records
  * take the fast splitter; any record it declines is parsed again on its own by csv-parse, which
- * either accepts it or says what is wrong with it. A chunk that is not valid UTF-8 is checked
- * record by record, so only the records with bad bytes are rejected.
+ * either accepts it or says what is wrong with it. A chunk that is not valid UTF-8, or holds a NUL,
+ * is checked record by record, so only the records with bad bytes are rejected.
  */
 export function visitChunk(chunk: RawChunk, width: number, visitor: RecordVisitor): void {
   const bytes = Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength);
   const { startLines, endLines } = chunk;
-  if (!isUtf8(bytes)) {
+  if (!isUtf8(bytes) || bytes.includes(0)) {
     visitOneByOne(chunk, bytes, width, visitor);
     return;
   }
@@ -142,13 +142,19 @@ function visitOneByOne(chunk: RawChunk, text: Buffer, width: number, visitor: Re
     start = end + 1;
     const line = chunk.startLines[index]!;
     const endLine = chunk.endLines[index]!;
-    if (isUtf8(bytes)) visitParsed(bytes.toString('utf8'), line, endLine, width, visitor);
+    const reason = !isUtf8(bytes)
+      ? 'record is not valid UTF-8 text'
+      : bytes.includes(0)
+        ? 'record holds a NUL byte (binary data, not text)'
+        : undefined;
+    if (reason === undefined) visitParsed(bytes.toString('utf8'), line, endLine, width, visitor);
+    // The raw text shows each bad byte as U+FFFD: rejected.csv stays text.
     else
       visitor.reject({
         line,
         endLine,
-        reason: 'record is not valid UTF-8 text',
-        raw: preview(bytes.toString('utf8')),
+        reason,
+        raw: preview(bytes.toString('utf8').replaceAll('\0', '\uFFFD')),
       });
   }
 }

@@ -79,6 +79,8 @@ export function parseLimit(value: string, kind: 'records' | 'ratio'): number | s
 export type ChunkHandler = (chunk: RawChunk, layout: ColumnLayout) => void | Promise<void>;
 
 const SNIFF_BYTES = 8192;
+/** NULs in the first SNIFF_BYTES that make an upload binary rather than text with a damaged record. */
+const BINARY_NULS = 4;
 
 export async function readBatch(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -224,8 +226,9 @@ class BatchSink implements FrameSink {
   readonly pending: RawChunk[] = [];
   /** Records after the header, rejected ones included. */
   private records = 0;
-  /** Bytes of decoded text looked at for NUL bytes. */
+  /** Bytes of decoded text looked at for NUL bytes, and the NULs found in them. */
   private sniffed = 0;
+  private nuls = 0;
   private readonly builder: ChunkBuilder;
 
   constructor(
@@ -243,12 +246,17 @@ class BatchSink implements FrameSink {
     return this.builder.chunksEmitted;
   }
 
-  /** Rejects the batch as NOT_TEXT when its first bytes hold a NUL. */
+  /**
+   * Rejects the batch as NOT_TEXT when its first bytes hold several NULs: binary formats (zip, xlsx,
+   * images) have many in their first bytes, a text export none. A lone NUL is a damaged record, and
+   * that record alone is rejected (chunk.ts), wherever it stands in the file.
+   */
   sniff(piece: Buffer): void {
     if (this.sniffed >= SNIFF_BYTES) return;
     const window = piece.subarray(0, SNIFF_BYTES - this.sniffed);
     this.sniffed += window.length;
-    if (window.includes(0)) this.rejection ??= notText();
+    for (let at = window.indexOf(0); at !== -1; at = window.indexOf(0, at + 1)) this.nuls += 1;
+    if (this.nuls >= BINARY_NULS) this.rejection ??= notText();
   }
 
   frame(buffer: Buffer, start: number, end: number, startLine: number, endLine: number): void {
@@ -332,7 +340,7 @@ const notText = (): BatchRejection => ({
 });
 
 function parseHeader(bytes: Buffer): { names: string[] } | { rejection: BatchRejection } {
-  if (!isUtf8(bytes)) return { rejection: notText() };
+  if (!isUtf8(bytes) || bytes.includes(0)) return { rejection: notText() };
   try {
     const rows = parse(bytes.toString('utf8'), { relax_column_count: true }) as string[][];
     const names = rows[0];

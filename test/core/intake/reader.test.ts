@@ -362,6 +362,21 @@ describe('whole-batch rejections', () => {
     expect(run.result.files['findings.csv']).toBe((await scrub(text)).result.files['findings.csv']);
   });
 
+  it('rejects a record holding a NUL byte on its own, near the start of the file or far into it', async () => {
+    for (const lines of [3, 2_000]) {
+      const rows = records(Array.from({ length: lines }, (_, index) => ({ claim_id: `C${index}` })));
+      const damaged = lines - 2; // 0-based: the record on physical line `lines`
+      rows[damaged] = rows[damaged]!.replace(`C${damaged},`, `C${damaged}\u0000,`);
+      const run = await scrub(`${headerOf()}\n${rows.join('\n')}\n`, { pieceBytes: 1000 });
+      expect(run.summary.status).toBe('complete');
+      expect(run.summary.counts).toMatchObject({ lines, checked: lines - 1, rejected: 1 });
+      const rejected = run.result.files['rejected.csv'];
+      expect(rejected).toContain(`${lines},${lines},"record holds a NUL byte (binary data, not text)",`);
+      expect(rejected).not.toContain('\u0000');
+      expect(run.result.files['findings.csv']).not.toContain('\u0000');
+    }
+  });
+
   it('still rejects binary as NOT_TEXT', async () => {
     const binary = Buffer.concat([Buffer.from([0x00, 0x01, 0xff, 0x00]), Buffer.alloc(300, 0)]);
     expectRejectedBatch(await scrub(binary), 'NOT_TEXT');
