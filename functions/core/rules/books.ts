@@ -7,7 +7,7 @@
  */
 import { parseDate } from '../engine/values.js';
 import {
-  DIAGNOSIS_LISTS,
+  normalListCode,
   PACK_LIST_NAMES,
   PACK_LISTS,
   type PackListName,
@@ -82,11 +82,6 @@ export interface Book {
 /** A book id fits in the bits the packed cross-line fact gives it (cross-facts.ts). */
 export const MAX_BOOKS = 1 << 13;
 
-const normalCode = (list: PackListName, code: string): string => {
-  const upper = code.trim().toUpperCase();
-  return DIAGNOSIS_LISTS.has(list) ? upper.replaceAll('.', '') : upper;
-};
-
 const dayOf = (date: string | undefined): number | undefined =>
   date === undefined ? undefined : parseDate(date);
 
@@ -116,7 +111,7 @@ function listOn(
   const applying = (entries: readonly PackListEntry[] | undefined) =>
     (entries ?? [])
       .filter((entry) => entryApplies(entry, day))
-      .map((entry) => normalCode(name, entryCode(entry)));
+      .map((entry) => normalListCode(name, entryCode(entry)));
   if (isWholeList(value)) return new Set(applying(value));
   const codes = new Set(base);
   for (const code of applying(value.add)) codes.add(code);

@@ -586,3 +586,9 @@ export const DIAGNOSIS_LISTS: ReadonlySet<PackListName> = new Set([
   'axialDiagnoses',
   'exemptDiagnoses',
 ]);
+
+/** A list entry's code as the rules compare it: trimmed, upper-case, diagnoses without the dot. */
+export const normalListCode = (list: PackListName, code: string): string => {
+  const upper = code.trim().toUpperCase();
+  return DIAGNOSIS_LISTS.has(list) ? upper.replaceAll('.', '') : upper;
+};

@@ -7,8 +7,9 @@
  * `source` (the payer's own source for that rule, which findings then show instead of the catalog's).
  */
 import { z } from 'zod';
-import { parseDate } from '../../engine/values.js';
+import { DIAGNOSIS_SHAPE, POS_SHAPE, PROCEDURE_CODE_SHAPE, parseDate } from '../../engine/values.js';
 import {
+  normalListCode,
   type OptionRuleId,
   PACK_LIST_NAMES,
   PACK_LISTS,
@@ -178,6 +179,41 @@ function listDescription(name: PackListName): string {
   return `${LIST_MEANINGS[name]}. Built in: ${PACK_LISTS[name].join(' ')}.`;
 }
 
+/** The form a list's codes must have once normalised (trimmed, upper-case; diagnoses without the dot). */
+const LIST_CODE_FORMS: Record<PackListName, { readonly shape: RegExp; readonly words: string }> = {
+  coveredDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
+  axialDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
+  exemptDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
+  imagingCodes: { shape: PROCEDURE_CODE_SHAPE, words: 'must be a CPT/HCPCS code (such as 77003)' },
+  allowedPlacesOfService: { shape: POS_SHAPE, words: 'must be a two-digit place of service (such as 11)' },
+};
+
+/**
+ * A code no line can carry (a typo, `M543O`) would make a list silently replace or remove nothing:
+ * every entry of every list must have its list's form.
+ */
+function checkListCodes(lists: Partial<Record<PackListName, ListValue>>, context: z.RefinementCtx): void {
+  for (const name of PACK_LIST_NAMES) {
+    const value = lists[name];
+    if (value === undefined) continue;
+    const parts: [readonly (string | number)[], readonly ListEntry[] | undefined][] = Array.isArray(value)
+      ? [[[], value]]
+      : [
+          [['add'], value.add],
+          [['remove'], value.remove],
+        ];
+    for (const [prefix, entries] of parts) {
+      for (const [index, entry] of (entries ?? []).entries()) {
+        const code = typeof entry === 'string' ? entry : entry.code;
+        // A blank code is already named as such.
+        if (code.trim() === '' || LIST_CODE_FORMS[name].shape.test(normalListCode(name, code))) continue;
+        const path = [name, ...prefix, index, ...(typeof entry === 'string' ? [] : ['code'])];
+        context.addIssue({ code: 'custom', message: LIST_CODE_FORMS[name].words, path });
+      }
+    }
+  }
+}
+
 function listShape(): Record<PackListName, z.ZodOptional<typeof LIST_VALUE>> {
   const shape = Object.fromEntries(
     PACK_LIST_NAMES.map((name) => [name, LIST_VALUE.optional().describe(listDescription(name))]),
@@ -214,6 +250,7 @@ export const RULE_PACK_SCHEMA = z
     rules: RULES_SCHEMA,
     lists: z
       .strictObject(listShape())
+      .superRefine(checkListCodes)
       .optional()
       .describe('Code lists: an array replaces the built-in list, {add, remove} edits it.'),
   })

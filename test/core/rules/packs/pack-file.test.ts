@@ -244,6 +244,26 @@ describe('refused, each problem named by path', () => {
     ],
     ['an empty code', withList('imagingCodes', ['77003', '']), 'lists.imagingCodes[1]: must not be empty'],
     [
+      'a diagnosis no line can carry (a letter O for a zero)',
+      withList('coveredDiagnoses', { remove: ['M54.16', 'M543O!'] }),
+      'lists.coveredDiagnoses.remove[1]: must be an ICD-10-CM code (such as M54.16)',
+    ],
+    [
+      'a dated entry with a bad code',
+      withList('exemptDiagnoses', { add: [{ code: '<script>', effectiveFrom: '2026-01-01' }] }),
+      'lists.exemptDiagnoses.add[0].code: must be an ICD-10-CM code (such as M54.16)',
+    ],
+    [
+      'an imaging code of four digits',
+      withList('imagingCodes', ['7700']),
+      'lists.imagingCodes[0]: must be a CPT/HCPCS code (such as 77003)',
+    ],
+    [
+      'a place of service of one digit',
+      withList('allowedPlacesOfService', ['11', '1']),
+      'lists.allowedPlacesOfService[1]: must be a two-digit place of service (such as 11)',
+    ],
+    [
       'a code as a number',
       withList('allowedPlacesOfService', [11]),
       'lists.allowedPlacesOfService[0]: must be text or an object, got 11',
