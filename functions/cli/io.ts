@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ScrubError } from '../core/errors.js';
 import { asOfDayOf } from '../core/scrub.js';
 
@@ -27,4 +28,19 @@ export function requireAsOf(asOf: string): string {
     throw new UsageError(`--as-of "${asOf}" is not a real date in YYYY-MM-DD`);
   }
   return asOf;
+}
+
+/**
+ * node:util parseArgs, and an option that takes one value given twice is refused: parseArgs keeps
+ * the last, so `--rules-default a --rules-default b` would judge by b without a word.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T) {
+  const parsed = parseArgs<T & { tokens: true }>({ ...config, tokens: true });
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || config.options?.[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice; give it once`);
+    seen.add(token.name);
+  }
+  return parsed;
 }

@@ -267,6 +267,23 @@ describe('scrub62323 check', () => {
     expect(summary.source.name).toBe(`${'n'.repeat(251)}.csv`);
   });
 
+  it('refuses an option of one value given twice, in every command (the last would win without a word)', async () => {
+    for (const args of [
+      ['check', 'x.csv', '--rules-default', 'a', '--rules-default', 'b'],
+      ['check', 'x.csv', '--out', 'a', '--out=b'],
+      ['pipeline', 'x.csv', '--as-of', '2026-11-28', '--as-of', '2026-11-29'],
+      ['history', 'export', '--out', 'a', '--out', 'b'],
+      ['rules', '--as-of', '2026-11-28', '--as-of', '2026-11-29'],
+      ['reports', 'list', '--status', 'complete', '--status', 'rejected'],
+    ]) {
+      const io = capture();
+      expect(await main(args, io), args.join(' ')).toBe(2);
+      expect(io.err.join(''), args.join(' ')).toMatch(
+        /^scrub62323: --[a-z-]+ is given twice; give it once\n$/,
+      );
+    }
+  });
+
   it('prints help even when another argument is wrong', async () => {
     const io = capture();
     expect(await main(['check', 'x.csv', '--bogus', '--help'], io)).toBe(0);

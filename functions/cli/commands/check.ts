@@ -4,7 +4,6 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { appendHistoryFile, loadHistoryFile } from '../../adapters/file-history.js';
 import {
   checkReportFolder,
@@ -24,7 +23,7 @@ import type { BatchError, Summary } from '../../core/report/summary.js';
 import type { RuleBooks } from '../../core/rules/books.js';
 import type { PackChoice } from '../../core/rules/packs/load.js';
 import { type ChunkChecker, refusedReport, scrubBatch } from '../../core/scrub.js';
-import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
+import { type CommandIo, EXIT, parseCommandArgs, requireAsOf, UsageError } from '../io.js';
 import { booksOfChoice, readPackChoice } from '../packs.js';
 import { guardStop } from '../stop-guard.js';
 import { summaryText } from '../summary-text.js';
@@ -175,7 +174,7 @@ interface CheckOptions {
 function parseCheckArgs(args: readonly string[], deps: CheckDeps): CheckOptions | 'help' {
   // Help wins over everything else on the line, even an unknown option.
   if (args.includes('--help') || args.includes('-h')) return 'help';
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: [...args],
     allowPositionals: true,
     options: {

@@ -6,7 +6,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { quietSdkNodeWarning } from '../../adapters/aws-config.js';
 import { writeHistoryFile } from '../../adapters/file-history.js';
 import { describeFsError } from '../../adapters/report-folder.js';
@@ -31,7 +30,7 @@ import {
   checkRegion,
   commandFailure,
 } from '../aws-options.js';
-import { type CommandIo, EXIT, UsageError } from '../io.js';
+import { type CommandIo, EXIT, parseCommandArgs, UsageError } from '../io.js';
 import { todayUtc } from './check.js';
 
 export const HISTORY_HELP = `Usage: scrub62323 history import <file.csv> [options]
@@ -76,7 +75,7 @@ export interface HistoryCommandDeps {
 type Values = ReturnType<typeof parse>['values'];
 
 function parse(args: readonly string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args: [...args],
     allowPositionals: true,
     options: {

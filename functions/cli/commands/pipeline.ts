@@ -6,14 +6,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeFsError } from '../../adapters/report-folder.js';
 import { isScrubError } from '../../core/errors.js';
 import { readHistoryTable } from '../../core/history-csv.js';
 import { stateFolderOf } from '../../local/state-folder.js';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
 import { emailView } from '../../pipeline/notice.js';
-import { EXIT, requireAsOf, UsageError } from '../io.js';
+import { EXIT, parseCommandArgs, requireAsOf, UsageError } from '../io.js';
 import { summaryText } from '../summary-text.js';
 
 export const PIPELINE_HELP = `Usage: scrub62323 pipeline <batch.csv> [options]
@@ -175,7 +174,7 @@ const noticeText = (email: string): string =>
   `\n--- the "report ready" notice, as email subscribers get it ---\n${email}---\n`;
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args,
     allowPositionals: true,
     options: {

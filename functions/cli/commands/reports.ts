@@ -5,7 +5,6 @@
  * stack-outputs.ts, the tables cli/reports-text.ts, the folder adapters/report-folder.ts.
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
@@ -29,7 +28,7 @@ import {
   checkRegion,
   commandFailure,
 } from '../aws-options.js';
-import { type CommandIo, EXIT, UsageError } from '../io.js';
+import { type CommandIo, EXIT, parseCommandArgs, UsageError } from '../io.js';
 import { openWithDefaultApp } from '../open-file.js';
 import {
   type BatchRow,
@@ -117,7 +116,7 @@ export class ReportsError extends ScrubError {
 }
 
 function parse(args: readonly string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args: [...args],
     allowPositionals: true,
     options: {

@@ -1,5 +1,4 @@
 /** `scrub62323 rules` and `scrub62323 explain`: the active rule catalog, and one rule in full. */
-import { parseArgs } from 'node:util';
 import { parseDate } from '../../core/engine/values.js';
 import type { Book, RuleBooks } from '../../core/rules/books.js';
 import {
@@ -13,7 +12,7 @@ import {
   sourceOf,
 } from '../../core/rules/catalog.js';
 import { explainRule } from '../../core/rules/describe.js';
-import { type CommandIo, EXIT, requireAsOf, UsageError } from '../io.js';
+import { type CommandIo, EXIT, parseCommandArgs, requireAsOf, UsageError } from '../io.js';
 import { booksOfChoice, readPackChoice } from '../packs.js';
 
 export const RULES_HELP = `Usage: scrub62323 rules [--rules FILE ...] [--as-of YYYY-MM-DD]
@@ -41,7 +40,7 @@ export async function runRulesCommand(args: readonly string[], io: CommandIo): P
     io.stdout(RULES_HELP);
     return EXIT.processed;
   }
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: [...args],
     allowPositionals: true,
     options: { rules: { type: 'string', multiple: true }, 'as-of': { type: 'string' } },

@@ -72,6 +72,12 @@ describe('which pack judges a line', () => {
     expect(rowOf(result, 'PRIOR_AUTH_MISSING', lineOf(0)).rule_pack).toBe('62323/v2');
   });
 
+  it('a payer whose accents are encoded otherwise (NFD, as macOS writes them) matches the pack', async () => {
+    const nfc = pack('caisse', ['Caisse G\u00e9n\u00e9rale'], { PRIOR_AUTH_MISSING: { severity: 'error' } });
+    const result = await run([probe('caisse ge\u0301ne\u0301rale')], { packs: [nfc] });
+    expect(rowOf(result, 'PRIOR_AUTH_MISSING', lineOf(0)).rule_pack).toBe('caisse');
+  });
+
   it('a batch without a payer column is judged by the default pack', async () => {
     const result = await scrubV2(batch([probe(ACME)], { omit: ['payer'] }), { packs: [acme] });
     expect(rowOf(result, 'PRIOR_AUTH_MISSING', lineOf(0)).rule_pack).toBe('62323/v2');

@@ -11,10 +11,11 @@ export const MAX_PACKS = 64;
 
 /**
  * How payers compare (packs.md): trimmed and case-insensitive, so " acme health" is "Acme Health";
- * the spaces inside a name are part of it.
+ * the spaces inside a name are part of it. Accents compare as written whichever way they were
+ * encoded (NFC): "Générale" typed on a Mac (e + combining accent) is the "Générale" of a pack.
  */
 export function payerKey(payer: string): string {
-  return payer.trim().toLowerCase();
+  return payer.trim().normalize('NFC').toLowerCase();
 }
 
 /** Throws RulePackError naming every problem of the set; returns when the set is sound. */
