@@ -6,8 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { HistorySource } from '../core/engine/accumulator.js';
+import { ScrubError } from '../core/errors.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
-import { historyHeader, historyRowOf, readHistoryTable } from '../core/history-csv.js';
+import {
+  historyCellsOf,
+  historyHeader,
+  historyRowOf,
+  historyTextOf,
+  readHistoryTable,
+} from '../core/history-csv.js';
 import {
   distinctRecords,
   parseSessionRecords,
@@ -23,31 +30,40 @@ export async function loadHistoryFile(
   path: string,
   excludeBatchId?: string,
 ): Promise<{ source: HistorySource; skippedRows: number }> {
-  const { sessions, skippedRows } = parseHistoryCsv(await readFile(path, 'utf8'), basename(path));
+  const { text } = historyTextOf(await readFile(path));
+  const { sessions, skippedRows } = parseHistoryCsv(text, basename(path));
   const source = { ...inMemoryHistory(sessions, excludeBatchId), ignoredRows: () => skippedRows };
   return { source, skippedRows };
 }
 
-async function readIfPresent(path: string): Promise<string> {
+async function readIfPresent(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
     throw error;
   }
 }
 
 /**
  * Appends sessions to a history file, creating it with the full header when it is missing or empty.
- * Rows go under the file's own columns. When the file has batch_id and line, a record already there
- * (same batch and line) is not written again, so recording a batch twice changes nothing.
+ * Rows go under the file's own columns. A record already there is not written again, so recording a
+ * batch twice changes nothing: the same batch and line where the file has batch_id and line, else
+ * the same row. Rows are UTF-8: a file in another encoding is refused rather than mixed.
  */
 export async function appendHistoryFile(
   path: string,
   records: readonly SessionRecordInput[],
 ): Promise<{ appended: number }> {
   const sessions = distinctRecords(parseSessionRecords(records));
-  const text = (await readIfPresent(path)).replace(/^\uFEFF/, '');
+  const { text: read, encoding } = historyTextOf(await readIfPresent(path));
+  const text = read.replace(/^\uFEFF/, '');
+  if (text.trim() !== '' && encoding !== 'utf-8') {
+    throw new ScrubError(
+      'BAD_HISTORY',
+      `the history file is ${encoding} text and --record appends UTF-8 rows; save it as UTF-8 CSV first`,
+    );
+  }
   if (text.trim() === '') {
     const lines = [historyHeader(), ...sessions.map((record) => historyRowOf(record))];
     // A file this creates holds member ids: its owner's only (the mode applies only when it is created).
@@ -55,11 +71,19 @@ export async function appendHistoryFile(
     return { appended: sessions.length };
   }
   const { columns, rows, at } = readHistoryTable(text);
-  const present = new Set<string>();
-  if (columns.includes('batch_id') && columns.includes('line')) {
-    for (const row of rows) present.add(`${at(row, 'batch_id')}#${at(row, 'line')}`);
-  }
-  const fresh = sessions.filter((record) => !present.has(`${record.batchId}#${record.line}`));
+  const named = columns.includes('batch_id') && columns.includes('line');
+  // Without batch and line, a record is there when its row is: its cells under the file's columns.
+  const rowKey = (cells: readonly string[]): string => cells.map((cell) => cell.trim()).join('\u0000');
+  const present = new Set<string>(
+    rows.map((row) =>
+      named
+        ? `${at(row, 'batch_id')}#${at(row, 'line')}`
+        : rowKey(columns.map((_, index) => row[index] ?? '')),
+    ),
+  );
+  const keyOf = (record: SessionRecord): string =>
+    named ? `${record.batchId}#${record.line}` : rowKey(historyCellsOf(record, columns));
+  const fresh = sessions.filter((record) => !present.has(keyOf(record)));
   if (fresh.length === 0) return { appended: 0 };
   // The reader takes the first line's ending for every record: a CRLF file must stay CRLF.
   const eol = text.slice(0, text.indexOf('\n') + 1).endsWith('\r\n') ? '\r\n' : '\n';

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { ScrubError } from './errors.js';
 import type { SessionRecord } from './history-port.js';
 import { normalizeHeaderName, SCALAR_ALIASES } from './intake/columns.js';
+import { detectEncoding, type SourceEncoding, toUtf8 } from './intake/encoding.js';
 import { splitRecord } from './intake/fields.js';
 import { RecordFramer } from './intake/framer.js';
 import { quoteCsv } from './report/csv.js';
@@ -55,6 +56,18 @@ export function historyColumnsOf(header: readonly string[]): (HistoryColumn | un
 
 export const hasRequiredColumns = (columns: readonly (HistoryColumn | undefined)[]): boolean =>
   REQUIRED.every((field) => columns.includes(field));
+
+/**
+ * A history file's text, in the encodings a batch may have (UTF-8, UTF-16 with a byte-order mark,
+ * Windows-1252): what a spreadsheet saves a history export as is read like a batch it saves.
+ */
+export function historyTextOf(bytes: Uint8Array): { text: string; encoding: SourceEncoding } {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const encoding = detectEncoding(buffer, true);
+  if (encoding === 'utf-8') return { text: buffer.toString('utf8'), encoding };
+  const decoder = toUtf8(encoding);
+  return { text: Buffer.concat([decoder.push(buffer), decoder.end()]).toString('utf8'), encoding };
+}
 
 /** A history file's data rows, and each row's value of a field (trimmed; '' where the file has no such column). */
 export interface HistoryTable {
@@ -152,8 +165,14 @@ const CELLS: Record<HistoryColumn, (record: SessionRecord) => string> = {
 /** Rows come without their line end: an appended row must end as the file's own lines do. */
 export const historyHeader = (): string => HISTORY_COLUMNS.join(',');
 
-/** A record as a row under `columns`; a column that is no history field stays empty. */
+/** A record's cells under `columns`; a column that is no history field stays empty. */
+export const historyCellsOf = (
+  record: SessionRecord,
+  columns: readonly (HistoryColumn | undefined)[] = HISTORY_COLUMNS,
+): string[] => columns.map((column) => (column === undefined ? '' : CELLS[column](record)));
+
+/** A record as a row under `columns`. */
 export const historyRowOf = (
   record: SessionRecord,
   columns: readonly (HistoryColumn | undefined)[] = HISTORY_COLUMNS,
-): string => columns.map((column) => (column === undefined ? '' : quoteCsv(CELLS[column](record)))).join(',');
+): string => historyCellsOf(record, columns).map(quoteCsv).join(',');

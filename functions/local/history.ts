@@ -21,6 +21,7 @@ import { awsClientSettings } from '../adapters/aws-config.js';
 import { awsErrorCode, awsFailureSentence } from '../adapters/aws-failure.js';
 import { createHistoryTableInput, dynamoHistoryStore } from '../adapters/dynamo-history.js';
 import { isScrubError, ScrubError } from '../core/errors.js';
+import { historyTextOf } from '../core/history-csv.js';
 import { historyRecordsOf, type ImportedHistory } from '../core/history-import.js';
 import { distinctRecords, type HistoryArchive, parseSessionRecords } from '../core/history-port.js';
 import { sleep } from '../pipeline/sleep.js';
@@ -243,7 +244,7 @@ export interface ImportResult {
 
 /** Reads a history CSV; one without the required columns is refused (BAD_HISTORY), an unreadable one as fs says. */
 export async function readHistoryImport(path: string): Promise<ImportedHistory> {
-  return historyRecordsOf(await readFile(path, 'utf8'), path);
+  return historyRecordsOf(historyTextOf(await readFile(path)).text, path);
 }
 
 /** Records the sessions of a history file read by readHistoryImport, dated `recordedOn` for their expiry. */

@@ -2,6 +2,7 @@
 import type { HistorySource } from '../core/engine/accumulator.js';
 import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
+import { historyTextOf } from '../core/history-csv.js';
 import type { PriorSession } from '../core/rules/history.js';
 import { PipelineError, type PipelineLogger } from './log.js';
 import type { ObjectStore } from './ports.js';
@@ -44,10 +45,7 @@ export function workBucketHistory(
         if (!bytes) continue; // deleted since the listing
         let parsed: ReturnType<typeof parseHistoryCsv>;
         try {
-          parsed = parseHistoryCsv(
-            Buffer.from(bytes).toString('utf8'),
-            file.key.slice(file.key.lastIndexOf('/') + 1),
-          );
+          parsed = parseHistoryCsv(historyTextOf(bytes).text, file.key.slice(file.key.lastIndexOf('/') + 1));
         } catch {
           throw new PipelineError(
             'BAD_HISTORY',

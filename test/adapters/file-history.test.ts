@@ -6,7 +6,11 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendHistoryFile, writeHistoryFile } from '../../functions/adapters/file-history.js';
+import {
+  appendHistoryFile,
+  loadHistoryFile,
+  writeHistoryFile,
+} from '../../functions/adapters/file-history.js';
 import { parseHistoryCsv } from '../../functions/core/history.js';
 import { historyColumnsOf, historyHeader } from '../../functions/core/history-csv.js';
 import { parseSessionRecords, type SessionRecord } from '../../functions/core/history-port.js';
@@ -44,6 +48,34 @@ describe('appendHistoryFile', () => {
     expect(await appendHistoryFile(path, records)).toEqual({ appended: 0 });
     expect(await readFile(path, 'utf8')).toBe(once);
     expect(once.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('appends nothing twice to a file without batch_id and line: the same row is the same record', async () => {
+    const path = fresh();
+    await writeFile(path, 'DOS,Member ID,CPT\n2026-01-05,X1,62323\n');
+    const records = [session({ memberKey: 'X1' }), session({ memberKey: 'X2' })];
+    expect(await appendHistoryFile(path, records)).toEqual({ appended: 2 });
+    const once = await readFile(path, 'utf8');
+    expect(await appendHistoryFile(path, records)).toEqual({ appended: 0 });
+    expect(await readFile(path, 'utf8')).toBe(once);
+    expect(once).toBe('DOS,Member ID,CPT\n2026-01-05,X1,62323\n2026-03-01,X1,62323\n2026-03-01,X2,62323\n');
+  });
+
+  it('creates a missing file readable by its owner only, and refuses to append UTF-8 to a UTF-16 file', async () => {
+    const path = fresh();
+    await appendHistoryFile(path, [session({})]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const utf16 = fresh();
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('member_id,date_of_service,procedure_code\r\nX1,2026-01-05,62323\r\n', 'utf16le'),
+    ]);
+    await writeFile(utf16, bytes);
+    await expect(appendHistoryFile(utf16, [session({})])).rejects.toThrow(/utf-16le text.*save it as UTF-8/);
+    expect(await readFile(utf16)).toEqual(bytes);
+    const loaded = await loadHistoryFile(utf16);
+    expect(loaded.skippedRows).toBe(0);
+    expect([...(await loaded.source.priorSessions(['X1'])).keys()]).toEqual(['X1']);
   });
 
   it("writes under an existing file's own columns, after its last line even without a newline", async () => {

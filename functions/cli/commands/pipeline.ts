@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeFsError } from '../../adapters/report-folder.js';
 import { isScrubError } from '../../core/errors.js';
-import { readHistoryTable } from '../../core/history-csv.js';
+import { historyTextOf, readHistoryTable } from '../../core/history-csv.js';
 import { stateFolderOf } from '../../local/state-folder.js';
 import { MAX_CHUNK_LINES } from '../../pipeline/config.js';
 import { emailView } from '../../pipeline/notice.js';
@@ -83,7 +83,7 @@ function chunkLinesOf(given: string | undefined): number | undefined {
 async function requireHistoryFile(path: string): Promise<void> {
   await requireFile(path, 'history file');
   try {
-    readHistoryTable(await readFile(path, 'utf8'));
+    readHistoryTable(historyTextOf(await readFile(path)).text);
   } catch (error) {
     const reason = isScrubError(error) ? error.message : describeFsError(error);
     throw new UsageError(`cannot use --history ${path}: ${reason}`);
