@@ -8,7 +8,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS_HELP, runReportsCommand } from '../../functions/cli/commands/reports.js';
 import { main } from '../../functions/cli/main.js';
@@ -245,6 +245,20 @@ describe.skipIf(!hasMoto)('scrub62323 reports on moto_server', () => {
         .slice(1)
         .map((row) => row[0]),
     ).toEqual([INCOMPLETE_ID]);
+  });
+
+  it('lists a folder whose summary names another batch under its folder, the id get takes', async () => {
+    const copied = '2026-11-20-copied-batch-00000000bb';
+    await put(REPORTS, `reports/${copied}/summary.json`, INCOMPLETE_FILES['summary.json']!);
+    try {
+      const { code, stdout, stderr } = await reports(['list', '--json']);
+      expect(code).toBe(0);
+      const ids = (JSON.parse(stdout) as { batchId: string }[]).map((row) => row.batchId);
+      expect(ids).toContain(copied);
+      expect(stderr).toContain(`the summary.json of ${copied} names another batch (${INCOMPLETE_ID})`);
+    } finally {
+      await s3.send(new DeleteObjectCommand({ Bucket: REPORTS, Key: `reports/${copied}/summary.json` }));
+    }
   });
 
   it('shows billing each upload (every version) with the batch split gave it, or waiting', async () => {

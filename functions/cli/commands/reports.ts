@@ -336,7 +336,15 @@ async function requireSummary(located: Located, batchId: string): Promise<ReadSu
 async function rowOrWarning(located: Located, batchId: string, io: CommandIo): Promise<BatchRow | undefined> {
   try {
     const found = await readSummary(located, batchId);
-    return found ? batchRowOf(found.summary) : undefined;
+    if (!found) return undefined;
+    // A folder copied under another name: listed by its folder, the id get, url and open take.
+    if (found.summary.batchId !== batchId) {
+      io.stderr(
+        `scrub62323: warning: the summary.json of ${batchId} names another batch (${found.summary.batchId}); listed under ${batchId}\n`,
+      );
+      return { ...batchRowOf(found.summary), batchId };
+    }
+    return batchRowOf(found.summary);
   } catch (error) {
     if (!(error instanceof UnreadableSummaryError)) throw error;
     io.stderr(`scrub62323: warning: ${error.message}; left out\n`);
