@@ -58,6 +58,7 @@ export const ColumnLayoutSchema = z.object({
   modifierListColumns: columnList,
   diagnosisColumns: columnList,
   diagnosisListColumns: columnList,
+  alternates: z.partialRecord(z.enum(SCALAR_FIELDS), columnList).optional(),
   unknownColumns: z.array(z.string()),
 }) satisfies z.ZodType<ColumnLayout>;
 

@@ -1,5 +1,5 @@
 /** A checked record, normalised: codes trimmed and upper-case, dates as day numbers, charge in cents. */
-import type { ColumnLayout } from '../intake/columns.js';
+import { type ColumnLayout, SCALAR_FIELDS } from '../intake/columns.js';
 import { CORRECTING_FREQUENCIES } from '../rules/catalog.js';
 import {
   formatCents,
@@ -96,8 +96,31 @@ const upper = (value: string): string => (mayLower(value, false) ? value.toUpper
 export const memberKeyOf = (memberId: string): string =>
   mayLower(memberId, true) ? memberId.toUpperCase() : memberId;
 
-export function toClaimLine(fields: readonly string[], layout: ColumnLayout, line: number): ClaimLine {
-  const { scalar } = layout;
+/**
+ * The record's fields with each empty cell of a field named twice filled from its later columns
+ * (the first filled one): `npi` empty and `rendering_npi` filled is a line with a rendering NPI.
+ */
+function withAlternates(
+  fields: readonly string[],
+  scalar: ColumnLayout['scalar'],
+  alternates: NonNullable<ColumnLayout['alternates']>,
+): readonly string[] {
+  const filled = [...fields];
+  for (const field of SCALAR_FIELDS) {
+    const columns = alternates[field];
+    if (columns === undefined) continue;
+    const primary = scalar[field];
+    if (trimmed(filled, primary) !== '') continue;
+    const found = columns.find((column) => trimmed(fields, column) !== '');
+    if (found !== undefined) filled[primary] = fields[found]!;
+  }
+  return filled;
+}
+
+export function toClaimLine(record: readonly string[], layout: ColumnLayout, line: number): ClaimLine {
+  const { scalar, alternates } = layout;
+  // Most batches name each field once: their records are read as they are.
+  const fields = alternates === undefined ? record : withAlternates(record, scalar, alternates);
   const dobText = trimmed(fields, scalar.patient_dob);
   const dosText = trimmed(fields, scalar.date_of_service);
   const dosToText = trimmed(fields, scalar.date_of_service_to);

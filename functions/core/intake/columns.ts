@@ -97,7 +97,12 @@ export interface ColumnLayout {
   readonly modifierListColumns: readonly number[];
   readonly diagnosisColumns: readonly number[];
   readonly diagnosisListColumns: readonly number[];
-  /** Header names that matched nothing (or repeated a field already mapped), as written. */
+  /**
+   * Later columns named for a scalar field already mapped (`npi` then `rendering_npi`), in order:
+   * they give the value where the first column is empty. Absent when no field is named twice.
+   */
+  readonly alternates?: Readonly<Partial<Record<ScalarField, readonly number[]>>>;
+  /** Header names that matched nothing, as written. */
   readonly unknownColumns: readonly string[];
 }
 
@@ -145,13 +150,14 @@ export function mapHeader(written: readonly string[]): HeaderResult {
   const modifierListColumns: number[] = [];
   const diagnosisListColumns: number[] = [];
   const unknownColumns: string[] = [];
+  const alternates: Partial<Record<ScalarField, number[]>> = {};
 
   for (const [index, raw] of names.entries()) {
     const name = normalizeHeaderName(raw);
     const field = ALIAS_TO_FIELD.get(name);
     if (field !== undefined) {
       if (scalar[field] === -1) scalar[field] = index;
-      else unknownColumns.push(raw); // a second column for the same field: the first one wins
+      else (alternates[field] ??= []).push(index);
       continue;
     }
     const modifier = MODIFIER_COLUMN.exec(name);
@@ -178,6 +184,7 @@ export function mapHeader(written: readonly string[]): HeaderResult {
       modifierListColumns,
       diagnosisColumns: diagnosisColumns.sort(byNumber).map(([, index]) => index),
       diagnosisListColumns,
+      ...(Object.keys(alternates).length > 0 ? { alternates } : {}),
       unknownColumns,
     },
   };

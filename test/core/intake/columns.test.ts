@@ -80,10 +80,12 @@ describe('mapHeader', () => {
     expect(layout.diagnosisListColumns).toEqual([10]);
   });
 
-  it('lists unknown columns as written, in order, and keeps the first of two columns for one field', () => {
+  it('lists unknown columns as written, in order; a second column for one field is its alternate', () => {
     const layout = layoutOf(withRequired('Notes', 'npi', 'modifier_5', 'Rendering Provider Name'));
-    expect(layout.unknownColumns).toEqual(['Notes', 'npi', 'modifier_5', 'Rendering Provider Name']);
+    expect(layout.unknownColumns).toEqual(['Notes', 'modifier_5', 'Rendering Provider Name']);
     expect(layout.scalar.rendering_npi).toBe(REQUIRED_FIELD_NAMES.indexOf('rendering_npi'));
+    expect(layout.alternates).toEqual({ rendering_npi: [REQUIRED_FIELD_NAMES.length + 1] });
+    expect(layoutOf(withRequired('Notes')).alternates).toBeUndefined();
     expect(layout.width).toBe(REQUIRED_FIELD_NAMES.length + 4);
   });
 

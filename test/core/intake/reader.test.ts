@@ -440,6 +440,24 @@ describe('header aliases and unknown columns', () => {
     });
   });
 
+  it('takes a field named by two columns from the first filled one (npi empty, rendering_npi filled)', async () => {
+    const text = [
+      'claim_id,line_no,member_id,Member ID,date_of_service,procedure_code,dx_1,units,place_of_service,npi,rendering_npi,charge,prior_auth',
+      'D-1,1,,M1,2026-11-02,62323,M54.16,1,11,,1234567893,100,PA1',
+      'D-2,1,M2,M9,2026-11-02,62323,M54.16,1,11,1234567893,1234567893,100,PA2',
+      'D-3,1,,,2026-11-02,62323,M54.16,1,11,,,100,PA3',
+    ].join('\n');
+    const run = await scrubAccounted(`${text}\n`);
+    expect(run.summary.unknownColumns).toEqual([]);
+    const missing = rowsOf(run, 'MISSING_FIELD');
+    // Only the line with both columns empty misses its member id and rendering NPI.
+    expect(missing.map((row) => Number(row.line))).toEqual([4, 4]);
+    expect(missing.map((row) => row.message).sort()).toEqual([
+      expect.stringMatching(/member_id/),
+      expect.stringMatching(/rendering_npi/),
+    ]);
+  });
+
   it('reads one modifiers column "50|KX" and one diagnosis_codes column "M54.16; M48.062"', async () => {
     const text = [
       'claim_id,line_no,member_id,date_of_service,procedure_code,modifiers,diagnosis_codes,units,place_of_service,rendering_npi,charge,prior_auth',
