@@ -157,7 +157,7 @@ export function mapHeader(written: readonly string[]): HeaderResult {
     const field = ALIAS_TO_FIELD.get(name);
     if (field !== undefined) {
       if (scalar[field] === -1) scalar[field] = index;
-      else (alternates[field] ??= []).push(index);
+      else alternates[field] = [...(alternates[field] ?? []), index];
       continue;
     }
     const modifier = MODIFIER_COLUMN.exec(name);
