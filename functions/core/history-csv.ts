@@ -94,14 +94,23 @@ export function readHistoryTable(text: string): HistoryTable {
       'the history file needs columns member_id, date_of_service and procedure_code',
     );
   }
-  const indexes = new Map(columns.flatMap((column, index) => (column ? [[column, index] as const] : [])));
+  // A field named by two columns is read from the first filled one, as a batch's is.
+  const indexes = new Map<HistoryColumn, number[]>();
+  for (const [index, raw] of header.entries()) {
+    const name = normalizeHeaderName(raw);
+    const field = HISTORY_COLUMNS.find((column) => NAMES[column].includes(name));
+    if (field !== undefined) indexes.set(field, [...(indexes.get(field) ?? []), index]);
+  }
   return {
     columns,
     rows,
     malformedRows,
     at: (row, column) => {
-      const index = indexes.get(column);
-      return index === undefined ? '' : (row[index] ?? '').trim();
+      for (const index of indexes.get(column) ?? []) {
+        const value = (row[index] ?? '').trim();
+        if (value !== '') return value;
+      }
+      return '';
     },
   };
 }

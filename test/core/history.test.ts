@@ -52,6 +52,12 @@ describe('parseHistoryCsv', () => {
     expect(daysOf(history.sessions)).toEqual(new Map([['A1', [epochDay('2026-03-01')]]]));
   });
 
+  it('reads a field named by two columns from the next one where the first is empty', () => {
+    const history = parseHistoryCsv('member_id,mbi,dos,service_date,cpt\n,B1,,2026-04-01,62323\n');
+    expect(daysOf(history.sessions)).toEqual(new Map([['B1', [epochDay('2026-04-01')]]]));
+    expect(history.skippedRows).toBe(0);
+  });
+
   it('skips and counts rows with a missing or invalid value', () => {
     const history = parseHistoryCsv(
       [
