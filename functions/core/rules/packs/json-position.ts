@@ -22,6 +22,8 @@ interface Scan {
   expect: Expect;
   /** Open containers, innermost last: `{` or `[`. */
   readonly open: string[];
+  /** With duplicate keys looked for: the keys of each open container so far (undefined for `[`). */
+  readonly keys?: (Set<string> | undefined)[];
 }
 
 /** A reason, or undefined when the step succeeded (scan.index then points past what it read). */
@@ -34,7 +36,19 @@ const HEX4 = /[0-9A-Fa-f]{4}/y;
 
 /** The first fault of `text` as JSON, or undefined when it is JSON. */
 export function jsonFault(text: string): JsonFault | undefined {
-  const scan: Scan = { text, index: 0, expect: 'value', open: [] };
+  return scanJson({ text, index: 0, expect: 'value', open: [] });
+}
+
+/**
+ * The first property name given twice in one object. JSON.parse keeps the last without a word, so
+ * a rule set twice in a pack would silently lose its first settings.
+ */
+export function duplicateKey(text: string): JsonFault | undefined {
+  return scanJson({ text, index: 0, expect: 'value', open: [], keys: [] });
+}
+
+function scanJson(scan: Scan): JsonFault | undefined {
+  const { text } = scan;
   for (;;) {
     skipSpace(scan);
     if (scan.index >= text.length) {
@@ -69,6 +83,7 @@ function value(scan: Scan): Step {
   if (char === ']' && scan.expect === 'valueOrEnd') return close(scan);
   if (char === '{' || char === '[') {
     scan.open.push(char);
+    scan.keys?.push(char === '{' ? new Set() : undefined);
     scan.index += 1;
     scan.expect = char === '{' ? 'keyOrEnd' : 'valueOrEnd';
     return undefined;
@@ -88,7 +103,18 @@ function key(scan: Scan): Step {
   if (char === '}' && scan.expect === 'keyOrEnd') return close(scan);
   if (char !== '"') return 'expected a property name in double quotes';
   scan.expect = 'colon';
-  return string(scan);
+  const opening = scan.index;
+  const fault = string(scan);
+  const seen = scan.keys?.at(-1);
+  if (fault !== undefined || seen === undefined) return fault;
+  // A whole, well-formed string: JSON.parse gives its value (escapes read), as the pack's parse did.
+  const name = String(JSON.parse(scan.text.slice(opening, scan.index)));
+  if (seen.has(name)) {
+    scan.index = opening;
+    return 'a property name given twice in one object (only the last would count)';
+  }
+  seen.add(name);
+  return undefined;
 }
 
 function commaOrEnd(scan: Scan): Step {
@@ -106,6 +132,7 @@ function commaOrEnd(scan: Scan): Step {
 
 function close(scan: Scan): Step {
   scan.open.pop();
+  scan.keys?.pop();
   scan.index += 1;
   scan.expect = 'commaOrEnd';
   return undefined;

@@ -19,7 +19,7 @@ import {
   sourceOf,
 } from '../catalog.js';
 import { canonicalJson } from './canonical-json.js';
-import { jsonFault } from './json-position.js';
+import { duplicateKey, jsonFault } from './json-position.js';
 import { problemsOf } from './problems.js';
 import { RULE_PACK_SCHEMA, type RulePackFile } from './schema.js';
 
@@ -70,8 +70,9 @@ export function parseRulePack(text: string, origin: string): LoadedPack {
 function parseJson(text: string, origin: string): unknown {
   // Editors on Windows may start a UTF-8 file with a byte order mark; JSON.parse refuses it.
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let json: unknown;
   try {
-    return JSON.parse(body);
+    json = JSON.parse(body);
   } catch {
     // JSON.parse's own message quotes the file; ours names only the place.
     if (body.trim() === '') throw new RulePackError(origin, ['the file is empty']);
@@ -82,6 +83,10 @@ function parseJson(text: string, origin: string): unknown {
         : `not valid JSON at line ${fault.line}, column ${fault.column}: ${fault.reason}`,
     ]);
   }
+  const twice = duplicateKey(body);
+  if (twice !== undefined)
+    throw new RulePackError(origin, [`line ${twice.line}, column ${twice.column}: ${twice.reason}`]);
+  return json;
 }
 
 const sha256Of = (json: unknown): string => createHash('sha256').update(canonicalJson(json)).digest('hex');

@@ -442,6 +442,21 @@ describe('JSON that does not parse', () => {
     expect(refusal('{"member": "SECRET-4711" x}')?.message).not.toContain('SECRET');
   });
 
+  it('refuses a property given twice in one object (JSON.parse would keep the last silently)', () => {
+    const text =
+      '{\n  "name": "p", "version": "1",\n  "rules": {\n    "PRIOR_AUTH_MISSING": { "severity": "error" },\n    "PRIOR_AUTH_MISSING": { "enabled": false }\n  }\n}';
+    const problem = 'line 5, column 5: a property name given twice in one object (only the last would count)';
+    expect(refusal(text)?.problems).toEqual([problem]);
+    // The same name in two objects, or an escaped spelling of another name, is fine.
+    const fine =
+      '{"name": "p", "version": "1", "rules": {"A\\u0042": {}, "AB\\u0043": {}}, "x": {"name": 1}}';
+    expect(refusal(fine)?.problems).not.toContainEqual(expect.stringMatching(/given twice/));
+    expect(
+      refusal('{"name": "p", "version": "1", "rules": {"TIMELY_FILING": {}, "TIMELY_\\u0046ILING": {}}}')
+        ?.problems,
+    ).toEqual(['line 1, column 62: a property name given twice in one object (only the last would count)']);
+  });
+
   it('accepts a byte order mark', () => {
     expect(parseRulePack(`\uFEFF${JSON.stringify(pack())}`, ORIGIN).file.name).toBe('p');
   });
