@@ -4,6 +4,7 @@ import type { SessionHistory } from '../core/engine/cross-rules.js';
 import { inMemoryHistory, parseHistoryCsv } from '../core/history.js';
 import { historyTextOf } from '../core/history-csv.js';
 import type { PriorSession } from '../core/rules/history.js';
+import { fileNameOf } from './batch-name.js';
 import { PipelineError, type PipelineLogger } from './log.js';
 import type { ObjectStore } from './ports.js';
 import { PREFIX } from './topology.js';
@@ -45,7 +46,7 @@ export function workBucketHistory(
         if (!bytes) continue; // deleted since the listing
         let parsed: ReturnType<typeof parseHistoryCsv>;
         try {
-          parsed = parseHistoryCsv(historyTextOf(bytes).text, file.key.slice(file.key.lastIndexOf('/') + 1));
+          parsed = parseHistoryCsv(historyTextOf(bytes).text, fileNameOf(file.key));
         } catch {
           throw new PipelineError(
             'BAD_HISTORY',

@@ -14,6 +14,7 @@ import {
 import { type FileSpill, openFileSpill, SpillFolderError } from '../../adapters/spill-files.js';
 import { type HistorySource, NO_HISTORY, type SessionSink } from '../../core/engine/accumulator.js';
 import { isScrubError } from '../../core/errors.js';
+import { historyTextOf } from '../../core/history-csv.js';
 import type { SessionRecordInput } from '../../core/history-port.js';
 import { parseLimit } from '../../core/intake/reader.js';
 import { measureUpload, unpackedBytesEstimate, uploadRefusalOf } from '../../core/intake/upload-file.js';
@@ -308,7 +309,11 @@ async function isMissingOrEmpty(file: string): Promise<boolean> {
   });
   if (info === undefined) return true;
   if (!info.isFile() || info.size > 1024) return false;
-  return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').trim() === '';
+  return (
+    historyTextOf(await readFile(file))
+      .text.replace(/^\uFEFF/, '')
+      .trim() === ''
+  );
 }
 
 interface CheckRun {

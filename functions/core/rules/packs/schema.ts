@@ -179,11 +179,19 @@ function listDescription(name: PackListName): string {
   return `${LIST_MEANINGS[name]}. Built in: ${PACK_LISTS[name].join(' ')}.`;
 }
 
+interface CodeForm {
+  readonly shape: RegExp;
+  readonly words: string;
+}
+const DIAGNOSIS_FORM: CodeForm = {
+  shape: DIAGNOSIS_SHAPE,
+  words: 'must be an ICD-10-CM code (such as M54.16)',
+};
 /** The form a list's codes must have once normalised (trimmed, upper-case; diagnoses without the dot). */
-const LIST_CODE_FORMS: Record<PackListName, { readonly shape: RegExp; readonly words: string }> = {
-  coveredDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
-  axialDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
-  exemptDiagnoses: { shape: DIAGNOSIS_SHAPE, words: 'must be an ICD-10-CM code (such as M54.16)' },
+const LIST_CODE_FORMS: Readonly<Record<PackListName, CodeForm>> = {
+  coveredDiagnoses: DIAGNOSIS_FORM,
+  axialDiagnoses: DIAGNOSIS_FORM,
+  exemptDiagnoses: DIAGNOSIS_FORM,
   imagingCodes: { shape: PROCEDURE_CODE_SHAPE, words: 'must be a CPT/HCPCS code (such as 77003)' },
   allowedPlacesOfService: { shape: POS_SHAPE, words: 'must be a two-digit place of service (such as 11)' },
 };
@@ -195,6 +203,7 @@ const LIST_CODE_FORMS: Record<PackListName, { readonly shape: RegExp; readonly w
 function checkListCodes(lists: Partial<Record<PackListName, ListValue>>, context: z.RefinementCtx): void {
   for (const name of PACK_LIST_NAMES) {
     const value = lists[name];
+    const form = LIST_CODE_FORMS[name];
     if (value === undefined) continue;
     const parts: [readonly (string | number)[], readonly ListEntry[] | undefined][] = Array.isArray(value)
       ? [[[], value]]
@@ -206,9 +215,9 @@ function checkListCodes(lists: Partial<Record<PackListName, ListValue>>, context
       for (const [index, entry] of (entries ?? []).entries()) {
         const code = typeof entry === 'string' ? entry : entry.code;
         // A blank code is already named as such.
-        if (code.trim() === '' || LIST_CODE_FORMS[name].shape.test(normalListCode(name, code))) continue;
+        if (code.trim() === '' || form.shape.test(normalListCode(name, code))) continue;
         const path = [name, ...prefix, index, ...(typeof entry === 'string' ? [] : ['code'])];
-        context.addIssue({ code: 'custom', message: LIST_CODE_FORMS[name].words, path });
+        context.addIssue({ code: 'custom', message: form.words, path });
       }
     }
   }
