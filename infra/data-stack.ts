@@ -166,6 +166,8 @@ export class Scrub62323DataStack extends Stack {
         dataKeyStatement(data, ['kms:Decrypt'], [intake]),
         dataKeyStatement(data, ['kms:GenerateDataKey', 'kms:Decrypt'], [work]),
         sendStatement('SendChunks', validate.queue),
+        // A large upload's byte ranges go back on split's own queue, one message per range.
+        sendStatement('SendByteRanges', split.queue),
         serviceKeyStatement('SendChunksEncrypted', messaging, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs'),
       ]),
       validate: this.functionPolicy('validate', validate, [

@@ -108,6 +108,31 @@ function* slices(body: Uint8Array, size: number): Generator<Uint8Array> {
  * Closes a response body unread. On Node the body is the HTTP response: destroying it makes the socket
  * report "aborted" on it once more, which nobody would hear (an uncaught error), hence the listener.
  */
+const rangeHeaderOf = (range: { readonly start: number; readonly end?: number }): string =>
+  `bytes=${range.start}-${range.end === undefined ? '' : range.end - 1}`;
+
+/** The whole object's size a ranged GET names in Content-Range ("bytes 0-99/1234"). */
+function totalSizeOf(contentRange: string | undefined): number | undefined {
+  const total = /\/(\d+)$/.exec(contentRange ?? '')?.[1];
+  return total === undefined ? undefined : Number(total);
+}
+
+/** Bytes [start, end) of a stream (end undefined: to its end). */
+async function* byteSlice(
+  pieces: AsyncIterable<Uint8Array>,
+  start: number,
+  end = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Uint8Array> {
+  let at = 0;
+  for await (const piece of pieces) {
+    const from = Math.max(0, start - at);
+    const to = Math.min(piece.byteLength, end - at);
+    at += piece.byteLength;
+    if (from < to) yield piece.subarray(from, to);
+    if (at >= end) return;
+  }
+}
+
 function discardBody(body: unknown): void {
   if (body instanceof Readable) {
     body.on('error', () => undefined);
@@ -140,6 +165,7 @@ async function* regrouped(pieces: AsyncIterable<Uint8Array>, size: number): Asyn
 
 export function s3ObjectStore(client: S3Client): ObjectStore {
   const open: ObjectStore['open'] = async (bucket, key, options = {}) => {
+    const { range } = options;
     try {
       const output = await client.send(
         new GetObjectCommand({
@@ -147,16 +173,21 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
           Key: key,
           ...(options.versionId ? { VersionId: options.versionId } : {}),
           ...(options.ifMatch ? { IfMatch: quoted(options.ifMatch) } : {}),
+          ...(range ? { Range: rangeHeaderOf(range) } : {}),
         }),
       );
       const body = output.Body as unknown;
       if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
         throw new ScrubError('S3_NO_BODY', `S3 returned no readable body for ${bucket}/${key}`);
       }
+      const total = totalSizeOf(output.ContentRange);
+      const size = total ?? output.ContentLength;
+      const stream = body as AsyncIterable<Uint8Array>;
       return {
-        body: body as AsyncIterable<Uint8Array>,
+        // A store that ignores Range sends the whole object: cut it here.
+        body: range && total === undefined ? byteSlice(stream, range.start, range.end) : stream,
         metadata: output.Metadata ?? {},
-        ...(output.ContentLength !== undefined ? { size: output.ContentLength } : {}),
+        ...(size !== undefined ? { size } : {}),
         discard: () => discardBody(body),
       };
     } catch (error) {

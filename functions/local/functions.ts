@@ -25,6 +25,8 @@ export interface FunctionOptions {
   readonly concurrency?: { readonly split?: number; readonly validate?: number; readonly merge?: number };
   /** MERGE_SHARD_LINES for split (default: this process's MERGE_SHARD_LINES, else the Lambda default). */
   readonly mergeShardLines?: number;
+  /** SPLIT_RANGE_BYTES for split (default: this process's SPLIT_RANGE_BYTES, else the Lambda default). */
+  readonly splitRangeBytes?: number;
   /** Seconds before a failed message is visible again (Lambda: the visibility timeout). */
   readonly retryDelaySeconds?: number;
   readonly logLevel?: LogLevel | 'SILENT';
@@ -60,15 +62,23 @@ function environmentValues(
     WORK_BUCKET: resources.buckets.work,
     REPORTS_BUCKET: resources.buckets.reports,
     CHUNK_QUEUE_URL: resources.queues.chunk.url,
+    INTAKE_QUEUE_URL: resources.queues.intake.url,
     CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
     MERGE_QUEUE_URL: resources.queues.merge.url,
     REPORT_TOPIC_ARN: resources.reportTopicArn,
     ...(resources.historyTable !== undefined ? { HISTORY_TABLE: resources.historyTable } : {}),
     ...(options.chunkLines !== undefined ? { CHUNK_LINES: String(options.chunkLines) } : {}),
     // The batch limits are the user's settings, as for `check`: taken from this process's environment.
-    ...passThrough(['MAX_RECORDS', 'MAX_GZIP_RATIO', 'MAX_UPLOAD_BYTES', 'MERGE_SHARD_LINES']),
+    ...passThrough([
+      'MAX_RECORDS',
+      'MAX_GZIP_RATIO',
+      'MAX_UPLOAD_BYTES',
+      'MERGE_SHARD_LINES',
+      'SPLIT_RANGE_BYTES',
+    ]),
     ...(options.maxUploadBytes !== undefined ? { MAX_UPLOAD_BYTES: String(options.maxUploadBytes) } : {}),
     ...(options.mergeShardLines !== undefined ? { MERGE_SHARD_LINES: String(options.mergeShardLines) } : {}),
+    ...(options.splitRangeBytes !== undefined ? { SPLIT_RANGE_BYTES: String(options.splitRangeBytes) } : {}),
   };
 }
 

@@ -561,6 +561,11 @@ export class LocalPipeline {
     return files as ReportContents;
   }
 
+  /** One object's bytes, or undefined when there is none (tests look at work files). */
+  async readObject(bucket: string, key: string): Promise<Uint8Array | undefined> {
+    return s3ObjectStore(this.admin.s3).read(bucket, key);
+  }
+
   /** Everything under a prefix of a bucket (tests look at work files). */
   async listKeys(bucket: string, prefix: string): Promise<string[]> {
     return (await this.listObjects(bucket, prefix)).map((item) => item.key);

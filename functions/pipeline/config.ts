@@ -9,11 +9,13 @@ import { DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_RECORDS, parseLimit } from '../core
 import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../core/intake/upload-file.js';
 import {
   DEFAULT_MERGE_SHARD_LINES,
+  DEFAULT_SPLIT_RANGE_BYTES,
   ENV,
   type EnvName,
   type FunctionName,
   LOG_LEVELS,
   type LogLevel,
+  MIN_SPLIT_RANGE_BYTES,
   RUNTIME_ENV,
   type RuntimeEnvName,
 } from './topology.js';
@@ -33,6 +35,10 @@ export interface SplitConfig {
   readonly maxUploadBytes: number;
   /** Lines per merge shard: the manifest's shard count is the batch's lines over this. */
   readonly mergeShardLines: number;
+  /** Split's own queue: a large upload's byte ranges are sent there (none: every upload is split whole). */
+  readonly intakeQueueUrl?: string;
+  /** Uploads of more bytes are split by byte ranges of about this size. */
+  readonly splitRangeBytes: number;
   readonly logLevel: LogLevel;
 }
 
@@ -121,9 +127,19 @@ class Reader {
 
   url(name: EnvName): string {
     const value = this.required(name);
+    this.checkUrl(name, value);
+    return value;
+  }
+
+  optionalUrl(name: EnvName): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined) this.checkUrl(name, value);
+    return value;
+  }
+
+  private checkUrl(name: EnvName, value: string): void {
     if (value !== '' && !/^https?:\/\/\S+$/.test(value))
       this.problems.push(`${name} must be an http(s) URL (got "${value}")`);
-    return value;
   }
 
   logLevel(): LogLevel {
@@ -141,6 +157,7 @@ class Reader {
 
 export function loadSplitConfig(env: Environment): SplitConfig {
   const read = new Reader(env);
+  const intakeQueueUrl = read.optionalUrl('INTAKE_QUEUE_URL');
   return read.done('split', {
     workBucket: read.required('WORK_BUCKET'),
     chunkQueueUrl: read.url('CHUNK_QUEUE_URL'),
@@ -154,6 +171,13 @@ export function loadSplitConfig(env: Environment): SplitConfig {
       MAX_UPLOAD_BYTES_CEILING,
     ),
     mergeShardLines: read.wholeNumber('MERGE_SHARD_LINES', DEFAULT_MERGE_SHARD_LINES, 1, 100_000_000),
+    ...(intakeQueueUrl !== undefined ? { intakeQueueUrl } : {}),
+    splitRangeBytes: read.wholeNumber(
+      'SPLIT_RANGE_BYTES',
+      DEFAULT_SPLIT_RANGE_BYTES,
+      MIN_SPLIT_RANGE_BYTES,
+      MAX_UPLOAD_BYTES_CEILING,
+    ),
     logLevel: read.logLevel(),
   });
 }

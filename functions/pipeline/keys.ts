@@ -4,6 +4,10 @@
  *   rejected.json     records the framer rejected (in no chunk)
  *   dispatched        split has sent every chunk message
  *   chunks/000000     chunk payloads
+ *   split/plan.json, split/planned   an upload split by byte ranges: its ranges; that their messages are sent
+ *   split/ranges/000000.json, split/hash.json   each range's result; the upload's size and SHA-256
+ *   split/assembly.lock.<n>   who turns the ranges' results into the manifest
+ *   chunks/r000000-000000      chunk payloads a range splitter stored (range, then chunk in the range)
  *   parts/000000      chunk results (a JSON line, then typed arrays as bytes)
  *   failed/000000.json chunks given up on after the last receive
  *   merge/<state>.lock.<n>, merge/<state>.done   the merge of one final state (complete, incomplete-…)
@@ -27,6 +31,13 @@ export interface WorkKeys {
   readonly partsPrefix: string;
   readonly failedPrefix: string;
   chunk(index: number): string;
+  rangeChunk(range: number, index: number): string;
+  readonly splitPlan: string;
+  readonly splitPlanned: string;
+  readonly rangeResultsPrefix: string;
+  rangeResult(range: number): string;
+  readonly splitHash: string;
+  splitLock(generation: number): string;
   part(index: number): string;
   failed(index: number): string;
   lock(state: string, generation: number): string;
@@ -48,6 +59,13 @@ export function workKeys(batchId: string): WorkKeys {
     partsPrefix: `${root}parts/`,
     failedPrefix: `${root}failed/`,
     chunk: (index) => `${root}chunks/${pad(index)}`,
+    rangeChunk: (range, index) => `${root}chunks/r${pad(range)}-${pad(index)}`,
+    splitPlan: `${root}split/plan.json`,
+    splitPlanned: `${root}split/planned`,
+    rangeResultsPrefix: `${root}split/ranges/`,
+    rangeResult: (range) => `${root}split/ranges/${pad(range)}.json`,
+    splitHash: `${root}split/hash.json`,
+    splitLock: (generation) => `${root}split/assembly.lock.${generation}`,
     part: (index) => `${root}parts/${pad(index)}`,
     failed: (index) => `${root}failed/${pad(index)}.json`,
     lock: (state, generation) => `${root}merge/${state}.lock.${generation}`,

@@ -6,12 +6,14 @@
  */
 import { type ChunkPartial, checkChunk } from '../core/engine/check-chunk.js';
 import { cutPartial } from '../core/engine/partitioned-merge.js';
+import type { RawChunk } from '../core/intake/chunk.js';
 import { asOfDayOf } from '../core/scrub.js';
 import { workKeys } from './keys.js';
 import { PipelineError } from './log.js';
 import { booksOf } from './packs.js';
 import type { ObjectStore } from './ports.js';
 import {
+  type ChunkRange,
   claimSectionOf,
   decodeChunk,
   decodeSection,
@@ -32,15 +34,14 @@ export async function checkAndStorePart(
   index: number,
 ): Promise<ChunkPartial> {
   const keys = workKeys(manifest.batchId);
-  if (!manifest.layout || !manifest.chunks.some((chunk) => chunk.index === index)) {
+  const range = manifest.chunks.find((chunk) => chunk.index === index);
+  if (!manifest.layout || !range) {
     throw new PipelineError(
       'NOT_IN_MANIFEST',
       `chunk ${index} is not in the manifest of ${manifest.batchId}`,
     );
   }
-  const payload = await store.read(bucket, keys.chunk(index));
-  if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
-  const chunk = decodeChunk(payload, manifest.batchId, index);
+  const chunk = await readChunk(store, bucket, manifest.batchId, range);
   const options = { asOfDay: asOfDayOf(manifest.asOf), books: booksOf(manifest) };
   const partial = checkChunk(chunk, manifest.layout, options);
   const cut = cutPartial(partial, manifest.shards);
@@ -55,6 +56,27 @@ export async function checkAndStorePart(
   });
   await store.write(bucket, keys.part(index), bytes, { contentType: 'application/octet-stream' });
   return partial;
+}
+
+/**
+ * Chunk `range.index`'s payload, its records numbered by their lines in the upload: a range
+ * splitter's chunk counts lines from its range's start, and the manifest says how far on that is.
+ */
+async function readChunk(
+  store: ObjectStore,
+  bucket: string,
+  batchId: string,
+  range: ChunkRange,
+): Promise<RawChunk> {
+  const { index, stored } = range;
+  const keys = workKeys(batchId);
+  const key = stored ? keys.rangeChunk(stored.range, stored.index) : keys.chunk(index);
+  const payload = await store.read(bucket, key);
+  if (!payload) throw new PipelineError('CHUNK_MISSING', `chunk ${index} payload is missing`);
+  if (!stored) return decodeChunk(payload, batchId, index);
+  const chunk = decodeChunk(payload, batchId, stored.index, key);
+  const shift = (lines: readonly number[]) => lines.map((line) => line + stored.lineOffset);
+  return { index, text: chunk.text, startLines: shift(chunk.startLines), endLines: shift(chunk.endLines) };
 }
 
 /** Sections [first, first + count) of chunk `index`'s part, each decoded (null: an empty piece). */

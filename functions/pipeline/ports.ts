@@ -35,6 +35,11 @@ export interface OpenOptions {
   readonly versionId?: string;
   /** ETag the object must still have (quoted or not). */
   readonly ifMatch?: string;
+  /**
+   * Only bytes [start, end) (end left out: to the object's end), in one ranged GET; the opened
+   * object's `size` is still the whole object's.
+   */
+  readonly range?: { readonly start: number; readonly end?: number };
 }
 
 export interface WriteOptions {

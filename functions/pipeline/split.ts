@@ -2,46 +2,43 @@
  * Split: one upload in, chunk payloads and a manifest in the work bucket, one message per chunk on
  * the chunk queue. Idempotent per batch id: the manifest is written only after every chunk is stored
  * and the `dispatched` marker only after every message is sent, so a retry (or a duplicate event)
- * resumes from the last step that finished and never produces a second batch.
+ * resumes from the last step that finished and never produces a second batch. An upload over
+ * SPLIT_RANGE_BYTES is split by byte ranges instead, by several splits at once (split-ranges.ts).
  */
 import type { SQSRecord } from 'aws-lambda';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { type IntakeResult, readBatch } from '../core/intake/reader.js';
-import {
-  measureUpload,
-  type UploadRefusal,
-  unpackedBytesEstimate,
-  uploadRefusalOf,
-} from '../core/intake/upload-file.js';
+import { measureUpload, type UploadRefusal, uploadRefusalOf } from '../core/intake/upload-file.js';
 import type { BatchError } from '../core/report/summary.js';
-import { asOfDayOf } from '../core/scrub.js';
-import { batchIdOf, eventDateOf, fileNameOf } from './batch-id.js';
-import { MAX_CHUNK_LINES, type SplitConfig } from './config.js';
+import { batchIdOf, fileNameOf } from './batch-id.js';
 import { workKeys } from './keys.js';
-import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
+import { errorFacts, PipelineError } from './log.js';
 import { packChoiceOf, packProblemOf } from './packs.js';
-import type { MessageSender, ObjectStore, OpenedObject } from './ports.js';
+import type { OpenedObject } from './ports.js';
 import { isUploadKey, parseIntakeMessage, type Upload } from './s3-event.js';
-import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
-import { AS_OF_METADATA, mergeShardsFor } from './topology.js';
 import {
-  type ChunkMessage,
+  asOfOf,
+  chunkLinesFor,
+  dispatchManifest,
+  manifestHead,
+  type SplitDeps,
+  storeManifest,
+} from './split-manifest.js';
+import { planRanges, processSplitWork } from './split-ranges.js';
+import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
+import { mergeShardsFor } from './topology.js';
+import {
   type ChunkRange,
-  type DispatchedMarker,
   decodeManifest,
+  decodeSplitWork,
   encodeChunk,
   encodeJson,
   type Manifest,
   type RejectedFile,
 } from './work-files.js';
 
-export interface SplitDeps {
-  readonly config: SplitConfig;
-  readonly store: ObjectStore;
-  readonly sender: MessageSender;
-  readonly logger: PipelineLogger;
-  readonly now?: () => Date;
-}
+export { chunkLinesFor, TARGET_MAX_CHUNKS } from './split-manifest.js';
+export type { SplitDeps };
 
 export type SplitOutcome =
   | {
@@ -50,10 +47,20 @@ export type SplitOutcome =
       readonly chunks: number;
       readonly bytes: number;
     }
+  | { readonly status: 'planned'; readonly batchId: string; readonly ranges: number }
   | { readonly status: 'duplicate' | 'superseded'; readonly batchId: string }
   | { readonly status: 'ignored' };
 
-export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<SplitOutcome> {
+export interface SplitOptions {
+  /** Read the upload whole even when it is big enough for ranges (its ranges could not be joined). */
+  readonly whole?: boolean;
+}
+
+export async function splitUpload(
+  deps: SplitDeps,
+  upload: Upload,
+  options: SplitOptions = {},
+): Promise<SplitOutcome> {
   const { config, store, logger } = deps;
   if (!isUploadKey(upload.key)) {
     logger.info('upload ignored: a folder marker, or not under incoming/');
@@ -71,51 +78,16 @@ export async function splitUpload(deps: SplitDeps, upload: Upload): Promise<Spli
   if (stored) {
     manifest = decodeManifest(stored, keys.manifest); // an earlier attempt stored every chunk, then stopped
   } else {
+    if (!options.whole) {
+      const planned = await planRanges(deps, upload, batchId);
+      if (planned !== 'whole') return planned;
+    }
     const written = await storeChunks(deps, upload, batchId);
     if (written === 'superseded') return { status: 'superseded', batchId };
     manifest = written;
   }
-
-  const messages: ChunkMessage[] =
-    manifest.rejection || manifest.expectedChunks === 0
-      ? [{ version: 1, kind: 'finalize', batchId }]
-      : manifest.chunks.map((chunk) => ({ version: 1, kind: 'chunk', batchId, index: chunk.index }));
-  await deps.sender.sendAll(config.chunkQueueUrl, messages.map(encodeJson));
-  await store.write(
-    config.workBucket,
-    keys.dispatched,
-    encodeJson({ version: 1, messages: messages.length } satisfies DispatchedMarker),
-  );
-  logger.info('batch dispatched', {
-    batchId,
-    chunks: manifest.expectedChunks,
-    lines: manifest.expectedLines,
-    bytes: manifest.source.bytes,
-    ...(manifest.rejection ? { rejection: manifest.rejection.code } : {}),
-  });
+  await dispatchManifest(deps, manifest);
   return { status: 'dispatched', batchId, chunks: manifest.expectedChunks, bytes: manifest.source.bytes };
-}
-
-/** The batch's as-of date: the upload's metadata, else its event's date (also when the metadata is not a date). */
-function asOfOf(
-  metadata: Readonly<Record<string, string>>,
-  upload: Upload,
-): { asOf: string; asOfProblem?: BatchError } {
-  const given = metadata[AS_OF_METADATA]?.trim() || undefined;
-  const eventDate = eventDateOf(upload.eventTime);
-  if (given === undefined) return { asOf: eventDate };
-  try {
-    asOfDayOf(given);
-    return { asOf: given };
-  } catch {
-    return {
-      asOf: eventDate,
-      asOfProblem: {
-        code: 'BAD_AS_OF',
-        message: `The upload's ${AS_OF_METADATA} metadata is not a real date in YYYY-MM-DD (got "${given}").`,
-      },
-    };
-  }
 }
 
 async function storeChunks(
@@ -197,57 +169,6 @@ async function storeChunks(
   return manifest;
 }
 
-/** Chunks a batch is aimed to have at most: each merge shard reads a piece of every chunk's part. */
-export const TARGET_MAX_CHUNKS = 1_000;
-/** The fewest bytes a claim line takes: the estimate of an upload's records stays high. */
-const MIN_LINE_BYTES = 64;
-
-/**
- * Records per chunk for an upload of `bytes`: CHUNK_LINES, or more for a huge upload, so that it
- * makes about TARGET_MAX_CHUNKS chunks at most (up to MAX_CHUNK_LINES). The merge's part reads grow
- * with chunks × shards; bigger chunks keep a 100M-line batch's requests (and dollars) per line low.
- */
-export function chunkLinesFor(bytes: number, key: string, chunkLines: number): number {
-  const unpacked = unpackedBytesEstimate(bytes, /\.gz$/i.test(key));
-  const estimatedRecords = unpacked / MIN_LINE_BYTES;
-  return Math.max(chunkLines, Math.min(MAX_CHUNK_LINES, Math.ceil(estimatedRecords / TARGET_MAX_CHUNKS)));
-}
-
-/** How every manifest begins: the batch, the object the event named and what reading it found. */
-function manifestHead(
-  upload: Upload,
-  batchId: string,
-  asOf: string,
-  read: Pick<IntakeResult, 'bytes' | 'sha256' | 'gzipped' | 'encoding'>,
-): Pick<Manifest, 'version' | 'batchId' | 'source' | 'eventTime' | 'asOf'> {
-  return { version: 1, batchId, source: manifestSource(upload, read), eventTime: upload.eventTime, asOf };
-}
-
-async function storeManifest(deps: SplitDeps, manifest: Manifest): Promise<void> {
-  await deps.store.write(deps.config.workBucket, workKeys(manifest.batchId).manifest, encodeJson(manifest), {
-    contentType: 'application/json',
-  });
-}
-
-/** The manifest's `source`: the object the event named, and what reading it found. */
-function manifestSource(
-  upload: Upload,
-  read: Pick<IntakeResult, 'bytes' | 'sha256' | 'gzipped' | 'encoding'>,
-): Manifest['source'] {
-  return {
-    bucket: upload.bucket,
-    key: upload.key,
-    ...(upload.eTag ? { eTag: upload.eTag } : {}),
-    ...(upload.versionId ? { versionId: upload.versionId } : {}),
-    ...(upload.sequencer ? { sequencer: upload.sequencer } : {}),
-    name: fileNameOf(upload.key),
-    bytes: read.bytes,
-    sha256: read.sha256,
-    gzipped: read.gzipped,
-    encoding: read.encoding,
-  };
-}
-
 /**
  * An upload that is no batch file (its name, empty, over the size limit): a rejected manifest, so it
  * gets a report and a notice like any refused batch. Nothing is parsed; the bytes are only hashed for
@@ -289,13 +210,19 @@ async function storeRefusal(
 }
 
 /**
- * The split Lambda: an SQS batch of S3 notifications in, partial batch response out. A message that
- * cannot be read, or whose upload cannot be split, is reported as failed so SQS retries it and, after
- * maxReceiveCount, moves it to the intake DLQ.
+ * The split Lambda: an SQS batch of S3 notifications (and of split work for ranged uploads) in,
+ * partial batch response out. A message that cannot be read, or whose upload cannot be split, is
+ * reported as failed so SQS retries it and, after maxReceiveCount, moves it to the intake DLQ.
  */
 export function createSplitHandler(deps: SplitDeps): SqsBatchHandler {
   const splitRecord = async (record: SQSRecord): Promise<void> => {
     try {
+      const work = decodeSplitWork(record.body);
+      if (work) {
+        const whole = await processSplitWork(deps, work, `message:${record.messageId}`);
+        if (whole) await splitUpload(deps, whole, { whole: true });
+        return;
+      }
       const message = parseIntakeMessage(record.body);
       if (message.kind === 'test-event') {
         deps.logger.info('s3:TestEvent ignored');

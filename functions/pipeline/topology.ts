@@ -66,6 +66,16 @@ export const FUNCTIONS = {
  * so 2M lines is ~100 MB, well inside merge's memory, and a 100M-line batch is 50 shards.
  */
 export const DEFAULT_MERGE_SHARD_LINES = 2_000_000;
+/**
+ * Bytes per split range (SPLIT_RANGE_BYTES' default): an upload this big is read, framed and stored
+ * by one split in well under its timeout; a bigger one is cut into ranges that split at once.
+ */
+export const DEFAULT_SPLIT_RANGE_BYTES = 256 * 1024 * 1024;
+/** The smallest range: the header line must fit in the first one. */
+export const MIN_SPLIT_RANGE_BYTES = 64 * 1024;
+/** Most ranges an upload is cut into: a bigger upload gets bigger ranges. */
+export const MAX_SPLIT_RANGES = 1_000;
+
 /** Most shards a batch is cut into (each chunk's part holds two sections per shard). */
 export const MAX_MERGE_SHARDS = 512;
 
@@ -123,6 +133,9 @@ export const ENV = {
   WORK_BUCKET: 'bucket for chunks, parts and manifests',
   REPORTS_BUCKET: 'bucket the finished reports are written to',
   CHUNK_QUEUE_URL: 'URL of the chunk queue the split function sends to',
+  INTAKE_QUEUE_URL:
+    "optional: URL of split's own queue, where it sends the byte ranges of a large upload (without it, every upload is split whole)",
+  SPLIT_RANGE_BYTES: `optional: an upload of more bytes is split by several functions, one byte range each of about this size (default ${DEFAULT_SPLIT_RANGE_BYTES})`,
   CHUNK_MAX_RECEIVE_COUNT:
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
   MERGE_QUEUE_URL: "URL of the merge queue validate sends a finished batch's shards to",
@@ -161,6 +174,8 @@ export const FUNCTION_ENV = {
   split: [
     'WORK_BUCKET',
     'CHUNK_QUEUE_URL',
+    'INTAKE_QUEUE_URL',
+    'SPLIT_RANGE_BYTES',
     'CHUNK_LINES',
     'MAX_RECORDS',
     'MAX_GZIP_RATIO',

@@ -16,6 +16,7 @@ import { PackChoiceSchema } from '../core/rules/packs/load.js';
 import { type Checked, checkJson, type Parsed } from './checked.js';
 import { workKeys } from './keys.js';
 import { PipelineError } from './log.js';
+import type { Upload } from './s3-event.js';
 
 /**
  * Part files have their own version: 1 was JSON with four numbers per fact; 2 is bytes, with five
@@ -45,7 +46,17 @@ const timestamp = z.iso.datetime();
 const eventTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T/, { error: 'expected an ISO 8601 date-time' });
 
 /** Lines a chunk covers, for the manifest and for naming a missing chunk. */
-export const ChunkRangeSchema = z.object({ index: count, firstLine: count, lastLine: count, records: count });
+export const ChunkRangeSchema = z.object({
+  index: count,
+  firstLine: count,
+  lastLine: count,
+  records: count,
+  /**
+   * A chunk a byte-range splitter stored: its payload's key (range, and index within the range) and
+   * what to add to the line numbers it holds, which count from its range's start.
+   */
+  stored: z.object({ range: count, index: count, lineOffset: count }).optional(),
+});
 export type ChunkRange = Parsed<typeof ChunkRangeSchema>;
 
 export const BatchErrorSchema = z.object({ code: text, message: z.string() }) satisfies z.ZodType<BatchError>;
@@ -137,6 +148,67 @@ export const RejectedRecordSchema = z.object({
 }) satisfies z.ZodType<RejectedRecord>;
 export const RejectedFileSchema = z.object({ version: version1, records: z.array(RejectedRecordSchema) });
 export type RejectedFile = Parsed<typeof RejectedFileSchema>;
+
+/** The S3 object a batch comes from, as its event named it. */
+export const UploadSchema = z.object({
+  bucket: text,
+  key: text,
+  eventTime,
+  eTag: z.string().optional(),
+  versionId: z.string().optional(),
+  sequencer: z.string().optional(),
+  size: count.optional(),
+}) satisfies z.ZodType<Upload>;
+
+/** A byte range of an upload: [start, end) before its records are aligned to line ends. */
+export const ByteRangeSchema = z.object({ index: count, start: count, end: count });
+
+/** `split/plan.json`: an upload split by byte ranges, and what every range splitter shares. */
+export const SplitPlanSchema = z.object({
+  version: version1,
+  batchId: text,
+  upload: UploadSchema,
+  /** The object's size when planned: the ranges cover [0, size). */
+  size: count,
+  asOf: z.iso.date(),
+  rulePacks: PackChoiceSchema,
+  /** The header line with its line end (no byte-order mark): put before each later range's records. */
+  header: z.string(),
+  recordsPerChunk: count.min(1),
+  ranges: z.array(ByteRangeSchema).min(1),
+  createdAt: timestamp,
+});
+export type SplitPlan = Parsed<typeof SplitPlanSchema>;
+
+/** `split/ranges/NNNNNN.json`: what one range splitter read (lines count from the range's start). */
+export const RangeResultSchema = z.object({
+  version: version1,
+  batchId: text,
+  range: count,
+  /** Line feeds in the range's own bytes: the next range's lines start this much further on. */
+  lineFeeds: count,
+  encoding: z.enum(SOURCE_ENCODINGS),
+  /** The range's bytes end between records (a last range always does). */
+  endsAtRecord: z.boolean(),
+  rejection: BatchErrorSchema.optional(),
+  layout: ColumnLayoutSchema.optional(),
+  chunks: z.array(ChunkRangeSchema),
+  rejected: z.array(RejectedRecordSchema),
+});
+export type RangeResult = Parsed<typeof RangeResultSchema>;
+
+/** `split/hash.json`: the whole upload's size and SHA-256, for the summary. */
+export const SplitHashSchema = z.object({ version: version1, bytes: count, sha256: z.string() });
+export type SplitHash = Parsed<typeof SplitHashSchema>;
+
+/** On the intake queue beside S3 events: work a split function gives the others of a ranged upload. */
+export const SplitWorkMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ version: version1, kind: z.literal('split-range'), batchId: text, range: count }),
+  z.object({ version: version1, kind: z.literal('split-hash'), batchId: text }),
+  /** The ranges could not be joined: one split reads the upload whole, as a smaller one is. */
+  z.object({ version: version1, kind: z.literal('split-whole'), batchId: text }),
+]);
+export type SplitWorkMessage = Parsed<typeof SplitWorkMessageSchema>;
 
 /** `dispatched`: split has sent every chunk message (only its presence is read). */
 export const DispatchedMarkerSchema = z.object({ version: version1, messages: count });
@@ -240,8 +312,26 @@ export const decodeLock = (bytes: Uint8Array, key: string): MergeLock =>
 export const decodePlan = (bytes: Uint8Array, key: string): MergePlan =>
   readJson(MergePlanSchema, bytes, key);
 
+export const decodeSplitPlan = (bytes: Uint8Array, key: string): SplitPlan =>
+  readJson(SplitPlanSchema, bytes, key);
+
+export const decodeRangeResult = (bytes: Uint8Array, key: string): RangeResult =>
+  readJson(RangeResultSchema, bytes, key);
+
+export const decodeSplitHash = (bytes: Uint8Array, key: string): SplitHash =>
+  readJson(SplitHashSchema, bytes, key);
+
+/**
+ * Split work on the intake queue, or undefined when the body is not split work (an S3 event, read
+ * as one). A body that says it is split work but does not fit is UNREADABLE_MESSAGE.
+ */
+export function decodeSplitWork(body: string): SplitWorkMessage | undefined {
+  const kind = checkJson(z.object({ kind: z.string().startsWith('split-') }), body);
+  return kind.ok ? readMessage(SplitWorkMessageSchema, body, 'intake') : undefined;
+}
+
 /** A queue message body checked against its schema; UNREADABLE_MESSAGE naming the queue when it is not one. */
-function readMessage<T>(schema: z.ZodType<T>, body: string, queue: 'chunk' | 'merge'): T {
+function readMessage<T>(schema: z.ZodType<T>, body: string, queue: 'intake' | 'chunk' | 'merge'): T {
   const checked = checkJson(schema, body);
   if (checked.ok) return checked.value;
   throw new PipelineError(
@@ -399,8 +489,13 @@ export function encodeChunk(batchId: string, chunk: RawChunk): Buffer {
   return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), chunk.text]);
 }
 
-export function decodeChunk(bytes: Uint8Array, batchId: string, index: number): RawChunk {
-  const key = workKeys(batchId).chunk(index);
+/** A chunk payload stored at `key` (by default, split's key for chunk `index`). */
+export function decodeChunk(
+  bytes: Uint8Array,
+  batchId: string,
+  index: number,
+  key = workKeys(batchId).chunk(index),
+): RawChunk {
   const split = headerOf(ChunkHeaderSchema, bufferOf(bytes));
   if (!split) throw badFile(key, `chunk ${index} has no header line`);
   const header = checkedValue(split.header, key);

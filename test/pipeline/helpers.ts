@@ -199,10 +199,11 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
     async readRange(bucket, key, start, end) {
       return objects.get(id(bucket, key))?.subarray(start, Math.max(start, end));
     },
-    async open(bucket, key) {
+    async open(bucket, key, options = {}) {
       const body = objects.get(id(bucket, key));
-      return body
-        ? { body: chunksOf(body), metadata: {}, size: body.byteLength, discard: () => undefined }
+      const sent = options.range ? body?.subarray(options.range.start, options.range.end) : body;
+      return body && sent
+        ? { body: chunksOf(sent), metadata: {}, size: body.byteLength, discard: () => undefined }
         : 'missing';
     },
     async write(bucket, key, body) {

@@ -46,6 +46,11 @@ export interface IntakeResult {
   readonly chunks: number;
   /** Header seen (for messages). */
   readonly header: readonly string[];
+  /**
+   * With `cutLine`: whether the records before the cut ended before it. False means one runs across
+   * it, so the records read are not the file's.
+   */
+  readonly endsAtRecord: boolean;
 }
 
 export interface ReadOptions {
@@ -55,6 +60,12 @@ export interface ReadOptions {
   readonly maxRecords?: number;
   /** A gzip upload that unpacks to more than this many times its size is BATCH_TOO_LARGE. */
   readonly maxGzipRatio?: number;
+  /**
+   * The input is a byte range that runs on past its cut (core/intake/byte-range.ts): records that
+   * start on or after line `cutLine()` (undefined until the cut is read) are the next range's.
+   * Reading stops at the first of them, and `endsAtRecord` says whether a record ran across the cut.
+   */
+  readonly cutLine?: () => number | undefined;
 }
 
 export const DEFAULT_MAX_RECORDS = 100_000_000;
@@ -91,7 +102,7 @@ export async function readBatch(
   const { gzipped, decoded } = await decode(upload);
   const text = new Utf8Text(decoded);
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
-  const batch = new BatchSink(options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS, maxRecords);
+  const batch = new BatchSink(options.recordsPerChunk ?? DEFAULT_CHUNK_RECORDS, maxRecords, options.cutLine);
   const framer = new RecordFramer(batch, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   batch.onLayout = (layout) => framer.expectFields(layout.width);
   const ratio = options.maxGzipRatio ?? DEFAULT_MAX_GZIP_RATIO;
@@ -115,10 +126,10 @@ export async function readBatch(
       if (batch.rejection) break;
       framer.push(piece);
       await drain();
-      if (batch.rejection) break;
+      if (batch.rejection || batch.pastCut) break;
     }
     if (!batch.rejection) {
-      framer.end();
+      if (!batch.pastCut) framer.end();
       batch.flush();
       await drain();
     }
@@ -129,7 +140,9 @@ export async function readBatch(
       message: `The file looks gzip-compressed but cannot be decompressed (${(error as Error).message}).`,
     };
   }
-  await upload.readToEnd();
+  // A byte range is not the upload: its reading stops here (the upload is measured on its own).
+  if (options.cutLine) await upload.close();
+  else await upload.readToEnd();
   if (inflated(0)) batch.rejection ??= tooInflated(ratio);
 
   const rejection = batch.rejection ?? batch.nothingToCheck(upload.bytes);
@@ -142,6 +155,7 @@ export async function readBatch(
     rejected: batch.rejected,
     chunks: batch.chunksEmitted,
     header: batch.header ?? [],
+    endsAtRecord: !batch.acrossCut,
   };
 }
 
@@ -159,6 +173,11 @@ class Upload {
 
   async next(): Promise<IteratorResult<Buffer>> {
     return this.pieces.next();
+  }
+
+  /** Stops reading the source where it is. */
+  async close(): Promise<void> {
+    await this.pieces.return(undefined);
   }
 
   /** Reads the rest, so the hash and size describe the whole object however early reading stopped. */
@@ -231,9 +250,15 @@ class BatchSink implements FrameSink {
   private nuls = 0;
   private readonly builder: ChunkBuilder;
 
+  /** A record starting on or after the cut line was framed: the range's own records are all in. */
+  pastCut = false;
+  /** A record of this range's ends on or after the cut line. */
+  acrossCut = false;
+
   constructor(
     recordsPerChunk: number,
     private readonly maxRecords: number,
+    private readonly cutLine?: () => number | undefined,
   ) {
     this.builder = new ChunkBuilder(
       (chunk) => this.pending.push(chunk),
@@ -260,7 +285,7 @@ class BatchSink implements FrameSink {
   }
 
   frame(buffer: Buffer, start: number, end: number, startLine: number, endLine: number): void {
-    if (this.rejection) return;
+    if (this.rejection || this.beyondCut(startLine, endLine)) return;
     if (this.header === undefined) {
       this.readHeader(buffer.subarray(start, end));
       return;
@@ -269,12 +294,21 @@ class BatchSink implements FrameSink {
   }
 
   reject(record: RejectedRecord): void {
-    if (this.rejection) return;
+    if (this.rejection || this.beyondCut(record.line, record.endLine)) return;
     if (this.header === undefined) {
       this.rejection = { code: 'BAD_HEADER', message: `The header line cannot be read: ${record.reason}.` };
       return;
     }
     if (this.counted()) this.rejected.push(record);
+  }
+
+  /** True for a record that is the next range's; notes one of this range's that runs across the cut. */
+  private beyondCut(startLine: number, endLine: number): boolean {
+    const cut = this.cutLine?.();
+    if (cut === undefined) return false;
+    if (startLine >= cut) this.pastCut = true;
+    else if (endLine >= cut) this.acrossCut = true;
+    return this.pastCut;
   }
 
   /** Counts one more record; false (and the batch rejected) once there are too many. */

@@ -9,7 +9,7 @@ import type { MergeConfig, SplitConfig, ValidateConfig } from '../../../function
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createMergeHandler } from '../../../functions/pipeline/shard-merge.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
-import { FUNCTIONS } from '../../../functions/pipeline/topology.js';
+import { DEFAULT_SPLIT_RANGE_BYTES, FUNCTIONS } from '../../../functions/pipeline/topology.js';
 import { createValidateHandler } from '../../../functions/pipeline/validate.js';
 import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
 import {
@@ -33,6 +33,7 @@ export const splitConfig: SplitConfig = {
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   // Two shards for 30 lines: the handler tests run the sharded merge.
   mergeShardLines: 15,
+  splitRangeBytes: DEFAULT_SPLIT_RANGE_BYTES,
   logLevel: 'INFO',
 };
 
