@@ -11,10 +11,17 @@
 
 import { MULTIPART_BYTES } from '../functions/adapters/s3.js';
 import { SQS_BATCH_LIMITS } from '../functions/adapters/sqs.js';
+import { byteRangesOf } from '../functions/core/intake/byte-range.js';
 import { DEFAULT_CHUNK_RECORDS } from '../functions/core/intake/chunk.js';
 import { FIRST_READ_BYTES } from '../functions/pipeline/parts.js';
 import { chunkLinesFor } from '../functions/pipeline/split.js';
-import { DEFAULT_MERGE_SHARD_LINES, FUNCTIONS, mergeShardsFor } from '../functions/pipeline/topology.js';
+import {
+  DEFAULT_MERGE_SHARD_LINES,
+  DEFAULT_SPLIT_RANGE_BYTES,
+  FUNCTIONS,
+  MAX_SPLIT_RANGES,
+  mergeShardsFor,
+} from '../functions/pipeline/topology.js';
 import {
   costBreakdown,
   type PerFunction,
@@ -25,9 +32,17 @@ import {
 
 /** Lambda's hard limit on one invocation. */
 const LAMBDA_MAX_SECONDS = 900;
+/**
+ * How fast one split reads an upload through to hash it (a ranged upload's `split-hash`): an
+ * assumption, not a measurement here: a single S3 GET stream in a Lambda function, which is slower
+ * than SHA-256 on its CPU.
+ */
+export const HASH_BYTES_PER_SECOND = 90e6;
 
 export interface ScaleModel {
   readonly lines: number;
+  /** Byte ranges split reads the upload in (1: one split reads it whole). */
+  readonly ranges: number;
   readonly chunks: number;
   readonly shards: number;
   readonly requests: PipelineRequests;
@@ -39,7 +54,7 @@ export interface ScaleModel {
     readonly assembly: number;
     readonly total: number;
   };
-  /** One shard's merge, and the assembly, in one invocation: each must stay under 900 s. */
+  /** One range's split (or the hash, or the whole split), one shard's merge, and the assembly. */
   readonly longestInvocationSeconds: {
     readonly split: number;
     readonly shard: number;
@@ -99,10 +114,12 @@ export function requestsAt(
   const partGets = rates.partBytesPerLine * chunkLines > FIRST_READ_BYTES ? 2 : 1;
   // Five report files, one PUT each; the big ones go up in 8 MiB parts instead (a close upper bound).
   const reportPuts = 5 + Math.ceil((rates.reportBytesPerLine * lines) / MULTIPART_BYTES);
+  const ranges = rangesAt(lines, rates, options);
+  const ranged = ranges > 1 ? rangeRequests(ranges) : NO_REQUESTS;
   return {
     // split: chunks, rejected records, manifest, dispatched; validate: parts, plan, lock, done;
     // merge: shard results, assembly lock, reported, the report's files (multipart above 8 MiB).
-    s3Put: chunks + 3 + chunks + 3 + shards + 2 + reportPuts,
+    s3Put: chunks + 3 + chunks + 3 + shards + 2 + reportPuts + ranged.s3Put,
     // split: the upload, its duplicate checks; validate: each chunk, its part's HEAD, the manifest
     // per invocation, the last one's done marker; merge, per shard: manifest, plan, its result's
     // HEAD, its pieces of every part; the assembly: every part's root, every shard result.
@@ -112,19 +129,50 @@ export function requestsAt(
       validateInvocations +
       1 +
       shards * (3 + partGets * chunks) +
-      (partGets * chunks + shards + 2),
+      (partGets * chunks + shards + 2) +
+      ranged.s3Get,
     // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per shard.
-    s3List: 2 * chunks + 2 * shards + 1,
-    sqsSend: Math.ceil(chunks / SQS_BATCH_LIMITS.entries) + Math.ceil(shards / SQS_BATCH_LIMITS.entries),
-    sqsReceive: 1 + validateInvocations + shards,
-    sqsDelete: 1 + validateInvocations + shards,
+    s3List: 2 * chunks + 2 * shards + 1 + ranged.s3List,
+    sqsSend:
+      Math.ceil(chunks / SQS_BATCH_LIMITS.entries) +
+      Math.ceil(shards / SQS_BATCH_LIMITS.entries) +
+      ranged.sqsSend,
+    sqsReceive: 1 + validateInvocations + shards + ranged.sqsReceive,
+    sqsDelete: 1 + validateInvocations + shards + ranged.sqsReceive,
     sns: 1,
   };
 }
 
+type RangeRequests = Pick<PipelineRequests, 's3Put' | 's3Get' | 's3List' | 'sqsSend' | 'sqsReceive'>;
+const NO_REQUESTS: RangeRequests = { s3Put: 0, s3Get: 0, s3List: 0, sqsSend: 0, sqsReceive: 0 };
+
+/**
+ * What splitting by `ranges` byte ranges adds (split-ranges.ts): the plan and `planned`; per range
+ * (and once for the hash) a result, its HEAD, the plan, the upload's bytes, the list of results, the
+ * hash's and `dispatched`'s HEADs; the join's lock, manifest check, every result and the hash.
+ */
+function rangeRequests(ranges: number): RangeRequests {
+  const workers = ranges + 1;
+  return {
+    s3Put: 2 + workers + 1,
+    s3Get: 2 + 5 * workers + 2 + ranges + 1,
+    s3List: workers,
+    sqsSend: Math.ceil(workers / SQS_BATCH_LIMITS.entries),
+    sqsReceive: workers,
+  };
+}
+
+/** Byte ranges split cuts an upload of this many lines into (see planRanges). */
+const rangesAt = (lines: number, rates: MeasuredRates, options: ModelOptions): number => {
+  const bytes = lines * rates.uploadBytesPerLine;
+  const rangeBytes = options.splitRangeBytes ?? DEFAULT_SPLIT_RANGE_BYTES;
+  return bytes > rangeBytes ? byteRangesOf(bytes, rangeBytes, MAX_SPLIT_RANGES).length : 1;
+};
+
 export interface ModelOptions {
   readonly chunkLines?: number;
   readonly mergeShardLines?: number;
+  readonly splitRangeBytes?: number;
 }
 
 /** Records per chunk split chooses for an upload of this many lines (see chunkLinesFor). */
@@ -144,20 +192,25 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
   const waves = (count: number, concurrency: number) => Math.ceil(count / concurrency);
   const perChunk = (rates.validateMsPerLine * chunkLines * stretch('validate')) / 1000;
   const perShard = (rates.shardMsPerLine * (lines / shards) * stretch('merge')) / 1000;
-  const split = (cpuMs.split * stretch('split')) / 1000;
+  // Ranges split at once, up to split's reserved concurrency, beside one split hashing the upload.
+  const ranges = rangesAt(lines, rates, options);
+  const perRange = (cpuMs.split * stretch('split')) / ranges / 1000;
+  const hash = ranges > 1 ? (lines * rates.uploadBytesPerLine) / HASH_BYTES_PER_SECOND : 0;
+  const split = Math.max(waves(ranges, FUNCTIONS.split.reservedConcurrency) * perRange, hash);
   // Validate takes a batch of chunks per invocation; the reserved concurrency caps the fan-out.
   const validate = waves(chunks, FUNCTIONS.validate.reservedConcurrency) * perChunk;
   const shardSeconds = waves(shards, FUNCTIONS.merge.reservedConcurrency) * perShard;
   const assembly = (rates.assemblyMsPerLine * lines * stretch('merge')) / 1000;
   const requests = requestsAt(lines, rates, options);
   const invocations: PerFunction = {
-    split: 1,
+    split: ranges > 1 ? ranges + 2 : 1,
     validate: Math.ceil(chunks / FUNCTIONS.validate.batchSize),
     merge: shards,
   };
   const cost = costBreakdown({ lambdaCpuMs: cpuMs, requests, invocations }, lines);
   return {
     lines,
+    ranges,
     chunks,
     shards,
     requests,
@@ -168,7 +221,7 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
       assembly,
       total: split + validate + shardSeconds + assembly,
     },
-    longestInvocationSeconds: { split, shard: perShard, assembly },
+    longestInvocationSeconds: { split: Math.max(perRange, hash), shard: perShard, assembly },
     dollarsPerMillionLines: cost.total,
     dollars: (cost.total * lines) / 1e6,
   };

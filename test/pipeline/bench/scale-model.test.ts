@@ -31,20 +31,33 @@ describe('the scale model', () => {
     // 100M lines of 100 bytes: 10 GB, so chunks of 156,250 lines (640 of them) and 50 shards.
     const model = modelAtScale(100_000_000, rates);
     expect(model).toMatchObject({ chunks: 640, shards: 50 });
-    expect(model.requests.s3Get).toBe(3 + 1280 + 128 + 1 + 50 * (3 + 1280) + (1280 + 50 + 2));
+    // 10 GB is split in 38 ranges of 256 MiB: the plan, 39 workers (38 ranges, the hash), the join.
+    expect(model.ranges).toBe(38);
+    expect(model.requests.s3Get).toBe(
+      3 + 1280 + 128 + 1 + 50 * (3 + 1280) + (1280 + 50 + 2) + (2 + 5 * 39 + 2 + 38 + 1),
+    );
     // Validate: 640 chunks, 20 at a time, each 156,250 lines at 0.01 ms, stretched 1769/1024.
     expect(model.seconds.validate).toBeCloseTo((32 * 156_250 * 0.01 * (1769 / 1024)) / 1000, 6);
     // Merge has a full vCPU: 50 shards of 2M lines, 10 at a time; the assembly runs alone.
     expect(model.seconds.shards).toBeCloseTo((5 * 2_000_000 * 0.004) / 1000, 6);
     expect(model.seconds.assembly).toBeCloseTo((100_000_000 * 0.005) / 1000, 6);
-    // Split reads the whole upload alone: 200 s of CPU at 1024 MB is 346 s, over its timeout.
-    expect(overLimits(model)).toEqual(['split (346 s > its 300 s timeout)']);
+    // 200 s of split CPU at 1024 MB is 346 s: 9 s a range, 8 waves of 5; the hash reads 10 GB at 90 MB/s.
+    expect(model.longestInvocationSeconds.split).toBeCloseTo(1e10 / 90e6, 6);
+    expect(model.seconds.split).toBeCloseTo(
+      Math.max((8 * 200_000 * (1769 / 1024)) / 38 / 1000, 1e10 / 90e6),
+      6,
+    );
+    expect(overLimits(model)).toEqual([]);
+    // Read whole by one split (ranges of a terabyte), the same upload is over split's timeout.
+    expect(overLimits(modelAtScale(100_000_000, rates, { splitRangeBytes: 1e12 }))).toEqual([
+      'split (346 s > its 300 s timeout)',
+    ]);
     expect(model.dollars).toBeCloseTo(model.dollarsPerMillionLines * 100, 9);
   });
 
   it('names the stage that would not fit one invocation', () => {
     const slow = { ...rates, assemblyMsPerLine: 0.05, splitMsPerLine: 0.01, shardMsPerLine: 0.5 };
-    expect(overLimits(modelAtScale(100_000_000, slow))).toEqual([
+    expect(overLimits(modelAtScale(100_000_000, slow, { splitRangeBytes: 1e12 }))).toEqual([
       'split (1728 s > its 300 s timeout)',
       'a shard (1000 s)',
       'the assembly (5000 s > 900 s)',
