@@ -71,6 +71,35 @@ describe('s3ObjectStore', () => {
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ VersionId: 'v1' });
   });
 
+  it('open asks for a byte range, says the whole size, and cuts the range itself from a store that ignores Range', async () => {
+    const bytesOf = async (body: AsyncIterable<Uint8Array>) => {
+      const pieces: Uint8Array[] = [];
+      for await (const piece of body) pieces.push(piece);
+      return Buffer.concat(pieces).toString();
+    };
+    s3.on(GetObjectCommand).resolves({
+      Body: Readable.from([Buffer.from('cdef')]) as never,
+      ContentLength: 4,
+      ContentRange: 'bytes 2-5/10',
+    });
+    const ranged = await store.open('b', 'k', { versionId: 'v1', range: { start: 2, end: 6 } });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({
+      VersionId: 'v1',
+      Range: 'bytes=2-5',
+    });
+    expect(ranged).toMatchObject({ size: 10 });
+    expect(await bytesOf((ranged as { body: AsyncIterable<Uint8Array> }).body)).toBe('cdef');
+    s3.reset();
+    s3.on(GetObjectCommand).resolves({
+      Body: Readable.from([Buffer.from('abc'), Buffer.from('defghij')]) as never,
+      ContentLength: 10,
+    });
+    const open = await store.open('b', 'k', { range: { start: 2 } });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ Range: 'bytes=2-' });
+    expect(open).toMatchObject({ size: 10 });
+    expect(await bytesOf((open as { body: AsyncIterable<Uint8Array> }).body)).toBe('cdefghij');
+  });
+
   it('exists maps NotFound to false and rethrows access errors', async () => {
     s3.on(HeadObjectCommand, { Key: 'no' }).rejects(
       new NotFound({ $metadata: { httpStatusCode: 404 }, message: 'x' }),

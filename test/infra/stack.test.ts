@@ -450,11 +450,12 @@ describe('compute', () => {
     });
   });
 
-  it('split: environment names the work bucket and chunk queue (names from topology ENV)', () => {
+  it('split: environment names the work bucket, the chunk queue and its own queue (names from topology ENV)', () => {
     expect(fn('split').Environment).toEqual({
       Variables: {
         WORK_BUCKET: { Ref: ids.buckets.work },
         CHUNK_QUEUE_URL: { Ref: ids.queues.chunk },
+        INTAKE_QUEUE_URL: { Ref: ids.queues.intake },
         MAX_UPLOAD_BYTES: String(DEFAULT_MAX_UPLOAD_BYTES),
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -549,7 +550,7 @@ describe('access', () => {
     }
   });
 
-  it('split: reads incoming/ uploads and packs/, reads/writes work/, sends chunks, consumes the intake queue', () => {
+  it('split: reads incoming/ uploads and packs/, reads/writes work/, sends chunks, consumes the intake queue and sends byte ranges to it', () => {
     const { buckets, queues, keys } = ids;
     expect(grants(statementsOf(functionPolicy('split')))).toEqual(
       [
@@ -574,6 +575,7 @@ describe('access', () => {
         `sqs:GetQueueAttributes ${arn(queues.intake)}`,
         `sqs:ReceiveMessage ${arn(queues.intake)}`,
         `sqs:SendMessage ${arn(queues.chunk)}`,
+        `sqs:SendMessage ${arn(queues.intake)}`,
       ].sort(),
     );
     // The packs are read in a statement of their own, named for the audit trail.

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { runPipeline } from '../../../functions/local/run.js';
+import { MIN_SPLIT_RANGE_BYTES } from '../../../functions/pipeline/topology.js';
 import { hasMoto, motoForTests } from '../../support/moto.js';
 import { AS_OF, referenceReport, SAMPLE } from '../helpers.js';
 
@@ -24,6 +25,30 @@ it.skipIf(!hasMoto)(
     });
     expect(run.eventSource).toBe('endpoint');
     expect(run.stats.merge.messages).toBe(4);
+    const reference = await referenceReport(await readFile(SAMPLE), {
+      batchId: run.batchId,
+      sourceName: run.summary.source.name,
+      asOf: AS_OF,
+      generatedAt: run.summary.generatedAt,
+    });
+    expect(run.files).toEqual(reference);
+  },
+);
+
+it.skipIf(!hasMoto)(
+  'splits by byte ranges on moto_server (its ranged and conditional GETs), and matches check',
+  async () => {
+    const run = await runPipeline({
+      file: SAMPLE,
+      asOf: AS_OF,
+      endpoint: moto.endpoint,
+      chunkLines: 100,
+      splitRangeBytes: MIN_SPLIT_RANGE_BYTES, // the sample is two ranges
+      logLevel: 'SILENT',
+      timeoutMs: 60_000,
+    });
+    // moto's s3:TestEvent, the upload's event, two ranges and the hash
+    expect(run.stats.split.messages).toBe(5);
     const reference = await referenceReport(await readFile(SAMPLE), {
       batchId: run.batchId,
       sourceName: run.summary.source.name,

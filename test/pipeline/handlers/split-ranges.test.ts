@@ -1,0 +1,169 @@
+/**
+ * Byte-range splitting on the split handler over an in-memory store: what is sent where, and that
+ * duplicates, races and crashes still make one manifest and one set of chunk messages.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SplitConfig } from '../../../functions/pipeline/config.js';
+import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
+import { createSplitHandler } from '../../../functions/pipeline/split.js';
+import { MIN_SPLIT_RANGE_BYTES } from '../../../functions/pipeline/topology.js';
+import { decodeManifest } from '../../../functions/pipeline/work-files.js';
+import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
+import { memoryStore, recordingLogger, syntheticBatch } from '../helpers.js';
+import { INTAKE_BUCKET, splitConfig } from './handlers.js';
+
+const INTAKE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-intake';
+const config: SplitConfig = {
+  ...splitConfig,
+  chunkLines: 200,
+  intakeQueueUrl: INTAKE_QUEUE,
+  splitRangeBytes: MIN_SPLIT_RANGE_BYTES,
+};
+const KEY = 'incoming/large.csv';
+
+/** The split handler with its two queues kept apart; `wrap` changes the store it sees. */
+function ranged(wrap: (store: ObjectStore) => ObjectStore = (store) => store) {
+  const store = memoryStore();
+  const queues = { intake: [] as string[], chunk: [] as string[] };
+  const sender: MessageSender = {
+    async sendAll(queueUrl, bodies) {
+      (queueUrl === INTAKE_QUEUE ? queues.intake : queues.chunk).push(...bodies);
+    },
+  };
+  const logs: string[] = [];
+  const split = createSplitHandler({
+    config,
+    store: wrap(store),
+    sender,
+    logger: recordingLogger(logs)('split'),
+  });
+  const invoke = (...records: ReturnType<typeof sqsRecord>[]) =>
+    split(sqsEvent(...records), lambdaContext('split'));
+  return { store, queues, logs, invoke };
+}
+
+async function upload(h: ReturnType<typeof ranged>, lines = 3000) {
+  const csv = syntheticBatch(lines);
+  await h.store.write(INTAKE_BUCKET, KEY, csv);
+  const event = sqsRecord(s3EventBody(s3EventRecord({ bucket: INTAKE_BUCKET, key: KEY, size: csv.length })));
+  return { csv, event };
+}
+
+const kinds = (bodies: readonly string[]) => bodies.map((body) => JSON.parse(body).kind as string);
+
+function manifestOf(h: ReturnType<typeof ranged>) {
+  const key = [...h.store.objects.keys()].find((name) => name.endsWith('/manifest.json'));
+  return key ? decodeManifest(h.store.objects.get(key)!, key) : undefined;
+}
+
+describe('byte-range splitting in the split handler', () => {
+  it('plans the ranges, then each range and the hash, then one manifest whose chunks number the upload in order', async () => {
+    const h = ranged();
+    const { csv, event } = await upload(h);
+    expect(await h.invoke(event)).toEqual({ batchItemFailures: [] });
+    const ranges = Math.ceil(csv.length / MIN_SPLIT_RANGE_BYTES);
+    expect(kinds(h.queues.intake)).toEqual([...Array(ranges).fill('split-range'), 'split-hash']);
+    expect(h.queues.chunk).toEqual([]);
+
+    for (const body of h.queues.intake.splice(0))
+      expect(await h.invoke(sqsRecord(body))).toEqual({ batchItemFailures: [] });
+    const manifest = manifestOf(h)!;
+    expect(manifest.chunks.map((chunk) => chunk.index)).toEqual(manifest.chunks.map((_, index) => index));
+    expect(manifest.expectedLines).toBe(3000);
+    expect(manifest.source).toMatchObject({ bytes: csv.length, encoding: 'utf-8', gzipped: false });
+    // Lines follow on from range to range: each chunk starts on the line after the last one's end.
+    for (const [at, chunk] of manifest.chunks.entries()) {
+      expect(chunk.firstLine).toBe(at === 0 ? 2 : manifest.chunks[at - 1]!.lastLine + 1);
+    }
+    expect(manifest.chunks.at(-1)!.lastLine).toBe(3001);
+    expect(kinds(h.queues.chunk)).toEqual(manifest.chunks.map(() => 'chunk'));
+  });
+
+  it('makes no second plan of a duplicate event while the ranges are under way, and nothing once dispatched', async () => {
+    const h = ranged();
+    const { event } = await upload(h);
+    await h.invoke(event);
+    const sent = h.queues.intake.length;
+    await h.invoke(sqsRecord(event.body));
+    expect(h.queues.intake).toHaveLength(sent);
+    for (const body of h.queues.intake.splice(0)) await h.invoke(sqsRecord(body));
+    const chunks = h.queues.chunk.length;
+    await h.invoke(sqsRecord(event.body));
+    expect(h.queues.intake).toEqual([]);
+    expect(h.queues.chunk).toHaveLength(chunks);
+  });
+
+  it('sends the chunk messages once when the last two ranges finish at the same time', async () => {
+    const h = ranged();
+    const { event } = await upload(h);
+    await h.invoke(event);
+    const work = h.queues.intake.splice(0);
+    for (const body of work.slice(0, -2)) await h.invoke(sqsRecord(body));
+    await Promise.all(work.slice(-2).map((body) => h.invoke(sqsRecord(body))));
+    const manifest = manifestOf(h)!;
+    expect(h.queues.chunk).toHaveLength(manifest.expectedChunks);
+  });
+
+  it('finishes the join on the retry of the last range, which stopped after storing its result', async () => {
+    let crash = false;
+    const h = ranged((store) => ({
+      ...store,
+      async list(bucket, prefix) {
+        if (crash && prefix.endsWith('/split/ranges/')) {
+          crash = false;
+          throw new Error('the function stopped');
+        }
+        return store.list(bucket, prefix);
+      },
+    }));
+    const { event } = await upload(h);
+    await h.invoke(event);
+    const work = h.queues.intake.splice(0);
+    for (const body of work.slice(0, -1)) await h.invoke(sqsRecord(body));
+    crash = true;
+    const last = sqsRecord(work.at(-1)!, { messageId: 'm-last' });
+    expect((await h.invoke(last)).batchItemFailures).toEqual([{ itemIdentifier: 'm-last' }]);
+    expect(manifestOf(h)).toBeUndefined();
+    expect(await h.invoke(sqsRecord(last.body, { messageId: 'm-last', receiveCount: 2 }))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(manifestOf(h)?.expectedLines).toBe(3000);
+    expect(h.queues.chunk).toHaveLength(manifestOf(h)!.expectedChunks);
+  });
+
+  it('fails work for a batch with no plan, and work that is not well formed, so SQS retries them', async () => {
+    const h = ranged();
+    const noPlan = sqsRecord(JSON.stringify({ version: 1, kind: 'split-range', batchId: 'b-1', range: 0 }));
+    const malformed = sqsRecord(
+      JSON.stringify({ version: 1, kind: 'split-range', batchId: 'b-1', range: -1 }),
+    );
+    const response = await h.invoke(noPlan, malformed);
+    expect(response.batchItemFailures.map((item) => item.itemIdentifier)).toEqual([
+      noPlan.messageId,
+      malformed.messageId,
+    ]);
+    expect(h.logs.join('\n')).toMatch(/PLAN_MISSING/);
+    expect(h.logs.join('\n')).toMatch(/UNREADABLE_MESSAGE/);
+  });
+
+  it('reads a refused upload (over MAX_UPLOAD_BYTES) with the whole split, which refuses it', async () => {
+    const h = ranged();
+    const csv = syntheticBatch(3000);
+    await h.store.write(INTAKE_BUCKET, KEY, csv);
+    const small = { ...config, maxUploadBytes: 100_000 };
+    const store = h.store;
+    const queues: string[] = [];
+    const split = createSplitHandler({
+      config: small,
+      store,
+      sender: { sendAll: async (_url, bodies) => void queues.push(...bodies) },
+      logger: recordingLogger([])('split'),
+    });
+    const event = sqsRecord(
+      s3EventBody(s3EventRecord({ bucket: INTAKE_BUCKET, key: KEY, size: csv.length })),
+    );
+    await split(sqsEvent(event), lambdaContext('split'));
+    expect(kinds(queues)).toEqual(['finalize']);
+    expect(manifestOf(h)?.rejection?.code).toBe('UNSUPPORTED_FILE');
+  });
+});
