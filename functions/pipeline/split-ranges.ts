@@ -77,7 +77,7 @@ const selectorOf = (upload: Upload): OpenOptions =>
  */
 export function rangeableHeaderOf(head: Buffer): string | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return undefined;
-  if (detectEncoding(head, false) !== 'utf-8' || head[0] === 0xff || head[0] === 0xfe) return undefined;
+  if (detectEncoding(head, false) !== 'utf-8') return undefined;
   const bom = head.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
   const newline = head.indexOf(LF, bom);
   if (newline < 0) return undefined;

@@ -8,6 +8,7 @@ import type { HistorySource } from '../../functions/core/engine/accumulator.js';
 import { memorySpill } from '../../functions/core/engine/partitioned-merge.js';
 import { inMemoryHistory, parseHistoryCsv } from '../../functions/core/history.js';
 import { fileContent, type ReportContents, TEXT_REPORT_FILES } from '../../functions/core/report/files.js';
+import type { Summary } from '../../functions/core/report/summary.js';
 import { scrubBatch } from '../../functions/core/scrub.js';
 import type { PipelineLogger } from '../../functions/pipeline/log.js';
 import type { MetricDimensions, ObjectStore, PipelineMetrics } from '../../functions/pipeline/ports.js';
@@ -60,6 +61,23 @@ export async function expectSameReport(files: ReportContents, reference: ReportC
   expect(await workbookContents(files['findings.xlsx']), 'findings.xlsx').toEqual(
     await workbookContents(reference['findings.xlsx']),
   );
+}
+
+/** Expects the pipeline's report of `bytes` to be the one `check` writes of them (its batch id and times). */
+export async function expectSameAsCheck(
+  files: ReportContents,
+  bytes: Uint8Array,
+  summary: Summary,
+  historyPath?: string,
+): Promise<void> {
+  const reference = await referenceReport(bytes, {
+    batchId: summary.batchId,
+    sourceName: summary.source.name,
+    asOf: summary.asOf,
+    generatedAt: summary.generatedAt,
+    ...(historyPath ? { historyPath } : {}),
+  });
+  await expectSameReport(files, reference);
 }
 
 const HEADER =
