@@ -8,10 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../functions/cli/commands/check.js';
-import {
-  REPORT_FILES,
-  TEXT_REPORT_FILES,
-} from '../../../functions/core/report/files.js';
+import { REPORT_FILES, TEXT_REPORT_FILES } from '../../../functions/core/report/files.js';
 import type { Summary } from '../../../functions/core/report/summary.js';
 import { runPipeline } from '../../../functions/local/run.js';
 import type { LocalPipeline } from '../../../functions/local/runner.js';
