@@ -113,7 +113,11 @@ export async function planRanges(deps: SplitDeps, upload: Upload, batchId: strin
   let plan = await readPlan(deps, batchId);
   if (!plan) {
     const made = await makePlan(deps, upload, batchId);
-    if (made === 'whole' || made === 'superseded') return made === 'whole' ? made : { status: made, batchId };
+    if (made === 'whole') return made;
+    if (made === 'superseded') {
+      logger.warn('upload superseded before it was read; nothing to do', { batchId });
+      return { status: made, batchId };
+    }
     plan = made;
     await store.write(config.workBucket, keys.splitPlan, encodeJson(plan));
   }
@@ -314,12 +318,21 @@ async function assembleIfLast(deps: SplitDeps, plan: SplitPlan, owner: string): 
     if (problem !== undefined || typeof joined === 'string') {
       logger.warn('byte ranges cannot be joined: the upload is split whole', { batchId, reason: problem });
       const whole: SplitWorkMessage = { version: 1, kind: 'split-whole', batchId };
-      await deps.sender.sendAll(config.intakeQueueUrl!, [encodeJson(whole)]);
+      await deps.sender.sendAll(intakeQueueOf(config), [encodeJson(whole)]);
       return;
     }
     manifest = await storeJoined(deps, plan, joined, hash);
   }
   await dispatchManifest(deps, manifest);
+}
+
+/** Split's own queue; a ranged batch met by a split deployed without one cannot go on. */
+function intakeQueueOf(config: SplitDeps['config']): string {
+  if (config.intakeQueueUrl) return config.intakeQueueUrl;
+  throw new PipelineError(
+    'NO_INTAKE_QUEUE',
+    'INTAKE_QUEUE_URL is not set: a ranged upload cannot be split whole',
+  );
 }
 
 async function readResults(store: ObjectStore, bucket: string, plan: SplitPlan): Promise<RangeResult[]> {

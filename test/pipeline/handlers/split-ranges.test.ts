@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SplitConfig } from '../../../functions/pipeline/config.js';
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
+import { joinRanges } from '../../../functions/pipeline/split-ranges.js';
 import { MIN_SPLIT_RANGE_BYTES } from '../../../functions/pipeline/topology.js';
 import { decodeManifest } from '../../../functions/pipeline/work-files.js';
 import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
@@ -165,5 +166,93 @@ describe('byte-range splitting in the split handler', () => {
     await split(sqsEvent(event), lambdaContext('split'));
     expect(kinds(queues)).toEqual(['finalize']);
     expect(manifestOf(h)?.rejection?.code).toBe('UNSUPPORTED_FILE');
+  });
+});
+
+describe('joinRanges', () => {
+  const plan = {
+    version: 1,
+    batchId: 'b',
+    upload: { bucket: 'i', key: 'incoming/x.csv', eventTime: '2026-11-28T06:00:00Z' },
+    size: 100,
+    asOf: '2026-11-28',
+    rulePacks: { packs: [] },
+    header: 'h\n',
+    recordsPerChunk: 2,
+    ranges: [
+      { index: 0, start: 0, end: 50 },
+      { index: 1, start: 50, end: 100 },
+    ],
+    createdAt: '2026-11-28T06:00:00.000Z',
+  } as const;
+  const layout = {
+    width: 1,
+    scalar: {},
+    modifierColumns: [],
+    modifierListColumns: [],
+    diagnosisColumns: [],
+    diagnosisListColumns: [],
+    unknownColumns: [],
+  } as never;
+  // Range 0: the header and lines 2-10 (10 line feeds); range 1 counts its first line as 2: line 11.
+  const results = () => [
+    {
+      version: 1 as const,
+      batchId: 'b',
+      range: 0,
+      lineFeeds: 10,
+      encoding: 'utf-8' as const,
+      endsAtRecord: true,
+      layout,
+      chunks: [{ index: 0, firstLine: 2, lastLine: 10, records: 8 }],
+      rejected: [{ line: 7, endLine: 7, reason: 'r', raw: 'x' }],
+    },
+    {
+      version: 1 as const,
+      batchId: 'b',
+      range: 1,
+      lineFeeds: 5,
+      encoding: 'utf-8' as const,
+      endsAtRecord: true,
+      layout,
+      chunks: [{ index: 0, firstLine: 2, lastLine: 6, records: 4 }],
+      rejected: [{ line: 4, endLine: 5, reason: 'r', raw: 'y' }],
+    },
+  ];
+
+  it('numbers every range in the upload: range 1 starts on the line after range 0', () => {
+    const joined = joinRanges(plan, results(), 1000);
+    expect(joined).toMatchObject({
+      chunks: [
+        { index: 0, firstLine: 2, lastLine: 10, records: 8, stored: { range: 0, index: 0, lineOffset: 0 } },
+        { index: 1, firstLine: 11, lastLine: 15, records: 4, stored: { range: 1, index: 0, lineOffset: 9 } },
+      ],
+      rejected: [
+        { line: 7, endLine: 7 },
+        { line: 13, endLine: 14 },
+      ],
+    });
+  });
+
+  it('will not join ranges a record runs across, read differently, refused, empty or too many', () => {
+    const changed = (change: (all: ReturnType<typeof results>) => unknown) => {
+      const all = results();
+      change(all);
+      return joinRanges(plan, all, 1000);
+    };
+    expect(changed((all) => Object.assign(all[0]!, { endsAtRecord: false }))).toMatch(
+      /runs across the end of range 0/,
+    );
+    expect(changed((all) => Object.assign(all[1]!, { encoding: 'windows-1252' }))).toMatch(
+      /different encodings/,
+    );
+    expect(
+      changed((all) => void Object.assign(all[1]!, { rejection: { code: 'NOT_TEXT', message: 'm' } })),
+    ).toMatch(/range 1 was rejected \(NOT_TEXT\)/);
+    expect(
+      changed((all) => all.map((result) => Object.assign(result, { chunks: [], rejected: [] }))),
+    ).toMatch(/no range holds a record/);
+    expect(joinRanges(plan, results(), 13)).toMatch(/more records than max-records/);
+    expect(joinRanges(plan, results(), 14)).not.toBeTypeOf('string');
   });
 });
