@@ -60,6 +60,7 @@ export class Scrub62323Stack extends Stack {
       CHUNK_QUEUE_URL: data.queues.chunk.queueUrl,
       // Split sends a large upload's byte ranges to its own queue.
       INTAKE_QUEUE_URL: data.queues.intake.queueUrl,
+      INTAKE_MAX_RECEIVE_COUNT: String(QUEUES.intake.maxReceiveCount),
       CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
       MERGE_QUEUE_URL: data.queues.merge.queueUrl,
       REPORT_TOPIC_ARN: data.topics.reportReady.topicArn,

@@ -63,6 +63,7 @@ function environmentValues(
     REPORTS_BUCKET: resources.buckets.reports,
     CHUNK_QUEUE_URL: resources.queues.chunk.url,
     INTAKE_QUEUE_URL: resources.queues.intake.url,
+    INTAKE_MAX_RECEIVE_COUNT: String(QUEUES.intake.maxReceiveCount),
     CHUNK_MAX_RECEIVE_COUNT: String(QUEUES.chunk.maxReceiveCount),
     MERGE_QUEUE_URL: resources.queues.merge.url,
     REPORT_TOPIC_ARN: resources.reportTopicArn,

@@ -39,6 +39,8 @@ export interface SplitConfig {
   readonly intakeQueueUrl?: string;
   /** Uploads of more bytes are split by byte ranges of about this size. */
   readonly splitRangeBytes: number;
+  /** The intake queue's maxReceiveCount: a range failing on its last receive has the upload split whole. */
+  readonly intakeMaxReceiveCount?: number;
   readonly logLevel: LogLevel;
 }
 
@@ -172,6 +174,9 @@ export function loadSplitConfig(env: Environment): SplitConfig {
     ),
     mergeShardLines: read.wholeNumber('MERGE_SHARD_LINES', DEFAULT_MERGE_SHARD_LINES, 1, 100_000_000),
     ...(intakeQueueUrl !== undefined ? { intakeQueueUrl } : {}),
+    ...(env.INTAKE_MAX_RECEIVE_COUNT?.trim()
+      ? { intakeMaxReceiveCount: read.wholeNumber('INTAKE_MAX_RECEIVE_COUNT', undefined, 1, 1000) }
+      : {}),
     splitRangeBytes: read.wholeNumber(
       'SPLIT_RANGE_BYTES',
       DEFAULT_SPLIT_RANGE_BYTES,

@@ -17,8 +17,8 @@
  *    read in different encodings, a range was rejected), it sends `split-whole` instead, and one
  *    split reads the upload whole as it reads a smaller one: the report is the same either way.
  *
- * A range that fails for good goes to the intake DLQ, as a whole split that fails does; redriving it
- * finishes the batch.
+ * A range (or the hash) that fails on its last receive has the upload split whole before its
+ * message goes to the intake DLQ, so the batch still gets its report (splitWholeInstead).
  */
 import { isUtf8 } from 'node:buffer';
 import { byteRangesOf, RangeLines, readFromOf } from '../core/intake/byte-range.js';
@@ -290,6 +290,36 @@ async function hashUpload(deps: SplitDeps, plan: SplitPlan): Promise<boolean> {
   return true;
 }
 
+const assemblyLockOf = (batchId: string): LockKind => ({
+  keyOf: workKeys(batchId).splitLock,
+  staleMs: STALE_ASSEMBLY_MS,
+  what: 'split assembly',
+});
+
+/**
+ * A range or the hash failed for good: one split reads the upload whole instead, unless the ranges
+ * were joined already (then their manifest is dispatched). Takes the assembly lock, so the ranges'
+ * join and this cannot both happen.
+ */
+export async function splitWholeInstead(deps: SplitDeps, batchId: string, owner: string): Promise<void> {
+  const { config, store, logger } = deps;
+  const keys = workKeys(batchId);
+  if (await store.exists(config.workBucket, keys.dispatched)) return;
+  if (!(await takeLock(deps, { batchId, state: 'split' }, assemblyLockOf(batchId), owner))) return;
+  const stored = await store.read(config.workBucket, keys.manifest);
+  if (stored) {
+    await dispatchManifest(deps, decodeManifest(stored, keys.manifest));
+    return;
+  }
+  logger.warn('a byte range failed for good: the upload is split whole', { batchId });
+  await sendWhole(deps, batchId);
+}
+
+async function sendWhole(deps: SplitDeps, batchId: string): Promise<void> {
+  const whole: SplitWorkMessage = { version: 1, kind: 'split-whole', batchId };
+  await deps.sender.sendAll(intakeQueueOf(deps.config), [encodeJson(whole)]);
+}
+
 /** Once every range and the hash are in: the manifest and the chunk messages, or a whole split. */
 async function assembleIfLast(deps: SplitDeps, plan: SplitPlan, owner: string): Promise<void> {
   const { config, store, logger } = deps;
@@ -301,8 +331,7 @@ async function assembleIfLast(deps: SplitDeps, plan: SplitPlan, owner: string): 
   ]);
   if (results.length < plan.ranges.length || !hashed) return;
   if (await store.exists(config.workBucket, keys.dispatched)) return;
-  const lock: LockKind = { keyOf: keys.splitLock, staleMs: STALE_ASSEMBLY_MS, what: 'split assembly' };
-  if (!(await takeLock(deps, { batchId, state: 'split' }, lock, owner))) return;
+  if (!(await takeLock(deps, { batchId, state: 'split' }, assemblyLockOf(batchId), owner))) return;
 
   const stored = await store.read(config.workBucket, keys.manifest);
   let manifest = stored ? decodeManifest(stored, keys.manifest) : undefined;
@@ -317,8 +346,7 @@ async function assembleIfLast(deps: SplitDeps, plan: SplitPlan, owner: string): 
       typeof joined === 'string' ? joined : hash.bytes !== plan.size ? 'the upload changed' : undefined;
     if (problem !== undefined || typeof joined === 'string') {
       logger.warn('byte ranges cannot be joined: the upload is split whole', { batchId, reason: problem });
-      const whole: SplitWorkMessage = { version: 1, kind: 'split-whole', batchId };
-      await deps.sender.sendAll(intakeQueueOf(config), [encodeJson(whole)]);
+      await sendWhole(deps, batchId);
       return;
     }
     manifest = await storeJoined(deps, plan, joined, hash);

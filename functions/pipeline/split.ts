@@ -24,7 +24,7 @@ import {
   type SplitDeps,
   storeManifest,
 } from './split-manifest.js';
-import { planRanges, processSplitWork } from './split-ranges.js';
+import { planRanges, processSplitWork, splitWholeInstead } from './split-ranges.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import { mergeShardsFor } from './topology.js';
 import {
@@ -35,6 +35,7 @@ import {
   encodeJson,
   type Manifest,
   type RejectedFile,
+  type SplitWorkMessage,
 } from './work-files.js';
 
 export { chunkLinesFor, TARGET_MAX_CHUNKS } from './split-manifest.js';
@@ -210,6 +211,30 @@ async function storeRefusal(
 }
 
 /**
+ * One piece of a ranged upload's work. A range (or the hash) that fails on its last receive goes to
+ * the DLQ as any failed message does, but first has the upload split whole, so the batch still gets
+ * its report.
+ */
+async function doSplitWork(deps: SplitDeps, work: SplitWorkMessage, record: SQSRecord): Promise<void> {
+  const owner = `message:${record.messageId}`;
+  try {
+    const whole = await processSplitWork(deps, work, owner);
+    if (whole) await splitUpload(deps, whole, { whole: true });
+  } catch (error) {
+    const limit = deps.config.intakeMaxReceiveCount;
+    if (work.kind !== 'split-whole' && limit !== undefined && receiveCountOf(record) >= limit) {
+      await splitWholeInstead(deps, work.batchId, owner).catch((fallback: unknown) =>
+        deps.logger.error('could not have the upload split whole', {
+          batchId: work.batchId,
+          ...errorFacts(fallback),
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * The split Lambda: an SQS batch of S3 notifications (and of split work for ranged uploads) in,
  * partial batch response out. A message that cannot be read, or whose upload cannot be split, is
  * reported as failed so SQS retries it and, after maxReceiveCount, moves it to the intake DLQ.
@@ -219,8 +244,7 @@ export function createSplitHandler(deps: SplitDeps): SqsBatchHandler {
     try {
       const work = decodeSplitWork(record.body);
       if (work) {
-        const whole = await processSplitWork(deps, work, `message:${record.messageId}`);
-        if (whole) await splitUpload(deps, whole, { whole: true });
+        await doSplitWork(deps, work, record);
         return;
       }
       const message = parseIntakeMessage(record.body);

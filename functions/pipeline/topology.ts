@@ -135,6 +135,8 @@ export const ENV = {
   CHUNK_QUEUE_URL: 'URL of the chunk queue the split function sends to',
   INTAKE_QUEUE_URL:
     "optional: URL of split's own queue, where it sends the byte ranges of a large upload (without it, every upload is split whole)",
+  INTAKE_MAX_RECEIVE_COUNT:
+    'optional: maxReceiveCount of the intake queue (a byte range that fails on its last receive has the upload split whole)',
   SPLIT_RANGE_BYTES: `optional: an upload of more bytes is split by several functions, one byte range each of about this size (default ${DEFAULT_SPLIT_RANGE_BYTES})`,
   CHUNK_MAX_RECEIVE_COUNT:
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
@@ -175,6 +177,7 @@ export const FUNCTION_ENV = {
     'WORK_BUCKET',
     'CHUNK_QUEUE_URL',
     'INTAKE_QUEUE_URL',
+    'INTAKE_MAX_RECEIVE_COUNT',
     'SPLIT_RANGE_BYTES',
     'CHUNK_LINES',
     'MAX_RECORDS',

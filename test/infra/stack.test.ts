@@ -456,6 +456,7 @@ describe('compute', () => {
         WORK_BUCKET: { Ref: ids.buckets.work },
         CHUNK_QUEUE_URL: { Ref: ids.queues.chunk },
         INTAKE_QUEUE_URL: { Ref: ids.queues.intake },
+        INTAKE_MAX_RECEIVE_COUNT: String(QUEUES.intake.maxReceiveCount),
         MAX_UPLOAD_BYTES: String(DEFAULT_MAX_UPLOAD_BYTES),
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

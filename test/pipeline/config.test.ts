@@ -26,10 +26,13 @@ describe('loadSplitConfig', () => {
   it('reads its own queue (for byte ranges) and the range size, and names a bad one', () => {
     const env = { WORK_BUCKET: 'w', CHUNK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' };
     const intake = 'https://sqs.eu-west-1.amazonaws.com/1/intake';
-    expect(loadSplitConfig({ ...env, INTAKE_QUEUE_URL: intake, SPLIT_RANGE_BYTES: '65536' })).toMatchObject({
-      intakeQueueUrl: intake,
-      splitRangeBytes: 65_536,
+    const read = loadSplitConfig({
+      ...env,
+      INTAKE_QUEUE_URL: intake,
+      INTAKE_MAX_RECEIVE_COUNT: '3',
+      SPLIT_RANGE_BYTES: '65536',
     });
+    expect(read).toMatchObject({ intakeQueueUrl: intake, intakeMaxReceiveCount: 3, splitRangeBytes: 65_536 });
     expect(() => loadSplitConfig({ ...env, INTAKE_QUEUE_URL: 'intake', SPLIT_RANGE_BYTES: '1000' })).toThrow(
       /INTAKE_QUEUE_URL must be an http\(s\) URL.*SPLIT_RANGE_BYTES must be a whole number from 65536/,
     );

@@ -19,6 +19,7 @@ const config: SplitConfig = {
   chunkLines: 200,
   intakeQueueUrl: INTAKE_QUEUE,
   splitRangeBytes: MIN_SPLIT_RANGE_BYTES,
+  intakeMaxReceiveCount: 3,
 };
 const KEY = 'incoming/large.csv';
 
@@ -130,6 +131,38 @@ describe('byte-range splitting in the split handler', () => {
     });
     expect(manifestOf(h)?.expectedLines).toBe(3000);
     expect(h.queues.chunk).toHaveLength(manifestOf(h)!.expectedChunks);
+  });
+
+  it('has the upload split whole when a range fails on its last receive, so the batch still gets its report', async () => {
+    let broken = true;
+    const h = ranged((store) => ({
+      ...store,
+      async open(bucket, key, options) {
+        if (broken && (options?.range?.start ?? 0) > 0) throw new Error('this range cannot be read');
+        return store.open(bucket, key, options);
+      },
+    }));
+    const { csv, event } = await upload(h);
+    await h.invoke(event);
+    const work = h.queues.intake.splice(0);
+    for (const body of work.filter((item) => JSON.parse(item).range !== 1)) await h.invoke(sqsRecord(body));
+    const failing = work.find((item) => JSON.parse(item).range === 1)!;
+    for (const receiveCount of [1, 2]) await h.invoke(sqsRecord(failing, { messageId: 'm-1', receiveCount }));
+    expect(h.queues.intake).toEqual([]);
+    const last = await h.invoke(sqsRecord(failing, { messageId: 'm-1', receiveCount: 3 }));
+    expect(last.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]); // the message still goes to the DLQ
+    expect(kinds(h.queues.intake)).toEqual(['split-whole']);
+    await h.invoke(sqsRecord(h.queues.intake.splice(0)[0]!));
+    const manifest = manifestOf(h)!;
+    expect(manifest).toMatchObject({ expectedLines: 3000, source: { bytes: csv.length } });
+    expect(manifest.chunks.every((chunk) => chunk.stored === undefined)).toBe(true); // read whole
+    expect(h.queues.chunk).toHaveLength(manifest.expectedChunks);
+    // Redriven from the DLQ once the range can be read, it changes nothing.
+    const chunks = h.queues.chunk.length;
+    broken = false;
+    expect(await h.invoke(sqsRecord(failing, { messageId: 'm-2' }))).toEqual({ batchItemFailures: [] });
+    expect(h.queues.chunk).toHaveLength(chunks);
+    expect(h.queues.intake).toEqual([]);
   });
 
   it('fails work for a batch with no plan, and work that is not well formed, so SQS retries them', async () => {
