@@ -72,8 +72,9 @@ const selectorOf = (upload: Upload): OpenOptions =>
 /**
  * The header line (with its line end, without a byte-order mark) of an upload that starts with
  * `head`, when byte ranges can be read after it as they are read in the whole file: plain UTF-8 text
- * (a UTF-16 or Windows-1252 file, or gzip, is read whole), a header line that ends inside `head` and
- * holds no quote (so the line end is the header's end).
+ * (a UTF-16 or Windows-1252 file, or gzip, is read whole), a first line that is the header (not blank:
+ * the reader would take the next line as the header) and ends inside `head`, holding no quote (so
+ * the line end is the header's end).
  */
 export function rangeableHeaderOf(head: Buffer): string | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return undefined;
@@ -83,7 +84,8 @@ export function rangeableHeaderOf(head: Buffer): string | undefined {
   if (newline < 0) return undefined;
   const line = head.subarray(bom, newline + 1);
   if (line.includes(QUOTE) || line.includes(0) || !isUtf8(line)) return undefined;
-  return line.toString('utf8');
+  const text = line.toString('utf8');
+  return /^[ \t\r]*\n$/.test(text) ? undefined : text;
 }
 
 async function bytesOf(body: AsyncIterable<Uint8Array>): Promise<Buffer> {

@@ -2,11 +2,12 @@
  * Byte-range splitting on the split handler over an in-memory store: what is sent where, and that
  * duplicates, races and crashes still make one manifest and one set of chunk messages.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SplitConfig } from '../../../functions/pipeline/config.js';
 import type { MessageSender, ObjectStore } from '../../../functions/pipeline/ports.js';
 import { createSplitHandler } from '../../../functions/pipeline/split.js';
-import { joinRanges } from '../../../functions/pipeline/split-ranges.js';
+import { joinRanges, rangeableHeaderOf } from '../../../functions/pipeline/split-ranges.js';
 import { MIN_SPLIT_RANGE_BYTES } from '../../../functions/pipeline/topology.js';
 import { decodeManifest } from '../../../functions/pipeline/work-files.js';
 import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
@@ -199,6 +200,26 @@ describe('byte-range splitting in the split handler', () => {
     await split(sqsEvent(event), lambdaContext('split'));
     expect(kinds(queues)).toEqual(['finalize']);
     expect(manifestOf(h)?.rejection?.code).toBe('UNSUPPORTED_FILE');
+  });
+});
+
+describe('rangeableHeaderOf', () => {
+  const header = 'claim_id,line_no,member_id\r\n';
+  it('gives the first line of plain UTF-8 text, without a byte-order mark', () => {
+    expect(rangeableHeaderOf(Buffer.from(`${header}C1,1,M1\n`))).toBe(header);
+    expect(rangeableHeaderOf(Buffer.from(`\ufeff${header}C1,1,M1\n`))).toBe(header);
+  });
+
+  it('leaves to the whole read what ranges could not read as the whole file is read', () => {
+    const cases = {
+      'a blank first line (the reader takes the next one as the header)': Buffer.from(` \r\n${header}`),
+      'a quote in the header line': Buffer.from('"claim_id",line_no\nC1,1\n'),
+      'no line end in the first bytes': Buffer.from('claim_id,line_no'),
+      gzip: gzipSync(header),
+      'UTF-16': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(header, 'utf16le')]),
+      'Windows-1252': Buffer.from(`${header}C1,1,M\u00e9\n`, 'latin1'),
+    };
+    for (const [name, head] of Object.entries(cases)) expect(rangeableHeaderOf(head), name).toBeUndefined();
   });
 });
 
