@@ -104,10 +104,6 @@ function* slices(body: Uint8Array, size: number): Generator<Uint8Array> {
   for (let offset = 0; offset < body.byteLength; offset += size) yield body.subarray(offset, offset + size);
 }
 
-/**
- * Closes a response body unread. On Node the body is the HTTP response: destroying it makes the socket
- * report "aborted" on it once more, which nobody would hear (an uncaught error), hence the listener.
- */
 const rangeHeaderOf = (range: { readonly start: number; readonly end?: number }): string =>
   `bytes=${range.start}-${range.end === undefined ? '' : range.end - 1}`;
 
@@ -133,6 +129,10 @@ async function* byteSlice(
   }
 }
 
+/**
+ * Closes a response body unread. On Node the body is the HTTP response: destroying it makes the socket
+ * report "aborted" on it once more, which nobody would hear (an uncaught error), hence the listener.
+ */
 function discardBody(body: unknown): void {
   if (body instanceof Readable) {
     body.on('error', () => undefined);
@@ -183,6 +183,9 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       const total = totalSizeOf(output.ContentRange);
       const size = total ?? output.ContentLength;
       const stream = body as AsyncIterable<Uint8Array>;
+      // A ranged body is left unread past its cut (byte ranges): an "aborted" after that must not go
+      // unheard (see discardBody); errors while it is read still reach the reader through its iterator.
+      if (range && body instanceof Readable) body.on('error', () => undefined);
       return {
         // A store that ignores Range sends the whole object: cut it here.
         body: range && total === undefined ? byteSlice(stream, range.start, range.end) : stream,
