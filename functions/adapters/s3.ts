@@ -113,6 +113,21 @@ function totalSizeOf(contentRange: string | undefined): number | undefined {
   return total === undefined ? undefined : Number(total);
 }
 
+/**
+ * The body of a ranged GET. It is left unread past its cut (byte ranges): an "aborted" after that
+ * must not go unheard (see discardBody); errors while it is read still reach the reader through its
+ * iterator. A store that ignores Range (no Content-Range) sends the whole object: it is cut here.
+ */
+function rangedBody(
+  body: unknown,
+  range: { readonly start: number; readonly end?: number },
+  total: number | undefined,
+): AsyncIterable<Uint8Array> {
+  if (body instanceof Readable) body.on('error', () => undefined);
+  const stream = body as AsyncIterable<Uint8Array>;
+  return total === undefined ? byteSlice(stream, range.start, range.end) : stream;
+}
+
 /** Bytes [start, end) of a stream (end undefined: to its end). */
 async function* byteSlice(
   pieces: AsyncIterable<Uint8Array>,
@@ -182,13 +197,8 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       }
       const total = totalSizeOf(output.ContentRange);
       const size = total ?? output.ContentLength;
-      const stream = body as AsyncIterable<Uint8Array>;
-      // A ranged body is left unread past its cut (byte ranges): an "aborted" after that must not go
-      // unheard (see discardBody); errors while it is read still reach the reader through its iterator.
-      if (range && body instanceof Readable) body.on('error', () => undefined);
       return {
-        // A store that ignores Range sends the whole object: cut it here.
-        body: range && total === undefined ? byteSlice(stream, range.start, range.end) : stream,
+        body: range ? rangedBody(body, range, total) : (body as AsyncIterable<Uint8Array>),
         metadata: output.Metadata ?? {},
         ...(size !== undefined ? { size } : {}),
         discard: () => discardBody(body),
