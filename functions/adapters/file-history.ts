@@ -56,8 +56,7 @@ export async function appendHistoryFile(
   records: readonly SessionRecordInput[],
 ): Promise<{ appended: number }> {
   const sessions = distinctRecords(parseSessionRecords(records));
-  const { text: read, encoding } = historyTextOf(await readIfPresent(path));
-  const text = read.replace(/^\uFEFF/, '');
+  const { text, encoding } = historyTextOf(await readIfPresent(path));
   if (text.trim() !== '' && encoding !== 'utf-8') {
     throw new ScrubError(
       'BAD_HISTORY',

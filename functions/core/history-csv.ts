@@ -43,13 +43,19 @@ const NAMES: Record<HistoryColumn, readonly string[]> = {
   line: ['line'],
 };
 
+/** The history field a header name names, if any (no name is listed under two fields). */
+function historyFieldOf(raw: string): HistoryColumn | undefined {
+  const name = normalizeHeaderName(raw);
+  return HISTORY_COLUMNS.find((column) => NAMES[column].includes(name));
+}
+
 /** For each column of a header, the history field it holds (the first column named like a field wins). */
 export function historyColumnsOf(header: readonly string[]): (HistoryColumn | undefined)[] {
   const taken = new Set<HistoryColumn>();
   return header.map((raw) => {
-    const name = normalizeHeaderName(raw);
-    const field = HISTORY_COLUMNS.find((column) => !taken.has(column) && NAMES[column].includes(name));
-    if (field !== undefined) taken.add(field);
+    const field = historyFieldOf(raw);
+    if (field === undefined || taken.has(field)) return undefined;
+    taken.add(field);
     return field;
   });
 }
@@ -59,12 +65,13 @@ export const hasRequiredColumns = (columns: readonly (HistoryColumn | undefined)
 
 /**
  * A history file's text, in the encodings a batch may have (UTF-8, UTF-16 with a byte-order mark,
- * Windows-1252): what a spreadsheet saves a history export as is read like a batch it saves.
+ * Windows-1252): what a spreadsheet saves a history export as is read like a batch it saves. The
+ * text has no byte-order mark.
  */
 export function historyTextOf(bytes: Uint8Array): { text: string; encoding: SourceEncoding } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const encoding = detectEncoding(buffer, true);
-  if (encoding === 'utf-8') return { text: buffer.toString('utf8'), encoding };
+  if (encoding === 'utf-8') return { text: buffer.toString('utf8').replace(/^\uFEFF/, ''), encoding };
   const decoder = toUtf8(encoding);
   return { text: Buffer.concat([decoder.push(buffer), decoder.end()]).toString('utf8'), encoding };
 }
@@ -97,8 +104,7 @@ export function readHistoryTable(text: string): HistoryTable {
   // A field named by two columns is read from the first filled one, as a batch's is.
   const indexes = new Map<HistoryColumn, number[]>();
   for (const [index, raw] of header.entries()) {
-    const name = normalizeHeaderName(raw);
-    const field = HISTORY_COLUMNS.find((column) => NAMES[column].includes(name));
+    const field = historyFieldOf(raw);
     if (field !== undefined) indexes.set(field, [...(indexes.get(field) ?? []), index]);
   }
   return {

@@ -309,11 +309,7 @@ async function isMissingOrEmpty(file: string): Promise<boolean> {
   });
   if (info === undefined) return true;
   if (!info.isFile() || info.size > 1024) return false;
-  return (
-    historyTextOf(await readFile(file))
-      .text.replace(/^\uFEFF/, '')
-      .trim() === ''
-  );
+  return historyTextOf(await readFile(file)).text.trim() === '';
 }
 
 interface CheckRun {
