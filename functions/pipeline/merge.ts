@@ -24,7 +24,7 @@ import type { ValidateConfig } from './config.js';
 import { indexOfKey, workKeys } from './keys.js';
 import { PipelineError, type PipelineLogger } from './log.js';
 import type { MessageSender, ObjectStore } from './ports.js';
-import { FUNCTIONS } from './topology.js';
+import { FUNCTIONS, type FunctionName } from './topology.js';
 import {
   type ChunkRange,
   decodeLock,
@@ -96,8 +96,11 @@ export interface LockKind {
   readonly what: string;
 }
 
-/** Validate holds the dispatch lock: one older than its timeout (plus clock skew) is dead. */
-export const STALE_LOCK_MS = (FUNCTIONS.validate.timeoutSeconds + 60) * 1000;
+/** A lock held by function `fn` is dead once older than its timeout (plus a minute of clock skew). */
+export const staleLockMsOf = (fn: FunctionName): number => (FUNCTIONS[fn].timeoutSeconds + 60) * 1000;
+
+/** Validate holds the dispatch lock. */
+export const STALE_LOCK_MS = staleLockMsOf('validate');
 const LOCK_GENERATIONS = 20;
 
 /** Takes the lock for `owner`, or says someone else (alive) holds it. */

@@ -31,14 +31,13 @@ import type { MergeConfig } from './config.js';
 import { bothHistories, workBucketHistory } from './history-sources.js';
 import { reportKey, workKeys } from './keys.js';
 import { errorFacts, PipelineError, type PipelineLogger } from './log.js';
-import { type LockKind, takeLock } from './merge.js';
+import { type LockKind, staleLockMsOf, takeLock } from './merge.js';
 import { countReport, decodeReportedBatch } from './metrics.js';
 import { noticeOf, reportReadyOf } from './notice.js';
 import { booksOf } from './packs.js';
 import { inOrder, readPartRoot, readShardPieces } from './parts.js';
 import type { Notifier, ObjectStore, PipelineMetrics } from './ports.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
-import { FUNCTIONS } from './topology.js';
 import {
   type ChunkRange,
   decodeManifest,
@@ -78,8 +77,8 @@ export type MergeOutcome = 'waiting' | 'reported' | 'reported-elsewhere' | 'alre
 /** Parts read at once by a shard or the assembly: GET latency overlaps, memory stays a few parts. */
 const READS_IN_FLIGHT = 8;
 
-/** The assembly runs inside one merge invocation: a lock older than its timeout (plus skew) is dead. */
-export const STALE_ASSEMBLY_LOCK_MS = (FUNCTIONS.merge.timeoutSeconds + 60) * 1000;
+/** The assembly runs inside one merge invocation. */
+export const STALE_ASSEMBLY_LOCK_MS = staleLockMsOf('merge');
 
 export interface MergeDelivery {
   /** SQS message id: the same on every redelivery, so it names the assembly lock's owner. */

@@ -2,6 +2,8 @@
  * What every way of splitting an upload shares: how its manifest begins, how it is stored, and how
  * the batch's chunk messages are sent once it is.
  */
+import type { RawChunk } from '../core/intake/chunk.js';
+import type { RejectedRecord } from '../core/intake/framer.js';
 import type { IntakeResult } from '../core/intake/reader.js';
 import { unpackedBytesEstimate } from '../core/intake/upload-file.js';
 import type { BatchError } from '../core/report/summary.js';
@@ -10,10 +12,17 @@ import { eventDateOf, fileNameOf } from './batch-id.js';
 import { MAX_CHUNK_LINES, type SplitConfig } from './config.js';
 import { workKeys } from './keys.js';
 import type { PipelineLogger } from './log.js';
-import type { MessageSender, ObjectStore } from './ports.js';
+import type { MessageSender, ObjectStore, OpenOptions } from './ports.js';
 import type { Upload } from './s3-event.js';
 import { AS_OF_METADATA } from './topology.js';
-import { type ChunkMessage, type DispatchedMarker, encodeJson, type Manifest } from './work-files.js';
+import {
+  type ChunkMessage,
+  type ChunkRange,
+  type DispatchedMarker,
+  encodeJson,
+  type Manifest,
+  type RejectedFile,
+} from './work-files.js';
 
 export interface SplitDeps {
   readonly config: SplitConfig;
@@ -37,6 +46,36 @@ export function chunkLinesFor(bytes: number, key: string, chunkLines: number): n
   const unpacked = unpackedBytesEstimate(bytes, /\.gz$/i.test(key));
   const estimatedRecords = unpacked / MIN_LINE_BYTES;
   return Math.max(chunkLines, Math.min(MAX_CHUNK_LINES, Math.ceil(estimatedRecords / TARGET_MAX_CHUNKS)));
+}
+
+/** Read exactly the object an event announced: its version, or else its ETag. */
+export const sameObjectOf = (upload: Upload): OpenOptions =>
+  upload.versionId ? { versionId: upload.versionId } : upload.eTag ? { ifMatch: upload.eTag } : {};
+
+/** The manifest's entry for a chunk the reader made. */
+export const chunkRangeOf = (chunk: RawChunk): ChunkRange => ({
+  index: chunk.index,
+  firstLine: chunk.startLines[0]!,
+  lastLine: chunk.endLines[chunk.endLines.length - 1]!,
+  records: chunk.startLines.length,
+});
+
+/** `counts.lines` of a complete report: records in chunks and records the framer rejected. */
+export const expectedLinesOf = (chunks: readonly ChunkRange[], framerRejected: number): number =>
+  chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected;
+
+/** `rejected.json`, when the framer rejected any record (they are in no chunk). */
+export async function storeRejected(
+  deps: SplitDeps,
+  batchId: string,
+  records: readonly RejectedRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await deps.store.write(
+    deps.config.workBucket,
+    workKeys(batchId).rejected,
+    encodeJson({ version: 1, records } satisfies RejectedFile),
+  );
 }
 
 /** What reading an upload found, for the manifest's `source`. */

@@ -25,25 +25,29 @@ import { byteRangesOf, RangeLines, readFromOf } from '../core/intake/byte-range.
 import { LF, QUOTE, UTF8_BOM } from '../core/intake/chars.js';
 import type { RawChunk } from '../core/intake/chunk.js';
 import { detectEncoding } from '../core/intake/encoding.js';
-import type { RejectedRecord } from '../core/intake/framer.js';
-import { readBatch } from '../core/intake/reader.js';
+import { isBlank, type RejectedRecord } from '../core/intake/framer.js';
+import { hasGzipSignature, readBatch } from '../core/intake/reader.js';
 import { measureUpload, uploadRefusalOf } from '../core/intake/upload-file.js';
 import { fileNameOf } from './batch-id.js';
 import { workKeys } from './keys.js';
 import { PipelineError } from './log.js';
-import { type LockKind, takeLock } from './merge.js';
+import { type LockKind, staleLockMsOf, takeLock } from './merge.js';
 import { packChoiceOf, packProblemOf } from './packs.js';
-import type { ObjectStore, OpenOptions } from './ports.js';
+import type { ObjectStore, OpenedObject } from './ports.js';
 import type { Upload } from './s3-event.js';
 import {
   asOfOf,
   chunkLinesFor,
+  chunkRangeOf,
   dispatchManifest,
+  expectedLinesOf,
   manifestHead,
   type SplitDeps,
+  sameObjectOf,
   storeManifest,
+  storeRejected,
 } from './split-manifest.js';
-import { FUNCTIONS, MAX_SPLIT_RANGES, mergeShardsFor } from './topology.js';
+import { MAX_SPLIT_RANGES, mergeShardsFor } from './topology.js';
 import {
   type ChunkRange,
   decodeManifest,
@@ -54,7 +58,6 @@ import {
   encodeJson,
   type Manifest,
   type RangeResult,
-  type RejectedFile,
   type SplitHash,
   type SplitPlan,
   type SplitWorkMessage,
@@ -62,12 +65,6 @@ import {
 
 /** The first bytes the planner reads: the header line must end inside them. */
 export const HEAD_BYTES = 64 * 1024;
-
-/** A split holds the assembly lock: one older than its timeout (plus clock skew) is dead. */
-const STALE_ASSEMBLY_MS = (FUNCTIONS.split.timeoutSeconds + 60) * 1000;
-
-const selectorOf = (upload: Upload): OpenOptions =>
-  upload.versionId ? { versionId: upload.versionId } : upload.eTag ? { ifMatch: upload.eTag } : {};
 
 /**
  * The header line (with its line end, without a byte-order mark) of an upload that starts with
@@ -77,15 +74,13 @@ const selectorOf = (upload: Upload): OpenOptions =>
  * the line end is the header's end).
  */
 export function rangeableHeaderOf(head: Buffer): string | undefined {
-  if (head[0] === 0x1f && head[1] === 0x8b) return undefined;
-  if (detectEncoding(head, false) !== 'utf-8') return undefined;
+  if (hasGzipSignature(head) || detectEncoding(head, false) !== 'utf-8') return undefined;
   const bom = head.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
   const newline = head.indexOf(LF, bom);
-  if (newline < 0) return undefined;
+  if (newline < 0 || isBlank(head, bom, newline)) return undefined;
   const line = head.subarray(bom, newline + 1);
   if (line.includes(QUOTE) || line.includes(0) || !isUtf8(line)) return undefined;
-  const text = line.toString('utf8');
-  return /^[ \t\r]*\n$/.test(text) ? undefined : text;
+  return line.toString('utf8');
 }
 
 async function bytesOf(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -149,7 +144,7 @@ async function makePlan(
 ): Promise<SplitPlan | 'whole' | 'superseded'> {
   const { config, store } = deps;
   const opened = await store.open(upload.bucket, upload.key, {
-    ...selectorOf(upload),
+    ...sameObjectOf(upload),
     range: { start: 0, end: HEAD_BYTES },
   });
   if (opened === 'missing' || opened === 'changed') return 'superseded';
@@ -211,20 +206,14 @@ export async function processSplitWork(
 /** Reads, frames and stores one range's chunks, then its result; false when the upload is gone. */
 async function splitRange(deps: SplitDeps, plan: SplitPlan, index: number): Promise<boolean> {
   const { config, store, logger } = deps;
-  const { batchId, upload } = plan;
+  const { batchId } = plan;
   const keys = workKeys(batchId);
   if (await store.exists(config.workBucket, keys.rangeResult(index))) return true;
   const planned = plan.ranges[index];
   if (!planned) throw new PipelineError('NOT_IN_PLAN', `range ${index} is not in the plan of ${batchId}`);
   const range = { start: planned.start, end: planned.end, last: index === plan.ranges.length - 1 };
-  const opened = await store.open(upload.bucket, upload.key, {
-    ...selectorOf(upload),
-    range: { start: readFromOf(range) },
-  });
-  if (opened === 'missing' || opened === 'changed') {
-    logger.warn('upload superseded while its ranges were split; nothing to do', { batchId, reason: opened });
-    return false;
-  }
+  const opened = await openPlanned(deps, plan, { start: readFromOf(range) });
+  if (!opened) return false;
   const lines = new RangeLines(opened.body, range);
   const chunks: ChunkRange[] = [];
   const intake = await readBatch(
@@ -266,26 +255,32 @@ async function* withHeader(header: string, lines: AsyncIterable<Buffer>): AsyncG
   yield* lines;
 }
 
-export const chunkRangeOf = (chunk: RawChunk): ChunkRange => ({
-  index: chunk.index,
-  firstLine: chunk.startLines[0]!,
-  lastLine: chunk.endLines[chunk.endLines.length - 1]!,
-  records: chunk.startLines.length,
-});
+/** The planned upload (bytes from `range.start` on, when given); undefined, and said, when it is gone. */
+async function openPlanned(
+  deps: SplitDeps,
+  plan: SplitPlan,
+  range?: { readonly start: number },
+): Promise<OpenedObject | undefined> {
+  const { upload } = plan;
+  const opened = await deps.store.open(upload.bucket, upload.key, {
+    ...sameObjectOf(upload),
+    ...(range ? { range } : {}),
+  });
+  if (opened !== 'missing' && opened !== 'changed') return opened;
+  deps.logger.warn('upload superseded while its ranges were split; nothing to do', {
+    batchId: plan.batchId,
+    reason: opened,
+  });
+  return undefined;
+}
 
 /** Measures the whole upload for the summary; false when it is gone. */
 async function hashUpload(deps: SplitDeps, plan: SplitPlan): Promise<boolean> {
-  const { config, store, logger } = deps;
+  const { config, store } = deps;
   const keys = workKeys(plan.batchId);
   if (await store.exists(config.workBucket, keys.splitHash)) return true;
-  const opened = await store.open(plan.upload.bucket, plan.upload.key, selectorOf(plan.upload));
-  if (opened === 'missing' || opened === 'changed') {
-    logger.warn('upload superseded while its ranges were split; nothing to do', {
-      batchId: plan.batchId,
-      reason: opened,
-    });
-    return false;
-  }
+  const opened = await openPlanned(deps, plan);
+  if (!opened) return false;
   const measured = await measureUpload(opened.body);
   const hash: SplitHash = { version: 1, ...measured };
   await store.write(config.workBucket, keys.splitHash, encodeJson(hash));
@@ -294,7 +289,7 @@ async function hashUpload(deps: SplitDeps, plan: SplitPlan): Promise<boolean> {
 
 const assemblyLockOf = (batchId: string): LockKind => ({
   keyOf: workKeys(batchId).splitLock,
-  staleMs: STALE_ASSEMBLY_MS,
+  staleMs: staleLockMsOf('split'),
   what: 'split assembly',
 });
 
@@ -447,16 +442,10 @@ async function storeJoined(
   joined: JoinedRanges,
   hash: SplitHash,
 ): Promise<Manifest> {
-  const { config, store } = deps;
+  const { config } = deps;
   const { batchId } = plan;
-  if (joined.rejected.length > 0) {
-    await store.write(
-      config.workBucket,
-      workKeys(batchId).rejected,
-      encodeJson({ version: 1, records: joined.rejected } satisfies RejectedFile),
-    );
-  }
-  const expectedLines = joined.chunks.reduce((sum, chunk) => sum + chunk.records, 0) + joined.rejected.length;
+  await storeRejected(deps, batchId, joined.rejected);
+  const expectedLines = expectedLinesOf(joined.chunks, joined.rejected.length);
   const manifest: Manifest = {
     ...manifestHead(plan.upload, batchId, plan.asOf, {
       bytes: hash.bytes,

@@ -19,10 +19,14 @@ import { isUploadKey, parseIntakeMessage, type Upload } from './s3-event.js';
 import {
   asOfOf,
   chunkLinesFor,
+  chunkRangeOf,
   dispatchManifest,
+  expectedLinesOf,
   manifestHead,
   type SplitDeps,
+  sameObjectOf,
   storeManifest,
+  storeRejected,
 } from './split-manifest.js';
 import { planRanges, processSplitWork, splitWholeInstead } from './split-ranges.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
@@ -32,9 +36,7 @@ import {
   decodeManifest,
   decodeSplitWork,
   encodeChunk,
-  encodeJson,
   type Manifest,
-  type RejectedFile,
   type SplitWorkMessage,
 } from './work-files.js';
 
@@ -98,10 +100,7 @@ async function storeChunks(
 ): Promise<Manifest | 'superseded'> {
   const { config, store, logger } = deps;
   const keys = workKeys(batchId);
-  // Read exactly the object the event announced: its version, or else its ETag.
-  const opened = await store.open(upload.bucket, upload.key, {
-    ...(upload.versionId ? { versionId: upload.versionId } : upload.eTag ? { ifMatch: upload.eTag } : {}),
-  });
+  const opened = await store.open(upload.bucket, upload.key, sameObjectOf(upload));
   if (opened === 'missing' || opened === 'changed') {
     // Overwritten or deleted since the event: the newer upload has its own event and batch.
     logger.warn('upload superseded before it was read; nothing to do', { batchId, reason: opened });
@@ -121,12 +120,7 @@ async function storeChunks(
     async (chunk: RawChunk) => {
       if (refusal) return;
       await store.write(config.workBucket, keys.chunk(chunk.index), encodeChunk(batchId, chunk));
-      ranges.push({
-        index: chunk.index,
-        firstLine: chunk.startLines[0]!,
-        lastLine: chunk.endLines[chunk.endLines.length - 1]!,
-        records: chunk.startLines.length,
-      });
+      ranges.push(chunkRangeOf(chunk));
       logger.debug('chunk stored', { batchId, chunk: chunk.index, records: chunk.startLines.length });
     },
     {
@@ -139,14 +133,8 @@ async function storeChunks(
   const rejection: BatchError | undefined = refusal ?? intake.rejection;
   const chunks = rejection ? [] : ranges;
   const framerRejected = rejection ? 0 : intake.rejected.length;
-  if (framerRejected > 0) {
-    await store.write(
-      config.workBucket,
-      keys.rejected,
-      encodeJson({ version: 1, records: intake.rejected } satisfies RejectedFile),
-    );
-  }
-  const expectedLines = chunks.reduce((sum, chunk) => sum + chunk.records, 0) + framerRejected;
+  if (framerRejected > 0) await storeRejected(deps, batchId, intake.rejected);
+  const expectedLines = expectedLinesOf(chunks, framerRejected);
   const manifest: Manifest = {
     ...manifestHead(upload, batchId, asOf, intake),
     ...(rejection ? { rejection } : {}),

@@ -319,7 +319,8 @@ function lineFeeds(bytes: Buffer, newline: number, end: number): number {
   return count;
 }
 
-function isBlank(bytes: Buffer, start: number, end: number): boolean {
+/** Whether bytes [start, end) are a blank line: spaces, tabs and CRs only (the reader skips it). */
+export function isBlank(bytes: Buffer, start: number, end: number): boolean {
   for (let index = start; index < end; index += 1) {
     const byte = bytes[index];
     if (byte !== SPACE && byte !== TAB && byte !== CR) return false;

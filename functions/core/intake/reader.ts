@@ -204,6 +204,10 @@ class Upload {
   }
 }
 
+/** Whether bytes start with the gzip signature (1f 8b). */
+export const hasGzipSignature = (head: Uint8Array): boolean =>
+  head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+
 /** The upload's text: gunzipped when it starts with the gzip signature. */
 async function decode(upload: Upload): Promise<{ gzipped: boolean; decoded: AsyncIterable<Buffer> }> {
   // Gather at least the two bytes of the gzip signature, however small the first pieces are.
@@ -214,7 +218,7 @@ async function decode(upload: Upload): Promise<{ gzipped: boolean; decoded: Asyn
     if (piece.done) ended = true;
     else head = head.length === 0 ? piece.value : Buffer.concat([head, piece.value]);
   }
-  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gzipped = hasGzipSignature(head);
   const replayed = replay(upload, head, ended);
   // pipeline, not pipe: an upload that fails mid-read must fail the gunzip too, not crash the process.
   const decoded = gzipped ? pipeline(Readable.from(replayed), createGunzip(), () => undefined) : replayed;

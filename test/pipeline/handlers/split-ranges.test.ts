@@ -11,7 +11,7 @@ import { joinRanges, rangeableHeaderOf } from '../../../functions/pipeline/split
 import { MIN_SPLIT_RANGE_BYTES } from '../../../functions/pipeline/topology.js';
 import { decodeManifest } from '../../../functions/pipeline/work-files.js';
 import { lambdaContext, s3EventBody, s3EventRecord, sqsEvent, sqsRecord } from '../../support/events.js';
-import { memoryStore, recordingLogger, syntheticBatch } from '../helpers.js';
+import { faultyStore, InjectedCrash, memoryStore, recordingLogger, syntheticBatch } from '../helpers.js';
 import { INTAKE_BUCKET, splitConfig } from './handlers.js';
 
 const INTAKE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/scrub62323-intake';
@@ -109,16 +109,14 @@ describe('byte-range splitting in the split handler', () => {
 
   it('finishes the join on the retry of the last range, which stopped after storing its result', async () => {
     let crash = false;
-    const h = ranged((store) => ({
-      ...store,
-      async list(bucket, prefix) {
-        if (crash && prefix.endsWith('/split/ranges/')) {
+    const h = ranged((store) =>
+      faultyStore(store, (call, key) => {
+        if (crash && call === 'list' && key.endsWith('/split/ranges/')) {
           crash = false;
-          throw new Error('the function stopped');
+          throw new InjectedCrash('after the last range stored its result');
         }
-        return store.list(bucket, prefix);
-      },
-    }));
+      }),
+    );
     const { event } = await upload(h);
     await h.invoke(event);
     const work = h.queues.intake.splice(0);
@@ -249,29 +247,26 @@ describe('joinRanges', () => {
     unknownColumns: [],
   } as never;
   // Range 0: the header and lines 2-10 (10 line feeds); range 1 counts its first line as 2: line 11.
+  type Chunk = { firstLine: number; lastLine: number; records: number };
+  const result = (
+    range: number,
+    lineFeeds: number,
+    chunk: Chunk,
+    rejected: { line: number; endLine: number },
+  ) => ({
+    version: 1 as const,
+    batchId: 'b',
+    range,
+    lineFeeds,
+    encoding: 'utf-8' as const,
+    endsAtRecord: true,
+    layout,
+    chunks: [{ index: 0, ...chunk }],
+    rejected: [{ ...rejected, reason: 'r', raw: 'x' }],
+  });
   const results = () => [
-    {
-      version: 1 as const,
-      batchId: 'b',
-      range: 0,
-      lineFeeds: 10,
-      encoding: 'utf-8' as const,
-      endsAtRecord: true,
-      layout,
-      chunks: [{ index: 0, firstLine: 2, lastLine: 10, records: 8 }],
-      rejected: [{ line: 7, endLine: 7, reason: 'r', raw: 'x' }],
-    },
-    {
-      version: 1 as const,
-      batchId: 'b',
-      range: 1,
-      lineFeeds: 5,
-      encoding: 'utf-8' as const,
-      endsAtRecord: true,
-      layout,
-      chunks: [{ index: 0, firstLine: 2, lastLine: 6, records: 4 }],
-      rejected: [{ line: 4, endLine: 5, reason: 'r', raw: 'y' }],
-    },
+    result(0, 10, { firstLine: 2, lastLine: 10, records: 8 }, { line: 7, endLine: 7 }),
+    result(1, 5, { firstLine: 2, lastLine: 6, records: 4 }, { line: 4, endLine: 5 }),
   ];
 
   it('numbers every range in the upload: range 1 starts on the line after range 0', () => {
