@@ -45,6 +45,34 @@ export function splitRecord(
 }
 
 /**
+ * splitRecord for a record the caller knows holds no quote and no line feed (visitChunk keeps the
+ * next quote's position, and a record of one line has no line feed): every field is plain, so each
+ * ends at the next comma, which the native `indexOf` finds faster than a loop over the characters
+ * (about a quarter of the splitting's time on the bench batch). Same result as splitRecord.
+ */
+export function splitPlainRecord(
+  text: string,
+  start: number,
+  end: number,
+  width: number,
+  fields: string[],
+): boolean {
+  if (start >= end) return false;
+  let position = start;
+  let count = 0;
+  for (;;) {
+    if (count === width) return onlyCommas(text, position, end);
+    let stop = text.indexOf(',', position);
+    // The last field's comma search may run into the next record: the field ends at the record's end.
+    if (stop === -1 || stop > end) stop = end;
+    fields[count] = text.slice(position, stop);
+    count += 1;
+    if (stop >= end) return count === width;
+    position = stop + 1;
+  }
+}
+
+/**
  * Reads the quoted field opening at `open` into `fields[index]`: up to the quote that is not doubled;
  * `""` inside stands for one quote. Returns where the field ends (the record's end or a comma), or DECLINED.
  */

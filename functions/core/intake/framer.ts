@@ -30,6 +30,8 @@ export interface FrameSink {
   /** A record: bytes [start, end) of `bytes`, line terminator excluded. */
   frame(bytes: Buffer, start: number, end: number, startLine: number, endLine: number): void;
   reject(record: RejectedRecord): void;
+  /** The bytes handed to `frame` so far may change once this returns: keep a copy of what is kept. */
+  release?(): void;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
@@ -76,6 +78,7 @@ export class RecordFramer {
     return this.line;
   }
 
+  /** Frames what `chunk` completes; `chunk` is not read again once this returns. */
   push(chunk: Buffer): void {
     this.process(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
   }
@@ -88,7 +91,7 @@ export class RecordFramer {
   private process(bytes: Buffer, final: boolean): void {
     let position = this.atFileStart ? this.startOfText(bytes, final) : 0;
     if (position === NOT_YET) {
-      this.tail = bytes;
+      this.tail = Buffer.from(bytes);
       return;
     }
     let nextQuote = -2; // cached position of the next quote at or after `position`; -2 = unknown
@@ -120,7 +123,9 @@ export class RecordFramer {
       }
       position = this.frameRecord(bytes, position, scan);
     }
-    this.tail = position < bytes.length ? bytes.subarray(position) : Buffer.alloc(0);
+    // A copy: the caller may reuse its buffer once push returns (the sink copies what it keeps too).
+    this.tail = position < bytes.length ? Buffer.from(bytes.subarray(position)) : Buffer.alloc(0);
+    this.sink.release?.();
   }
 
   /** Where the text starts, past a byte-order mark; NOT_YET until its length in bytes (or the end) has come. */

@@ -297,6 +297,10 @@ class BatchSink implements FrameSink {
     if (this.counted()) this.builder.frame(buffer, start, end, startLine, endLine);
   }
 
+  release(): void {
+    this.builder.release();
+  }
+
   reject(record: RejectedRecord): void {
     if (this.rejection || this.beyondCut(record.line, record.endLine)) return;
     if (this.header === undefined) {

@@ -127,6 +127,40 @@ describe('ChunkBuilder', () => {
   });
 });
 
+describe('ChunkBuilder copying', () => {
+  it('keeps every record as framed when the caller reuses its buffer after each push', () => {
+    const records = Array.from({ length: 60 }, (_, index) =>
+      index % 7 === 3 ? `r${index},"x\r\ny"` : `r${index},${'v'.repeat(index % 5)}`,
+    );
+    // LF and CRLF endings, blank lines between some records.
+    const text = records
+      .map((record, index) => `${record}${index % 4 === 1 ? '\r\n' : '\n'}${index % 9 === 5 ? '\n' : ''}`)
+      .join('');
+    for (const pieceSize of [1, 3, 8, 64, text.length]) {
+      const chunks: RawChunk[] = [];
+      const builder = new ChunkBuilder(
+        (chunk) => chunks.push(chunk),
+        () => undefined,
+        7,
+      );
+      const framer = new RecordFramer(builder);
+      const reused = Buffer.alloc(pieceSize);
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; at += pieceSize) {
+        const piece = reused.subarray(0, Math.min(pieceSize, bytes.length - at));
+        bytes.copy(piece, 0, at, at + piece.length);
+        framer.push(piece);
+        piece.fill(0x23);
+      }
+      framer.end();
+      builder.flush();
+      const joined = chunks.map((chunk) => Buffer.from(chunk.text).toString()).join('\n');
+      expect(joined, `pieces of ${pieceSize}`).toBe(records.join('\n'));
+      expect(chunks.map((chunk) => chunk.startLines.length)).toEqual([7, 7, 7, 7, 7, 7, 7, 7, 4]);
+    }
+  });
+});
+
 describe('ChunkBuilder size bound', () => {
   it('closes a chunk at MAX_CHUNK_BYTES even below the record count', () => {
     const chunks: RawChunk[] = [];
