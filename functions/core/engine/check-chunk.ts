@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type RawChunk, visitChunk } from '../intake/chunk.js';
 import type { ColumnLayout } from '../intake/columns.js';
 import type { RejectedRecord } from '../intake/framer.js';
-import { chargeFact } from '../memory/fact-store.js';
+import { chargeFact, FACT_WIDTH } from '../memory/fact-store.js';
 import { KeyPacker, type PackedKeys } from '../memory/packed-keys.js';
 import { decodePart, encodePart } from '../memory/part-codec.js';
 import { BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
@@ -55,6 +55,15 @@ export interface ChunkPartial {
 /** A line number written the plain way (`1`, not `01`), small enough for an int32. */
 const CANONICAL_NUMBER = /^(?:0|[1-9]\d{0,8})$/;
 
+/** line_no as a number when written the plain way, else -1; most are one digit, read without the RegExp. */
+function plainNumberOf(lineNo: string): number {
+  if (lineNo.length === 1) {
+    const digit = lineNo.charCodeAt(0) - 0x30;
+    return digit >= 0 && digit <= 9 ? digit : -1;
+  }
+  return CANONICAL_NUMBER.test(lineNo) ? Number(lineNo) : -1;
+}
+
 export interface CheckOptions {
   /** The as-of date as a day number. */
   readonly asOfDay: number;
@@ -95,7 +104,9 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const findings: Finding[] = [];
   const claimFindings: Finding[] = [];
   const echoes: { line: number; echo: LineEcho }[] = [];
-  const facts: number[] = [];
+  // Room for a fact of every line: the chunk's facts are written in place, no array grows.
+  const facts = new Int32Array(chunk.startLines.length * FACT_WIDTH);
+  let factsUsed = 0;
   const lines: number[] = [];
   const plainLineNos = new Int32Array(chunk.startLines.length);
   const bookIds = new Int32Array(chunk.startLines.length);
@@ -133,17 +144,17 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
       if (findings.length > before || claimFindings.length > claimBefore)
         echoes.push({ line: line.line, echo: echoOf(line, book.packName) });
       const packed = packedFactOf(line, factCodes, book.id);
-      if (packed !== undefined)
-        facts.push(
-          position,
-          line.dos!,
-          Math.min(line.units ?? 0, 0x7fffffff),
-          packed,
-          chargeFact(line.chargeCents),
-          payerOf(line.payer),
-        );
+      if (packed !== undefined) {
+        facts[factsUsed] = position;
+        facts[factsUsed + 1] = line.dos!;
+        facts[factsUsed + 2] = Math.min(line.units ?? 0, 0x7fffffff);
+        facts[factsUsed + 3] = packed;
+        facts[factsUsed + 4] = chargeFact(line.chargeCents);
+        facts[factsUsed + 5] = payerOf(line.payer);
+        factsUsed += FACT_WIDTH;
+      }
 
-      plainLineNos[position] = CANONICAL_NUMBER.test(line.lineNo) ? Number(line.lineNo) : -1;
+      plainLineNos[position] = plainNumberOf(line.lineNo);
       lines.push(line.line);
       keys.cell(line.claimId);
       keys.cell(line.lineNo);
@@ -172,7 +183,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
     // Rejected records leave the tail unused.
     plainLineNos: plainLineNos.slice(0, lines.length),
     books: bookIds.slice(0, lines.length),
-    facts: Int32Array.from(facts),
+    facts: facts.slice(0, factsUsed),
   };
 }
 

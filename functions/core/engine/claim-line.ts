@@ -3,7 +3,7 @@ import { type ColumnLayout, SCALAR_FIELDS } from '../intake/columns.js';
 import { CORRECTING_FREQUENCIES } from '../rules/catalog.js';
 import {
   formatCents,
-  formatDay,
+  isoDateOf,
   normalizeDiagnosis,
   parseCents,
   parseDate,
@@ -129,6 +129,7 @@ export function toClaimLine(record: readonly string[], layout: ColumnLayout, lin
   const memberId = trimmed(fields, scalar.member_id);
   const renderingNpi = trimmed(fields, scalar.rendering_npi);
   const billingNpi = trimmed(fields, scalar.billing_npi);
+  const dos = dosText === '' ? undefined : parseDate(dosText);
   return {
     line,
     claimId: trimmed(fields, scalar.claim_id),
@@ -138,13 +139,12 @@ export function toClaimLine(record: readonly string[], layout: ColumnLayout, lin
     dobText,
     dob: dobText === '' ? undefined : parseDate(dobText),
     dosText,
-    dos: dosText === '' ? undefined : parseDate(dosText),
+    dos,
     dosToText,
-    dosTo: dosToText === '' ? undefined : parseDate(dosToText),
+    // Most lines end on the day they start: that date is read once.
+    dosTo: dosToText === dosText ? dos : dosToText === '' ? undefined : parseDate(dosToText),
     code: upper(trimmed(fields, scalar.procedure_code)),
-    modifiers: collect(fields, layout.modifierColumns, layout.modifierListColumns, (code) =>
-      upper(code.trim()),
-    ),
+    modifiers: collect(fields, layout.modifierColumns, layout.modifierListColumns, normalizeModifier),
     diagnoses: collect(fields, layout.diagnosisColumns, layout.diagnosisListColumns, normalizeDiagnosis),
     unitsText,
     units: parseUnits(unitsText),
@@ -160,6 +160,8 @@ export function toClaimLine(record: readonly string[], layout: ColumnLayout, lin
   };
 }
 
+const normalizeModifier = (code: string): string => upper(code.trim());
+
 function collect(
   fields: readonly string[],
   singleColumns: readonly number[],
@@ -172,7 +174,10 @@ function collect(
     else codes.push(code);
   };
   for (const index of singleColumns) {
-    const value = normalize(fields[index] ?? '');
+    // Most code columns are empty: normalising an empty cell gives nothing.
+    const cell = fields[index];
+    if (cell === undefined || cell === '') continue;
+    const value = normalize(cell);
     if (value !== '') add(value);
   }
   for (const index of listColumns) {
@@ -215,13 +220,13 @@ const detached = (text: string): string => (text.length < 13 ? text : ` ${text}`
  * outlive their chunk (a merge holds them until the findings are written): none holds the chunk's text.
  */
 export function echoOf(cells: EchoCells, rulePack: string): LineEcho {
-  const dos = parseDate(cells.dosText);
+  const dos = isoDateOf(cells.dosText);
   const cents = parseCents(cells.chargeText);
   return {
     claimId: detached(cells.claimId),
     lineNo: detached(cells.lineNo),
     memberId: detached(cells.memberId),
-    dateOfService: dos === undefined ? detached(cells.dosText) : formatDay(dos),
+    dateOfService: dos ?? detached(cells.dosText),
     procedureCode: detached(cells.code),
     charge: cents !== undefined && cents > 0 ? formatCents(cents) : '',
     providerNpi: detached(cells.encounterNpi),

@@ -47,6 +47,14 @@ export function parseDate(text: string): number | undefined {
   return match ? dayNumber(Number(match[3]), Number(match[1]), Number(match[2])) : undefined;
 }
 
+/** A date as YYYY-MM-DD, undefined when it is not one; text already in that form is kept as it is. */
+export function isoDateOf(text: string): string | undefined {
+  const day = parseDate(text);
+  if (day === undefined) return undefined;
+  const iso = text.length === 10 && text.charCodeAt(4) === 0x2d && text.charCodeAt(7) === 0x2d;
+  return iso ? text : formatDay(day);
+}
+
 /** Day number back to YYYY-MM-DD. */
 export function formatDay(days: number): string {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);

@@ -39,23 +39,24 @@ export class KeyPacker {
   }
 
   cell(text: string): void {
-    const room = text.length * 3;
-    if (this.used + room > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + room));
-      this.bytes.copy(bigger, 0, 0, this.used);
+    const { length } = text;
+    const used = this.used;
+    if (used + length * 3 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, used + length * 3));
+      this.bytes.copy(bigger, 0, 0, used);
       this.bytes = bigger;
     }
-    let ascii = true;
-    for (let index = 0; index < text.length; index += 1) {
+    // Locals, not fields, in the loop: it runs for every character of nine cells of every line.
+    const bytes = this.bytes;
+    let index = 0;
+    for (; index < length; index += 1) {
       const char = text.charCodeAt(index);
-      if (char >= 0x80) {
-        ascii = false;
-        break;
-      }
-      this.bytes[this.used + index] = char;
+      if (char >= 0x80) break;
+      bytes[used + index] = char;
     }
-    this.used += ascii ? text.length : this.bytes.write(text, this.used, 'utf8');
-    this.ends[this.cells++] = this.used;
+    const end = index === length ? used + length : used + bytes.write(text, used, 'utf8');
+    this.used = end;
+    this.ends[this.cells++] = end;
   }
 
   finish(): PackedKeys {

@@ -8,7 +8,7 @@
 import type { MergedBatch } from '../engine/accumulator.js';
 import { type FlaggedFinding, type ReportBatch, reportBatchOf } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
-import { RULES, sourceOf } from '../rules/catalog.js';
+import { RULE_IDS, RULES, sourceOf } from '../rules/catalog.js';
 import { type BatchClaims, batchClaimsOf } from './claims.js';
 import { csvRow, numberCell, textCell } from './csv.js';
 import { renderHtml } from './html.js';
@@ -68,6 +68,11 @@ function* csvPieces<T>(header: string, items: Iterable<T>, row: (item: T) => str
   if (rows.length > 0) yield rows.join('');
 }
 
+/** Each rule's fix and source cells, quoted once: they are the same on every row of the rule. */
+const RULE_CELLS = new Map(
+  RULE_IDS.map((ruleId) => [ruleId, `${textCell(RULES[ruleId].fix)},${textCell(sourceOf(ruleId))}`]),
+);
+
 function findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Iterable<string> {
   const rows = claims.alongside(batch.flagged.rows());
   return csvPieces(FINDINGS_HEADER, rows, ({ finding: item, echo }: FlaggedFinding) =>
@@ -86,8 +91,7 @@ function findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Iterable<st
       textCell(echo.providerNpi),
       textCell(echo.payer),
       textCell(echo.rulePack),
-      textCell(RULES[item.ruleId].fix),
-      textCell(sourceOf(item.ruleId)),
+      RULE_CELLS.get(item.ruleId)!,
     ]),
   );
 }
