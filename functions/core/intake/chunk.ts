@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
 import { LF } from './chars.js';
-import { splitPlainRecord, splitRecord } from './fields.js';
+import { splitRecord } from './fields.js';
 import type { FrameSink, RejectedRecord } from './framer.js';
 import { preview } from './framer.js';
 
@@ -157,10 +157,7 @@ export function visitChunk(chunk: RawChunk, width: number, visitor: RecordVisito
     const end = nextRecordEnd(text, start, line, endLine);
     if (nextQuote !== -1 && nextQuote < start) nextQuote = text.indexOf('"', start);
     const plain = line === endLine && (nextQuote === -1 || nextQuote >= end);
-    if (
-      plain ? splitPlainRecord(text, start, end, width, fields) : splitRecord(text, start, end, width, fields)
-    )
-      visitor.record(fields, line, endLine);
+    if (splitRecord(text, start, end, width, fields, plain)) visitor.record(fields, line, endLine);
     else visitParsed(text.slice(start, end), line, endLine, width, visitor);
     start = end + 1;
   }

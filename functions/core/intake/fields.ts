@@ -18,7 +18,8 @@ const DECLINED = -1;
  * Splits the record `text[start, end)` into exactly `width` fields, written into `fields`; empty
  * fields after those (trailing commas) are dropped. The range is one framed record, so a line feed
  * may appear only inside a quoted field. Returns false, with `fields` partly written, when the record
- * is not plain RFC 4180 with `width` fields.
+ * is not plain RFC 4180 with `width` fields. `plain`: the caller knows the range holds no quote and
+ * no line feed (see readToComma); the result is the same.
  */
 export function splitRecord(
   text: string,
@@ -26,6 +27,7 @@ export function splitRecord(
   end: number,
   width: number,
   fields: string[],
+  plain = false,
 ): boolean {
   // An empty record is no row at all to csv-parse; let it say so.
   if (start >= end) return false;
@@ -33,42 +35,15 @@ export function splitRecord(
   let count = 0;
   for (;;) {
     if (count === width) return onlyCommas(text, position, end);
-    const stop =
-      position < end && text.charCodeAt(position) === QUOTE
+    const stop = plain
+      ? readToComma(text, position, end, fields, count)
+      : position < end && text.charCodeAt(position) === QUOTE
         ? readQuoted(text, position, end, fields, count)
         : readPlain(text, position, end, fields, count);
     if (stop === DECLINED) return false;
     count += 1;
     if (stop >= end) return count === width;
     position = stop + 1; // past the comma
-  }
-}
-
-/**
- * splitRecord for a record the caller knows holds no quote and no line feed (visitChunk keeps the
- * next quote's position, and a record of one line has no line feed): every field is plain, so each
- * ends at the next comma, which the native `indexOf` finds faster than a loop over the characters
- * (about a quarter of the splitting's time on the bench batch). Same result as splitRecord.
- */
-export function splitPlainRecord(
-  text: string,
-  start: number,
-  end: number,
-  width: number,
-  fields: string[],
-): boolean {
-  if (start >= end) return false;
-  let position = start;
-  let count = 0;
-  for (;;) {
-    if (count === width) return onlyCommas(text, position, end);
-    let stop = text.indexOf(',', position);
-    // The last field's comma search may run into the next record: the field ends at the record's end.
-    if (stop === -1 || stop > end) stop = end;
-    fields[count] = text.slice(position, stop);
-    count += 1;
-    if (stop >= end) return count === width;
-    position = stop + 1;
   }
 }
 
@@ -87,6 +62,20 @@ function readQuoted(text: string, open: number, end: number, fields: string[], i
   fields[index] = close === first ? value : value.replaceAll('""', '"');
   const stop = close + 1;
   return stop < end && text.charCodeAt(stop) !== COMMA ? DECLINED : stop;
+}
+
+/**
+ * Reads a field of a record the caller knows holds no quote and no line feed (`plain`: visitChunk
+ * keeps the next quote's position, and a record of one line has no line feed): up to the next
+ * comma, which the native `indexOf` finds faster than a loop over the characters (about a quarter
+ * of the splitting's time on the bench batch). The search may run into the next record: a comma
+ * found there ends the field at the record's end.
+ */
+function readToComma(text: string, from: number, end: number, fields: string[], index: number): number {
+  const comma = text.indexOf(',', from);
+  const stop = comma === -1 || comma > end ? end : comma;
+  fields[index] = text.slice(from, stop);
+  return stop;
 }
 
 /** Reads the unquoted field starting at `from` into `fields[index]`; a quote or a line feed in it is DECLINED. */

@@ -2,11 +2,11 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { PARSE_OPTIONS } from '../../../functions/core/intake/chunk.js';
-import { splitPlainRecord, splitRecord } from '../../../functions/core/intake/fields.js';
+import { splitRecord } from '../../../functions/core/intake/fields.js';
 import { seeded } from '../../support/random.js';
 
 /**
- * splitRecord's verdict; on a record with no quote and no line feed, splitPlainRecord (the path
+ * splitRecord's verdict; on a record with no quote and no line feed, the plain path (the one
  * visitChunk takes for those) must give the same one.
  */
 const split = (text: string, width: number): string[] | undefined => {
@@ -14,7 +14,7 @@ const split = (text: string, width: number): string[] | undefined => {
   const accepted = splitRecord(text, 0, text.length, width, fields);
   if (!/["\n]/.test(text)) {
     const plain: string[] = [];
-    expect(splitPlainRecord(text, 0, text.length, width, plain), JSON.stringify(text)).toBe(accepted);
+    expect(splitRecord(text, 0, text.length, width, plain, true), JSON.stringify(text)).toBe(accepted);
     if (accepted) expect(plain.slice(0, width)).toEqual(fields.slice(0, width));
   }
   return accepted ? fields : undefined;
@@ -60,14 +60,14 @@ describe('splitRecord', () => {
     expect(splitRecord('a,"b",c', 0, 4, 2, [])).toBe(false);
     // The plain path's comma search runs past the record's end; what it finds there is not read.
     const plain = 'a,b\nc,d,e';
-    expect(splitPlainRecord(plain, 0, 3, 2, fields)).toBe(true);
+    expect(splitRecord(plain, 0, 3, 2, fields, true)).toBe(true);
     expect(fields.slice(0, 2)).toEqual(['a', 'b']);
-    expect(splitPlainRecord(plain, 4, plain.length, 3, fields)).toBe(true);
+    expect(splitRecord(plain, 4, plain.length, 3, fields, true)).toBe(true);
     expect(fields.slice(0, 3)).toEqual(['c', 'd', 'e']);
-    expect(splitPlainRecord('a,b,,\nx', 0, 5, 2, fields)).toBe(true);
-    expect(splitPlainRecord('a,b,c\nx', 0, 5, 2, fields)).toBe(false);
-    expect(splitPlainRecord('a\nb,c', 0, 1, 2, fields)).toBe(false);
-    expect(splitPlainRecord('', 0, 0, 1, fields)).toBe(false);
+    expect(splitRecord('a,b,,\nx', 0, 5, 2, fields, true)).toBe(true);
+    expect(splitRecord('a,b,c\nx', 0, 5, 2, fields, true)).toBe(false);
+    expect(splitRecord('a\nb,c', 0, 1, 2, fields, true)).toBe(false);
+    expect(splitRecord('', 0, 0, 1, fields, true)).toBe(false);
   });
 
   it('on random records, accepts only what csv-parse accepts, with the same fields', () => {
