@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { memberKeyOf } from './engine/claim-line.js';
-import { formatDay, PROCEDURE_CODE_SHAPE, parseDate } from './engine/values.js';
+import { isoDateOf, PROCEDURE_CODE_SHAPE } from './engine/values.js';
 import { readHistoryTable } from './history-csv.js';
 import { type SessionRecordInput, SessionRecordSchema } from './history-port.js';
 import { SETS } from './rules/code-sets.js';
@@ -46,9 +46,9 @@ export function historyRecordsOf(text: string, fileName: string): ImportedHistor
   let otherCodes = 0;
   for (const row of table.rows) {
     const memberKey = memberKeyOf(at(row, 'member_id'));
-    const day = parseDate(at(row, 'date_of_service'));
+    const dateOfService = isoDateOf(at(row, 'date_of_service'));
     const code = at(row, 'procedure_code').toUpperCase();
-    if (memberKey === '' || day === undefined || !PROCEDURE_CODE_SHAPE.test(code)) {
+    if (memberKey === '' || dateOfService === undefined || !PROCEDURE_CODE_SHAPE.test(code)) {
       skippedRows += 1;
       continue;
     }
@@ -56,7 +56,6 @@ export function historyRecordsOf(text: string, fileName: string): ImportedHistor
       otherCodes += 1;
       continue;
     }
-    const dateOfService = formatDay(day);
     const batchId = at(row, 'batch_id');
     const line = at(row, 'line');
     const named = batchId !== '' && LINE.test(line);

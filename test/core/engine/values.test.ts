@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatCents,
   formatDay,
+  isoDateOf,
   isValidNpi,
   normalizeDiagnosis,
   parseCents,
@@ -27,6 +28,7 @@ describe('parseDate', () => {
   ])('reads %s as %s', (text, iso) => {
     expect(parseDate(text)).toBe(epochDay(iso));
     expect(formatDay(parseDate(text)!)).toBe(iso);
+    expect(isoDateOf(text)).toBe(iso);
   });
 
   it.each([
@@ -44,6 +46,7 @@ describe('parseDate', () => {
     'today',
   ])('rejects %j', (text) => {
     expect(parseDate(text)).toBeUndefined();
+    expect(isoDateOf(text)).toBeUndefined();
   });
 
   it('agrees with the calendar for every day of 2023–2025 in all three formats', () => {
