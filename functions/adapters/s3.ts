@@ -10,10 +10,12 @@ import {
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { ScrubError } from '../core/errors.js';
 import type { ListedObject, ObjectStore } from '../pipeline/ports.js';
 import { sleep } from '../pipeline/sleep.js';
+import { MAX_PARTS, type PlannedPart, planParts, type SourceRange } from './part-plan.js';
 
 interface ServiceError {
   readonly name?: string;
@@ -49,11 +51,18 @@ export interface ObjectTarget {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
+/** A part to upload: bytes, or a range of another object that S3 copies (UploadPartCopy). */
+export type UploadedPart = Uint8Array | { readonly copy: SourceRange };
+
+/** An object's key as CopySource takes it: bucket and key, URL-encoded but for the slashes. */
+const copySourceOf = ({ bucket, key }: SourceRange): string =>
+  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
 /** A multipart upload of the given parts (each but the last at least 5 MiB); aborted on failure. */
 export async function multipartUpload(
   client: S3Client,
   target: ObjectTarget,
-  parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  parts: AsyncIterable<UploadedPart> | Iterable<UploadedPart>,
 ): Promise<{ eTag?: string; versionId?: string }> {
   const { bucket, key } = target;
   const created = await client.send(
@@ -69,16 +78,21 @@ export async function multipartUpload(
     const done: { ETag: string; PartNumber: number }[] = [];
     for await (const body of parts) {
       const partNumber = done.length + 1;
-      const part = await client.send(
-        new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-        }),
-      );
-      done.push({ ETag: part.ETag!, PartNumber: partNumber });
+      const common = { Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber };
+      if (body instanceof Uint8Array) {
+        const part = await client.send(new UploadPartCommand({ ...common, Body: body }));
+        done.push({ ETag: part.ETag!, PartNumber: partNumber });
+      } else {
+        const { copy } = body;
+        const part = await client.send(
+          new UploadPartCopyCommand({
+            ...common,
+            CopySource: copySourceOf(copy),
+            CopySourceRange: `bytes=${copy.start}-${copy.end - 1}`,
+          }),
+        );
+        done.push({ ETag: part.CopyPartResult!.ETag!, PartNumber: partNumber });
+      }
     }
     const completed = await client.send(
       new CompleteMultipartUploadCommand({
@@ -220,7 +234,25 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       }),
     );
 
-  return {
+  /** A gathered part's bytes: its own and those of the ranges it reads. */
+  const gathered = async (part: Extract<PlannedPart, { gather: unknown }>): Promise<Uint8Array> => {
+    const bytes = await Promise.all(
+      part.gather.map(async (item) => {
+        if (item instanceof Uint8Array) return item;
+        const read = await store.readRange(item.bucket, item.key, item.start, item.end);
+        if (read?.byteLength !== item.end - item.start) {
+          throw new ScrubError(
+            'S3_SOURCE_CHANGED',
+            `${item.bucket}/${item.key} is shorter than when it was listed`,
+          );
+        }
+        return read;
+      }),
+    );
+    return Buffer.concat(bytes);
+  };
+
+  const store: ObjectStore = {
     open,
     async readRange(bucket, key, start, end) {
       if (end <= start) return new Uint8Array(0);
@@ -275,6 +307,22 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
         await parts.return(undefined);
       }
     },
+    async compose(bucket, key, pieces, options = {}) {
+      const planned = planParts(pieces);
+      if (planned.length > MAX_PARTS) {
+        throw new ScrubError('S3_TOO_MANY_PARTS', `${bucket}/${key} would take ${planned.length} parts`);
+      }
+      const first = planned[0];
+      if (!first) return void (await put(bucket, key, new Uint8Array(), options.contentType));
+      if (planned.length === 1 && 'gather' in first) {
+        return void (await put(bucket, key, await gathered(first), options.contentType));
+      }
+      // Gathered parts are read only when their turn comes: one part's bytes are held at a time.
+      async function* parts(): AsyncGenerator<UploadedPart> {
+        for (const part of planned) yield 'copy' in part ? part : await gathered(part);
+      }
+      await multipartUpload(client, { bucket, key, ...options }, parts());
+    },
     async writeIfAbsent(bucket, key, body) {
       for (let attempt = 1; ; attempt += 1) {
         try {
@@ -315,4 +363,5 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
   };
+  return store;
 }

@@ -6,6 +6,11 @@
  * that one S3 behaviour added in front of its PUT route: a conditional PUT of an existing key answers
  * 412 PreconditionFailed, exactly as S3 does. Conditional PUTs of the same key are serialised, which
  * makes check-then-write atomic between them.
+ *
+ * fauxqs also stores an empty part for UploadPartCopy (its uploadPart action never reads
+ * x-amz-copy-source), and the report's findings.csv is composed from pieces with it. So the copy is
+ * added too, in both the in-process and the isolated emulator: the source range is read with a GET
+ * and uploaded as the part, and the answer is S3's CopyPartResult.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,10 +67,47 @@ function addConditionalPuts(app: FauxqsApp): void {
   });
 }
 
+/**
+ * UploadPartCopy in front of fauxqs's upload-part route. Self-contained (no outer names, no types
+ * at run time): the isolated emulator's child process runs its source text.
+ */
+function addPartCopies(app: FauxqsApp): void {
+  app.addHook('preHandler', async (request, reply) => {
+    const query = (request.query ?? {}) as Record<string, string | undefined>;
+    const copySource = request.headers['x-amz-copy-source'];
+    if (request.method !== 'PUT' || !query.uploadId || !query.partNumber || typeof copySource !== 'string')
+      return;
+    const source = decodeURIComponent(copySource).replace(/^\//, '');
+    const range = request.headers['x-amz-copy-source-range'];
+    const read = await app.inject({
+      method: 'GET',
+      url: `/${source.split('/').map(encodeURIComponent).join('/')}`,
+      headers: typeof range === 'string' ? { range } : {},
+    });
+    if (read.statusCode !== 200 && read.statusCode !== 206) {
+      reply.code(read.statusCode).header('content-type', 'application/xml').send(read.body);
+      return reply;
+    }
+    const part = await app.inject({
+      method: 'PUT',
+      url: request.url,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: read.rawPayload,
+    });
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<CopyPartResult>' +
+      `<ETag>${String(part.headers.etag)}</ETag><LastModified>${new Date().toISOString()}</LastModified>` +
+      '</CopyPartResult>';
+    reply.code(part.statusCode).header('content-type', 'application/xml').send(xml);
+    return reply;
+  });
+}
+
 async function startInProcess(): Promise<Emulator> {
   const { buildApp } = await import('fauxqs');
   const app = buildApp({ logger: false });
   addConditionalPuts(app);
+  addPartCopies(app);
   const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
   return { endpoint, conditionalWrites: true, stop: async () => void (await app.close()) };
 }
@@ -94,6 +136,7 @@ function fauxqsEntryUrl(): string {
 const CHILD_SCRIPT = `
 const { buildApp } = await import(process.env.SCRUB62323_FAUXQS_URL);
 const app = buildApp({ logger: false });
+(${addPartCopies.toString()})(app);
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(address + '\\n');
 process.stdin.on('end', () => app.close().then(() => process.exit(0)));

@@ -42,6 +42,11 @@ export interface OpenOptions {
   readonly range?: { readonly start: number; readonly end?: number };
 }
 
+/** A piece of an object to compose: bytes in hand, or the whole of another object. */
+export type ComposePiece =
+  | { readonly bytes: Uint8Array }
+  | { readonly bucket: string; readonly key: string; readonly size: number };
+
 export interface WriteOptions {
   readonly contentType?: string;
 }
@@ -66,6 +71,16 @@ export interface ObjectStore {
     bucket: string,
     key: string,
     body: AsyncIterable<Uint8Array>,
+    options?: WriteOptions,
+  ): Promise<void>;
+  /**
+   * Writes an object made of pieces in order: bytes in hand and whole other objects (their sizes as
+   * listed). S3 copies the big ones server-side (UploadPartCopy): they never pass through here.
+   */
+  compose(
+    bucket: string,
+    key: string,
+    pieces: readonly ComposePiece[],
     options?: WriteOptions,
   ): Promise<void>;
   /** Creates the object only if the key is free (If-None-Match: *); false when it already exists. */

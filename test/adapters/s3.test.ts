@@ -12,6 +12,7 @@ import {
   S3Client,
   S3ServiceException,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -177,5 +178,55 @@ describe('s3ObjectStore', () => {
     await expect(store.writeStream('b', 'k', pieces())).rejects.toThrow('InternalError');
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
     expect(stopped).toBe(true);
+  });
+});
+
+describe('s3ObjectStore.compose', () => {
+  it('copies a big piece server-side (UploadPartCopy, its key encoded), uploads the seams, completes in order', async () => {
+    const MIB = 1024 * 1024;
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u' });
+    s3.on(UploadPartCommand).resolves({ ETag: '"up"' });
+    s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"copied"' } });
+    s3.on(GetObjectCommand).callsFake((input: { Range: string }) => {
+      const [start, end] = input.Range.slice('bytes='.length).split('-').map(Number);
+      const bytes = Buffer.alloc(end! - start! + 1);
+      return {
+        ContentRange: `bytes ${start}-${end}/${20 * MIB}`,
+        Body: { transformToByteArray: async () => bytes } as never,
+      };
+    });
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await store.compose('reports', 'b/findings.csv', [
+      { bytes: Buffer.from('header\n') },
+      { bucket: 'work', key: 'work/b 1/render/000000', size: 20 * MIB },
+    ]);
+    const copy = s3.commandCalls(UploadPartCopyCommand)[0]!.args[0].input;
+    expect(copy).toMatchObject({ CopySource: 'work/work/b%201/render/000000', PartNumber: 2 });
+    expect(copy.CopySourceRange).toBe(`bytes=${5 * MIB - 7}-${20 * MIB - 1}`);
+    // The header and the first 5 MiB less 7 bytes of the piece make part 1.
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input.Range).toBe(`bytes=0-${5 * MIB - 8}`);
+    expect((s3.commandCalls(UploadPartCommand)[0]!.args[0].input.Body as Uint8Array).byteLength).toBe(
+      5 * MIB,
+    );
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input.MultipartUpload).toEqual({
+      Parts: [
+        { ETag: '"up"', PartNumber: 1 },
+        { ETag: '"copied"', PartNumber: 2 },
+      ],
+    });
+  });
+
+  it('aborts the upload when a copy fails', async () => {
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u' });
+    s3.on(UploadPartCopyCommand).rejects(serviceError('AccessDenied', 403));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(
+      store.compose('reports', 'k', [
+        { bucket: 'work', key: 'a', size: 6 * 1024 * 1024 },
+        { bucket: 'work', key: 'b', size: 6 * 1024 * 1024 },
+      ]),
+    ).rejects.toThrow('AccessDenied');
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
 });

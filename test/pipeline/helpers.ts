@@ -181,6 +181,10 @@ export function faultyStore(store: ObjectStore, fault: (call: StoreCall, key: st
       fault('write', key);
       return store.writeStream(bucket, key, body, options);
     },
+    async compose(bucket, key, pieces, options) {
+      fault('write', key);
+      return store.compose(bucket, key, pieces, options);
+    },
     async writeIfAbsent(bucket, key, body) {
       fault('writeIfAbsent', key);
       return store.writeIfAbsent(bucket, key, body);
@@ -231,6 +235,15 @@ export function memoryStore(): ObjectStore & { readonly objects: Map<string, Uin
       const pieces: Uint8Array[] = [];
       for await (const piece of body) pieces.push(piece);
       objects.set(id(bucket, key), Buffer.concat(pieces));
+    },
+    async compose(bucket, key, pieces) {
+      const parts = pieces.map((piece) => {
+        if ('bytes' in piece) return piece.bytes;
+        const source = objects.get(id(piece.bucket, piece.key));
+        if (source?.byteLength !== piece.size) throw new Error(`${piece.key} is not ${piece.size} bytes`);
+        return source;
+      });
+      objects.set(id(bucket, key), Buffer.concat(parts));
     },
     async writeIfAbsent(bucket, key, body) {
       if (objects.has(id(bucket, key))) return false;
