@@ -139,6 +139,7 @@ async function runOnce(
           's3:PutObject',
           's3:CreateMultipartUpload',
           's3:UploadPart',
+          's3:UploadPartCopy',
           's3:CompleteMultipartUpload',
         ]),
         s3Get: sum(requests, ['s3:GetObject', 's3:HeadObject']),
@@ -162,7 +163,8 @@ async function runOnce(
         summary.counts.findings.error + summary.counts.findings.warning + summary.counts.findings.info,
       bytes,
       chunks: validate.messages,
-      shards: merge.messages,
+      // A message per shard, then one per line range (as many as shards).
+      shards: merge.messages / 2,
       partBytes: await sizeOf(work, `${PREFIX.work}${notice.batchId}/parts/`),
       reportBytes: await sizeOf(reports, `${PREFIX.reports}${notice.batchId}/`),
       findingsSha256: sha256(report['findings.csv']),

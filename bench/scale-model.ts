@@ -51,13 +51,15 @@ export interface ScaleModel {
     readonly split: number;
     readonly validate: number;
     readonly shards: number;
+    readonly renders: number;
     readonly assembly: number;
     readonly total: number;
   };
-  /** One range's split (or the hash, or the whole split), one shard's merge, and the assembly. */
+  /** One range's split (or the hash, or the whole split), one shard's merge, one line range's render, and the assembly. */
   readonly longestInvocationSeconds: {
     readonly split: number;
     readonly shard: number;
+    readonly render: number;
     readonly assembly: number;
   };
   readonly dollarsPerMillionLines: number;
@@ -65,10 +67,11 @@ export interface ScaleModel {
 }
 
 export interface MeasuredRates {
-  /** CPU ms per line: split, validate, a shard's merge, and the assembly. */
+  /** CPU ms per line: split, validate, a shard's merge, a line range's render, and the assembly. */
   readonly splitMsPerLine: number;
   readonly validateMsPerLine: number;
   readonly shardMsPerLine: number;
+  readonly renderMsPerLine: number;
   readonly assemblyMsPerLine: number;
   /** Bytes per line of the upload, of a part, and of the report files. */
   readonly uploadBytesPerLine: number;
@@ -78,21 +81,27 @@ export interface MeasuredRates {
   readonly assemblyMsPerFinding: number;
 }
 
+const mean = (values: readonly number[]): number =>
+  values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+
 /**
- * Per-line rates from a measured run with one invocation at a time. The last merge invocation
- * merged its shard and then assembled the report; the others only merged: the assembly is the
- * last one's CPU less a typical shard's.
+ * Per-line rates from a measured run with one invocation at a time: the shards' merge invocations
+ * first, then the renders'. The last render rendered its line range and then assembled the report;
+ * the others only rendered: the assembly is the last one's CPU less a typical render's (all of it
+ * when there is one range: an upper bound on the assembly, and no render counted).
  */
 export function ratesOf(figures: PipelineBenchFigures): MeasuredRates {
   const merges = figures.mergeCpuMs;
-  const shardsOnly = merges.slice(0, -1);
-  const typicalShard = shardsOnly.length > 0 ? shardsOnly.reduce((a, b) => a + b, 0) / shardsOnly.length : 0;
-  const assembly = Math.max(0, (merges.at(-1) ?? 0) - typicalShard);
-  const { lines } = figures;
+  const { lines, shards } = figures;
+  const typicalShard = mean(merges.slice(0, shards));
+  const renders = merges.slice(shards);
+  const typicalRender = mean(renders.slice(0, -1));
+  const assembly = Math.max(0, (renders.at(-1) ?? 0) - typicalRender);
   return {
     splitMsPerLine: figures.lambdaCpuMs.split / lines,
     validateMsPerLine: figures.lambdaCpuMs.validate / lines,
-    shardMsPerLine: (typicalShard * merges.length) / lines,
+    shardMsPerLine: (typicalShard * shards) / lines,
+    renderMsPerLine: (typicalRender * shards) / lines,
     assemblyMsPerLine: assembly / lines,
     uploadBytesPerLine: figures.bytes / lines,
     partBytesPerLine: figures.partBytes / lines,
@@ -116,29 +125,39 @@ export function requestsAt(
   const reportPuts = 5 + Math.ceil((rates.reportBytesPerLine * lines) / MULTIPART_BYTES);
   const ranges = rangesAt(lines, rates, options);
   const ranged = ranges > 1 ? rangeRequests(ranges) : NO_REQUESTS;
+  // As many line ranges as shards (render-ranges.ts).
+  const renders = shards;
   return {
     // split: chunks, rejected records, manifest, dispatched; validate: parts, plan, lock, done;
-    // merge: shard results, assembly lock, reported, the report's files (multipart above 8 MiB).
-    s3Put: chunks + 3 + chunks + 3 + shards + 2 + reportPuts + ranged.s3Put,
+    // merge: shard results, render lock, rendering, rendered ranges, assembly lock, reported, the
+    // report's files (multipart above 8 MiB; findings.csv's copied parts fewer than that).
+    s3Put: chunks + 3 + chunks + 3 + shards + 2 + renders + 2 + reportPuts + ranged.s3Put,
     // split: the upload, its duplicate checks; validate: each chunk, its part's HEAD, the manifest
     // per invocation, the last one's done marker; merge, per shard: manifest, plan, its result's
-    // HEAD, its pieces of every part; the assembly: every part's root, every shard result.
+    // HEAD, its pieces of every part, and the last one's rendering HEAD; per render: manifest, plan,
+    // its range's HEAD, its chunks' part roots, two reads of every shard result (header, section);
+    // the assembly: reported's HEAD, every part's root, every shard result, the seams of findings.csv.
     s3Get:
       3 +
       2 * chunks +
       validateInvocations +
       1 +
       shards * (3 + partGets * chunks) +
-      (partGets * chunks + shards + 2) +
+      1 +
+      renders * (3 + 2 * shards) +
+      partGets * chunks +
+      (partGets * chunks + shards + 2 + 2 * renders) +
       ranged.s3Get,
-    // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per shard.
-    s3List: 2 * chunks + 2 * shards + 1 + ranged.s3List,
+    // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per
+    // shard; the rendered ranges, per render.
+    s3List: 2 * chunks + 2 * shards + renders + 1 + ranged.s3List,
     sqsSend:
       Math.ceil(chunks / SQS_BATCH_LIMITS.entries) +
       Math.ceil(shards / SQS_BATCH_LIMITS.entries) +
+      Math.ceil(renders / SQS_BATCH_LIMITS.entries) +
       ranged.sqsSend,
-    sqsReceive: 1 + validateInvocations + shards + ranged.sqsReceive,
-    sqsDelete: 1 + validateInvocations + shards + ranged.sqsReceive,
+    sqsReceive: 1 + validateInvocations + shards + renders + ranged.sqsReceive,
+    sqsDelete: 1 + validateInvocations + shards + renders + ranged.sqsReceive,
     sns: 1,
   };
 }
@@ -187,11 +206,12 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
   const cpuMs: PerFunction = {
     split: rates.splitMsPerLine * lines,
     validate: rates.validateMsPerLine * lines,
-    merge: (rates.shardMsPerLine + rates.assemblyMsPerLine) * lines,
+    merge: (rates.shardMsPerLine + rates.renderMsPerLine + rates.assemblyMsPerLine) * lines,
   };
   const waves = (count: number, concurrency: number) => Math.ceil(count / concurrency);
   const perChunk = (rates.validateMsPerLine * chunkLines * stretch('validate')) / 1000;
   const perShard = (rates.shardMsPerLine * (lines / shards) * stretch('merge')) / 1000;
+  const perRender = (rates.renderMsPerLine * (lines / shards) * stretch('merge')) / 1000;
   // Ranges split at once, up to split's reserved concurrency, beside one split hashing the upload.
   const ranges = rangesAt(lines, rates, options);
   const perRange = (cpuMs.split * stretch('split')) / ranges / 1000;
@@ -200,12 +220,13 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
   // Validate takes a batch of chunks per invocation; the reserved concurrency caps the fan-out.
   const validate = waves(chunks, FUNCTIONS.validate.reservedConcurrency) * perChunk;
   const shardSeconds = waves(shards, FUNCTIONS.merge.reservedConcurrency) * perShard;
+  const renderSeconds = waves(shards, FUNCTIONS.merge.reservedConcurrency) * perRender;
   const assembly = (rates.assemblyMsPerLine * lines * stretch('merge')) / 1000;
   const requests = requestsAt(lines, rates, options);
   const invocations: PerFunction = {
     split: ranges > 1 ? ranges + 2 : 1,
     validate: Math.ceil(chunks / FUNCTIONS.validate.batchSize),
-    merge: shards,
+    merge: 2 * shards,
   };
   const cost = costBreakdown({ lambdaCpuMs: cpuMs, requests, invocations }, lines);
   return {
@@ -218,10 +239,16 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
       split,
       validate,
       shards: shardSeconds,
+      renders: renderSeconds,
       assembly,
-      total: split + validate + shardSeconds + assembly,
+      total: split + validate + shardSeconds + renderSeconds + assembly,
     },
-    longestInvocationSeconds: { split: Math.max(perRange, hash), shard: perShard, assembly },
+    longestInvocationSeconds: {
+      split: Math.max(perRange, hash),
+      shard: perShard,
+      render: perRender,
+      assembly,
+    },
     dollarsPerMillionLines: cost.total,
     dollars: (cost.total * lines) / 1e6,
   };
@@ -236,10 +263,12 @@ export const assemblyCeilingFindings = (rates: MeasuredRates): number =>
 /** The stages of a model that would not fit one Lambda invocation. */
 export function overLimits(model: ScaleModel): string[] {
   const over: string[] = [];
-  const { split, shard, assembly } = model.longestInvocationSeconds;
+  const { split, shard, render, assembly } = model.longestInvocationSeconds;
   if (split > FUNCTIONS.split.timeoutSeconds)
     over.push(`split (${split.toFixed(0)} s > its ${FUNCTIONS.split.timeoutSeconds} s timeout)`);
   if (shard > LAMBDA_MAX_SECONDS) over.push(`a shard (${shard.toFixed(0)} s)`);
+  if (render > FUNCTIONS.merge.timeoutSeconds)
+    over.push(`a line range's render (${render.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`);
   if (assembly > FUNCTIONS.merge.timeoutSeconds)
     over.push(`the assembly (${assembly.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`);
   return over;

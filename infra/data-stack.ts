@@ -196,6 +196,14 @@ export class Scrub62323DataStack extends Stack {
         // else). Each shard reads and records its own members. The only function that touches the table.
         tableStatement('ReadWriteMemberHistory', ['dynamodb:Query', 'dynamodb:BatchWriteItem'], history),
         tableKeyStatement('ReadWriteMemberHistoryEncrypted', data, ['kms:Decrypt'], history),
+        // The last shard sends the report's line ranges back to this queue, one render each.
+        sendStatement('SendRenderRanges', merge.queue),
+        serviceKeyStatement(
+          'SendRenderRangesEncrypted',
+          messaging,
+          ['kms:GenerateDataKey', 'kms:Decrypt'],
+          'sqs',
+        ),
         publishStatement('PublishReportReady', reportReady),
         serviceKeyStatement(
           'PublishReportReadyEncrypted',

@@ -9,8 +9,7 @@
  *
  * fauxqs also stores an empty part for UploadPartCopy (its uploadPart action never reads
  * x-amz-copy-source), and the report's findings.csv is composed from pieces with it. So the copy is
- * added too, in both the in-process and the isolated emulator: the source range is read with a GET
- * and uploaded as the part, and the answer is S3's CopyPartResult.
+ * added too, in both the in-process and the isolated emulator (addPartCopies).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -68,10 +67,13 @@ function addConditionalPuts(app: FauxqsApp): void {
 }
 
 /**
- * UploadPartCopy in front of fauxqs's upload-part route. Self-contained (no outer names, no types
+ * UploadPartCopy in front of fauxqs's upload-part route: the source range, read with a GET, becomes
+ * the request's body, so fauxqs's own route stores it as the part (a PUT of it could pass fauxqs's
+ * body limit), and the answer becomes S3's CopyPartResult. Self-contained (no outer names, no types
  * at run time): the isolated emulator's child process runs its source text.
  */
 function addPartCopies(app: FauxqsApp): void {
+  const copies = new WeakSet<object>();
   app.addHook('preHandler', async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, string | undefined>;
     const copySource = request.headers['x-amz-copy-source'];
@@ -88,18 +90,17 @@ function addPartCopies(app: FauxqsApp): void {
       reply.code(read.statusCode).header('content-type', 'application/xml').send(read.body);
       return reply;
     }
-    const part = await app.inject({
-      method: 'PUT',
-      url: request.url,
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: read.rawPayload,
-    });
-    const xml =
+    request.body = read.rawPayload;
+    copies.add(request);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!copies.has(request) || reply.statusCode !== 200) return payload;
+    reply.header('content-type', 'application/xml');
+    return (
       '<?xml version="1.0" encoding="UTF-8"?>\n<CopyPartResult>' +
-      `<ETag>${String(part.headers.etag)}</ETag><LastModified>${new Date().toISOString()}</LastModified>` +
-      '</CopyPartResult>';
-    reply.code(part.statusCode).header('content-type', 'application/xml').send(xml);
-    return reply;
+      `<ETag>${String(reply.getHeader('etag'))}</ETag><LastModified>${new Date().toISOString()}</LastModified>` +
+      '</CopyPartResult>'
+    );
   });
 }
 

@@ -80,6 +80,7 @@ export function handlerOf(fn: FunctionName, wiring: FunctionWiring): SqsBatchHan
       return createMergeHandler({
         config: configs.merge,
         store: wiring.store('merge'),
+        sender: sqsMessageSender(clients.sqs),
         ...(history ? { history } : {}),
         notifier: snsNotifier(clients.sns),
         logger: wiring.logger('merge'),

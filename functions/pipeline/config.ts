@@ -55,6 +55,8 @@ export interface ValidateConfig {
 export interface MergeConfig {
   readonly workBucket: string;
   readonly reportsBucket: string;
+  /** Its own queue: the last shard sends the report's line ranges there, one render each. */
+  readonly mergeQueueUrl: string;
   readonly reportTopicArn?: string;
   /** The member history table; without one, only `history/*.csv` of the work bucket is read and nothing is recorded. */
   readonly historyTable?: string;
@@ -213,6 +215,7 @@ export function loadMergeConfig(env: Environment): MergeConfig {
   return read.done('merge', {
     workBucket: read.required('WORK_BUCKET'),
     reportsBucket: read.required('REPORTS_BUCKET'),
+    mergeQueueUrl: read.url('MERGE_QUEUE_URL'),
     ...(topic !== undefined ? { reportTopicArn: topic } : {}),
     ...(historyTable !== undefined ? { historyTable } : {}),
     ...(stackName !== undefined ? { stackName } : {}),

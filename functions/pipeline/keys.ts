@@ -13,7 +13,9 @@
  *   merge/<state>.lock.<n>, merge/<state>.done   the merge of one final state (complete, incomplete-…)
  *                     is started: the lock names who dispatches its shards, `.done` that they are sent
  *   merge/<state>/plan.json    the shards of that state and the chunks left out (missing)
- *   merge/<state>/shards/000000  one shard's merge result (counts, its findings as sorted runs)
+ *   merge/<state>/shards/000000  one shard's merge result (counts, its findings cut by render range)
+ *   merge/<state>/render.lock.<n>, merge/<state>/rendering   who sends the render ranges; that they are sent
+ *   merge/<state>/render/000000  findings.csv's rows of one line range (the first with the header)
  *   merge/<state>/assembly.lock.<n>, merge/<state>/reported   who assembles the report; that it is written
  * Reports bucket: `reports/<batchId>/<file>`.
  * Indexes are zero-padded so listings come back in chunk order.
@@ -45,6 +47,10 @@ export interface WorkKeys {
   plan(state: string): string;
   shardsPrefix(state: string): string;
   shard(state: string, shard: number): string;
+  renderLock(state: string, generation: number): string;
+  rendering(state: string): string;
+  renderPrefix(state: string): string;
+  render(state: string, range: number): string;
   assemblyLock(state: string, generation: number): string;
   reported(state: string): string;
 }
@@ -73,6 +79,10 @@ export function workKeys(batchId: string): WorkKeys {
     plan: (state) => `${root}merge/${state}/plan.json`,
     shardsPrefix: (state) => `${root}merge/${state}/shards/`,
     shard: (state, shard) => `${root}merge/${state}/shards/${pad(shard)}`,
+    renderLock: (state, generation) => `${root}merge/${state}/render.lock.${generation}`,
+    rendering: (state) => `${root}merge/${state}/rendering`,
+    renderPrefix: (state) => `${root}merge/${state}/render/`,
+    render: (state, range) => `${root}merge/${state}/render/${pad(range)}`,
     assemblyLock: (state, generation) => `${root}merge/${state}/assembly.lock.${generation}`,
     reported: (state) => `${root}merge/${state}/reported`,
   };

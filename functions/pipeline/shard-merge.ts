@@ -1,22 +1,28 @@
 /**
- * The merge function: one shard of a batch's final state per message, then the report.
+ * The merge function: one shard of a batch's final state per message, then one line range of the
+ * report per message, then the report.
  *
  * A shard merges the claim pieces and member pieces of its hash range from every part (ranged
  * GETs, see parts.ts), records its members' sessions in the history, and stores its result: its
- * claim and member counts and its findings as sorted runs. Shards are disjoint by key, so their
- * results add up to exactly one big merge, and each holds only its own range's tables: any batch
- * size is a matter of more shards, not more memory.
+ * claim and member counts and its findings, cut by the report's line ranges (render-ranges.ts).
+ * Shards are disjoint by key, so their results add up to exactly one big merge, and each holds only
+ * its own range's tables: any batch size is a matter of more shards, not more memory.
  *
- * Race safety, as for the dispatch (merge.ts): every shard writes its result before it lists the
- * shards, so whichever finishes last sees them all and assembles; the assembly lock
- * (`merge/<state>/assembly.lock.<n>`, a conditional write) lets exactly one assemble, its owner's
- * redelivery finishes an interrupted assembly, a lock older than the merge timeout is taken over,
- * and `merge/<state>/reported` stops later duplicates. A shard's result is a pure function of the
- * parts, so a shard merged twice (a redelivery) writes the same bytes.
+ * A render takes one line range: its chunks' own findings (part roots) and its section of every
+ * shard, merged in line order and written as findings.csv's rows of that range (the first range
+ * with the header). The assembly then composes findings.csv from the ranges (S3 copies them: UploadPartCopy),
+ * and writes the other files from every finding, streamed: the chunks' own findings and the shards'
+ * go to a spill store (Lambda's /tmp), and each file is streamed to S3 as it renders. No function
+ * holds every line's tables or the whole report.
  *
- * The assembly streams: the chunks' own findings (part roots, in chunk order) and the shards' runs
- * go to a spill store (Lambda's /tmp), and the report files are written from there, each streamed
- * to S3 as it renders. No function holds every line's tables or the whole report.
+ * Race safety, as for the dispatch (merge.ts), twice: every shard writes its result before it lists
+ * the shards, so whichever finishes last sees them all and sends the render ranges; every render
+ * writes its range before it lists the ranges, so whichever finishes last assembles. A lock
+ * (`merge/<state>/render.lock.<n>`, `merge/<state>/assembly.lock.<n>`, conditional writes) lets
+ * exactly one act, its owner's redelivery finishes what it interrupted, a lock older than the merge
+ * timeout is taken over, and `merge/<state>/rendering`, `merge/<state>/reported` stop later
+ * duplicates. A shard's result and a range's rows are pure functions of the parts, so one done twice
+ * (a redelivery) writes the same bytes.
  */
 import type { SQSRecord } from 'aws-lambda';
 import { BatchAccumulator, type SessionSink } from '../core/engine/accumulator.js';
@@ -24,7 +30,14 @@ import { chunkFindings, FindingRuns, type ReportBatch } from '../core/engine/bat
 import type { ChunkPartial } from '../core/engine/check-chunk.js';
 import { memorySpill, partitionLinesOf, type SpillStore } from '../core/engine/partitioned-merge.js';
 import { type HistoryStore, historySourceOf, type SessionRecordInput } from '../core/history-port.js';
-import { assembleReport, type BatchOutcome, fileBytes, fileText } from '../core/report/files.js';
+import {
+  assembleReport,
+  type BatchOutcome,
+  FINDINGS_HEADER,
+  fileBytes,
+  fileText,
+  findingsCsvRows,
+} from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../core/rules/books.js';
 import type { MergeConfig } from './config.js';
@@ -36,7 +49,15 @@ import { countReport, decodeReportedBatch } from './metrics.js';
 import { noticeOf, reportReadyOf } from './notice.js';
 import { booksOf } from './packs.js';
 import { inOrder, readPartRoot, readShardPieces } from './parts.js';
-import type { Notifier, ObjectStore, PipelineMetrics } from './ports.js';
+import type {
+  ComposePiece,
+  ListedObject,
+  MessageSender,
+  Notifier,
+  ObjectStore,
+  PipelineMetrics,
+} from './ports.js';
+import { RangedFindings, renderRangesOf } from './render-ranges.js';
 import { receiveCountOf, type SqsBatchHandler, sqsBatchHandler } from './sqs-batch.js';
 import {
   type ChunkRange,
@@ -45,13 +66,16 @@ import {
   decodePlan,
   decodeRejected,
   decodeShard,
+  decodeShardSection,
   describeChunk,
+  type EncodedRuns,
   encodeJson,
   encodeShard,
   type Manifest,
   type MergeMessage,
   type MergePlan,
   type ShardHeader,
+  shardLayoutOf,
 } from './work-files.js';
 
 /** A spill store the assembly can close (and so delete: it holds claim data). */
@@ -62,22 +86,34 @@ export interface ClosableSpill extends SpillStore {
 export interface MergeDeps {
   readonly config: MergeConfig;
   readonly store: ObjectStore;
+  /** Sends the render ranges to the merge queue. */
+  readonly sender: MessageSender;
   /** Member history (a DynamoDB table in AWS): read for each shard's members, written with its sessions. */
   readonly history?: HistoryStore;
   readonly notifier?: Notifier;
   readonly metrics: PipelineMetrics;
   readonly logger: PipelineLogger;
-  /** Where the assembly keeps the batch's findings while it writes the report (Lambda: /tmp). */
+  /** Where a render and the assembly keep findings while they write (Lambda: /tmp). */
   readonly openSpill: () => ClosableSpill;
   readonly now?: () => Date;
 }
 
-export type MergeOutcome = 'waiting' | 'reported' | 'reported-elsewhere' | 'already-reported';
+export type MergeOutcome =
+  | 'waiting'
+  | 'renders-sent'
+  | 'renders-sent-elsewhere'
+  | 'renders-already-sent'
+  | 'reported'
+  | 'reported-elsewhere'
+  | 'already-reported';
 
-/** Parts read at once by a shard or the assembly: GET latency overlaps, memory stays a few parts. */
+/** Parts read at once by a shard, a render or the assembly: GET latency overlaps, memory stays a few parts. */
 const READS_IN_FLIGHT = 8;
 
-/** The assembly runs inside one merge invocation. */
+/** What a render's first ranged GET of a shard result asks for: its header, and a small one whole. */
+const SHARD_FIRST_READ_BYTES = 64 * 1024;
+
+/** The render dispatch and the assembly run inside one merge invocation. */
 export const STALE_ASSEMBLY_LOCK_MS = staleLockMsOf('merge');
 
 export interface MergeDelivery {
@@ -97,13 +133,22 @@ export async function processMergeMessage(
     await readWorkFile(deps, keys.plan(message.state), 'PLAN_MISSING'),
     keys.plan(message.state),
   );
-  if (plan.batchId !== message.batchId || message.shard >= plan.shards) {
-    throw new PipelineError('NOT_IN_PLAN', `shard ${message.shard} is not in the plan of ${message.batchId}`);
+  const what = message.kind === 'shard' ? `shard ${message.shard}` : `render range ${message.range}`;
+  const index = message.kind === 'shard' ? message.shard : message.range;
+  if (plan.batchId !== message.batchId || index >= plan.shards) {
+    throw new PipelineError('NOT_IN_PLAN', `${what} is not in the plan of ${message.batchId}`);
   }
-  if (!(await store.exists(config.workBucket, keys.shard(plan.state, message.shard)))) {
-    await mergeShard(deps, manifest, plan, message.shard);
+  const owner = `message:${delivery.messageId}`;
+  if (message.kind === 'shard') {
+    if (!(await store.exists(config.workBucket, keys.shard(plan.state, index)))) {
+      await mergeShard(deps, manifest, plan, index);
+    }
+    return sendRendersIfLast(deps, plan, owner);
   }
-  return assembleIfLast(deps, manifest, plan, `message:${delivery.messageId}`);
+  if (!(await store.exists(config.workBucket, keys.render(plan.state, index)))) {
+    await renderRange(deps, manifest, plan, index);
+  }
+  return assembleIfLast(deps, manifest, plan, owner);
 }
 
 async function readWorkFile(deps: MergeDeps, key: string, code: string): Promise<Uint8Array> {
@@ -134,7 +179,7 @@ async function mergeShard(
   const { store, config, logger } = deps;
   const { batchId } = manifest;
   const started = performance.now();
-  const found = new FindingRuns(memorySpill(1), `shard-${shard}`);
+  const found = new RangedFindings(renderRangesOf(manifest), memorySpill(1));
   const sessions: SessionRecordInput[] = [];
   const sink: SessionSink = { batchId, add: (records) => void sessions.push(...records) };
   const common = {
@@ -166,19 +211,17 @@ async function mergeShard(
   if (deps.history && sessions.length > 0) {
     await deps.history.record(sessions, { recordedOn: manifest.asOf });
   }
-  const runs = found.encodedRuns();
-  const header: ShardHeader = {
-    version: 1,
+  const header: Omit<ShardHeader, 'sections'> = {
+    version: 2,
     batchId,
     state: plan.state,
     shard,
     claims: claimed.claims + membered.claims,
     members: claimed.members + membered.members,
     historyIgnoredRows: history.ignoredRows?.() ?? 0,
-    runs: runs.map((records) => records.map((record) => record.byteLength)),
   };
   const key = workKeys(batchId).shard(plan.state, shard);
-  await store.write(config.workBucket, key, encodeShard(header, runs), {
+  await store.write(config.workBucket, key, encodeShard(header, found.sections()), {
     contentType: 'application/octet-stream',
   });
   logger.info('shard merged', {
@@ -186,35 +229,182 @@ async function mergeShard(
     state: plan.state,
     shard,
     shards: plan.shards,
-    findings: found.tally.count,
+    findings: found.count,
     sessions: sessions.length,
     mergeMs: Math.round(performance.now() - started),
   });
 }
 
-/** Assembles the report if every shard is stored and this caller wins (or already holds) the lock. */
+/** One stage's end: what its items are stored under, the marker that it is over, its lock. */
+interface StageEnd {
+  readonly prefix: string;
+  readonly marker: string;
+  readonly lockKeyOf: (generation: number) => string;
+  readonly what: string;
+}
+
+/**
+ * Whether this caller acts on a stage's end: every one of the plan's items stored (they are
+ * returned, in key order), the stage not marked over, and its lock won (or already held).
+ */
+async function takeStageEnd(
+  deps: MergeDeps,
+  plan: MergePlan,
+  stage: StageEnd,
+  owner: string,
+): Promise<ListedObject[] | 'waiting' | 'over' | 'elsewhere'> {
+  const { store, config } = deps;
+  const stored = await store.list(config.workBucket, stage.prefix);
+  if (stored.length < plan.shards) return 'waiting';
+  if (await store.exists(config.workBucket, stage.marker)) return 'over';
+  const lock: LockKind = { keyOf: stage.lockKeyOf, staleMs: STALE_ASSEMBLY_LOCK_MS, what: stage.what };
+  const taken = await takeLock(deps, { batchId: plan.batchId, state: plan.state }, lock, owner);
+  return taken ? stored : 'elsewhere';
+}
+
+/** Sends one render message per line range if every shard is stored and this caller wins (or holds) the lock. */
+async function sendRendersIfLast(deps: MergeDeps, plan: MergePlan, owner: string): Promise<MergeOutcome> {
+  const { store, config } = deps;
+  const { batchId, state } = plan;
+  const keys = workKeys(batchId);
+  const end = await takeStageEnd(
+    deps,
+    plan,
+    {
+      prefix: keys.shardsPrefix(state),
+      marker: keys.rendering(state),
+      lockKeyOf: (generation) => keys.renderLock(state, generation),
+      what: 'render dispatch',
+    },
+    owner,
+  );
+  if (end === 'waiting') return 'waiting';
+  if (end === 'over') return 'renders-already-sent';
+  if (end === 'elsewhere') return 'renders-sent-elsewhere';
+  const messages = Array.from({ length: plan.shards }, (_, range) =>
+    encodeJson({ version: 1, kind: 'render', batchId, state, range } satisfies MergeMessage),
+  );
+  await deps.sender.sendAll(config.mergeQueueUrl, messages);
+  await store.write(config.workBucket, keys.rendering(state), encodeJson({ version: 1, state }));
+  deps.logger.info('render ranges sent', { batchId, state, ranges: plan.shards });
+  return 'renders-sent';
+}
+
+/**
+ * Renders line range `range` of findings.csv (its rows; the header too in range 0): the findings its chunks decided
+ * (part roots) and its section of every shard, merged in line order through a spill store.
+ */
+async function renderRange(
+  deps: MergeDeps,
+  manifest: Manifest,
+  plan: MergePlan,
+  range: number,
+): Promise<void> {
+  const { store, config, logger } = deps;
+  const { batchId } = manifest;
+  const started = performance.now();
+  const missing = new Set(plan.missing.map((chunk) => chunk.index));
+  const chunks = manifest.rejection
+    ? []
+    : renderRangesOf(manifest).ranges[range]!.chunks.filter((chunk) => !missing.has(chunk.index));
+  const spill = deps.openSpill();
+  try {
+    const found = new FindingRuns(spill);
+    await inOrder(
+      chunks,
+      READS_IN_FLIGHT,
+      (chunk) => readPartRoot(store, config.workBucket, manifest, chunk.index),
+      (partial: ChunkPartial) => found.addChunk(chunkFindings(partial.findings, partial.echoes)),
+    );
+    for (let shard = 0; shard < plan.shards; shard += 1) {
+      for (const run of await readShardSection(deps, plan, shard, range)) found.addEncodedRun(run);
+    }
+    const key = workKeys(batchId).render(plan.state, range);
+    // The first range starts with the header: the file is then its ranges end to end, each copied whole.
+    const rows = findingsCsvRows(found.finish().rows());
+    await store.writeStream(config.workBucket, key, utf8(rows, range === 0 ? FINDINGS_HEADER : ''), {
+      contentType: 'text/csv; charset=utf-8',
+    });
+    logger.info('range rendered', {
+      batchId,
+      state: plan.state,
+      range,
+      ranges: plan.shards,
+      chunks: chunks.length,
+      findings: found.tally.count,
+      renderMs: Math.round(performance.now() - started),
+    });
+  } finally {
+    if (!spill.close()) logger.error('a render could not delete its spill folder', { batchId });
+  }
+}
+
+async function* utf8(pieces: Iterable<string>, first: string): AsyncGenerator<Uint8Array> {
+  if (first !== '') yield Buffer.from(first, 'utf8');
+  for (const piece of pieces) yield Buffer.from(piece, 'utf8');
+}
+
+/** Section `range` of shard `shard`'s result: one ranged GET after the header's (often the same one). */
+async function readShardSection(
+  deps: MergeDeps,
+  plan: MergePlan,
+  shard: number,
+  range: number,
+): Promise<EncodedRuns> {
+  const { store, config } = deps;
+  const key = workKeys(plan.batchId).shard(plan.state, shard);
+  const expected = { batchId: plan.batchId, state: plan.state, shard };
+  const missing = () => new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the render`);
+  let prefix = await store.readRange(config.workBucket, key, 0, SHARD_FIRST_READ_BYTES);
+  if (!prefix) throw missing();
+  let layout = shardLayoutOf(prefix, key, expected);
+  if (layout === 'longer') {
+    prefix = await store.read(config.workBucket, key);
+    if (!prefix) throw missing();
+    layout = shardLayoutOf(prefix, key, expected);
+    if (layout === 'longer')
+      throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result has no header line`);
+  }
+  const start = layout.offsets[range]!;
+  const end = layout.offsets[range + 1]!;
+  if (end === undefined)
+    throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result has no section ${range}`);
+  const span =
+    end <= prefix.byteLength
+      ? prefix.subarray(start, end)
+      : await store.readRange(config.workBucket, key, start, end);
+  if (span?.byteLength !== end - start) {
+    throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result is shorter than its header says`);
+  }
+  return decodeShardSection(span, key);
+}
+
+/** Assembles the report if every range is rendered and this caller wins (or already holds) the lock. */
 async function assembleIfLast(
   deps: MergeDeps,
   manifest: Manifest,
   plan: MergePlan,
   owner: string,
 ): Promise<MergeOutcome> {
-  const { store, config } = deps;
-  const { batchId } = manifest;
   const { state } = plan;
-  const keys = workKeys(batchId);
-  const stored = await store.list(config.workBucket, keys.shardsPrefix(state));
-  if (stored.length < plan.shards) return 'waiting';
-  if (await store.exists(config.workBucket, keys.reported(state))) return 'already-reported';
-  const lock: LockKind = {
-    keyOf: (generation) => keys.assemblyLock(state, generation),
-    staleMs: STALE_ASSEMBLY_LOCK_MS,
-    what: 'assembly',
-  };
-  if (!(await takeLock(deps, { batchId, state }, lock, owner))) return 'reported-elsewhere';
-  const summaryText = await assembleBatch(deps, manifest, plan);
-  await store.write(config.workBucket, keys.reported(state), encodeJson({ version: 1, state }));
-  countWrittenReport(deps, batchId, summaryText);
+  const keys = workKeys(plan.batchId);
+  const rendered = await takeStageEnd(
+    deps,
+    plan,
+    {
+      prefix: keys.renderPrefix(state),
+      marker: keys.reported(state),
+      lockKeyOf: (generation) => keys.assemblyLock(state, generation),
+      what: 'assembly',
+    },
+    owner,
+  );
+  if (rendered === 'waiting') return 'waiting';
+  if (rendered === 'over') return 'already-reported';
+  if (rendered === 'elsewhere') return 'reported-elsewhere';
+  const summaryText = await assembleBatch(deps, manifest, plan, rendered);
+  await deps.store.write(deps.config.workBucket, keys.reported(state), encodeJson({ version: 1, state }));
+  countWrittenReport(deps, plan.batchId, summaryText);
   return 'reported';
 }
 
@@ -230,18 +420,27 @@ function countWrittenReport(deps: MergeDeps, batchId: string, summaryText: strin
   }
 }
 
-/** Writes the report folder from the part roots and the shard results; returns summary.json's text. */
-export async function assembleBatch(deps: MergeDeps, manifest: Manifest, plan: MergePlan): Promise<string> {
-  const { logger } = deps;
+/**
+ * Writes the report folder from the part roots, the shard results and the rendered ranges (listed,
+ * in range order); returns summary.json's text.
+ */
+export async function assembleBatch(
+  deps: MergeDeps,
+  manifest: Manifest,
+  plan: MergePlan,
+  rendered: readonly ListedObject[],
+): Promise<string> {
+  const { logger, config } = deps;
   const { batchId, rejection } = manifest;
   const started = performance.now();
   let written: { summary: Summary; summaryText: string };
-  if (rejection) written = await writeReport(deps, manifest, plan.missing, { rejection });
+  const ranges = rendered.map(({ key, size }) => ({ bucket: config.workBucket, key, size }));
+  if (rejection) written = await writeReport(deps, manifest, plan.missing, { rejection }, { ranges });
   else {
     const spill = deps.openSpill();
     try {
       const { batch, historyIgnoredRows } = await batchOf(deps, manifest, plan, spill);
-      written = await writeReport(deps, manifest, plan.missing, { batch }, historyIgnoredRows);
+      written = await writeReport(deps, manifest, plan.missing, { batch }, { historyIgnoredRows, ranges });
     } finally {
       if (!spill.close()) logger.error('the assembly could not delete its spill folder', { batchId });
     }
@@ -269,21 +468,29 @@ export async function assembleBatch(deps: MergeDeps, manifest: Manifest, plan: M
   return written.summaryText;
 }
 
+/** What the shards and the renders add to the report: the history rows ignored, findings.csv's ranges. */
+interface ReportExtras {
+  readonly historyIgnoredRows?: number;
+  /** The rendered line ranges, in order: findings.csv end to end (the first starts with the header). */
+  readonly ranges: readonly ComposePiece[];
+}
+
 /**
- * Writes the report files, summary.json last: once it is there, the folder is whole. The others
- * stream up as they render; summary.json, small, goes whole (its text is counted in the metrics).
+ * Writes the report files, summary.json last: once it is there, the folder is whole. findings.csv is
+ * composed from the rendered ranges; the others stream up as they render; summary.json, small, goes
+ * whole (its text is counted in the metrics).
  */
 async function writeReport(
   deps: MergeDeps,
   manifest: Manifest,
   missing: readonly ChunkRange[],
   outcome: BatchOutcome,
-  historyIgnoredRows = 0,
+  extras: ReportExtras,
 ): Promise<{ summary: Summary; summaryText: string }> {
   const { store, config } = deps;
   const context = {
     ...summaryContextOf(manifest, missing, deps.now?.() ?? new Date()),
-    historyIgnoredRows,
+    historyIgnoredRows: extras.historyIgnoredRows ?? 0,
   };
   const { summary, files } = assembleReport(context, outcome);
   let summaryText = '';
@@ -293,6 +500,8 @@ async function writeReport(
     if (file.kind === 'text' && file.name === 'summary.json') {
       summaryText = fileText(file);
       await store.write(config.reportsBucket, key, summaryText, options);
+    } else if (file.name === 'findings.csv') {
+      await store.compose(config.reportsBucket, key, extras.ranges, options);
     } else await store.writeStream(config.reportsBucket, key, fileBytes(file), options);
   }
   return { summary, summaryText };
@@ -332,11 +541,11 @@ async function batchOf(
     const key = keys.shard(plan.state, shard);
     const bytes = await store.read(config.workBucket, key);
     if (!bytes) throw new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the assembly`);
-    const result = decodeShard(bytes, key, { version: 1, batchId, state: plan.state, shard });
+    const result = decodeShard(bytes, key, { batchId, state: plan.state, shard });
     claims += result.header.claims;
     members += result.header.members;
     historyIgnoredRows = Math.max(historyIgnoredRows, result.header.historyIgnoredRows);
-    for (const run of result.runs) found.addEncodedRun(run);
+    for (const section of result.sections) for (const run of section) found.addEncodedRun(run);
   }
   const counts = await root.finish();
   const { checked, rejectedRecords, indexLines, packLines } = counts;
@@ -399,9 +608,13 @@ async function mergeRecord(deps: MergeDeps, record: SQSRecord): Promise<void> {
     deps.logger.error('merge message failed', {
       messageId: record.messageId,
       receiveCount: receiveCountOf(record),
-      ...(message ? { batchId: message.batchId, state: message.state, shard: message.shard } : {}),
+      ...(message ? { batchId: message.batchId, state: message.state, ...workOf(message) } : {}),
       ...errorFacts(error),
     });
     throw error;
   }
 }
+
+/** A message's shard or range, for the log. */
+const workOf = (message: MergeMessage): { shard: number } | { range: number } =>
+  message.kind === 'shard' ? { shard: message.shard } : { range: message.range };

@@ -140,7 +140,8 @@ export const ENV = {
   SPLIT_RANGE_BYTES: `optional: an upload of more bytes is split by several functions, one byte range each of about this size (default ${DEFAULT_SPLIT_RANGE_BYTES})`,
   CHUNK_MAX_RECEIVE_COUNT:
     'maxReceiveCount of the chunk queue (the validate function gives up on the last receive)',
-  MERGE_QUEUE_URL: "URL of the merge queue validate sends a finished batch's shards to",
+  MERGE_QUEUE_URL:
+    "URL of the merge queue: validate sends a finished batch's shards to it, the last shard the report's line ranges to render",
   MERGE_SHARD_LINES: `optional: lines per merge shard (default ${DEFAULT_MERGE_SHARD_LINES})`,
   REPORT_TOPIC_ARN: 'optional: SNS topic told when a report is ready',
   HISTORY_TABLE:
@@ -187,7 +188,15 @@ export const FUNCTION_ENV = {
     'LOG_LEVEL',
   ],
   validate: ['WORK_BUCKET', 'CHUNK_MAX_RECEIVE_COUNT', 'MERGE_QUEUE_URL', 'LOG_LEVEL'],
-  merge: ['WORK_BUCKET', 'REPORTS_BUCKET', 'REPORT_TOPIC_ARN', 'HISTORY_TABLE', 'STACK_NAME', 'LOG_LEVEL'],
+  merge: [
+    'WORK_BUCKET',
+    'REPORTS_BUCKET',
+    'MERGE_QUEUE_URL',
+    'REPORT_TOPIC_ARN',
+    'HISTORY_TABLE',
+    'STACK_NAME',
+    'LOG_LEVEL',
+  ],
 } as const satisfies Record<FunctionName, readonly EnvName[]>;
 
 /** The variables of `values` that function `fn` reads (unset ones left out). */

@@ -118,14 +118,14 @@ export const ChunkMessageSchema = z.discriminatedUnion('kind', [
 ]);
 export type ChunkMessage = Parsed<typeof ChunkMessageSchema>;
 
-/** On the merge queue: one shard of a batch's final state to merge (the last one assembles the report). */
-export const MergeMessageSchema = z.object({
-  version: version1,
-  kind: z.literal('shard'),
-  batchId: text,
-  state: text,
-  shard: count,
-});
+/**
+ * On the merge queue: one shard of a batch's final state to merge (the last one sends the render
+ * ranges), or one line range of the report to render (the last one assembles the report).
+ */
+export const MergeMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ version: version1, kind: z.literal('shard'), batchId: text, state: text, shard: count }),
+  z.object({ version: version1, kind: z.literal('render'), batchId: text, state: text, range: count }),
+]);
 export type MergeMessage = Parsed<typeof MergeMessageSchema>;
 
 /** `merge/<state>/plan.json`: what the shards of a final state merge (written before they are sent). */
@@ -247,9 +247,13 @@ export const PartHeaderSchema = z.object({
   sections: z.array(count).optional(),
 });
 
-/** First line of a shard result; the records of its findings runs follow. */
+/**
+ * First line of a shard result; its findings follow, one section per render range (see
+ * render-ranges.ts), so that a range's render reads only its own in one ranged GET.
+ */
 export const ShardHeaderSchema = z.object({
-  version: version1,
+  /** 1 kept its findings as runs of the whole batch, in one section. */
+  version: z.literal(2),
   batchId: text,
   state: text,
   shard: count,
@@ -258,10 +262,13 @@ export const ShardHeaderSchema = z.object({
   members: count,
   /** Rows of the work bucket's history files this shard read and ignored (0 when it read none). */
   historyIgnoredRows: count.default(0),
-  /** Each run's records' byte lengths, in order. */
-  runs: z.array(z.array(count)),
+  /** Each render range's section's byte length, in range order. */
+  sections: counts,
 });
 export type ShardHeader = Parsed<typeof ShardHeaderSchema>;
+
+/** First line of a shard section; the records of its sorted runs follow. */
+const RunsHeaderSchema = z.object({ runs: z.array(counts) });
 
 /** First line of a chunk payload; the records' bytes follow. */
 export const ChunkHeaderSchema = z.object({
@@ -425,23 +432,38 @@ export function decodeSection(bytes: Uint8Array, batchId: string, index: number)
   }
 }
 
-/** A shard's merge result: its counts and the records of its sorted findings runs. */
+/** Sorted findings runs, each as the records FindingRuns encodes. */
+export type EncodedRuns = readonly (readonly Uint8Array[])[];
+
+/** A shard's merge result: its counts and, per render range, the records of its sorted runs. */
 export interface ShardResult {
   readonly header: ShardHeader;
-  readonly runs: readonly (readonly Uint8Array[])[];
+  readonly sections: readonly EncodedRuns[];
 }
 
-export function encodeShard(header: ShardHeader, runs: readonly (readonly Uint8Array[])[]): Buffer {
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...runs.flat()]);
+export type ShardIdentity = Pick<ShardHeader, 'batchId' | 'state' | 'shard'>;
+
+const encodeRuns = (runs: EncodedRuns): Buffer =>
+  Buffer.concat([
+    Buffer.from(`${JSON.stringify({ runs: runs.map((run) => run.map((record) => record.byteLength)) })}\n`),
+    ...runs.flat(),
+  ]);
+
+/** A shard's result: its header (the sections' lengths filled in), then one section per render range. */
+export function encodeShard(header: Omit<ShardHeader, 'sections'>, sections: readonly EncodedRuns[]): Buffer {
+  const encoded = sections.map(encodeRuns);
+  const full: ShardHeader = { ...header, sections: encoded.map((section) => section.byteLength) };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(full)}\n`), ...encoded]);
 }
 
-export function decodeShard(
-  bytes: Uint8Array,
+/** The header of a shard result and where its sections start, from its first bytes; 'longer' when they hold no whole header. */
+export function shardLayoutOf(
+  prefix: Uint8Array,
   key: string,
-  expected: Omit<ShardHeader, 'claims' | 'members' | 'historyIgnoredRows' | 'runs'>,
-): ShardResult {
-  const split = headerOf(ShardHeaderSchema, bufferOf(bytes));
-  if (!split) throw badFile(key, 'the shard result has no header line');
+  expected: ShardIdentity,
+): { header: ShardHeader; offsets: number[] } | 'longer' {
+  const split = headerOf(ShardHeaderSchema, bufferOf(prefix));
+  if (!split) return 'longer';
   const header = checkedValue(split.header, key);
   if (
     header.batchId !== expected.batchId ||
@@ -450,9 +472,18 @@ export function decodeShard(
   ) {
     throw badFile(key, 'the shard result belongs to another batch, state or shard');
   }
+  const offsets = [prefix.byteLength - split.rest.byteLength];
+  for (const length of header.sections) offsets.push(offsets.at(-1)! + length);
+  return { header, offsets };
+}
+
+/** One section of a shard result: its runs' records. */
+export function decodeShardSection(bytes: Uint8Array, key: string): EncodedRuns {
+  const split = headerOf(RunsHeaderSchema, bufferOf(bytes));
+  if (!split) throw badFile(key, 'a section of the shard result has no header line');
   const runs: Uint8Array[][] = [];
   let at = 0;
-  for (const lengths of header.runs) {
+  for (const lengths of checkedValue(split.header, key).runs) {
     const records: Uint8Array[] = [];
     for (const length of lengths) {
       if (at + length > split.rest.byteLength)
@@ -463,7 +494,24 @@ export function decodeShard(
     runs.push(records);
   }
   if (at !== split.rest.byteLength) throw badFile(key, 'the shard result is longer than its header says');
-  return { header, runs };
+  return runs;
+}
+
+/** A whole shard result, every section decoded. */
+export function decodeShard(bytes: Uint8Array, key: string, expected: ShardIdentity): ShardResult {
+  const layout = shardLayoutOf(bytes, key, expected);
+  if (layout === 'longer') throw badFile(key, 'the shard result has no header line');
+  const { header, offsets } = layout;
+  if (offsets.at(-1) !== bytes.byteLength) {
+    throw badFile(
+      key,
+      `the shard result is ${offsets.at(-1)! < bytes.byteLength ? 'longer' : 'shorter'} than its header says`,
+    );
+  }
+  const sections = header.sections.map((_length, index) =>
+    decodeShardSection(bytes.subarray(offsets[index], offsets[index + 1]), key),
+  );
+  return { header, sections };
 }
 
 /** A part another release wrote: its numbers cannot be read safely, so the batch must be run again. */

@@ -481,6 +481,7 @@ describe('compute', () => {
       Variables: {
         WORK_BUCKET: { Ref: ids.buckets.work },
         REPORTS_BUCKET: { Ref: ids.buckets.reports },
+        MERGE_QUEUE_URL: { Ref: ids.queues.merge },
         REPORT_TOPIC_ARN: { Ref: ids.topics.reportReady },
         HISTORY_TABLE: { Ref: ids.historyTable },
         STACK_NAME: 'Scrub62323-dev',
@@ -630,7 +631,7 @@ describe('access', () => {
     ]);
   });
 
-  it('merge: reads/writes work/ and the history table, reads history/, writes reports/, publishes, consumes the merge queue', () => {
+  it('merge: reads/writes work/ and the history table, reads history/, writes reports/, publishes, consumes and sends to the merge queue', () => {
     const { buckets, queues, keys, topics } = ids;
     expect(grants(statementsOf(functionPolicy('merge')))).toEqual(
       [
@@ -640,7 +641,9 @@ describe('access', () => {
         `kms:Decrypt ${arn(keys.data)}`,
         `kms:Decrypt ${arn(keys.messaging)}`,
         `kms:Decrypt ${arn(keys.messaging)}`,
+        `kms:Decrypt ${arn(keys.messaging)}`,
         `kms:GenerateDataKey ${arn(keys.data)}`,
+        `kms:GenerateDataKey ${arn(keys.messaging)}`,
         `kms:GenerateDataKey ${arn(keys.messaging)}`,
         `logs:CreateLogStream ${arn(logGroupOf('merge'))}`,
         `logs:PutLogEvents ${arn(logGroupOf('merge'))}`,
@@ -656,6 +659,8 @@ describe('access', () => {
         `sqs:DeleteMessage ${arn(queues.merge)}`,
         `sqs:GetQueueAttributes ${arn(queues.merge)}`,
         `sqs:ReceiveMessage ${arn(queues.merge)}`,
+        // The last shard sends the render ranges to its own queue.
+        `sqs:SendMessage ${arn(queues.merge)}`,
       ].sort(),
     );
     // history/ is read in a statement of its own, named for the audit trail: people maintain it.
@@ -665,7 +670,7 @@ describe('access', () => {
     ]);
   });
 
-  it('only merge writes reports/ and publishes "report ready"; only validate sends to the merge queue', () => {
+  it('only merge writes reports/ and publishes "report ready"; only validate and merge send to the merge queue', () => {
     const writesReports = (name: FunctionName) =>
       grants(statementsOf(functionPolicy(name))).some((g) =>
         g.startsWith(`s3:PutObject <${ids.buckets.reports}.`),
@@ -677,7 +682,7 @@ describe('access', () => {
     const all = ['split', 'validate', 'merge'] as const;
     expect(all.filter(writesReports)).toEqual(['merge']);
     expect(all.filter(publishes)).toEqual(['merge']);
-    expect(all.filter(sendsShards)).toEqual(['validate']);
+    expect(all.filter(sendsShards)).toEqual(['validate', 'merge']);
   });
 
   it('limits every key permission to the service (and, for the data key, the buckets or table) it is for', () => {

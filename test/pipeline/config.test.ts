@@ -107,10 +107,16 @@ describe('loadValidateConfig', () => {
 });
 
 describe('loadMergeConfig', () => {
-  const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r' };
+  const merges = 'https://sqs.eu-west-1.amazonaws.com/1/m';
+  const env = { WORK_BUCKET: 'w', REPORTS_BUCKET: 'r', MERGE_QUEUE_URL: merges };
 
   it('reads the variables; the topic is optional (limits come from rule packs, not the environment)', () => {
-    expect(loadMergeConfig(env)).toEqual({ workBucket: 'w', reportsBucket: 'r', logLevel: 'INFO' });
+    expect(loadMergeConfig(env)).toEqual({
+      workBucket: 'w',
+      reportsBucket: 'r',
+      mergeQueueUrl: merges,
+      logLevel: 'INFO',
+    });
     expect(
       loadMergeConfig({
         ...env,
@@ -139,5 +145,7 @@ describe('loadMergeConfig', () => {
       'scrub62323 merge function cannot start: REPORT_TOPIC_ARN must be an ARN (got "topic")',
     );
     expect(attempt).toThrow('REPORTS_BUCKET is not set (bucket the finished reports are written to)');
+    // Its own queue: the last shard sends the render ranges there.
+    expect(attempt).toThrow(/MERGE_QUEUE_URL is not set/);
   });
 });

@@ -12,7 +12,12 @@ import {
   processMergeMessage,
   STALE_ASSEMBLY_LOCK_MS,
 } from '../../functions/pipeline/shard-merge.js';
-import { decodeMergeMessage, decodePlan, type Manifest } from '../../functions/pipeline/work-files.js';
+import {
+  decodeMergeMessage,
+  decodePlan,
+  type Manifest,
+  type MergeMessage,
+} from '../../functions/pipeline/work-files.js';
 import { validateConfig as config, keepingSender, mergeConfig } from './handlers/handlers.js';
 import { closableMemorySpill, memoryStore, recordingLogger, recordingMetrics } from './helpers.js';
 
@@ -61,6 +66,7 @@ function setup() {
   const merge: MergeDeps = {
     config: mergeConfig,
     store,
+    sender,
     logger: recordingLogger(logs)('merge'),
     metrics: recordingMetrics([]),
     openSpill: closableMemorySpill,
@@ -111,7 +117,9 @@ describe('completeIfLast', () => {
   it('sends one message per shard of the manifest', async () => {
     const { deps, sender } = setup();
     expect(await completeIfLast(deps, { ...rejected, shards: 3 }, 'message:a')).toBe('dispatched');
-    expect(sender.sent.map((body) => decodeMergeMessage(body).shard)).toEqual([0, 1, 2]);
+    expect(sender.sent.map((body) => decodeMergeMessage(body))).toEqual(
+      [0, 1, 2].map((shard) => expect.objectContaining({ kind: 'shard', shard })),
+    );
   });
 
   it('lets the owner of the lock finish a merge it crashed in', async () => {
@@ -150,64 +158,105 @@ describe('completeIfLast', () => {
   });
 });
 
-describe('the assembly', () => {
-  async function planned() {
+describe('the render ranges and the assembly', () => {
+  async function planned(shards = 1) {
     const context = setup();
-    await context.store.write('work', context.keys.manifest, JSON.stringify(rejected));
-    expect(await completeIfLast(context.deps, rejected, 'message:v')).toBe('dispatched');
-    const message = decodeMergeMessage(context.sender.sent[0]!);
-    return { ...context, message };
+    const batch = { ...rejected, shards };
+    await context.store.write('work', context.keys.manifest, JSON.stringify(batch));
+    expect(await completeIfLast(context.deps, batch, 'message:v')).toBe('dispatched');
+    const messages = context.sender.sent.splice(0).map(decodeMergeMessage);
+    return { ...context, messages, message: messages[0]! };
   }
+  const renderOf = (message: MergeMessage, range = 0): MergeMessage => ({
+    version: 1,
+    kind: 'render',
+    batchId: message.batchId,
+    state: message.state,
+    range,
+  });
 
-  it('lets exactly one of two deliveries of the last shard write the report', async () => {
-    const { store, merge, message, keys } = await planned();
+  it('lets exactly one of two deliveries of the last shard send the render ranges', async () => {
+    const { store, merge, message, keys, sender } = await planned();
     const outcomes = await Promise.all([
       processMergeMessage(merge, message, { messageId: 'a' }),
       processMergeMessage(merge, message, { messageId: 'b' }),
     ]);
+    expect(outcomes.sort()).toEqual(['renders-sent', 'renders-sent-elsewhere']);
+    expect(sender.sent.map(decodeMergeMessage)).toEqual([renderOf(message)]);
+    expect(await store.exists('work', keys.rendering('rejected'))).toBe(true);
+    expect(await processMergeMessage(merge, message, { messageId: 'c' })).toBe('renders-already-sent');
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('lets exactly one of two deliveries of the last range write the report', async () => {
+    const { store, merge, message, keys } = await planned();
+    expect(await processMergeMessage(merge, message, { messageId: 's' })).toBe('renders-sent');
+    const outcomes = await Promise.all([
+      processMergeMessage(merge, renderOf(message), { messageId: 'a' }),
+      processMergeMessage(merge, renderOf(message), { messageId: 'b' }),
+    ]);
     expect(outcomes.sort()).toEqual(['reported', 'reported-elsewhere']);
     expect(await store.exists('reports', `reports/${rejected.batchId}/summary.json`)).toBe(true);
     expect(await store.exists('work', keys.reported('rejected'))).toBe(true);
-    expect(await processMergeMessage(merge, message, { messageId: 'c' })).toBe('already-reported');
+    expect(await processMergeMessage(merge, renderOf(message), { messageId: 'c' })).toBe('already-reported');
   });
 
-  it('waits while a shard has no result, and lets the owner finish an assembly it crashed in', async () => {
-    const { store, merge, message, keys, logs } = await planned();
-    const two = { ...rejected, shards: 2 };
-    await store.write(
-      'work',
-      keys.plan('rejected'),
-      JSON.stringify({ ...decodePlan((await store.read('work', keys.plan('rejected')))!, 'p'), shards: 2 }),
-    );
-    await store.write('work', keys.manifest, JSON.stringify(two));
-    expect(await processMergeMessage(merge, message, { messageId: 'a' })).toBe('waiting');
+  it('waits for every shard and every range, and lets the owner finish an assembly it crashed in', async () => {
+    const { store, merge, messages, keys, logs, sender } = await planned(2);
+    expect(await processMergeMessage(merge, messages[0]!, { messageId: 's0' })).toBe('waiting');
+    expect(sender.sent).toEqual([]);
+    expect(await processMergeMessage(merge, messages[1]!, { messageId: 's1' })).toBe('renders-sent');
+    expect(sender.sent.map((body) => decodeMergeMessage(body))).toEqual([
+      renderOf(messages[0]!, 0),
+      renderOf(messages[0]!, 1),
+    ]);
+    expect(await processMergeMessage(merge, renderOf(messages[0]!, 0), { messageId: 'r0' })).toBe('waiting');
     await store.write(
       'work',
       keys.assemblyLock('rejected', 0),
       JSON.stringify({ version: 1, owner: 'message:b', takenAt: NOW.toISOString() }),
     );
-    const second = { ...message, shard: 1 };
-    expect(await processMergeMessage(merge, second, { messageId: 'c' })).toBe('reported-elsewhere');
-    expect(await processMergeMessage(merge, second, { messageId: 'b' })).toBe('reported');
+    const last = renderOf(messages[0]!, 1);
+    expect(await processMergeMessage(merge, last, { messageId: 'c' })).toBe('reported-elsewhere');
+    expect(await processMergeMessage(merge, last, { messageId: 'b' })).toBe('reported');
     expect(logs.some((line) => line.includes('finishing what was interrupted'))).toBe(true);
+  });
+
+  it('lets the owner of the render lock send the ranges again after a crash', async () => {
+    const { store, merge, message, keys, sender } = await planned();
+    await store.write(
+      'work',
+      keys.renderLock('rejected', 0),
+      JSON.stringify({ version: 1, owner: 'message:a', takenAt: NOW.toISOString() }),
+    );
+    expect(await processMergeMessage(merge, message, { messageId: 'b' })).toBe('renders-sent-elsewhere');
+    expect(sender.sent).toEqual([]);
+    expect(await processMergeMessage(merge, message, { messageId: 'a' })).toBe('renders-sent');
+    expect(sender.sent).toHaveLength(1);
   });
 
   it('takes over an assembly lock abandoned for longer than a merge can run', async () => {
     const { store, merge, message, keys } = await planned();
+    await processMergeMessage(merge, message, { messageId: 's' });
     const old = new Date(NOW.getTime() - STALE_ASSEMBLY_LOCK_MS - 1000).toISOString();
     await store.write(
       'work',
       keys.assemblyLock('rejected', 0),
       JSON.stringify({ version: 1, owner: 'message:dead', takenAt: old }),
     );
-    expect(await processMergeMessage(merge, message, { messageId: 'b' })).toBe('reported');
+    expect(await processMergeMessage(merge, renderOf(message), { messageId: 'b' })).toBe('reported');
     expect(await store.exists('work', keys.assemblyLock('rejected', 1))).toBe(true);
   });
 
-  it('refuses a shard the plan does not have', async () => {
+  it('refuses a shard or a range the plan does not have', async () => {
     const { merge, message } = await planned();
-    await expect(processMergeMessage(merge, { ...message, shard: 1 }, { messageId: 'a' })).rejects.toThrow(
-      expect.objectContaining({ code: 'NOT_IN_PLAN' }),
+    await expect(
+      processMergeMessage(merge, { ...message, kind: 'shard', shard: 1 } as MergeMessage, { messageId: 'a' }),
+    ).rejects.toThrow(
+      expect.objectContaining({ code: 'NOT_IN_PLAN', message: expect.stringContaining('shard 1') }),
+    );
+    await expect(processMergeMessage(merge, renderOf(message, 1), { messageId: 'a' })).rejects.toThrow(
+      expect.objectContaining({ code: 'NOT_IN_PLAN', message: expect.stringContaining('render range 1') }),
     );
   });
 });

@@ -16,7 +16,9 @@ import {
   decodeRejected,
   decodeSection,
   decodeShard,
+  decodeShardSection,
   describeChunk,
+  type EncodedRuns,
   encodeChunk,
   encodeJson,
   encodePart,
@@ -27,6 +29,7 @@ import {
   MergeDoneSchema,
   PART_VERSION,
   partLayoutOf,
+  shardLayoutOf,
 } from '../../functions/pipeline/work-files.js';
 import { chunksOf, memoryStore } from './helpers.js';
 
@@ -152,25 +155,47 @@ describe('part file', () => {
 });
 
 describe('shard result', () => {
-  const head = { version: 1 as const, batchId: 'b', state: 'complete', shard: 2 };
+  const head = { batchId: 'b', state: 'complete', shard: 2 };
+  const texts = (runs: EncodedRuns) => runs.map((run) => run.map((record) => Buffer.from(record).toString()));
 
-  it("round-trips its counts and runs, and refuses another shard's or a cut file", () => {
-    const runs = [[Buffer.from('ab'), Buffer.from('c')], [Buffer.from('defg')]];
+  it("round-trips its counts and each range's runs, and refuses another shard's or a cut file", () => {
+    const sections = [
+      [[Buffer.from('ab'), Buffer.from('c')], [Buffer.from('defg')]],
+      [],
+      [[Buffer.from('h')]],
+    ];
     const bytes = encodeShard(
-      { ...head, claims: 4, members: 3, historyIgnoredRows: 2, runs: [[2, 1], [4]] },
-      runs,
+      { version: 2, ...head, claims: 4, members: 3, historyIgnoredRows: 2 },
+      sections,
     );
     const back = decodeShard(bytes, 'k', head);
     expect(back.header).toMatchObject({ claims: 4, members: 3, historyIgnoredRows: 2 });
-    expect(back.runs.map((run) => run.map((record) => Buffer.from(record).toString()))).toEqual([
-      ['ab', 'c'],
-      ['defg'],
-    ]);
+    expect(back.sections.map(texts)).toEqual([[['ab', 'c'], ['defg']], [], [['h']]]);
     expect(() => decodeShard(bytes, 'k', { ...head, shard: 1 })).toThrow(/another batch, state or shard/);
     expect(() => decodeShard(bytes.subarray(0, -1), 'k', head)).toThrow(/shorter than its header says/);
     expect(() => decodeShard(Buffer.concat([bytes, Buffer.from('x')]), 'k', head)).toThrow(
       /longer than its header says/,
     );
+  });
+
+  it('gives each section its own byte span, so a render reads only its range', () => {
+    const sections = [[[Buffer.from('ab')]], [[Buffer.from('cde'), Buffer.from('f')]]];
+    const bytes = encodeShard(
+      { version: 2, ...head, claims: 0, members: 0, historyIgnoredRows: 0 },
+      sections,
+    );
+    const layout = shardLayoutOf(bytes, 'k', head);
+    if (layout === 'longer') throw new Error('the whole file holds its header');
+    expect(layout.offsets.at(-1)).toBe(bytes.byteLength);
+    expect(texts(decodeShardSection(bytes.subarray(layout.offsets[1], layout.offsets[2]), 'k'))).toEqual([
+      ['cde', 'f'],
+    ]);
+    expect(shardLayoutOf(bytes.subarray(0, 10), 'k', head)).toBe('longer');
+    // A result of release 1 (its runs in one list) is refused, never misread.
+    const older = Buffer.from(
+      `${JSON.stringify({ version: 1, ...head, claims: 0, members: 0, runs: [] })}\n`,
+    );
+    expect(() => decodeShard(older, 'k', head)).toThrow(/version/);
   });
 });
 

@@ -54,9 +54,13 @@ export const REJECTED_HEADER = 'line,end_line,reason,raw\n';
 /** Rows per piece of a streamed CSV file. */
 const ROWS_PER_PIECE = 2000;
 
-/** Yields `header`, then the rows of `items` joined a few thousand at a time. */
-function* csvPieces<T>(header: string, items: Iterable<T>, row: (item: T) => string): Generator<string> {
-  yield header;
+/** Yields `header` (when there is one), then the rows of `items` joined a few thousand at a time. */
+function* csvPieces<T>(
+  header: string | undefined,
+  items: Iterable<T>,
+  row: (item: T) => string,
+): Generator<string> {
+  if (header !== undefined) yield header;
   let rows: string[] = [];
   for (const item of items) {
     rows.push(row(item));
@@ -73,9 +77,17 @@ const RULE_CELLS = new Map(
   RULE_IDS.map((ruleId) => [ruleId, `${textCell(RULES[ruleId].fix)},${textCell(sourceOf(ruleId))}`]),
 );
 
-function findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Iterable<string> {
-  const rows = claims.alongside(batch.flagged.rows());
-  return csvPieces(FINDINGS_HEADER, rows, ({ finding: item, echo }: FlaggedFinding) =>
+function* findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Generator<string> {
+  yield FINDINGS_HEADER;
+  yield* findingsCsvRows(claims.alongside(batch.flagged.rows()));
+}
+
+/**
+ * findings.csv's rows of `rows` (sorted), without the header, a few thousand a piece: the pipeline
+ * renders the file's line ranges apart and composes the file from them.
+ */
+export function findingsCsvRows(rows: Iterable<FlaggedFinding>): Iterable<string> {
+  return csvPieces(undefined, rows, ({ finding: item, echo }: FlaggedFinding) =>
     csvRow([
       numberCell(item.line),
       textCell(echo.claimId),

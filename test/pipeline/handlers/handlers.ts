@@ -44,7 +44,12 @@ export const validateConfig: ValidateConfig = {
   logLevel: 'INFO',
 };
 
-export const mergeConfig: MergeConfig = { workBucket: 'work', reportsBucket: 'reports', logLevel: 'INFO' };
+export const mergeConfig: MergeConfig = {
+  workBucket: 'work',
+  reportsBucket: 'reports',
+  mergeQueueUrl: validateConfig.mergeQueueUrl,
+  logLevel: 'INFO',
+};
 
 /** A message sender that keeps what it is given. */
 export function keepingSender(): MessageSender & { readonly sent: string[] } {
@@ -60,7 +65,7 @@ export function keepingSender(): MessageSender & { readonly sent: string[] } {
 export interface Harness {
   readonly store: ReturnType<typeof memoryStore>;
   readonly sender: ReturnType<typeof keepingSender>;
-  /** What validate sent to the merge queue and deliver has not yet handed to merge. */
+  /** What validate and merge sent to the merge queue and deliver has not yet handed to merge. */
   readonly mergeSender: ReturnType<typeof keepingSender>;
   readonly logs: string[];
   /** What each validate invocation published. */
@@ -99,6 +104,7 @@ export function harness(wrapStore: (store: ObjectStore) => ObjectStore = (store)
     merge: createMergeHandler({
       config: mergeConfig,
       store: wrapStore(store),
+      sender: mergeSender,
       logger: loggerOf('merge'),
       metrics: recordingMetrics(mergePublished),
       openSpill: () => closableMemorySpill(),
@@ -106,12 +112,17 @@ export function harness(wrapStore: (store: ObjectStore) => ObjectStore = (store)
   };
 }
 
-/** Hands every merge message validate sent so far to merge, one per invocation (its batch size). */
+/**
+ * Hands every merge message sent so far to merge, one per invocation (its batch size), and then
+ * those the merges sent (the render ranges), until none is left.
+ */
 export async function deliverMerges(h: Harness): Promise<SQSBatchResponse[]> {
   const responses: SQSBatchResponse[] = [];
-  for (const body of h.mergeSender.sent.splice(0)) {
-    const record = sqsRecord(body, { queueArn: MERGE_QUEUE_ARN });
-    responses.push(await h.merge(sqsEvent(record), lambdaContext('merge')));
+  while (h.mergeSender.sent.length > 0) {
+    for (const body of h.mergeSender.sent.splice(0)) {
+      const record = sqsRecord(body, { queueArn: MERGE_QUEUE_ARN });
+      responses.push(await h.merge(sqsEvent(record), lambdaContext('merge')));
+    }
   }
   return responses;
 }

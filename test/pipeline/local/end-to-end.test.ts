@@ -101,8 +101,9 @@ describe('the local pipeline', () => {
     }
 
     expect(run.stats.validate.messages).toBe(15);
-    expect(run.stats.merge.messages).toBe(8);
-    expect(run.stats.merge.peakHeapBytes).toHaveLength(8);
+    // Eight shards, then eight line ranges rendered.
+    expect(run.stats.merge.messages).toBe(16);
+    expect(run.stats.merge.peakHeapBytes).toHaveLength(16);
     const entries = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(
       entries.some(

@@ -88,9 +88,13 @@ describe('exactly-once results from at-least-once delivery', () => {
     await expectSameAsCheck(files, summary);
   });
 
-  it('recovers when a shard crashes reading a part, and when one crashes after storing its result', async () => {
-    const readFault = crashOnce((call, key) => call === 'readRange' && key.endsWith('/parts/000003'));
-    const listFault = crashOnce((call, key) => call === 'list' && key.endsWith('/shards/'));
+  // Three shards, then three line ranges; each crash costs its message one more receive.
+  it.each([
+    { what: 'a shard crashes reading a part', read: '/parts/000003', after: '/shards/' },
+    { what: 'a render crashes reading a shard result', read: '/shards/000001', after: '/render/' },
+  ])('recovers when $what, and when one crashes after storing its result', async ({ read, after }) => {
+    const readFault = crashOnce((call, key) => call === 'readRange' && key.endsWith(read));
+    const listFault = crashOnce((call, key) => call === 'list' && key.endsWith(after));
     const pipeline = await start({
       wrapStore: (store, fn) =>
         fn === 'merge'
@@ -101,23 +105,23 @@ describe('exactly-once results from at-least-once delivery', () => {
           : store,
     });
     const { summary, files } = await run(pipeline);
-    expect(pipeline.stats().merge).toMatchObject({ failedMessages: 2, messages: 5 });
+    expect(pipeline.stats().merge).toMatchObject({ failedMessages: 2, messages: 8 });
     expect(pipeline.notices).toHaveLength(1);
     await expectSameAsCheck(files, summary);
   });
 
-  it('assembles once when the last shards finish together', async () => {
+  it('sends the ranges once and assembles once when the last shards and ranges finish together', async () => {
     const logs: string[] = [];
     const pipeline = await start({
       concurrency: { merge: 3 },
       logger: recordingLogger(logs),
-      // Every shard looks for the others only after a pause: all three see all results.
+      // Every shard and every render looks for the others only after a pause: all three see all results.
       wrapStore: (store, fn) =>
         fn === 'merge'
           ? {
               ...store,
               list: async (bucket, prefix) => {
-                if (prefix.endsWith('/shards/')) await sleep(300);
+                if (prefix.endsWith('/shards/') || prefix.endsWith('/render/')) await sleep(300);
                 return store.list(bucket, prefix);
               },
             }
@@ -126,6 +130,8 @@ describe('exactly-once results from at-least-once delivery', () => {
     const { summary, files } = await run(pipeline);
     expect(logs.filter((line) => line.includes('"report written"'))).toHaveLength(1);
     expect(logs.filter((line) => line.includes('"shard merged"'))).toHaveLength(3);
+    expect(logs.filter((line) => line.includes('"render ranges sent"'))).toHaveLength(1);
+    expect(logs.filter((line) => line.includes('"range rendered"'))).toHaveLength(3);
     expect(pipeline.notices).toHaveLength(1);
     await expectSameAsCheck(files, summary);
   });

@@ -24,7 +24,7 @@ it.skipIf(!hasMoto)(
       timeoutMs: 60_000,
     });
     expect(run.eventSource).toBe('endpoint');
-    expect(run.stats.merge.messages).toBe(4);
+    expect(run.stats.merge.messages).toBe(8); // four shards, four line ranges
     await expectSameAsCheck(run.files, await readFile(SAMPLE), run.summary);
   },
 );
