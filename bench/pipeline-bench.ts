@@ -163,8 +163,7 @@ async function runOnce(
         summary.counts.findings.error + summary.counts.findings.warning + summary.counts.findings.info,
       bytes,
       chunks: validate.messages,
-      // A message per shard, then one per line range (as many as shards).
-      shards: merge.messages / 2,
+      shards: (await pipeline.listObjects(work, `work/${notice.batchId}/merge/complete/shards/`)).length,
       partBytes: await sizeOf(work, `${PREFIX.work}${notice.batchId}/parts/`),
       reportBytes: await sizeOf(reports, `${PREFIX.reports}${notice.batchId}/`),
       findingsSha256: sha256(report['findings.csv']),

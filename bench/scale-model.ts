@@ -86,17 +86,21 @@ const mean = (values: readonly number[]): number =>
 
 /**
  * Per-line rates from a measured run with one invocation at a time: the shards' merge invocations
- * first, then the renders'. The last render rendered its line range and then assembled the report;
- * the others only rendered: the assembly is the last one's CPU less a typical render's (all of it
- * when there is one range: an upper bound on the assembly, and no render counted).
+ * first, then the renders' of every line range but the first, which the last shard renders itself.
+ * The last render also assembled the report. So a shard is a typical one of the first shards, the
+ * first range's render is the last shard's CPU beyond that, a render a typical one of the others
+ * (or the first's), and the assembly the last render's CPU beyond a typical render's. A one-shard
+ * run does all in one invocation: it is counted as the shard's.
  */
 export function ratesOf(figures: PipelineBenchFigures): MeasuredRates {
   const merges = figures.mergeCpuMs;
   const { lines, shards } = figures;
-  const typicalShard = mean(merges.slice(0, shards));
+  const several = shards > 1;
+  const typicalShard = several ? mean(merges.slice(0, shards - 1)) : (merges[0] ?? 0);
+  const firstRender = several ? Math.max(0, merges[shards - 1]! - typicalShard) : 0;
   const renders = merges.slice(shards);
-  const typicalRender = mean(renders.slice(0, -1));
-  const assembly = Math.max(0, (renders.at(-1) ?? 0) - typicalRender);
+  const typicalRender = renders.length > 1 ? mean(renders.slice(0, -1)) : firstRender;
+  const assembly = several ? Math.max(0, (renders.at(-1) ?? 0) - typicalRender) : 0;
   return {
     splitMsPerLine: figures.lambdaCpuMs.split / lines,
     validateMsPerLine: figures.lambdaCpuMs.validate / lines,
@@ -125,8 +129,9 @@ export function requestsAt(
   const reportPuts = 5 + Math.ceil((rates.reportBytesPerLine * lines) / MULTIPART_BYTES);
   const ranges = rangesAt(lines, rates, options);
   const ranged = ranges > 1 ? rangeRequests(ranges) : NO_REQUESTS;
-  // As many line ranges as shards (render-ranges.ts).
+  // As many line ranges as shards (render-ranges.ts); the last shard renders the first itself.
   const renders = shards;
+  const sent = shards - 1;
   return {
     // split: chunks, rejected records, manifest, dispatched; validate: parts, plan, lock, done;
     // merge: shard results, render lock, rendering, rendered ranges, assembly lock, reported, the
@@ -134,8 +139,9 @@ export function requestsAt(
     s3Put: chunks + 3 + chunks + 3 + shards + 2 + renders + 2 + reportPuts + ranged.s3Put,
     // split: the upload, its duplicate checks; validate: each chunk, its part's HEAD, the manifest
     // per invocation, the last one's done marker; merge, per shard: manifest, plan, its result's
-    // HEAD, its pieces of every part, and the last one's rendering HEAD; per render: manifest, plan,
-    // its range's HEAD, its chunks' part roots, two reads of every shard result (header, section);
+    // HEAD, its pieces of every part, and the last one's rendering HEAD; per render: manifest, plan
+    // (not for the first: its shard read them), its range's HEAD, its chunks' part roots, two reads
+    // of every shard result (header, section);
     // the assembly: reported's HEAD, every part's root, every shard result, the seams of findings.csv.
     s3Get:
       3 +
@@ -144,7 +150,8 @@ export function requestsAt(
       1 +
       shards * (3 + partGets * chunks) +
       1 +
-      renders * (3 + 2 * shards) +
+      renders * (3 + 2 * shards) -
+      2 +
       partGets * chunks +
       (partGets * chunks + shards + 2 + 2 * renders) +
       ranged.s3Get,
@@ -154,10 +161,10 @@ export function requestsAt(
     sqsSend:
       Math.ceil(chunks / SQS_BATCH_LIMITS.entries) +
       Math.ceil(shards / SQS_BATCH_LIMITS.entries) +
-      Math.ceil(renders / SQS_BATCH_LIMITS.entries) +
+      Math.ceil(sent / SQS_BATCH_LIMITS.entries) +
       ranged.sqsSend,
-    sqsReceive: 1 + validateInvocations + shards + renders + ranged.sqsReceive,
-    sqsDelete: 1 + validateInvocations + shards + renders + ranged.sqsReceive,
+    sqsReceive: 1 + validateInvocations + shards + sent + ranged.sqsReceive,
+    sqsDelete: 1 + validateInvocations + shards + sent + ranged.sqsReceive,
     sns: 1,
   };
 }
@@ -226,7 +233,7 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
   const invocations: PerFunction = {
     split: ranges > 1 ? ranges + 2 : 1,
     validate: Math.ceil(chunks / FUNCTIONS.validate.batchSize),
-    merge: 2 * shards,
+    merge: 2 * shards - 1,
   };
   const cost = costBreakdown({ lambdaCpuMs: cpuMs, requests, invocations }, lines);
   return {

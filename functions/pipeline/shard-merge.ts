@@ -100,9 +100,7 @@ export interface MergeDeps {
 
 export type MergeOutcome =
   | 'waiting'
-  | 'renders-sent'
   | 'renders-sent-elsewhere'
-  | 'renders-already-sent'
   | 'reported'
   | 'reported-elsewhere'
   | 'already-reported';
@@ -139,14 +137,21 @@ export async function processMergeMessage(
     throw new PipelineError('NOT_IN_PLAN', `${what} is not in the plan of ${message.batchId}`);
   }
   const owner = `message:${delivery.messageId}`;
+  let range = index;
   if (message.kind === 'shard') {
     if (!(await store.exists(config.workBucket, keys.shard(plan.state, index)))) {
       await mergeShard(deps, manifest, plan, index);
     }
-    return sendRendersIfLast(deps, plan, owner);
+    const sent = await sendRendersIfLast(deps, plan, owner);
+    if (sent === 'waiting') return 'waiting';
+    if (sent === 'elsewhere') return 'renders-sent-elsewhere';
+    // The first range is the sender's own (its message would only wait in the queue for it): a
+    // one-shard batch goes from its shard to its report in one invocation. A redelivery after the
+    // ranges were sent renders it too (the same bytes), so a crash before it is stored loses nothing.
+    range = 0;
   }
-  if (!(await store.exists(config.workBucket, keys.render(plan.state, index)))) {
-    await renderRange(deps, manifest, plan, index);
+  if (!(await store.exists(config.workBucket, keys.render(plan.state, range)))) {
+    await renderRange(deps, manifest, plan, range);
   }
   return assembleIfLast(deps, manifest, plan, owner);
 }
@@ -262,8 +267,15 @@ async function takeStageEnd(
   return taken ? stored : 'elsewhere';
 }
 
-/** Sends one render message per line range if every shard is stored and this caller wins (or holds) the lock. */
-async function sendRendersIfLast(deps: MergeDeps, plan: MergePlan, owner: string): Promise<MergeOutcome> {
+/**
+ * Sends one render message per line range but the first (the sender renders it) if every shard is
+ * stored and this caller wins (or holds) the lock.
+ */
+async function sendRendersIfLast(
+  deps: MergeDeps,
+  plan: MergePlan,
+  owner: string,
+): Promise<'waiting' | 'sent' | 'sent-before' | 'elsewhere'> {
   const { store, config } = deps;
   const { batchId, state } = plan;
   const keys = workKeys(batchId);
@@ -278,16 +290,15 @@ async function sendRendersIfLast(deps: MergeDeps, plan: MergePlan, owner: string
     },
     owner,
   );
-  if (end === 'waiting') return 'waiting';
-  if (end === 'over') return 'renders-already-sent';
-  if (end === 'elsewhere') return 'renders-sent-elsewhere';
-  const messages = Array.from({ length: plan.shards }, (_, range) =>
-    encodeJson({ version: 1, kind: 'render', batchId, state, range } satisfies MergeMessage),
+  if (end === 'waiting' || end === 'elsewhere') return end;
+  if (end === 'over') return 'sent-before';
+  const messages = Array.from({ length: plan.shards - 1 }, (_, at) =>
+    encodeJson({ version: 1, kind: 'render', batchId, state, range: at + 1 } satisfies MergeMessage),
   );
-  await deps.sender.sendAll(config.mergeQueueUrl, messages);
+  if (messages.length > 0) await deps.sender.sendAll(config.mergeQueueUrl, messages);
   await store.write(config.workBucket, keys.rendering(state), encodeJson({ version: 1, state }));
   deps.logger.info('render ranges sent', { batchId, state, ranges: plan.shards });
-  return 'renders-sent';
+  return 'sent';
 }
 
 /**

@@ -16,14 +16,15 @@ const rates: MeasuredRates = {
 
 describe('the scale model', () => {
   it('counts the requests of a 1M-line batch step by step', () => {
-    // 50 chunks of 20,000 lines (parts of 1.2 MB: two GETs each), one shard, one line range, 5 MB of report.
+    // 50 chunks of 20,000 lines (parts of 1.2 MB: two GETs each), one shard, one line range (rendered
+    // by the shard's invocation: no message), 5 MB of report.
     expect(requestsAt(1_000_000, rates)).toEqual({
       s3Put: 50 + 3 + 50 + 3 + 1 + 2 + 1 + 2 + 5 + 1,
-      s3Get: 3 + 100 + 10 + 1 + 1 * (3 + 100) + 1 + 1 * (3 + 2) + 100 + (100 + 1 + 2 + 2),
+      s3Get: 3 + 100 + 10 + 1 + 1 * (3 + 100) + 1 + 1 * (3 + 2) - 2 + 100 + (100 + 1 + 2 + 2),
       s3List: 100 + 2 + 1 + 1,
-      sqsSend: 5 + 1 + 1,
-      sqsReceive: 1 + 10 + 1 + 1,
-      sqsDelete: 1 + 10 + 1 + 1,
+      sqsSend: 5 + 1,
+      sqsReceive: 1 + 10 + 1,
+      sqsDelete: 1 + 10 + 1,
       sns: 1,
     });
   });
@@ -41,7 +42,8 @@ describe('the scale model', () => {
         1 +
         50 * (3 + 1280) +
         1 +
-        50 * (3 + 2 * 50) +
+        50 * (3 + 2 * 50) -
+        2 +
         1280 +
         (1280 + 50 + 2 + 100) +
         (2 + 5 * 39 + 2 + 38 + 1),

@@ -94,8 +94,9 @@ describe('the validate handler', () => {
     );
     expect(reference.counts.findings.error + reference.counts.findings.warning).toBeGreaterThan(0);
     expect(h.published).toEqual([[]]); // three messages, one invocation, one publish, no report
-    // Two shards (15 lines each), then two line ranges: the last range writes and counts the report.
-    expect(h.mergePublished).toHaveLength(4);
+    // Two shards (15 lines each; the last renders the first line range), then the second range,
+    // which writes and counts the report.
+    expect(h.mergePublished).toHaveLength(3);
     expect(h.mergePublished.flat()).toEqual([
       { name: 'BatchesReported', value: 1, dimensions: { status: 'complete' } },
       { name: 'LinesChecked', value: reference.counts.checked },

@@ -24,7 +24,7 @@ it.skipIf(!hasMoto)(
       timeoutMs: 60_000,
     });
     expect(run.eventSource).toBe('endpoint');
-    expect(run.stats.merge.messages).toBe(8); // four shards, four line ranges
+    expect(run.stats.merge.messages).toBe(7); // four shards, three more line ranges
     await expectSameAsCheck(run.files, await readFile(SAMPLE), run.summary);
   },
 );
