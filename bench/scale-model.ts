@@ -55,7 +55,10 @@ export interface ScaleModel {
     readonly assembly: number;
     readonly total: number;
   };
-  /** One range's split (or the hash, or the whole split), one shard's merge, one line range's render, and the assembly. */
+  /**
+   * One range's split (or the hash, or the whole split), the last shard's merge with the first line
+   * range's render, one line range's render, and the render that also assembles.
+   */
   readonly longestInvocationSeconds: {
     readonly split: number;
     readonly shard: number;
@@ -142,7 +145,8 @@ export function requestsAt(
     // HEAD, its pieces of every part, and the last one's rendering HEAD; per render: manifest, plan
     // (not for the first: its shard read them), its range's HEAD, its chunks' part roots, two reads
     // of every shard result (header, section);
-    // the assembly: reported's HEAD, every part's root, every shard result, the seams of findings.csv.
+    // the assembly: reported's HEAD, every part's root, every shard's sections (as the renders read
+    // them), the seams of findings.csv.
     s3Get:
       3 +
       2 * chunks +
@@ -153,7 +157,7 @@ export function requestsAt(
       renders * (3 + 2 * shards) -
       2 +
       partGets * chunks +
-      (partGets * chunks + shards + 2 + 2 * renders) +
+      (partGets * chunks + 2 * shards * renders + 2 + 2 * renders) +
       ranged.s3Get,
     // validate: parts and failures, per chunk; merge: the shard results and the history CSVs, per
     // shard; the rendered ranges, per render.
@@ -250,11 +254,12 @@ export function modelAtScale(lines: number, rates: MeasuredRates, options: Model
       assembly,
       total: split + validate + shardSeconds + renderSeconds + assembly,
     },
+    // The last shard renders the first range too; the last render assembles (for one shard, both).
     longestInvocationSeconds: {
       split: Math.max(perRange, hash),
-      shard: perShard,
+      shard: perShard + perRender,
       render: perRender,
-      assembly,
+      assembly: assembly + perRender + (shards === 1 ? perShard : 0),
     },
     dollarsPerMillionLines: cost.total,
     dollars: (cost.total * lines) / 1e6,
@@ -273,10 +278,13 @@ export function overLimits(model: ScaleModel): string[] {
   const { split, shard, render, assembly } = model.longestInvocationSeconds;
   if (split > FUNCTIONS.split.timeoutSeconds)
     over.push(`split (${split.toFixed(0)} s > its ${FUNCTIONS.split.timeoutSeconds} s timeout)`);
-  if (shard > LAMBDA_MAX_SECONDS) over.push(`a shard (${shard.toFixed(0)} s)`);
+  if (shard > LAMBDA_MAX_SECONDS)
+    over.push(`the last shard with the first line range (${shard.toFixed(0)} s)`);
   if (render > FUNCTIONS.merge.timeoutSeconds)
     over.push(`a line range's render (${render.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`);
   if (assembly > FUNCTIONS.merge.timeoutSeconds)
-    over.push(`the assembly (${assembly.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`);
+    over.push(
+      `the assembly with its line range (${assembly.toFixed(0)} s > ${FUNCTIONS.merge.timeoutSeconds} s)`,
+    );
   return over;
 }

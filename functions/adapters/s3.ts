@@ -235,20 +235,23 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
     );
 
   /** A gathered part's bytes: its own and those of the ranges it reads. */
+  // One range at a time: a part of many small pieces must not send a GET for each at once.
   const gathered = async (part: Extract<PlannedPart, { gather: unknown }>): Promise<Uint8Array> => {
-    const bytes = await Promise.all(
-      part.gather.map(async (item) => {
-        if (item instanceof Uint8Array) return item;
-        const read = await store.readRange(item.bucket, item.key, item.start, item.end);
-        if (read?.byteLength !== item.end - item.start) {
-          throw new ScrubError(
-            'S3_SOURCE_CHANGED',
-            `${item.bucket}/${item.key} is shorter than when it was listed`,
-          );
-        }
-        return read;
-      }),
-    );
+    const bytes: Uint8Array[] = [];
+    for (const item of part.gather) {
+      if (item instanceof Uint8Array) {
+        bytes.push(item);
+        continue;
+      }
+      const read = await store.readRange(item.bucket, item.key, item.start, item.end);
+      if (read?.byteLength !== item.end - item.start) {
+        throw new ScrubError(
+          'S3_SOURCE_CHANGED',
+          `${item.bucket}/${item.key} is shorter than when it was listed`,
+        );
+      }
+      bytes.push(read);
+    }
     return Buffer.concat(bytes);
   };
 

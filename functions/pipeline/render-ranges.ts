@@ -79,8 +79,12 @@ export class RangedFindings implements FindingSink {
     return this.byRange.reduce((sum, runs) => sum + runs.tally.count, 0);
   }
 
-  /** Each range's runs, encoded: a shard result's sections. */
+  /**
+   * Each range's findings as one sorted run, encoded: a shard result's sections. A shard flushes
+   * its findings every few thousand, each flush cut into every range: stored as they were, a range
+   * would have a run per flush of every shard, and its readers a file each open at once.
+   */
   sections(): EncodedRuns[] {
-    return this.byRange.map((runs) => runs.encodedRuns());
+    return this.byRange.map((runs) => (runs.tally.count > 0 ? [runs.encodedAsOneRun()] : []));
   }
 }

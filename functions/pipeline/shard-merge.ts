@@ -37,6 +37,7 @@ import {
   fileBytes,
   fileText,
   findingsCsvRows,
+  textBytes,
 } from '../core/report/files.js';
 import type { Summary, SummaryContext } from '../core/report/summary.js';
 import { BUILT_IN_BOOKS } from '../core/rules/books.js';
@@ -65,7 +66,6 @@ import {
   decodeMergeMessage,
   decodePlan,
   decodeRejected,
-  decodeShard,
   decodeShardSection,
   describeChunk,
   type EncodedRuns,
@@ -302,8 +302,8 @@ async function sendRendersIfLast(
 }
 
 /**
- * Renders line range `range` of findings.csv (its rows; the header too in range 0): the findings its chunks decided
- * (part roots) and its section of every shard, merged in line order through a spill store.
+ * Renders line range `range` of findings.csv (its rows; the header too in range 0): the findings
+ * its chunks decided and its section of every shard, merged in line order through a spill store.
  */
 async function renderRange(
   deps: MergeDeps,
@@ -314,34 +314,27 @@ async function renderRange(
   const { store, config, logger } = deps;
   const { batchId } = manifest;
   const started = performance.now();
-  const missing = new Set(plan.missing.map((chunk) => chunk.index));
-  const chunks = manifest.rejection
-    ? []
-    : renderRangesOf(manifest).ranges[range]!.chunks.filter((chunk) => !missing.has(chunk.index));
   const spill = deps.openSpill();
   try {
     const found = new FindingRuns(spill);
-    await inOrder(
-      chunks,
-      READS_IN_FLIGHT,
-      (chunk) => readPartRoot(store, config.workBucket, manifest, chunk.index),
-      (partial: ChunkPartial) => found.addChunk(chunkFindings(partial.findings, partial.echoes)),
-    );
-    for (let shard = 0; shard < plan.shards; shard += 1) {
-      for (const run of await readShardSection(deps, plan, shard, range)) found.addEncodedRun(run);
-    }
+    const chunks = await gatherRange(deps, manifest, plan, range, found);
     const key = workKeys(batchId).render(plan.state, range);
     // The first range starts with the header: the file is then its ranges end to end, each copied whole.
     const rows = findingsCsvRows(found.finish().rows());
-    await store.writeStream(config.workBucket, key, utf8(rows, range === 0 ? FINDINGS_HEADER : ''), {
-      contentType: 'text/csv; charset=utf-8',
-    });
+    await store.writeStream(
+      config.workBucket,
+      key,
+      textBytes(range === 0 ? withFirst(FINDINGS_HEADER, rows) : rows),
+      {
+        contentType: 'text/csv; charset=utf-8',
+      },
+    );
     logger.info('range rendered', {
       batchId,
       state: plan.state,
       range,
       ranges: plan.shards,
-      chunks: chunks.length,
+      chunks,
       findings: found.tally.count,
       renderMs: Math.round(performance.now() - started),
     });
@@ -350,22 +343,61 @@ async function renderRange(
   }
 }
 
-async function* utf8(pieces: Iterable<string>, first: string): AsyncGenerator<Uint8Array> {
-  if (first !== '') yield Buffer.from(first, 'utf8');
-  for (const piece of pieces) yield Buffer.from(piece, 'utf8');
+function* withFirst(first: string, rest: Iterable<string>): Generator<string> {
+  yield first;
+  yield* rest;
 }
 
-/** Section `range` of shard `shard`'s result: one ranged GET after the header's (often the same one). */
+/** What gathering a range hands on besides its findings: each part root, each shard result's header. */
+interface RangeReader {
+  readonly root?: (partial: ChunkPartial) => void;
+  readonly shard?: (header: ShardHeader) => void;
+}
+
+/**
+ * Adds line range `range`'s findings to `found`: those its chunks decided (part roots, in chunk
+ * order) and its section of every shard result. Returns how many chunks it read.
+ */
+async function gatherRange(
+  deps: MergeDeps,
+  manifest: Manifest,
+  plan: MergePlan,
+  range: number,
+  found: FindingRuns,
+  reader: RangeReader = {},
+): Promise<number> {
+  const { store, config } = deps;
+  const inRange = new Set(renderRangesOf(manifest).ranges[range]!.chunks.map((chunk) => chunk.index));
+  const chunks = chunksOf(manifest, plan).filter((chunk) => inRange.has(chunk.index));
+  await inOrder(
+    chunks,
+    READS_IN_FLIGHT,
+    (chunk) => readPartRoot(store, config.workBucket, manifest, chunk.index),
+    (partial: ChunkPartial) => {
+      found.addChunk(chunkFindings(partial.findings, partial.echoes));
+      reader.root?.(partial);
+    },
+  );
+  for (let shard = 0; shard < plan.shards; shard += 1) {
+    const { header, runs } = await readShardSection(deps, plan, shard, range);
+    reader.shard?.(header);
+    for (const run of runs) found.addEncodedRun(run);
+  }
+  return chunks.length;
+}
+
+/** Section `range` of shard `shard`'s result, and its header: one ranged GET after the header's (often the same one). */
 async function readShardSection(
   deps: MergeDeps,
   plan: MergePlan,
   shard: number,
   range: number,
-): Promise<EncodedRuns> {
+): Promise<{ header: ShardHeader; runs: EncodedRuns }> {
   const { store, config } = deps;
   const key = workKeys(plan.batchId).shard(plan.state, shard);
   const expected = { batchId: plan.batchId, state: plan.state, shard };
-  const missing = () => new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the render`);
+  const missing = () =>
+    new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the report was written`);
   let prefix = await store.readRange(config.workBucket, key, 0, SHARD_FIRST_READ_BYTES);
   if (!prefix) throw missing();
   let layout = shardLayoutOf(prefix, key, expected);
@@ -387,7 +419,7 @@ async function readShardSection(
   if (span?.byteLength !== end - start) {
     throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result is shorter than its header says`);
   }
-  return decodeShardSection(span, key);
+  return { header: layout.header, runs: decodeShardSection(span, key) };
 }
 
 /** Assembles the report if every range is rendered and this caller wins (or already holds) the lock. */
@@ -518,7 +550,10 @@ async function writeReport(
   return { summary, summaryText };
 }
 
-/** The batch as the report reads it: counts from the roots, findings from roots and shards, spilled. */
+/**
+ * The batch as the report reads it: counts from the roots and the shard headers, findings from the
+ * roots and the shards' sections, range by range, spilled.
+ */
 async function batchOf(
   deps: MergeDeps,
   manifest: Manifest,
@@ -530,33 +565,27 @@ async function batchOf(
   const keys = workKeys(batchId);
   const root = new BatchAccumulator({ linesInOrder: true, books: booksOf(manifest) });
   const found = new FindingRuns(spill);
-  await inOrder(
-    chunksOf(manifest, plan),
-    READS_IN_FLIGHT,
-    (chunk) => readPartRoot(store, config.workBucket, manifest, chunk.index),
-    (partial: ChunkPartial) => {
-      found.addChunk(chunkFindings(partial.findings, partial.echoes));
-      root.add({ ...partial, findings: [], echoes: [] });
-    },
-  );
-  if (manifest.framerRejected > 0) {
-    const bytes = await store.read(config.workBucket, keys.rejected);
-    if (!bytes) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
-    root.addRejected(decodeRejected(bytes, keys.rejected));
-  }
   let claims = 0;
   let members = 0;
   // Every shard that looked members up read the same history files: the largest count is theirs.
   let historyIgnoredRows = 0;
-  for (let shard = 0; shard < plan.shards; shard += 1) {
-    const key = keys.shard(plan.state, shard);
-    const bytes = await store.read(config.workBucket, key);
-    if (!bytes) throw new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the assembly`);
-    const result = decodeShard(bytes, key, { batchId, state: plan.state, shard });
-    claims += result.header.claims;
-    members += result.header.members;
-    historyIgnoredRows = Math.max(historyIgnoredRows, result.header.historyIgnoredRows);
-    for (const section of result.sections) for (const run of section) found.addEncodedRun(run);
+  const countShard = (header: ShardHeader) => {
+    claims += header.claims;
+    members += header.members;
+    historyIgnoredRows = Math.max(historyIgnoredRows, header.historyIgnoredRows);
+  };
+  // Range by range, each a group of runs: a pass over the findings opens one range's runs at a time.
+  for (let range = 0; range < plan.shards; range += 1) {
+    found.startGroup();
+    await gatherRange(deps, manifest, plan, range, found, {
+      root: (partial) => root.add({ ...partial, findings: [], echoes: [] }),
+      ...(range === 0 ? { shard: countShard } : {}),
+    });
+  }
+  if (manifest.framerRejected > 0) {
+    const bytes = await store.read(config.workBucket, keys.rejected);
+    if (!bytes) throw new PipelineError('PART_MISSING', 'the rejected-records file is missing');
+    root.addRejected(decodeRejected(bytes, keys.rejected));
   }
   const counts = await root.finish();
   const { checked, rejectedRecords, indexLines, packLines } = counts;
@@ -603,7 +632,7 @@ async function notifyReportReady(deps: MergeDeps, manifest: Manifest, summary: S
   await notifier.publish(config.reportTopicArn, noticeOf(notice));
 }
 
-/** The merge Lambda: SQS batch of shard messages in, partial batch response out. */
+/** The merge Lambda: SQS batch of shard and render messages in, partial batch response out. */
 export function createMergeHandler(deps: MergeDeps): SqsBatchHandler {
   return sqsBatchHandler(deps, () => (record) => mergeRecord(deps, record));
 }

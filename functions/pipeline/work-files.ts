@@ -443,17 +443,20 @@ export interface ShardResult {
 
 export type ShardIdentity = Pick<ShardHeader, 'batchId' | 'state' | 'shard'>;
 
-const encodeRuns = (runs: EncodedRuns): Buffer =>
-  Buffer.concat([
-    Buffer.from(`${JSON.stringify({ runs: runs.map((run) => run.map((record) => record.byteLength)) })}\n`),
-    ...runs.flat(),
-  ]);
-
 /** A shard's result: its header (the sections' lengths filled in), then one section per render range. */
 export function encodeShard(header: Omit<ShardHeader, 'sections'>, sections: readonly EncodedRuns[]): Buffer {
-  const encoded = sections.map(encodeRuns);
-  const full: ShardHeader = { ...header, sections: encoded.map((section) => section.byteLength) };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(full)}\n`), ...encoded]);
+  // Each section: a line of its runs' record lengths, then the records. Copied once, into the result.
+  const heads = sections.map((runs) =>
+    Buffer.from(`${JSON.stringify({ runs: runs.map((run) => run.map((record) => record.byteLength)) })}\n`),
+  );
+  const lengths = sections.map(
+    (runs, at) => heads[at]!.byteLength + runs.flat().reduce((sum, record) => sum + record.byteLength, 0),
+  );
+  const full: ShardHeader = { ...header, sections: lengths };
+  return Buffer.concat([
+    Buffer.from(`${JSON.stringify(full)}\n`),
+    ...sections.flatMap((runs, at) => [heads[at]!, ...runs.flat()]),
+  ]);
 }
 
 /** The header of a shard result and where its sections start, from its first bytes; 'longer' when they hold no whole header. */
@@ -464,6 +467,12 @@ export function shardLayoutOf(
 ): { header: ShardHeader; offsets: number[] } | 'longer' {
   const split = headerOf(ShardHeaderSchema, bufferOf(prefix));
   if (!split) return 'longer';
+  if (!split.header.ok && headerOf(z.object({ version: z.literal(1) }), bufferOf(prefix))?.header.ok) {
+    throw badFile(
+      key,
+      'the shard result was stored by an earlier release of scrub62323; upload the batch again',
+    );
+  }
   const header = checkedValue(split.header, key);
   if (
     header.batchId !== expected.batchId ||

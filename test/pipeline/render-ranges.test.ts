@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FindingRuns } from '../../functions/core/engine/batch-findings.js';
 import type { LineEcho } from '../../functions/core/engine/claim-line.js';
 import type { Finding } from '../../functions/core/engine/finding.js';
 import { memorySpill } from '../../functions/core/engine/partitioned-merge.js';
@@ -70,8 +71,16 @@ describe('RangedFindings', () => {
     found.addRun([finding(4)], echoOf);
     expect(found.count).toBe(4);
     const sections = found.sections();
-    expect(sections).toHaveLength(2);
-    // Range 0 (lines 2-11): two runs, one a call; range 1 (lines 12-21): one.
-    expect(sections.map((runs) => runs.length)).toEqual([2, 1]);
+    // Each range's findings as one sorted run, however many calls brought them: lines 2-11, 12-21.
+    const lines = sections.map((runs) => {
+      const back = new FindingRuns(memorySpill(1));
+      for (const run of runs) back.addEncodedRun(run);
+      return [...back.finish().rows()].map((row) => row.finding.line);
+    });
+    expect(sections.map((runs) => runs.length)).toEqual([1, 1]);
+    expect(lines).toEqual([
+      [3, 4],
+      [12, 15],
+    ]);
   });
 });

@@ -317,6 +317,8 @@ export interface FindingSink {
 export class FindingRuns implements FindingSink {
   readonly tally = new FindingsTally();
   private readonly runs: string[] = [];
+  /** Where each group of runs starts in `runs` (see startGroup). */
+  private readonly groups: number[] = [0];
   /** The open run of chunks' findings, and its last line: chunks in line order extend one run. */
   private chunkRun: string | undefined;
   private lastChunkLine = 0;
@@ -353,18 +355,54 @@ export class FindingRuns implements FindingSink {
     }
   }
 
+  /**
+   * Starts a group: the runs written from here on hold only lines after every earlier group's.
+   * A pass merges each group's runs in turn, so only one group's runs are open at a time (a big
+   * batch's report reads its line ranges one after another, not every run of every range at once).
+   */
+  startGroup(): void {
+    this.groups.push(this.runs.length);
+    this.chunkRun = undefined;
+  }
+
   /** Each run's records, in the order the runs were started: what addEncodedRun takes elsewhere. */
   encodedRuns(): Uint8Array[][] {
     return this.runs.map((run) => [...this.spill.records(run, { keep: true })]);
   }
 
+  /**
+   * Every finding written so far as the records of one sorted run, however many runs were written:
+   * what a merge shard stores, so that whoever reads it merges one run of it, not one per flush.
+   */
+  encodedAsOneRun(): Uint8Array[] {
+    const records: Uint8Array[] = [];
+    let block: Finding[] = [];
+    let echoes = new Map<number, LineEcho>();
+    const encode = () => {
+      records.push(...encodeRecords(block, (line) => echoes.get(line)!));
+      block = [];
+      echoes = new Map();
+    };
+    for (const { finding, echo } of this.finish().rows()) {
+      block.push(finding);
+      echoes.set(finding.line, echo);
+      if (block.length === FINDINGS_PER_RECORD) encode();
+    }
+    if (block.length > 0) encode();
+    return records;
+  }
+
   /** Every finding written so far. The runs are re-read on each pass, so the store must keep them. */
   finish(): BatchFindings {
-    const runs = [...this.runs];
     const { spill, tally } = this;
+    const groups = [...this.groups, this.runs.length].map((start, at, all) =>
+      this.runs.slice(start, all[at + 1] ?? start),
+    );
     return {
       tally,
-      rows: () => mergeRuns(runs.map((run) => readRun(spill, run))),
+      *rows() {
+        for (const runs of groups) yield* mergeRuns(runs.map((run) => readRun(spill, run)));
+      },
     };
   }
 

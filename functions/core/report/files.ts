@@ -193,7 +193,12 @@ export const fileText = (file: TextReportFile): string => [...file.pieces()].joi
 /** A file as bytes, piece by piece: text pieces encoded as UTF-8. What a writer of any file streams. */
 export async function* fileBytes(file: ReportFile): AsyncGenerator<Uint8Array> {
   if (file.kind === 'bytes') yield* file.pieces();
-  else for (const piece of file.pieces()) yield Buffer.from(piece, 'utf8');
+  else yield* textBytes(file.pieces());
+}
+
+/** Text pieces as UTF-8 bytes, piece by piece. */
+export async function* textBytes(pieces: Iterable<string>): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield Buffer.from(piece, 'utf8');
 }
 
 /** A file's whole content as bytes. */

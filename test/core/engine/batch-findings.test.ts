@@ -126,6 +126,47 @@ describe('FindingRuns', () => {
       expect(tally.rule(ruleId), ruleId).toEqual(memory.rule(ruleId));
     expect(tally.topProviders(10)).toEqual(memory.topProviders(10));
   });
+
+  it('merges each group of runs apart, in turn, opening a group only when the pass reaches it', () => {
+    const spill = memorySpill(1);
+    const opened: string[] = [];
+    const runs = new FindingRuns({
+      append: (stream, record) => spill.append(stream, record),
+      *records(stream, options) {
+        opened.push(stream);
+        yield* spill.records(stream, options);
+      },
+    });
+    const at = (line: number) => finding(line, 'DUPLICATE_LINE', 'd');
+    runs.addRun([at(5), at(2)], echo);
+    runs.addRun([at(3)], echo);
+    runs.startGroup();
+    runs.addRun([at(9), at(7)], echo);
+    runs.addRun([at(8)], echo);
+    const pass = runs.finish().rows()[Symbol.iterator]();
+    expect(pass.next().value?.finding.line).toBe(2);
+    expect(opened).toEqual(['findings-0', 'findings-1']); // the second group waits
+    const rest = [...{ [Symbol.iterator]: () => pass }].map(({ finding }) => finding.line);
+    expect(rest).toEqual([3, 5, 7, 8, 9]);
+  });
+
+  it('gives every finding as one sorted run, as a shard stores it', () => {
+    const runs = new FindingRuns(memorySpill(1));
+    // More findings than one record holds, in runs out of order.
+    const lines = Array.from({ length: 150 }, (_, index) => 2 + index);
+    runs.addRun(
+      lines.filter((line) => line % 2 === 0).map((line) => finding(line, 'DUPLICATE_LINE', 'd')),
+      echo,
+    );
+    runs.addRun(
+      lines.filter((line) => line % 2 === 1).map((line) => finding(line, 'DUPLICATE_LINE', 'd')),
+      echo,
+    );
+    const copy = new FindingRuns(memorySpill(1));
+    copy.addEncodedRun(runs.encodedAsOneRun());
+    expect(keys(copy.finish().rows())).toEqual(keys(runs.finish().rows()));
+    expect(copy.tally.count).toBe(150);
+  });
 });
 
 describe('a spilled merge with more findings than a partition holds at once', () => {

@@ -20,7 +20,7 @@ describe('the scale model', () => {
     // by the shard's invocation: no message), 5 MB of report.
     expect(requestsAt(1_000_000, rates)).toEqual({
       s3Put: 50 + 3 + 50 + 3 + 1 + 2 + 1 + 2 + 5 + 1,
-      s3Get: 3 + 100 + 10 + 1 + 1 * (3 + 100) + 1 + 1 * (3 + 2) - 2 + 100 + (100 + 1 + 2 + 2),
+      s3Get: 3 + 100 + 10 + 1 + 1 * (3 + 100) + 1 + 1 * (3 + 2) - 2 + 100 + (100 + 2 + 2 + 2),
       s3List: 100 + 2 + 1 + 1,
       sqsSend: 5 + 1,
       sqsReceive: 1 + 10 + 1,
@@ -45,7 +45,7 @@ describe('the scale model', () => {
         50 * (3 + 2 * 50) -
         2 +
         1280 +
-        (1280 + 50 + 2 + 100) +
+        (1280 + 2 * 50 * 50 + 2 + 100) +
         (2 + 5 * 39 + 2 + 38 + 1),
     );
     // Validate: 640 chunks, 20 at a time, each 156,250 lines at 0.01 ms, stretched 1769/1024.
@@ -55,6 +55,12 @@ describe('the scale model', () => {
     // Then 50 line ranges of 2M lines, 10 at a time.
     expect(model.seconds.renders).toBeCloseTo((5 * 2_000_000 * 0.001) / 1000, 6);
     expect(model.longestInvocationSeconds.render).toBeCloseTo((2_000_000 * 0.001) / 1000, 6);
+    // The last shard renders the first range too; the last render assembles.
+    expect(model.longestInvocationSeconds.shard).toBeCloseTo((2_000_000 * 0.005) / 1000, 6);
+    expect(model.longestInvocationSeconds.assembly).toBeCloseTo(
+      (100_000_000 * 0.005 + 2_000_000 * 0.001) / 1000,
+      6,
+    );
     expect(model.seconds.assembly).toBeCloseTo((100_000_000 * 0.005) / 1000, 6);
     // 200 s of split CPU at 1024 MB is 346 s: 9 s a range, 8 waves of 5; the hash reads 10 GB at 90 MB/s.
     expect(model.longestInvocationSeconds.split).toBeCloseTo(1e10 / 90e6, 6);
@@ -80,9 +86,9 @@ describe('the scale model', () => {
     };
     expect(overLimits(modelAtScale(100_000_000, slow, { splitRangeBytes: 1e12 }))).toEqual([
       'split (1728 s > its 300 s timeout)',
-      'a shard (1000 s)',
+      'the last shard with the first line range (2000 s)',
       "a line range's render (1000 s > 900 s)",
-      'the assembly (5000 s > 900 s)',
+      'the assembly with its line range (6000 s > 900 s)',
     ]);
   });
 });
