@@ -207,10 +207,18 @@ describe('hostile: bounded findings and flat memory', () => {
     expect((await readSummary(flagged.out)).counts.flaggedLines).toBe(200_000);
     expectMemory(clean.result.peakRssMb, MEMORY_MB, 'clean 200,000 lines');
     expectMemory(flagged.result.peakRssMb, MEMORY_MB, 'flagged 200,000 lines');
-    if (clean.result.peakRssMb !== undefined && flagged.result.peakRssMb !== undefined)
-      expect(flagged.result.peakRssMb, 'flagged peak within clean peak + 200 MB').toBeLessThan(
-        clean.result.peakRssMb + 200,
-      );
+    if (clean.result.peakRssMb !== undefined && flagged.result.peakRssMb !== undefined) {
+      // A peak moves by ±25 MB between runs with when the collector runs (more on a loaded machine):
+      // each batch's figure is the lower of two runs of it.
+      const again = async (name: string) => {
+        const file = join(space.root, 'in', `${name}.csv`);
+        const rerun = await check(file, space.out(`${name}-again`), [], { tmp: space.tmp, measure: true });
+        return rerun.peakRssMb ?? Infinity;
+      };
+      const cleanPeak = Math.min(clean.result.peakRssMb, await again('clean'));
+      const flaggedPeak = Math.min(flagged.result.peakRssMb, await again('flagged'));
+      expect(flaggedPeak, 'flagged peak within clean peak + 200 MB').toBeLessThan(cleanPeak + 200);
+    }
   }, 120_000);
 
   it.skipIf(!HOSTILE_BIG)(
