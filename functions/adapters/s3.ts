@@ -234,8 +234,10 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       }),
     );
 
-  /** A gathered part's bytes: its own and those of the ranges it reads. */
-  // One range at a time: a part of many small pieces must not send a GET for each at once.
+  /**
+   * A gathered part's bytes: its own and those of the ranges it reads, one range at a time (a part of
+   * many small pieces must not send a GET for each at once).
+   */
   const gathered = async (part: Extract<PlannedPart, { gather: unknown }>): Promise<Uint8Array> => {
     const bytes: Uint8Array[] = [];
     for (const item of part.gather) {

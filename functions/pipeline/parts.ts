@@ -19,7 +19,6 @@ import {
   decodeSection,
   encodePart,
   type Manifest,
-  type PartLayout,
   partLayoutOf,
 } from './work-files.js';
 
@@ -79,6 +78,55 @@ async function readChunk(
   return { index, text: chunk.text, startLines: shift(chunk.startLines), endLines: shift(chunk.endLines) };
 }
 
+/** A work file whose first line gives the byte offsets of the sections that follow it. */
+export interface SectionedFile<Layout extends { readonly offsets: readonly number[] }> {
+  readonly key: string;
+  /** How errors name it ("part 3", "the shard result"). */
+  readonly what: string;
+  /** What the first ranged GET asks for: the header line, and a small file whole. */
+  readonly firstReadBytes: number;
+  /** Its layout from its first bytes; 'longer' when they hold no whole header line. */
+  readonly layoutOf: (prefix: Uint8Array) => Layout | 'longer';
+  /** The error when the file is not there. */
+  readonly missing: () => PipelineError;
+}
+
+/**
+ * Sections [first, first + count) of a sectioned work file as one span, with its layout: one ranged
+ * GET for the header (often holding the sections too), one more for the span when it lies beyond.
+ */
+export async function readSectionSpan<Layout extends { readonly offsets: readonly number[] }>(
+  store: ObjectStore,
+  bucket: string,
+  file: SectionedFile<Layout>,
+  first: number,
+  count: number,
+): Promise<{ layout: Layout; span: Uint8Array; start: number }> {
+  const { key, what } = file;
+  let prefix = await store.readRange(bucket, key, 0, file.firstReadBytes);
+  if (!prefix) throw file.missing();
+  let layout = file.layoutOf(prefix);
+  if (layout === 'longer') {
+    // Only a file of hundreds of sections has a header this long: read it whole.
+    prefix = await store.read(bucket, key);
+    if (!prefix) throw file.missing();
+    layout = file.layoutOf(prefix);
+    if (layout === 'longer') throw new PipelineError('BAD_WORK_FILE', `${key}: ${what} has no header line`);
+  }
+  const start = layout.offsets[first]!;
+  const end = layout.offsets[first + count];
+  if (end === undefined) {
+    throw new PipelineError('BAD_WORK_FILE', `${key}: ${what} has no section ${first + count - 1}`);
+  }
+  const span =
+    end <= prefix.byteLength ? prefix.subarray(start, end) : await store.readRange(bucket, key, start, end);
+  if (!span) throw file.missing();
+  if (span.byteLength !== end - start) {
+    throw new PipelineError('BAD_WORK_FILE', `${key}: ${what} is shorter than its header says`);
+  }
+  return { layout, span, start };
+}
+
 /** Sections [first, first + count) of chunk `index`'s part, each decoded (null: an empty piece). */
 export async function readPartSections(
   store: ObjectStore,
@@ -89,27 +137,19 @@ export async function readPartSections(
   count: number,
 ): Promise<(ChunkPartial | null)[]> {
   const { batchId, shards } = manifest;
-  const key = workKeys(batchId).part(index);
-  const missing = () => new PipelineError('PART_MISSING', `part ${index} disappeared before the merge`);
-  let prefix = await store.readRange(bucket, key, 0, FIRST_READ_BYTES);
-  if (!prefix) throw missing();
-  let layout: PartLayout | 'longer' = partLayoutOf(prefix, batchId, index, shards);
-  if (layout === 'longer') {
-    // Only a part cut into hundreds of shards has a header this long: read it whole.
-    prefix = await store.read(bucket, key);
-    if (!prefix) throw missing();
-    layout = partLayoutOf(prefix, batchId, index, shards);
-    if (layout === 'longer')
-      throw new PipelineError('BAD_WORK_FILE', `${key}: part ${index} has no header line`);
-  }
-  const start = layout.offsets[first]!;
-  const end = layout.offsets[first + count]!;
-  const span =
-    end <= prefix.byteLength ? prefix.subarray(start, end) : await store.readRange(bucket, key, start, end);
-  if (!span) throw missing();
-  if (span.byteLength !== end - start) {
-    throw new PipelineError('BAD_WORK_FILE', `${key}: part ${index} is shorter than its header says`);
-  }
+  const { layout, span, start } = await readSectionSpan(
+    store,
+    bucket,
+    {
+      key: workKeys(batchId).part(index),
+      what: `part ${index}`,
+      firstReadBytes: FIRST_READ_BYTES,
+      layoutOf: (prefix) => partLayoutOf(prefix, batchId, index, shards),
+      missing: () => new PipelineError('PART_MISSING', `part ${index} disappeared before the merge`),
+    },
+    first,
+    count,
+  );
   const sections: (ChunkPartial | null)[] = [];
   for (let section = first; section < first + count; section += 1) {
     const from = layout.offsets[section]! - start;

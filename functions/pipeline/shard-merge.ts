@@ -33,7 +33,6 @@ import { type HistoryStore, historySourceOf, type SessionRecordInput } from '../
 import {
   assembleReport,
   type BatchOutcome,
-  FINDINGS_HEADER,
   fileBytes,
   fileText,
   findingsCsvRows,
@@ -49,7 +48,7 @@ import { type LockKind, staleLockMsOf, takeLock } from './merge.js';
 import { countReport, decodeReportedBatch } from './metrics.js';
 import { noticeOf, reportReadyOf } from './notice.js';
 import { booksOf } from './packs.js';
-import { inOrder, readPartRoot, readShardPieces } from './parts.js';
+import { inOrder, readPartRoot, readSectionSpan, readShardPieces } from './parts.js';
 import type {
   ComposePiece,
   ListedObject,
@@ -320,15 +319,10 @@ async function renderRange(
     const chunks = await gatherRange(deps, manifest, plan, range, found);
     const key = workKeys(batchId).render(plan.state, range);
     // The first range starts with the header: the file is then its ranges end to end, each copied whole.
-    const rows = findingsCsvRows(found.finish().rows());
-    await store.writeStream(
-      config.workBucket,
-      key,
-      textBytes(range === 0 ? withFirst(FINDINGS_HEADER, rows) : rows),
-      {
-        contentType: 'text/csv; charset=utf-8',
-      },
-    );
+    const rows = findingsCsvRows(found.finish().rows(), { header: range === 0 });
+    await store.writeStream(config.workBucket, key, textBytes(rows), {
+      contentType: 'text/csv; charset=utf-8',
+    });
     logger.info('range rendered', {
       batchId,
       state: plan.state,
@@ -341,11 +335,6 @@ async function renderRange(
   } finally {
     if (!spill.close()) logger.error('a render could not delete its spill folder', { batchId });
   }
-}
-
-function* withFirst(first: string, rest: Iterable<string>): Generator<string> {
-  yield first;
-  yield* rest;
 }
 
 /** What gathering a range hands on besides its findings: each part root, each shard result's header. */
@@ -393,32 +382,22 @@ async function readShardSection(
   shard: number,
   range: number,
 ): Promise<{ header: ShardHeader; runs: EncodedRuns }> {
-  const { store, config } = deps;
   const key = workKeys(plan.batchId).shard(plan.state, shard);
   const expected = { batchId: plan.batchId, state: plan.state, shard };
-  const missing = () =>
-    new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the report was written`);
-  let prefix = await store.readRange(config.workBucket, key, 0, SHARD_FIRST_READ_BYTES);
-  if (!prefix) throw missing();
-  let layout = shardLayoutOf(prefix, key, expected);
-  if (layout === 'longer') {
-    prefix = await store.read(config.workBucket, key);
-    if (!prefix) throw missing();
-    layout = shardLayoutOf(prefix, key, expected);
-    if (layout === 'longer')
-      throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result has no header line`);
-  }
-  const start = layout.offsets[range]!;
-  const end = layout.offsets[range + 1]!;
-  if (end === undefined)
-    throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result has no section ${range}`);
-  const span =
-    end <= prefix.byteLength
-      ? prefix.subarray(start, end)
-      : await store.readRange(config.workBucket, key, start, end);
-  if (span?.byteLength !== end - start) {
-    throw new PipelineError('BAD_WORK_FILE', `${key}: the shard result is shorter than its header says`);
-  }
+  const { layout, span } = await readSectionSpan(
+    deps.store,
+    deps.config.workBucket,
+    {
+      key,
+      what: 'the shard result',
+      firstReadBytes: SHARD_FIRST_READ_BYTES,
+      layoutOf: (prefix) => shardLayoutOf(prefix, key, expected),
+      missing: () =>
+        new PipelineError('SHARD_MISSING', `shard ${shard} disappeared before the report was written`),
+    },
+    range,
+    1,
+  );
   return { header: layout.header, runs: decodeShardSection(span, key) };
 }
 

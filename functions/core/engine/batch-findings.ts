@@ -365,11 +365,6 @@ export class FindingRuns implements FindingSink {
     this.chunkRun = undefined;
   }
 
-  /** Each run's records, in the order the runs were started: what addEncodedRun takes elsewhere. */
-  encodedRuns(): Uint8Array[][] {
-    return this.runs.map((run) => [...this.spill.records(run, { keep: true })]);
-  }
-
   /**
    * Every finding written so far as the records of one sorted run, however many runs were written:
    * what a merge shard stores, so that whoever reads it merges one run of it, not one per flush.

@@ -77,34 +77,39 @@ const RULE_CELLS = new Map(
   RULE_IDS.map((ruleId) => [ruleId, `${textCell(RULES[ruleId].fix)},${textCell(sourceOf(ruleId))}`]),
 );
 
-function* findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Generator<string> {
-  yield FINDINGS_HEADER;
-  yield* findingsCsvRows(claims.alongside(batch.flagged.rows()));
+function findingsCsvPieces(batch: ReportBatch, claims: BatchClaims): Iterable<string> {
+  return findingsCsvRows(claims.alongside(batch.flagged.rows()), { header: true });
 }
 
 /**
- * findings.csv's rows of `rows` (sorted), without the header, a few thousand a piece: the pipeline
- * renders the file's line ranges apart and composes the file from them.
+ * findings.csv's rows of `rows` (sorted), a few thousand a piece, after the header when asked: the
+ * pipeline renders the file's line ranges apart (the first with the header) and composes the file.
  */
-export function findingsCsvRows(rows: Iterable<FlaggedFinding>): Iterable<string> {
-  return csvPieces(undefined, rows, ({ finding: item, echo }: FlaggedFinding) =>
-    csvRow([
-      numberCell(item.line),
-      textCell(echo.claimId),
-      textCell(echo.lineNo),
-      textCell(echo.memberId),
-      textCell(echo.dateOfService),
-      textCell(echo.procedureCode),
-      item.ruleId,
-      item.severity,
-      textCell(item.message),
-      item.related.join(' '),
-      echo.charge,
-      textCell(echo.providerNpi),
-      textCell(echo.payer),
-      textCell(echo.rulePack),
-      RULE_CELLS.get(item.ruleId)!,
-    ]),
+export function findingsCsvRows(
+  rows: Iterable<FlaggedFinding>,
+  options: { readonly header: boolean },
+): Iterable<string> {
+  return csvPieces(
+    options.header ? FINDINGS_HEADER : undefined,
+    rows,
+    ({ finding: item, echo }: FlaggedFinding) =>
+      csvRow([
+        numberCell(item.line),
+        textCell(echo.claimId),
+        textCell(echo.lineNo),
+        textCell(echo.memberId),
+        textCell(echo.dateOfService),
+        textCell(echo.procedureCode),
+        item.ruleId,
+        item.severity,
+        textCell(item.message),
+        item.related.join(' '),
+        echo.charge,
+        textCell(echo.providerNpi),
+        textCell(echo.payer),
+        textCell(echo.rulePack),
+        RULE_CELLS.get(item.ruleId)!,
+      ]),
   );
 }
 
