@@ -12,7 +12,7 @@ import { decodePart, encodePart } from '../memory/part-codec.js';
 import { BUILT_IN_BOOKS, type RuleBooks } from '../rules/books.js';
 import { INDEX_CODE, RULE_IDS, SEVERITIES } from '../rules/catalog.js';
 import { CLAIM_EXEMPTED_RULES, DATA_RULES, INDEX_LINE_RULES, type LineContext } from '../rules/data.js';
-import { type ClaimLine, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
+import { type ClaimLine, detached, echoOf, type LineEcho, toClaimLine } from './claim-line.js';
 import { FactCodes, packedFactOf } from './cross-facts.js';
 import { type Finding, judgeByBook } from './finding.js';
 
@@ -110,7 +110,7 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const lines: number[] = [];
   const plainLineNos = new Int32Array(chunk.startLines.length);
   const bookIds = new Int32Array(chunk.startLines.length);
-  const keys = new KeyPacker(chunk.startLines.length);
+  const keys = new KeyPacker(chunk.startLines.length, chunk.text.byteLength);
   const { books = BUILT_IN_BOOKS, asOfDay } = options;
   const factCodes = codesFor(books);
   const packLines = books.packs.map(() => 0);
@@ -119,7 +119,8 @@ export function checkChunk(chunk: RawChunk, layout: ColumnLayout, options: Check
   const payerOf = (payer: string): number => {
     let index = payerIndex.get(payer);
     if (index === undefined) {
-      index = payers.push(payer) - 1;
+      // A copy: the partial outlives the chunk's text, which a slice of it would keep alive.
+      index = payers.push(detached(payer)) - 1;
       payerIndex.set(payer, index);
     }
     return index;

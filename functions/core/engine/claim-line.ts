@@ -213,7 +213,7 @@ export interface EchoCells {
  * the echo lives. Prefixing a character and cutting it off again makes a flat copy (JavaScript has
  * no direct way to ask for one); shorter strings are copies already.
  */
-const detached = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1));
+export const detached = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1));
 
 /**
  * The echo of a line from its trimmed cells (dates and charges normalised for the report). Echoes

@@ -80,7 +80,25 @@ export class RecordFramer {
 
   /** Frames what `chunk` completes; `chunk` is not read again once this returns. */
   push(chunk: Buffer): void {
-    this.process(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+    if (this.tail.length === 0) {
+      this.process(chunk, false);
+      return;
+    }
+    // The record the tail starts usually ends at the chunk's first line feed: frame the two joined up
+    // to there, then the rest of the chunk as it is, instead of copying the whole chunk behind the
+    // tail (a batch's every byte once more, and as much garbage for the collector).
+    const newline = chunk.indexOf(LF);
+    if (newline !== -1) {
+      this.process(Buffer.concat([this.tail, chunk.subarray(0, newline + 1)]), false);
+      if (this.tail.length === 0) {
+        this.process(chunk.subarray(newline + 1), false);
+        return;
+      }
+      // A quoted record runs on past that line feed: the tail now ends where the chunk's first line does.
+      this.process(Buffer.concat([this.tail, chunk.subarray(newline + 1)]), false);
+      return;
+    }
+    this.process(Buffer.concat([this.tail, chunk]), false);
   }
 
   end(): void {

@@ -27,15 +27,32 @@ export interface PackedKeys {
   readonly ends: Int32Array;
 }
 
+/**
+ * Room the packers of one thread share: a chunk is packed in one synchronous pass and finish()
+ * copies what it holds, so the next chunk can write over it. A fresh pair for every chunk was about
+ * as many bytes of garbage as the batch itself, and the collector lets that much pile up before it
+ * runs (peak memory).
+ */
+let scratchBytes = Buffer.allocUnsafe(0);
+let scratchEnds = new Int32Array(0);
+
 export class KeyPacker {
   private bytes: Buffer;
-  private ends: Int32Array;
+  private readonly ends: Int32Array;
   private used = 0;
   private cells = 0;
 
-  constructor(lines: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(64, lines * 64));
-    this.ends = new Int32Array(lines * KEY_CELL_COUNT);
+  /**
+   * `textBytes`: the bytes of the records the cells come from. The cells are drawn from those records,
+   * so that much room seldom needs to grow. One packer at a time per thread: a second one writes
+   * over the first's cells.
+   */
+  constructor(lines: number, textBytes = lines * 64) {
+    const room = Math.max(64, textBytes);
+    if (scratchBytes.length < room) scratchBytes = Buffer.allocUnsafe(room);
+    if (scratchEnds.length < lines * KEY_CELL_COUNT) scratchEnds = new Int32Array(lines * KEY_CELL_COUNT);
+    this.bytes = scratchBytes;
+    this.ends = scratchEnds;
   }
 
   cell(text: string): void {
@@ -45,6 +62,7 @@ export class KeyPacker {
       const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, used + length * 3));
       this.bytes.copy(bigger, 0, 0, used);
       this.bytes = bigger;
+      scratchBytes = bigger;
     }
     // Locals, not fields, in the loop: it runs for every character of nine cells of every line.
     const bytes = this.bytes;
@@ -60,7 +78,7 @@ export class KeyPacker {
   }
 
   finish(): PackedKeys {
-    // Exact-size copies: the arrays may be transferred to another thread.
+    // Exact-size copies: the room is the next chunk's, and the arrays may be transferred to another thread.
     return {
       bytes: Uint8Array.prototype.slice.call(this.bytes, 0, this.used),
       ends: this.ends.slice(0, this.cells),

@@ -1,4 +1,5 @@
 /** ChunkBuilder and parseChunk: records into chunks, chunks into fields; broken records rejected one by one. */
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
   ChunkBuilder,
@@ -7,6 +8,7 @@ import {
   type RawChunk,
 } from '../../../functions/core/intake/chunk.js';
 import { RecordFramer, type RejectedRecord } from '../../../functions/core/intake/framer.js';
+import { Random } from '../../support/random.js';
 
 /** A chunk from record texts (no terminators) and their line spans. */
 function chunkOf(records: readonly (string | Buffer)[], spans?: readonly [number, number][]): RawChunk {
@@ -95,6 +97,40 @@ describe('parseChunk', () => {
   it('keeps empty fields of a line of only commas', () => {
     const parsed = parseChunk(chunkOf([',,']), 3);
     expect(parsed.records).toEqual([{ fields: ['', '', ''], line: 2, endLine: 2 }]);
+  });
+
+  it('reads a chunk of many text windows as csv-parse reads its records, whatever straddles a window', () => {
+    // A few hundred kB of records of every kind: quoted line breaks, multi-byte text, broken records;
+    // whichever lands on the edge of a decoded window must come out as csv-parse reads it alone.
+    const random = new Random(62323);
+    const records: string[] = [];
+    const spans: [number, number][] = [];
+    let line = 2;
+    for (let index = 0; index < 4000; index += 1) {
+      const pad = 'x'.repeat(random.int(120));
+      const record = [
+        `"a\n${pad}\nb",b,c`,
+        `café ${pad},"say ""hi""",😀`,
+        `${pad},only two`,
+        `a"b,${pad},c`,
+        `${index},${pad},z`,
+      ][random.int(5)]!;
+      const lines = record.split('\n').length;
+      records.push(record);
+      spans.push([line, line + lines - 1]);
+      line += lines;
+    }
+    const chunk = chunkOf(records, spans);
+    expect(chunk.text.byteLength).toBeGreaterThan(4 * 64 * 1024);
+    const parsed = parseChunk(chunk, 3);
+    const expected = records.flatMap((record, index) => {
+      const rows = parse(record, { relax_column_count: true, skip_records_with_error: true }) as string[][];
+      const fields = rows[0];
+      return fields?.length === 3 ? [{ fields, line: spans[index]![0], endLine: spans[index]![1] }] : [];
+    });
+    expect(parsed.records).toEqual(expected);
+    expect(parsed.records.length + parsed.rejected.length).toBe(records.length);
+    expect(parsed.rejected.length).toBeGreaterThan(1000);
   });
 });
 

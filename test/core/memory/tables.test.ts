@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Int32Pages } from '../../../functions/core/memory/int-pages.js';
 import { LineNumberIndex } from '../../../functions/core/memory/line-number-index.js';
+import { CELL, cellText, KEY_CELLS, KeyPacker } from '../../../functions/core/memory/packed-keys.js';
 import { StringTable } from '../../../functions/core/memory/string-table.js';
 import { seeded } from '../../support/random.js';
 
@@ -101,5 +102,32 @@ describe('LineNumberIndex', () => {
     for (let number = 1; number <= 5_000; number += 1)
       expect(index.firstLine(index.find(7, number))).toBe(100 + number);
     expect(index.find(7, 5_001)).toBe(-1);
+  });
+});
+
+describe('KeyPacker', () => {
+  it('hands out keys that stay as they were while the next packers reuse the room, and grows for wide cells', () => {
+    const first = new KeyPacker(2, 16);
+    for (const text of ['CLM1', '1', 'M1', '', '2026-01-05', '62323', '1150.00', '1234567893', 'Acme'])
+      first.cell(text);
+    const keys = first.finish();
+    const second = new KeyPacker(1, 8);
+    const wide = `Ünïcode ${'p'.repeat(500)}`;
+    for (const text of ['CLM2', '2', 'M2', 'm2', '2026-02-01', '99213', '80.00', '1234567893', wide])
+      second.cell(text);
+    const secondKeys = second.finish();
+    expect(KEY_CELLS.map((_, cell) => cellText(keys, 0, cell))).toEqual([
+      'CLM1',
+      '1',
+      'M1',
+      '',
+      '2026-01-05',
+      '62323',
+      '1150.00',
+      '1234567893',
+      'Acme',
+    ]);
+    expect(cellText(secondKeys, 0, CELL.payer)).toBe(wide);
+    expect(cellText(secondKeys, 0, CELL.memberId)).toBe('m2');
   });
 });
