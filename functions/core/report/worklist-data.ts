@@ -25,7 +25,7 @@ import type { ReportBatch } from '../engine/batch-findings.js';
 import type { RejectedRecord } from '../intake/framer.js';
 import { StringTable } from '../memory/string-table.js';
 import { RULE_IDS, RULES, type RuleId, SEVERITIES, sourceOf } from '../rules/catalog.js';
-import { type BatchClaims, batchClaimsOf, type ClaimFindings, claimKey } from './claims.js';
+import { type BatchClaims, batchClaimsOf, type ClaimFindings, type ClaimList, claimKey } from './claims.js';
 
 /** The findings a page holds at most (formats.md: usable with 300,000 findings). */
 export const HTML_FINDINGS_BUDGET = 300_000;
@@ -53,44 +53,62 @@ const findingCount = (claim: ClaimFindings): number =>
  */
 interface HeldClaims {
   readonly count: number;
-  readonly ranks: readonly number[];
+  readonly ranks: Int32Array;
   readonly keys: StringTable;
-  readonly lineSizes: readonly number[];
-  readonly findingSizes: readonly number[];
-  readonly errors: readonly number[];
-  readonly warnings: readonly number[];
-  readonly infos: readonly number[];
-  readonly cents: readonly number[];
+  readonly lineSizes: Int32Array;
+  readonly findingSizes: Int32Array;
+  readonly errors: Int32Array;
+  readonly warnings: Int32Array;
+  readonly infos: Int32Array;
+  readonly cents: Float64Array;
 }
 
-function heldClaims(claims: Iterable<ClaimFindings>, budget: number): HeldClaims {
+/**
+ * Typed columns, sized for every claim and cut to the held ones: a page of 300,000 findings holds
+ * hundreds of thousands of claims, and arrays of JS numbers took twice the room (the peak of a
+ * big batch's report is here).
+ */
+function heldClaims(claims: ClaimList, budget: number): HeldClaims {
+  const room = claims.length;
   const held = {
-    ranks: [] as number[],
-    keys: new StringTable(),
-    lineSizes: [] as number[],
-    findingSizes: [] as number[],
-    errors: [] as number[],
-    warnings: [] as number[],
-    infos: [] as number[],
-    cents: [] as number[],
+    ranks: new Int32Array(room),
+    lineSizes: new Int32Array(room),
+    findingSizes: new Int32Array(room),
+    errors: new Int32Array(room),
+    warnings: new Int32Array(room),
+    infos: new Int32Array(room),
+    cents: new Float64Array(room),
   };
+  const keys = new StringTable();
+  let count = 0;
   let findings = 0;
   let rank = -1;
   for (const claim of claims) {
     rank += 1;
-    const count = findingCount(claim);
-    if (findings + count > budget) continue;
-    held.ranks.push(rank);
-    held.keys.intern(claimKey(claim.claimId, claim.firstLine));
-    held.lineSizes.push(claim.flaggedLines);
-    held.findingSizes.push(count);
-    held.errors.push(claim.findings.error);
-    held.warnings.push(claim.findings.warning);
-    held.infos.push(claim.findings.info);
-    held.cents.push(claim.errorCents);
-    findings += count;
+    const size = findingCount(claim);
+    if (findings + size > budget) continue;
+    held.ranks[count] = rank;
+    keys.intern(claimKey(claim.claimId, claim.firstLine));
+    held.lineSizes[count] = claim.flaggedLines;
+    held.findingSizes[count] = size;
+    held.errors[count] = claim.findings.error;
+    held.warnings[count] = claim.findings.warning;
+    held.infos[count] = claim.findings.info;
+    held.cents[count] = claim.errorCents;
+    count += 1;
+    findings += size;
   }
-  return { ...held, count: held.ranks.length };
+  return {
+    count,
+    keys,
+    ranks: held.ranks.subarray(0, count),
+    lineSizes: held.lineSizes.subarray(0, count),
+    findingSizes: held.findingSizes.subarray(0, count),
+    errors: held.errors.subarray(0, count),
+    warnings: held.warnings.subarray(0, count),
+    infos: held.infos.subarray(0, count),
+    cents: held.cents.subarray(0, count),
+  };
 }
 
 /** The held claims' texts, read from the batch's claims again (a held claim's rank is its place there). */
@@ -109,7 +127,7 @@ function* heldTexts(claims: Iterable<ClaimFindings>, held: HeldClaims): Generato
 const NO_LINES: readonly number[] = [];
 
 /** Offsets of each claim's first row in a table where claim `i` has `sizes[i]` rows. */
-function offsets(sizes: readonly number[]): Int32Array {
+function offsets(sizes: Int32Array): Int32Array {
   const out = new Int32Array(sizes.length);
   let at = 0;
   for (let index = 0; index < sizes.length; index += 1) {
@@ -270,13 +288,23 @@ export function worklistData(
       });
   }
 
-  const claimStrings = Array.from(heldTexts(claims, held), (entry) => ({
-    id: strings.intern(entry.claimId),
-    member: strings.intern(entry.memberId),
-    date: strings.intern(entry.dateOfService),
-    provider: strings.intern(entry.providerNpi),
-    payer: strings.intern(entry.payer),
-  }));
+  // The held claims' texts as string ids, a column each (objects per claim took 50 bytes more a claim).
+  const claimText = {
+    id: new Int32Array(held.count),
+    member: new Int32Array(held.count),
+    date: new Int32Array(held.count),
+    provider: new Int32Array(held.count),
+    payer: new Int32Array(held.count),
+  };
+  let textAt = 0;
+  for (const entry of heldTexts(claims, held)) {
+    claimText.id[textAt] = strings.intern(entry.claimId);
+    claimText.member[textAt] = strings.intern(entry.memberId);
+    claimText.date[textAt] = strings.intern(entry.dateOfService);
+    claimText.provider[textAt] = strings.intern(entry.providerNpi);
+    claimText.payer[textAt] = strings.intern(entry.payer);
+    textAt += 1;
+  }
   const rejectedRecords = batch?.rejectedRecords ?? [];
   const rejected: readonly RejectedRecord[] = rejectedRecords.slice(0, rejectedBudget);
   const rejectedStrings = rejected.map((record) => ({
@@ -303,11 +331,7 @@ export function worklistData(
     );
     yield ',"claims":';
     yield* tablePieces({
-      id: column(claimStrings, (entry) => entry.id),
-      member: column(claimStrings, (entry) => entry.member),
-      date: column(claimStrings, (entry) => entry.date),
-      provider: column(claimStrings, (entry) => entry.provider),
-      payer: column(claimStrings, (entry) => entry.payer),
+      ...claimText,
       errors: held.errors,
       warnings: held.warnings,
       infos: held.infos,
