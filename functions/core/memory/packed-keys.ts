@@ -29,9 +29,9 @@ export interface PackedKeys {
 
 /**
  * Room the packers of one thread share: a chunk is packed in one synchronous pass and finish()
- * copies what it holds, so the next chunk can write over it. A fresh pair for every chunk was about
- * as many bytes of garbage as the batch itself, and the collector lets that much pile up before it
- * runs (peak memory).
+ * copies what it holds, so the next chunk can write over it. A pair made for every chunk would be
+ * about as many bytes of garbage as the batch itself, and the collector lets that much pile up before
+ * it runs (peak memory).
  */
 let scratchBytes = Buffer.allocUnsafe(0);
 let scratchEnds = new Int32Array(0);

@@ -65,7 +65,7 @@ interface HeldClaims {
 
 /**
  * Typed columns, sized for every claim and cut to the held ones: a page of 300,000 findings holds
- * hundreds of thousands of claims, and arrays of JS numbers took twice the room (the peak of a
+ * hundreds of thousands of claims, and arrays of JS numbers take twice the room (the peak of a
  * big batch's report is here).
  */
 function heldClaims(claims: ClaimList, budget: number): HeldClaims {
@@ -288,7 +288,7 @@ export function worklistData(
       });
   }
 
-  // The held claims' texts as string ids, a column each (objects per claim took 50 bytes more a claim).
+  // The held claims' texts as string ids, a column each (an object per claim costs about 50 bytes more).
   const claimText = {
     id: new Int32Array(held.count),
     member: new Int32Array(held.count),
