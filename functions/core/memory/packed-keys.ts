@@ -47,7 +47,7 @@ export class KeyPacker {
    * so that much room seldom needs to grow. One packer at a time per thread: a second one writes
    * over the first's cells.
    */
-  constructor(lines: number, textBytes = lines * 64) {
+  constructor(lines: number, textBytes: number) {
     const room = Math.max(64, textBytes);
     if (scratchBytes.length < room) scratchBytes = Buffer.allocUnsafe(room);
     if (scratchEnds.length < lines * KEY_CELL_COUNT) scratchEnds = new Int32Array(lines * KEY_CELL_COUNT);
